@@ -1,0 +1,60 @@
+# The few commands a person needs. `make run` and `make test` do all the set-up.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+MO     := locale/id/LC_MESSAGES/django.mo
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test lint messages makemessages check bench clean
+
+# Find Python >= 3.12: pyenv (reads .python-version), then python3.13, python3.12, python3.
+$(PY):
+	@found=""; \
+	for c in "$$(pyenv which python3 2>/dev/null)" python3.13 python3.12 python3; do \
+	  [ -n "$$c" ] || continue; p=$$(command -v "$$c" 2>/dev/null) || continue; \
+	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then found=$$p; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "ERROR: SOP Kinerja needs Python 3.12 or newer (3.13 recommended)."; \
+	  echo "       Install it, e.g. 'pyenv install 3.13' or 'apt-get install python3.13 python3.13-venv'."; \
+	  exit 1; \
+	fi; \
+	echo "Using $$found ($$($$found --version))"; \
+	"$$found" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+$(MO): $(STAMP) locale/id/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { echo "ERROR: msgfmt missing: apt-get install gettext"; exit 1; }
+	$(PY) manage.py compilemessages --locale id --ignore .venv
+	@touch $(MO)
+
+messages: $(MO)
+
+# Serve the app on the embedded SQLite database with demo data.
+run: $(MO)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST)
+
+# Whole suite on a real PostgreSQL (throwaway server unless DATABASE_URL is set).
+test: $(MO)
+	$(PY) -m ruff check .
+	tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
+	tests/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+makemessages: $(STAMP)
+	$(PY) manage.py makemessages --locale id --ignore .venv --no-obsolete
+
+check: $(MO)
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media

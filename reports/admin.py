@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Evidence, Indicator, Objective, RatingBand, Realisation, Target
+from workflow.admin import AgencyScopedAdmin, AgencyScopedInline
+
+
+@admin.register(RatingBand)
+class RatingBandAdmin(AgencyScopedAdmin):
+    list_display = ["label", "lower_bound", "local_government"]
+    list_filter = ["local_government"]
+
+
+class IndicatorInline(AgencyScopedInline):
+    model = Indicator
+    fields = ["order", "name", "unit_of_measure", "polarity", "aggregation", "cumulative", "responsible_unit"]
+    show_change_link = True
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(AgencyScopedAdmin):
+    list_display = ["order", "name", "agency"]
+    list_display_links = ["name"]
+    list_filter = ["agency"]
+    search_fields = ["name"]
+    inlines = [IndicatorInline]
+
+
+class TargetInline(AgencyScopedInline):
+    model = Target
+    fields = ["year", "quarter", "value", "upper_value"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AgencyScopedAdmin):
+    list_display = [
+        "name",
+        "unit_of_measure",
+        "polarity",
+        "aggregation",
+        "cumulative",
+        "responsible_unit",
+        "agency",
+    ]
+    list_filter = ["objective__agency", "polarity", "aggregation", "cumulative"]
+    search_fields = ["name", "objective__name"]
+    list_select_related = ["responsible_unit", "objective__agency__local_government"]
+    inlines = [TargetInline]
+
+    @admin.display(description=_("agency"), ordering="objective__agency")
+    def agency(self, indicator):
+        return indicator.objective.agency
+
+
+class EvidenceInline(AgencyScopedInline):
+    model = Evidence
+    fields = ["file", "description", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+
+
+@admin.register(Realisation)
+class RealisationAdmin(AgencyScopedAdmin):
+    list_display = ["indicator", "year", "quarter", "value", "submitted_by", "submitted_at"]
+    list_filter = ["year", "quarter", "indicator__objective__agency", "indicator__responsible_unit"]
+    search_fields = ["indicator__name", "obstacles", "solutions"]
+    list_select_related = ["indicator", "submitted_by"]
+    date_hierarchy = "submitted_at"
+    inlines = [EvidenceInline]

@@ -1,0 +1,257 @@
+"""Performance data: objectives, indicators, targets (PK and Rencana Aksi), realisations, evidence."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reports.achievement import Aggregation, Band, Polarity, TargetValue
+
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+NON_NEGATIVE = [MinValueValidator(Decimal(0), message=_("The value cannot be negative."))]
+
+
+class RatingBand(models.Model):
+    """A predikat band. Bands differ between governments, so they are data; the common set is the default."""
+
+    local_government = models.ForeignKey(
+        "workflow.LocalGovernment",
+        models.CASCADE,
+        related_name="rating_bands",
+        verbose_name=_("local government"),
+    )
+    label = models.CharField(_("rating (predikat)"), max_length=60)
+    lower_bound = models.DecimalField(
+        _("from % achievement"), max_digits=6, decimal_places=2, validators=NON_NEGATIVE
+    )
+
+    class Meta:
+        verbose_name = _("rating band")
+        verbose_name_plural = _("rating bands")
+        ordering = ["local_government", "-lower_bound"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_government", "lower_bound"],
+                name="band_bound_unique",
+                violation_error_message=_("Two bands cannot start at the same percentage."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"≥ {self.lower_bound}: {self.label}"
+
+    def as_band(self) -> Band:
+        return Band(self.label, self.lower_bound)
+
+
+class Objective(models.Model):
+    """Sasaran Strategis: the strategic objective that indicators belong to."""
+
+    agency = models.ForeignKey(
+        "workflow.Agency", models.CASCADE, related_name="objectives", verbose_name=_("agency")
+    )
+    order = models.PositiveSmallIntegerField(_("no."), default=1)
+    name = models.CharField(_("strategic objective (Sasaran Strategis)"), max_length=400)
+
+    class Meta:
+        verbose_name = _("strategic objective")
+        verbose_name_plural = _("strategic objectives")
+        ordering = ["agency", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """Indikator Kinerja, with its unit of measure, polarity and roll-up rule."""
+
+    objective = models.ForeignKey(
+        Objective, models.CASCADE, related_name="indicators", verbose_name=_("objective")
+    )
+    order = models.PositiveSmallIntegerField(_("no."), default=1)
+    name = models.CharField(_("indicator"), max_length=400)
+    unit_of_measure = models.CharField(_("unit of measure (satuan)"), max_length=60)
+    polarity = models.CharField(
+        _("polarity"), max_length=8, choices=Polarity.choices, default=Polarity.HIGHER_IS_BETTER
+    )
+    aggregation = models.CharField(
+        _("roll-up rule"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    cumulative = models.BooleanField(
+        _("cumulative"),
+        default=False,
+        help_text=_(
+            "Quarterly targets are to-date (cumulative), and so are the figures reported against them."
+        ),
+    )
+    responsible_unit = models.ForeignKey(
+        "workflow.Unit", models.PROTECT, related_name="indicators", verbose_name=_("responsible unit (PIC)")
+    )
+
+    class Meta:
+        verbose_name = _("performance indicator")
+        verbose_name_plural = _("performance indicators")
+        ordering = ["objective__agency", "objective__order", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def agency(self):
+        return self.objective.agency
+
+    def clean(self) -> None:
+        if (
+            self.responsible_unit_id
+            and self.objective_id
+            and self.responsible_unit.agency_id != self.objective.agency_id
+        ):
+            raise ValidationError(
+                {"responsible_unit": _("The responsible unit must belong to the same agency.")}
+            )
+
+
+class Target(models.Model):
+    """The annual target (PK, quarter empty) or a quarterly target (Rencana Aksi) of an indicator."""
+
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"),
+        null=True,
+        blank=True,
+        validators=QUARTER_VALIDATORS,
+        help_text=_("Empty for the annual target."),
+    )
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
+    upper_value = models.DecimalField(
+        _("upper bound"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("For a range target only."),
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"],
+                condition=Q(quarter__isnull=False),
+                name="one_quarter_target",
+                violation_error_message=_("This indicator already has a target for this quarter."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(quarter__isnull=True),
+                name="one_annual_target",
+                violation_error_message=_("This indicator already has an annual target for this year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"TW{self.quarter}" if self.quarter else _("annual")
+        return f"{self.indicator} {self.year} {period}: {self.as_target()}"
+
+    def clean(self) -> None:
+        if self.upper_value is not None and self.value is not None and self.upper_value < self.value:
+            raise ValidationError({"upper_value": _("The upper bound cannot be below the target.")})
+
+    def as_target(self) -> TargetValue:
+        return TargetValue(self.value, self.upper_value)
+
+
+class Realisation(models.Model):
+    """Realisasi: what a unit reports for one indicator and quarter, with kendala and solusi."""
+
+    indicator = models.ForeignKey(
+        Indicator, models.PROTECT, related_name="realisations", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    value = models.DecimalField(_("realisation"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
+    obstacles = models.TextField(_("obstacles (kendala)"), blank=True)
+    solutions = models.TextField(_("remedies (upaya/solusi)"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        verbose_name = _("realisation")
+        verbose_name_plural = _("realisations")
+        ordering = ["indicator", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"],
+                name="one_realisation_per_quarter",
+                violation_error_message=_("A realisation for this indicator and quarter already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}-TW{self.quarter}: {self.value}"
+
+    def clean(self) -> None:
+        if self.indicator_id and self.year and not self.indicator.targets.filter(year=self.year).exists():
+            raise ValidationError(
+                {
+                    "year": _(
+                        "This indicator has no target for %(year)s, so no realisation can be "
+                        "reported for that year."
+                    )
+                    % {"year": self.year}
+                }
+            )
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    realisation = instance.realisation
+    agency = realisation.indicator.objective.agency.slug
+    return f"evidence/{agency}/{realisation.year}/TW{realisation.quarter}/{filename}"
+
+
+def validate_evidence_size(file) -> None:
+    if file.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large: at most %(mb)d MB.")
+            % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+        )
+
+
+class Evidence(models.Model):
+    """Bukti dukung: a file attached to a realisation."""
+
+    realisation = models.ForeignKey(
+        Realisation, models.CASCADE, related_name="evidence", verbose_name=_("realisation")
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=evidence_path,
+        validators=[FileExtensionValidator(settings.EVIDENCE_EXTENSIONS), validate_evidence_size],
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence (bukti dukung)")
+        verbose_name_plural = _("evidence (bukti dukung)")
+        ordering = ["realisation", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.description or self.file.name

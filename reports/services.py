@@ -1,0 +1,65 @@
+"""Write paths for performance data. Bad input raises ValidationError and saves nothing."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.models import Indicator, Realisation, Target
+from workflow.selectors import agency_of
+
+
+@transaction.atomic
+def target_set(
+    *,
+    indicator: Indicator,
+    year: int,
+    value: Decimal,
+    quarter: int | None = None,
+    upper_value: Decimal | None = None,
+) -> Target:
+    """Set the annual target (quarter None) or a quarterly target of an indicator."""
+    target = Target.objects.filter(indicator=indicator, year=year, quarter=quarter).first() or Target(
+        indicator=indicator, year=year, quarter=quarter
+    )
+    target.value = value
+    target.upper_value = upper_value
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def realisation_submit(
+    *,
+    indicator: Indicator,
+    year: int,
+    quarter: int,
+    value: Decimal,
+    user,
+    obstacles: str = "",
+    solutions: str = "",
+    now: datetime.datetime | None = None,
+) -> Realisation:
+    """Record (or correct) a unit's figure for one indicator and quarter, with who and when.
+
+    Only employees of the indicator's agency may submit.
+    """
+    if agency_of(user) != indicator.objective.agency:
+        raise PermissionDenied(_("You can only submit figures for your own agency."))
+    realisation = (
+        Realisation.objects.select_for_update()
+        .filter(indicator=indicator, year=year, quarter=quarter)
+        .first()
+    ) or Realisation(indicator=indicator, year=year, quarter=quarter)
+    realisation.value = value
+    realisation.obstacles = obstacles
+    realisation.solutions = solutions
+    realisation.submitted_by = user
+    realisation.submitted_at = now or timezone.now()
+    realisation.full_clean()
+    realisation.save()
+    return realisation

@@ -1,0 +1,218 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from workflow.models import (
+    Agency,
+    Employee,
+    Executor,
+    LocalGovernment,
+    Position,
+    Sop,
+    SopListItem,
+    SopVersion,
+    Step,
+    StepRequirement,
+    Unit,
+)
+from workflow.scoping import agency_path, scope
+
+
+class AgencyScopedMixin:
+    """Admin pages and their choice lists show only the signed-in user's agency."""
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and agency_path(db_field.related_model):
+            field.queryset = scope(field.queryset, request.user)
+        return field
+
+
+class AgencyScopedAdmin(AgencyScopedMixin, admin.ModelAdmin):
+    pass
+
+
+class AgencyScopedInline(AgencyScopedMixin, admin.TabularInline):
+    extra = 0
+
+
+@admin.register(LocalGovernment)
+class LocalGovernmentAdmin(AgencyScopedAdmin):
+    list_display = ["name", "kind", "province"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name", "province"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(AgencyScopedAdmin):
+    list_display = ["name", "local_government", "slug", "time_zone", "cap_achievement"]
+    list_filter = ["local_government", "time_zone", "cap_achievement"]
+    search_fields = ["name", "local_government__name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Unit)
+class UnitAdmin(AgencyScopedAdmin):
+    list_display = ["name", "kind", "parent", "agency"]
+    list_filter = ["agency", "kind"]
+    search_fields = ["name"]
+    list_select_related = ["parent", "agency__local_government"]
+
+
+@admin.register(Position)
+class PositionAdmin(AgencyScopedAdmin):
+    list_display = ["title", "rank", "unit", "supervisor", "agency"]
+    list_filter = ["agency", "rank"]
+    search_fields = ["title", "unit__name"]
+    list_select_related = ["unit", "supervisor", "agency__local_government"]
+
+
+@admin.register(Employee)
+class EmployeeAdmin(AgencyScopedAdmin):
+    list_display = ["full_name", "nip_display", "position", "grade", "agency", "user"]
+    list_filter = ["agency", "position__rank", "grade"]
+    search_fields = ["full_name", "nip", "user__username", "position__title"]
+    list_select_related = ["position", "agency__local_government", "user"]
+
+    @admin.display(description=_("NIP"), ordering="nip")
+    def nip_display(self, employee):
+        return employee.nip_display
+
+
+class VersionInline(AgencyScopedInline):
+    model = SopVersion
+    fields = ["revision", "name", "status", "made_on", "revised_on", "effective_on"]
+    show_change_link = True
+
+
+@admin.register(Sop)
+class SopAdmin(AgencyScopedAdmin):
+    list_display = ["number", "current_name", "unit", "agency"]
+    list_filter = ["agency"]
+    search_fields = ["number", "versions__name"]
+    list_select_related = ["unit", "agency__local_government"]
+    inlines = [VersionInline]
+
+    @admin.display(description=_("SOP name"))
+    def current_name(self, sop):
+        version = sop.current_version()
+        return version.name if version else "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("versions")
+
+
+class ListItemInline(AgencyScopedInline):
+    model = SopListItem
+    fields = ["section", "order", "text"]
+
+
+class VersionChildInline(AgencyScopedInline):
+    """Choices of executor and branch target limited to the version being edited."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if field is not None and db_field.name in {"executor", "no_branch_to"}:
+            field.queryset = (
+                field.queryset.filter(version_id=object_id) if object_id else field.queryset.none()
+            )
+        return field
+
+
+class ExecutorInline(VersionChildInline):
+    model = Executor
+    fields = ["order", "title", "position"]
+
+
+class StepInline(VersionChildInline):
+    model = Step
+    fields = [
+        "number",
+        "activity",
+        "executor",
+        "symbol",
+        "no_branch_to",
+        "cadence",
+        "duration_amount",
+        "duration_unit",
+        "output",
+        "kelengkapan",
+        "collects_data",
+        "remark",
+    ]
+    readonly_fields = ["kelengkapan"]
+    show_change_link = True
+
+    @admin.display(description=_("requirements (Kelengkapan)"))
+    def kelengkapan(self, step):
+        return ", ".join(step.requirement_texts()) if step.pk else "—"
+
+
+@admin.register(SopVersion)
+class SopVersionAdmin(AgencyScopedAdmin):
+    list_display = ["sop", "name", "revision", "status", "effective_on", "step_count", "jumlah", "agency"]
+    list_filter = ["status", "sop__agency"]
+    search_fields = ["name", "sop__number"]
+    readonly_fields = ["jumlah"]
+    inlines = [ListItemInline, ExecutorInline, StepInline]
+    fieldsets = [
+        (None, {"fields": ["sop", "revision", "name", "status", "jumlah"]}),
+        (_("Dates"), {"fields": ["made_on", "revised_on", "effective_on"]}),
+        (_("Approved by (Disahkan oleh)"), {"fields": ["approver_title", "approver_name", "approver_nip"]}),
+        (_("Identity"), {"fields": ["warning", "recording", "provenance"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("sop__agency__local_government")
+            .prefetch_related("steps")
+        )
+
+    @admin.display(description=_("agency"), ordering="sop__agency")
+    def agency(self, version):
+        return version.sop.agency
+
+    @admin.display(description=_("steps"))
+    def step_count(self, version):
+        return len(version.steps.all())
+
+    @admin.display(description=_("Total time (Jumlah)"))
+    def jumlah(self, version):
+        return str(version.total_duration()) if version.pk else "—"
+
+
+class RequirementInline(AgencyScopedInline):
+    model = StepRequirement
+    fields = ["order", "text"]
+
+
+@admin.register(Step)
+class StepAdmin(AgencyScopedAdmin):
+    list_display = ["number", "activity", "executor", "symbol", "cadence", "waktu", "output", "version"]
+    list_filter = ["cadence", "symbol", "version__sop__agency"]
+    search_fields = ["activity", "output"]
+    list_select_related = ["executor", "version__sop"]
+    inlines = [RequirementInline]
+
+    @admin.display(description=_("time (Waktu)"))
+    def waktu(self, step):
+        return str(step.duration)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if field is not None and object_id and db_field.name in {"executor", "no_branch_to"}:
+            step = Step.objects.filter(pk=object_id).first()
+            if step:
+                field.queryset = field.queryset.filter(version_id=step.version_id)
+        return field
+
+
+admin.site.site_header = _("SOP Kinerja administration")
+admin.site.site_title = _("SOP Kinerja")
+admin.site.index_title = _("Organisation, SOPs and performance data")

@@ -1,0 +1,228 @@
+"""Organisation: local government -> agency (OPD) -> units -> positions -> employees."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workflow.nip import format_nip, normalise_nip, validate_nip
+
+
+class LocalGovernment(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "provinsi", _("Province")
+        REGENCY = "kabupaten", _("Regency (kabupaten)")
+        CITY = "kota", _("City (kota)")
+
+    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("e.g. Kabupaten Balangan"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    province = models.CharField(_("province"), max_length=120)
+
+    class Meta:
+        verbose_name = _("local government")
+        verbose_name_plural = _("local governments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    """An OPD / Dinas: the office that owns SOPs, people and performance data."""
+
+    class TimeZone(models.TextChoices):
+        WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+        WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+        WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
+
+    local_government = models.ForeignKey(
+        LocalGovernment, models.PROTECT, related_name="agencies", verbose_name=_("local government")
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Dinas Perpustakaan dan Kearsipan"))
+    slug = models.SlugField(_("slug"), unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=40, choices=TimeZone.choices)
+    city = models.CharField(
+        _("place of signing"), max_length=100, help_text=_("The place printed above signatures.")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    cap_achievement = models.BooleanField(
+        _("cap achievement at 100 %"),
+        default=False,
+        help_text=_("Print 100 % where the arithmetic gives more. The uncapped figure is kept."),
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["local_government__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_government", "name"],
+                name="agency_name_unique_per_government",
+                violation_error_message=_("This local government already has an agency with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name} {self.local_government.name}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Unit(models.Model):
+    """Unit kerja: Sekretariat, Bidang, Subbagian, Seksi."""
+
+    class Kind(models.TextChoices):
+        LEADERSHIP = "pimpinan", _("Leadership")
+        SECRETARIAT = "sekretariat", _("Secretariat (Sekretariat)")
+        DIVISION = "bidang", _("Division (Bidang)")
+        SUBDIVISION = "subbagian", _("Subdivision (Subbagian)")
+        SECTION = "seksi", _("Section (Seksi)")
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="units", verbose_name=_("agency"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit")
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["agency", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "name"],
+                name="unit_name_unique_per_agency",
+                violation_error_message=_("This agency already has a unit with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.agency_id != self.agency_id:
+            raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
+
+
+class Position(models.Model):
+    """Jabatan. Each position reports to its supervisor position; the Kepala Dinas has none."""
+
+    class Rank(models.TextChoices):
+        HEAD = "kepala_dinas", _("Head of agency (Kepala Dinas)")
+        SECRETARY = "sekretaris", _("Secretary (Sekretaris)")
+        DIVISION_HEAD = "kepala_bidang", _("Division head (Kepala Bidang)")
+        SUBDIVISION_HEAD = "kasubbag", _("Subdivision head (Kasubbag)")
+        SECTION_HEAD = "kepala_seksi", _("Section head (Kepala Seksi)")
+        FUNCTIONAL = "fungsional", _("Functional official (Fungsional)")
+        STAFF = "staf", _("Staff (Staf)")
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="positions", verbose_name=_("agency"))
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="positions", verbose_name=_("unit")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices)
+    supervisor = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subordinates",
+        verbose_name=_("supervisor position"),
+    )
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["agency", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "title"],
+                name="position_title_unique_per_agency",
+                violation_error_message=_("This agency already has a position with this title."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.unit_id and self.unit.agency_id != self.agency_id:
+            errors["unit"] = _("The unit must belong to the same agency.")
+        if self.supervisor_id:
+            if self.supervisor.agency_id != self.agency_id:
+                errors["supervisor"] = _("The supervisor position must belong to the same agency.")
+            elif self._supervisor_chain_loops():
+                errors["supervisor"] = _("A position cannot (indirectly) supervise itself.")
+        elif self.rank != self.Rank.HEAD:
+            errors["supervisor"] = _("Every position except the Kepala Dinas needs a supervisor position.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _supervisor_chain_loops(self) -> bool:
+        seen = {self.pk} if self.pk else set()
+        current = self.supervisor
+        while current is not None:
+            if current.pk in seen:
+                return True
+            seen.add(current.pk)
+            current = current.supervisor
+        return False
+
+
+class Employee(models.Model):
+    """Pegawai: the civil-servant profile of a login."""
+
+    class Grade(models.TextChoices):
+        I_A, I_B, I_C, I_D = "I/a", "I/b", "I/c", "I/d"
+        II_A, II_B, II_C, II_D = "II/a", "II/b", "II/c", "II/d"
+        III_A, III_B, III_C, III_D = "III/a", "III/b", "III/c", "III/d"
+        IV_A, IV_B, IV_C, IV_D, IV_E = "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="employee", verbose_name=_("user")
+    )
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="employees", verbose_name=_("agency"))
+    full_name = models.CharField(_("full name with titles"), max_length=200)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        unique=True,
+        validators=[validate_nip],
+        error_messages={"unique": _("Another employee already has this NIP.")},
+    )
+    rank_title = models.CharField(_("rank (pangkat)"), max_length=60, blank=True)
+    grade = models.CharField(_("grade (golongan)"), max_length=5, choices=Grade.choices, blank=True)
+    position = models.ForeignKey(Position, models.PROTECT, related_name="holders", verbose_name=_("position"))
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["agency", "full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.nip)
+
+    def clean_fields(self, exclude=None) -> None:
+        # People paste the printed, grouped form: store digits only.
+        self.nip = normalise_nip(self.nip)
+        super().clean_fields(exclude)
+
+    def clean(self) -> None:
+        if self.position_id and self.agency_id and self.position.agency_id != self.agency_id:
+            raise ValidationError({"position": _("The position must belong to the employee's agency.")})

@@ -1,0 +1,328 @@
+"""The SOP document in the PermenPAN-RB 35/2012 format: identity part and flowchart table."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from workflow.duration import Duration, TimeUnit, total_duration
+from workflow.nip import format_nip, validate_nip
+
+from .organisation import Agency, Position, Unit
+
+
+class Sop(models.Model):
+    """One SOP of an agency, identified by its Nomor SOP. Its content lives in versions."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="sops", verbose_name=_("agency"))
+    number = models.CharField(_("SOP number"), max_length=100)
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sops",
+        verbose_name=_("unit"),
+        help_text=_("The unit named in the SOP's office block, e.g. Sekretariat."),
+    )
+
+    class Meta:
+        verbose_name = _("SOP")
+        verbose_name_plural = _("SOPs")
+        ordering = ["agency", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "number"],
+                name="sop_number_unique_per_agency",
+                violation_error_message=_("This agency already has an SOP with this number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.agency_id != self.agency_id:
+            raise ValidationError({"unit": _("The unit must belong to the SOP's agency.")})
+
+    def current_version(self) -> "SopVersion | None":
+        """The effective version, else the newest one."""
+        versions = self.versions.all()
+        effective = [v for v in versions if v.status == SopVersion.Status.EFFECTIVE]
+        return effective[0] if effective else max(versions, key=lambda v: v.revision, default=None)
+
+
+class SopVersion(models.Model):
+    """One revision of an SOP. Older revisions stay readable; at most one is effective."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        EFFECTIVE = "effective", _("Signed / effective")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    sop = models.ForeignKey(Sop, models.CASCADE, related_name="versions", verbose_name=_("SOP"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0, help_text=_("0 for the original."))
+    name = models.CharField(_("SOP name"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    made_on = models.DateField(_("date made (Tanggal Pembuatan)"))
+    revised_on = models.DateField(_("date revised (Tanggal Revisi)"), null=True, blank=True)
+    effective_on = models.DateField(_("effective date (Tanggal Efektif)"), null=True, blank=True)
+    approver_title = models.CharField(_("approved by: position"), max_length=300, blank=True)
+    approver_name = models.CharField(_("approved by: name"), max_length=200, blank=True)
+    approver_nip = models.CharField(
+        _("approved by: NIP"), max_length=18, blank=True, validators=[validate_nip]
+    )
+    warning = models.TextField(_("warning (Peringatan)"), blank=True)
+    recording = models.TextField(_("recording and data keeping (Pencatatan dan Pendataan)"), blank=True)
+    provenance = models.TextField(
+        _("provenance"),
+        blank=True,
+        help_text=_("Where this text comes from, and which parts were reconstructed or assumed."),
+    )
+
+    class Meta:
+        verbose_name = _("SOP version")
+        verbose_name_plural = _("SOP versions")
+        ordering = ["sop", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sop", "revision"],
+                name="sop_revision_unique",
+                violation_error_message=_("This SOP already has a version with this revision number."),
+            ),
+            models.UniqueConstraint(
+                fields=["sop"],
+                condition=Q(status="effective"),
+                name="one_effective_version_per_sop",
+                violation_error_message=_("Only one version of an SOP can be effective at a time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" (rev. {self.revision})" if self.revision else ""
+        return f"{self.sop.number} {self.name}{suffix}"
+
+    @property
+    def agency(self) -> Agency:
+        return self.sop.agency
+
+    @property
+    def approver_nip_display(self) -> str:
+        return format_nip(self.approver_nip)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.revision and not self.revised_on:
+            errors["revised_on"] = _("A revision needs its revision date (Tanggal Revisi).")
+        if self.revised_on and self.made_on and self.revised_on < self.made_on:
+            errors["revised_on"] = _("The revision date cannot be before the date made.")
+        if self.effective_on and self.made_on and self.effective_on < self.made_on:
+            errors["effective_on"] = _("The effective date cannot be before the date made.")
+        if self.status == self.Status.EFFECTIVE:
+            if not self.effective_on:
+                errors["effective_on"] = _("An effective SOP needs its effective date (Tanggal Efektif).")
+            if not (self.approver_title and self.approver_name):
+                errors["approver_name"] = _(
+                    "An effective SOP needs the position and name of who approved it."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def list_items(self, section: str) -> list[str]:
+        return [item.text for item in self.list_entries.all() if item.section == section]
+
+    def total_duration(self) -> Duration:
+        """Jumlah: computed from the steps, never typed."""
+        return total_duration((step.duration_amount, step.duration_unit) for step in self.steps.all())
+
+
+class SopListItem(models.Model):
+    """One numbered item of an identity list (Dasar Hukum, Kualifikasi, Keterkaitan, Peralatan)."""
+
+    class Section(models.TextChoices):
+        LEGAL_BASIS = "dasar_hukum", _("Legal basis (Dasar Hukum)")
+        QUALIFICATION = "kualifikasi", _("Executor qualifications (Kualifikasi Pelaksana)")
+        RELATED = "keterkaitan", _("Related SOPs (Keterkaitan)")
+        EQUIPMENT = "peralatan", _("Equipment (Peralatan/Perlengkapan)")
+
+    version = models.ForeignKey(
+        SopVersion, models.CASCADE, related_name="list_entries", verbose_name=_("version")
+    )
+    section = models.CharField(_("section"), max_length=12, choices=Section.choices)
+    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("list item")
+        verbose_name_plural = _("list items")
+        ordering = ["version", "section", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "section", "order"],
+                name="list_item_order_unique",
+                violation_error_message=_("Two items of the same list cannot have the same number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text}"
+
+
+class Executor(models.Model):
+    """A Pelaksana column of the flowchart table, mapped to a position of the agency."""
+
+    version = models.ForeignKey(
+        SopVersion, models.CASCADE, related_name="executors", verbose_name=_("version")
+    )
+    order = models.PositiveSmallIntegerField(_("column"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("column heading"), max_length=200, help_text=_("As printed in the SOP."))
+    position = models.ForeignKey(
+        Position, models.PROTECT, related_name="executor_columns", verbose_name=_("position")
+    )
+
+    class Meta:
+        verbose_name = _("executor (Pelaksana)")
+        verbose_name_plural = _("executors (Pelaksana)")
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "order"],
+                name="executor_column_unique",
+                violation_error_message=_("Two executor columns cannot have the same number."),
+            ),
+            models.UniqueConstraint(
+                fields=["version", "position"],
+                name="executor_position_unique",
+                violation_error_message=_("A position can be only one executor column of an SOP."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.position_id and self.version_id and self.position.agency_id != self.version.sop.agency_id:
+            raise ValidationError({"position": _("The position must belong to the SOP's agency.")})
+
+
+class Step(models.Model):
+    """One row of the flowchart table."""
+
+    class Symbol(models.TextChoices):
+        TERMINATOR = "terminator", _("Terminator (start/end)")
+        PROCESS = "process", _("Process")
+        DECISION = "decision", _("Decision")
+
+    class Cadence(models.TextChoices):
+        QUARTERLY = "triwulan", _("Quarterly (triwulan)")
+        SEMESTER = "semester", _("Half-yearly (semester)")
+        ANNUAL = "tahunan", _("Annual (tahunan)")
+
+    version = models.ForeignKey(SopVersion, models.CASCADE, related_name="steps", verbose_name=_("version"))
+    number = models.PositiveSmallIntegerField(_("no."), validators=[MinValueValidator(1)])
+    activity = models.TextField(_("activity (Kegiatan)"))
+    executor = models.ForeignKey(Executor, models.PROTECT, related_name="steps", verbose_name=_("executor"))
+    symbol = models.CharField(_("symbol"), max_length=12, choices=Symbol.choices, default=Symbol.PROCESS)
+    no_branch_to = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on 'Tidak', back to step"),
+        help_text=_("Decisions only: the earlier step the 'Tidak' (no) exit returns to."),
+    )
+    cadence = models.CharField(
+        _("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.QUARTERLY
+    )
+    duration_amount = models.IntegerField(_("time (Waktu)"))
+    duration_unit = models.CharField(_("time unit"), max_length=6, choices=TimeUnit.choices)
+    output = models.CharField(_("output"), max_length=300)
+    remark = models.CharField(_("remark (Keterangan)"), max_length=300, blank=True)
+    collects_data = models.BooleanField(
+        _("data-collection step"),
+        default=False,
+        help_text=_("Complete only when every responsible unit has submitted its quarterly figures."),
+    )
+    approver_position = models.ForeignKey(
+        Position,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approver position"),
+        help_text=_("Leave empty to use the supervisor of the executor's position."),
+    )
+    provenance = models.CharField(
+        _("provenance"), max_length=300, blank=True, help_text=_("Assumptions or reconstruction in this row.")
+    )
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "number"],
+                name="step_number_unique",
+                violation_error_message=_("Two steps of an SOP cannot have the same number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.activity[:60]}"
+
+    @property
+    def duration(self) -> Duration:
+        return Duration.of(self.duration_amount, self.duration_unit)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.duration_amount is not None and self.duration_amount <= 0:
+            errors["duration_amount"] = _("The time (Waktu) of a step must be more than zero.")
+        if self.executor_id and self.version_id and self.executor.version_id != self.version_id:
+            errors["executor"] = _("The executor must be a column of the same SOP version.")
+        if self.symbol == self.Symbol.DECISION:
+            if not self.no_branch_to_id:
+                errors["no_branch_to"] = _("A decision needs the step its 'Tidak' exit returns to.")
+            elif self.no_branch_to.version_id != self.version_id:
+                errors["no_branch_to"] = _("The 'Tidak' exit must return to a step of the same SOP.")
+            elif self.number is not None and self.no_branch_to.number >= self.number:
+                errors["no_branch_to"] = _("The 'Tidak' exit must return to an earlier step.")
+        elif self.no_branch_to_id:
+            errors["no_branch_to"] = _("Only a decision has a 'Tidak' exit.")
+        if (
+            self.approver_position_id
+            and self.version_id
+            and self.approver_position.agency_id != self.version.sop.agency_id
+        ):
+            errors["approver_position"] = _("The approver must be a position of the SOP's agency.")
+        if errors:
+            raise ValidationError(errors)
+
+    def requirement_texts(self) -> list[str]:
+        return [item.text for item in self.requirements.all()]
+
+
+class StepRequirement(models.Model):
+    """One item of a step's Kelengkapan (the inputs it needs)."""
+
+    step = models.ForeignKey(Step, models.CASCADE, related_name="requirements", verbose_name=_("step"))
+    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    text = models.CharField(_("text"), max_length=300)
+
+    class Meta:
+        verbose_name = _("requirement (Kelengkapan)")
+        verbose_name_plural = _("requirements (Kelengkapan)")
+        ordering = ["step", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "order"],
+                name="requirement_order_unique",
+                violation_error_message=_("Two requirements of a step cannot have the same number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,261 @@
+"""Load the two seed offices (fixtures/*.json) through the services. Running it again changes nothing."""
+
+import datetime
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from reports.achievement import DEFAULT_BANDS
+from reports.models import Indicator, Objective, RatingBand, Realisation
+from reports.services import realisation_submit, target_set
+from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Unit
+from workflow.services import StepSpec, employee_create, sop_version_create
+from workflow.sop_text import parse_waktu, split_numbered_list, split_requirements
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+SEED_FILES = ["balangan.json", "padang_panjang.json"]
+AGENCY_ADMIN_GROUP = "Admin Dinas"
+DEFAULT_PASSWORD = "demo-sop-kinerja"
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    agency: str
+    position: str
+    name: str
+
+
+def load_all(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None = None) -> list[Login]:
+    """Load every seed office and a superuser `admin`; return the demo logins."""
+    today = today or timezone.localdate()
+    group = _agency_admin_group()
+    logins = [_superuser(password)]
+    for name in SEED_FILES:
+        logins += load_office(
+            json.loads((FIXTURES / name).read_text(encoding="utf-8")), password, today, group
+        )
+    return logins
+
+
+@transaction.atomic
+def load_office(data: dict, password: str, today: datetime.date, admin_group: Group) -> list[Login]:
+    government, _ = LocalGovernment.objects.get_or_create(
+        name=data["local_government"]["name"], defaults=data["local_government"]
+    )
+    for band in DEFAULT_BANDS:
+        RatingBand.objects.get_or_create(
+            local_government=government, lower_bound=band.lower_bound, defaults={"label": band.label}
+        )
+    agency, _ = Agency.objects.get_or_create(
+        slug=data["agency"]["slug"], defaults={**data["agency"], "local_government": government}
+    )
+    units: dict[str, Unit] = {}
+    for spec in data["units"]:
+        units[spec["key"]], _ = Unit.objects.get_or_create(
+            agency=agency,
+            name=spec["name"],
+            defaults={"kind": spec["kind"], "parent": units.get(spec.get("parent"))},
+        )
+    positions: dict[str, Position] = {}
+    for spec in data["positions"]:
+        position = Position.objects.filter(agency=agency, title=spec["title"]).first()
+        if position is None:
+            position = Position(
+                agency=agency,
+                title=spec["title"],
+                rank=spec["rank"],
+                unit=units.get(spec.get("unit")),
+                supervisor=positions.get(spec.get("supervisor")),
+            )
+            position.full_clean()
+            position.save()
+        positions[spec["key"]] = position
+
+    logins = []
+    for spec in data["employees"]:
+        employee = Employee.objects.filter(user__username=spec["username"]).select_related("user").first()
+        if employee is None:
+            employee = employee_create(
+                agency=agency,
+                username=spec["username"],
+                password=password,
+                full_name=spec["full_name"],
+                nip=spec["nip"],
+                position=positions[spec["position"]],
+                rank_title=spec.get("rank_title", ""),
+                grade=spec.get("grade", ""),
+                email=f"{spec['username']}@{agency.slug}.example.go.id",
+            )
+        else:
+            employee.user.set_password(password)
+            employee.user.save(update_fields=["password"])
+        if spec.get("agency_admin"):
+            # This person keeps the agency's data in the admin, and sees only that agency.
+            employee.user.is_staff = True
+            employee.user.save(update_fields=["is_staff"])
+            employee.user.groups.add(admin_group)
+        logins.append(Login(spec["username"], agency.slug, employee.position.title, employee.full_name))
+
+    for spec in data["sops"]:
+        _load_sop(agency, spec, units, positions)
+    _load_performance(agency, data["objectives"], units, today)
+    return logins
+
+
+def _load_sop(agency: Agency, spec: dict, units: dict, positions: dict) -> None:
+    sop, created = Sop.objects.get_or_create(
+        agency=agency, number=spec["number"], defaults={"unit": units.get(spec.get("unit"))}
+    )
+    if not created and sop.versions.exists():
+        return
+    if "lists_raw" in spec:
+        lists = {section: split_numbered_list(cell) for section, cell in spec["lists_raw"].items()}
+    else:
+        lists = spec["lists"]
+    steps = []
+    for row in spec["steps"]:
+        amount, unit = parse_waktu(row["waktu"])
+        steps.append(
+            StepSpec(
+                number=row["number"],
+                activity=row["activity"],
+                executor=row["executor"],
+                duration_amount=amount,
+                duration_unit=unit,
+                output=row["output"],
+                requirements=split_requirements(row["kelengkapan"]),
+                symbol=row["symbol"],
+                no_branch_to=row.get("no_branch_to"),
+                cadence=row["cadence"],
+                remark=row.get("remark", ""),
+                collects_data=row.get("collects_data", False),
+                provenance=row.get("provenance", ""),
+            )
+        )
+    sop_version_create(
+        sop=sop,
+        name=spec["name"],
+        status=spec["status"],
+        made_on=datetime.date.fromisoformat(spec["made_on"]),
+        revised_on=spec["revised_on"] and datetime.date.fromisoformat(spec["revised_on"]),
+        effective_on=spec["effective_on"] and datetime.date.fromisoformat(spec["effective_on"]),
+        approver_title=spec["approver_title"],
+        approver_name=spec["approver_name"],
+        approver_nip=spec["approver_nip"],
+        warning=spec["warning"],
+        recording=spec["recording"],
+        provenance=spec["provenance"],
+        lists=lists,
+        executors=[(column["title"], positions[column["position"]]) for column in spec["executors"]],
+        steps=steps,
+    )
+
+
+def _completed_quarters(year: int, today: datetime.date) -> int:
+    if year < today.year:
+        return 4
+    return (today.month - 1) // 3
+
+
+def _load_performance(agency: Agency, objectives: list[dict], units: dict, today: datetime.date) -> None:
+    # Demo figures are entered by the planning staff (Staf / Fungsional Perencana).
+    reporter = (
+        Employee.objects.filter(
+            agency=agency, position__rank__in=[Position.Rank.STAFF, Position.Rank.FUNCTIONAL]
+        )
+        .order_by("pk")
+        .first()
+    )
+    for order, spec in enumerate(objectives, start=1):
+        objective, _ = Objective.objects.get_or_create(
+            agency=agency, name=spec["name"], defaults={"order": order}
+        )
+        for number, row in enumerate(spec["indicators"], start=1):
+            indicator, _ = Indicator.objects.get_or_create(
+                objective=objective,
+                name=row["name"],
+                defaults={
+                    "order": number,
+                    "unit_of_measure": row["satuan"],
+                    "polarity": row["polarity"],
+                    "aggregation": row["aggregation"],
+                    "cumulative": row["cumulative"],
+                    "responsible_unit": units[row["unit"]],
+                },
+            )
+            for offset, targets in row["targets"].items():
+                year = today.year + int(offset)
+                target_set(
+                    indicator=indicator,
+                    year=year,
+                    value=Decimal(targets["annual"]),
+                    upper_value=_decimal(targets.get("annual_upper")),
+                )
+                uppers = targets.get("quarters_upper", [None] * 4)
+                for quarter, (value, upper) in enumerate(
+                    zip(targets["quarters"], uppers, strict=True), start=1
+                ):
+                    target_set(
+                        indicator=indicator,
+                        year=year,
+                        quarter=quarter,
+                        value=Decimal(value),
+                        upper_value=_decimal(upper),
+                    )
+            for offset, values in row["realisations"].items():
+                year = today.year + int(offset)
+                # Figures only for quarters that are over, but always the first quarter.
+                upto = max(1, _completed_quarters(year, today))
+                notes = row.get("notes", {}).get(offset, {})
+                for quarter, value in enumerate(values[:upto], start=1):
+                    if Realisation.objects.filter(indicator=indicator, year=year, quarter=quarter).exists():
+                        continue
+                    obstacle, solution = notes.get(str(quarter), ["", ""])
+                    realisation_submit(
+                        indicator=indicator,
+                        year=year,
+                        quarter=quarter,
+                        value=Decimal(value),
+                        obstacles=obstacle,
+                        solutions=solution,
+                        user=reporter.user,
+                        now=_quarter_end(year, quarter, agency),
+                    )
+
+
+def _quarter_end(year: int, quarter: int, agency: Agency) -> datetime.datetime:
+    month = quarter * 3 + 1
+    first_of_next = datetime.date(year + (month > 12), (month - 1) % 12 + 1, 1)
+    return datetime.datetime.combine(
+        first_of_next + datetime.timedelta(days=6), datetime.time(10), agency.zone
+    )
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+def _superuser(password: str) -> Login:
+    user_model = get_user_model()
+    user = user_model.objects.filter(username="admin").first()
+    if user is None:
+        user = user_model.objects.create_superuser("admin", "admin@example.go.id", password)
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return Login("admin", "-", "Administrator sistem (semua dinas)", "Administrator")
+
+
+def _agency_admin_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=AGENCY_ADMIN_GROUP)
+    permissions = Permission.objects.filter(content_type__app_label__in=["workflow", "reports"])
+    group.permissions.set(permissions)
+    return group
