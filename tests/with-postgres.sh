@@ -17,7 +17,8 @@ find_pg_bin() {
 
 INITDB=$(find_pg_bin initdb || true)
 PG_CTL=$(find_pg_bin pg_ctl || true)
-if [ -z "$INITDB" ] || [ -z "$PG_CTL" ]; then
+CREATEDB=$(find_pg_bin createdb || true)
+if [ -z "$INITDB" ] || [ -z "$PG_CTL" ] || [ -z "$CREATEDB" ]; then
   echo "ERROR: PostgreSQL server binaries (initdb, pg_ctl) not found." >&2
   echo "       Install them: apt-get install postgresql   (or set DATABASE_URL=postgres://...)" >&2
   exit 1
@@ -46,5 +47,6 @@ trap cleanup EXIT
   -o "-c listen_addresses='' -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
   start >/dev/null || { cat "$PGTMP/server.log" >&2; exit 1; }
 
+"$CREATEDB" -h "$PGTMP" -U postgres sopkinerja
 export DATABASE_URL="postgres://postgres@/sopkinerja?host=$PGTMP"
 "$@"

@@ -43,4 +43,4 @@ def scope(queryset: QuerySet, user) -> QuerySet:
     agency = agency_of(user)
     if path is None or agency is None:
         return queryset.none()
-    return queryset.filter(**{path: agency}).distinct()
+    return queryset.filter(**{path: agency.pk}).distinct()

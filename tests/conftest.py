@@ -1,0 +1,60 @@
+"""One shared base for every test: both seed offices, loaded once, with their people."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from workflow.models import Agency, Sop
+from workflow.seed import load_all
+
+PASSWORD = "test-password-123"
+# The seed data is loaded as of this day, so realisations exist for TW I-III of 2026.
+TODAY = datetime.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_all(password=PASSWORD, today=TODAY)
+
+
+@pytest.fixture(autouse=True)
+def indonesian():
+    """The interface language is Indonesian unless a test says otherwise."""
+    with translation.override("id"):
+        yield
+
+
+@pytest.fixture
+def balangan(db) -> Agency:
+    return Agency.objects.get(slug="balangan")
+
+
+@pytest.fixture
+def padang_panjang(db) -> Agency:
+    return Agency.objects.get(slug="padang-panjang")
+
+
+@pytest.fixture
+def sop000(balangan):
+    return Sop.objects.get(agency=balangan).current_version()
+
+
+@pytest.fixture
+def sop002(padang_panjang):
+    return Sop.objects.get(agency=padang_panjang).current_version()
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def login(client, db):
+    def _login(username: str):
+        client.force_login(user(username))
+        return client
+
+    return _login

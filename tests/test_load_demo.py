@@ -1,0 +1,30 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from reports.models import Realisation, Target
+from workflow.models import Employee, Sop, Step
+
+
+def counts():
+    return [m.objects.count() for m in (Sop, Step, Employee, Target, Realisation)]
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    before = counts()
+    out = StringIO()
+    call_command("load_demo", "--password", "another-password-1", stdout=out)
+    assert counts() == before
+    assert before[:3] == [2, 19, 15]
+
+
+def test_the_demo_command_prints_every_login(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "balangan.kadis" in text and "padangpanjang.perencana" in text and "admin" in text
+
+
+def test_the_demo_password_is_set_for_every_login(db, client):
+    call_command("load_demo", "--password", "fresh-password-9", stdout=StringIO())
+    assert client.login(username="padangpanjang.kadis", password="fresh-password-9")

@@ -1,0 +1,58 @@
+"""The measurement table of an agency for a period, computed from the demo data."""
+
+from decimal import Decimal as D
+
+from reports.models import RatingBand
+from reports.periods import Period
+from reports.selectors import measure
+
+
+def row(rows, name):
+    return next(r for r in rows if r.indicator.name == name)
+
+
+def test_the_third_quarter_of_balangan_is_measured_from_its_figures(balangan):
+    rows = measure(balangan, Period.parse("2026-TW3"))
+    assert len(rows) == 8
+    visitors = row(rows, "Jumlah pengunjung perpustakaan")
+    assert (visitors.target.low, visitors.actual) == (D(12500), D(10655))
+    assert visitors.achievement == D("85.24")
+    assert visitors.rating == "Baik"
+    assert visitors.obstacles == ["Ruang baca lantai 2 ditutup selama renovasi atap bulan Agustus."]
+
+
+def test_a_range_target_is_measured_against_the_bound_it_missed(balangan):
+    rows = measure(balangan, Period.parse("2026-TW3"))
+    standard = row(rows, "Persentase perangkat daerah yang pengelolaan arsipnya sesuai standar")
+    assert (standard.target.low, standard.target.high, standard.actual) == (D(52), D(60), D("61.5"))
+    assert standard.achievement == D("102.5")
+
+
+def test_capping_is_an_agency_setting_and_keeps_the_uncapped_figure(balangan):
+    balangan.cap_achievement = True
+    rows = measure(balangan, Period.parse("2026-TW3"))
+    waiting = row(rows, "Rata-rata waktu layanan peminjaman buku")
+    assert waiting.achievement_uncapped == D(120)
+    assert waiting.achievement == D(100)
+
+
+def test_the_semester_rolls_up_each_indicator_by_its_own_rule(balangan):
+    rows = measure(balangan, Period.parse("2026-S1"))
+    assert row(rows, "Jumlah pengunjung perpustakaan").actual == D(24113)
+    assert row(rows, "Tingkat Gemar Membaca (TGM)").actual == D("63.10")
+    assert row(rows, "Rata-rata waktu layanan peminjaman buku").actual == D("10.75")
+
+
+def test_an_agencys_own_rating_bands_replace_the_default(balangan):
+    RatingBand.objects.filter(local_government=balangan.local_government).delete()
+    RatingBand.objects.create(local_government=balangan.local_government, label="Memuaskan", lower_bound=80)
+    RatingBand.objects.create(
+        local_government=balangan.local_government, label="Belum Memuaskan", lower_bound=0
+    )
+    rows = measure(balangan, Period.parse("2026-TW3"))
+    assert row(rows, "Jumlah pengunjung perpustakaan").rating == "Memuaskan"
+
+
+def test_measurements_never_include_another_agencys_indicators(balangan, padang_panjang):
+    names = {r.indicator.objective.agency_id for r in measure(padang_panjang, Period.parse("2026-TW1"))}
+    assert names == {padang_panjang.pk}

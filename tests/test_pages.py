@@ -1,0 +1,53 @@
+"""Pages render in Indonesian by default, English on request, with Indonesian dates."""
+
+from django.urls import reverse
+
+
+def test_the_dashboard_is_in_indonesian_by_default(login):
+    page = login("balangan.staf").get(reverse("workflow:home")).content.decode()
+    assert "Standar operasional prosedur" in page
+    assert "Capaian kinerja, Triwulan III 2026" in page
+    assert "122 hari 3 jam 2 menit" in page
+    assert "02 Januari 2024" in page
+
+
+def test_english_can_be_chosen(login):
+    client = login("balangan.staf")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("workflow:home")).content.decode()
+    assert "Standard operating procedures" in page
+    assert "122 days 3 hours 2 minutes" in page
+
+
+def test_the_sop_page_shows_the_identity_the_steps_and_the_computed_jumlah(login, sop000):
+    page = login("balangan.staf").get(reverse("workflow:sop-detail", args=[sop000.pk])).content.decode()
+    assert "Disahkan oleh" in page and "NIP. 19660313 198903 1 011" in page
+    assert "Peraturan Presiden Nomor 29 Tahun 2014" in page
+    assert page.count('class="symbol ') == 9
+    assert "Jumlah" in page and "122 hari 3 jam 2 menit" in page
+
+
+def test_the_decision_of_seed_002_shows_where_tidak_returns(login, sop002):
+    page = (
+        login("padangpanjang.perencana")
+        .get(reverse("workflow:sop-detail", args=[sop002.pk]))
+        .content.decode()
+    )
+    assert "Tidak: kembali ke langkah 5" in page
+
+
+def test_pages_send_a_content_security_policy_without_inline_code(login):
+    response = login("balangan.staf").get(reverse("workflow:home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in response.content.decode() and "style=" not in response.content.decode()
+
+
+def test_the_admin_shows_the_jumlah_of_each_sop_version(login):
+    page = login("admin").get(reverse("admin:workflow_sopversion_changelist")).content.decode()
+    assert "122 hari 3 jam 2 menit" in page and "13 hari 20 menit" in page
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("workflow:home"))
+    assert response.status_code == 302 and "login" in response["Location"]

@@ -1,0 +1,11 @@
+from pathlib import Path
+
+import polib
+from django.conf import settings
+
+
+def test_every_message_has_an_indonesian_translation():
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / "id" / "LC_MESSAGES" / "django.po"))
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert untranslated == [] and fuzzy == []
