@@ -57,3 +57,10 @@ def test_the_scoping_covers_every_model_of_both_apps(db):
     ]
     assert sorted(set(models) - set(AGENCY_PATHS)) == []
     assert Position.objects.exists() and SopVersion.objects.exists()
+
+
+def test_admin_sidebar_filters_do_not_name_other_agencies(login):
+    client = login("balangan.kasubbag")
+    for name in ("workflow_sopversion", "workflow_position", "reports_indicator", "reports_realisation"):
+        page = client.get(reverse(f"admin:{name}_changelist")).content.decode()
+        assert "Padang Panjang" not in page, f"{name} list names the other agency"

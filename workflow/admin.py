@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.db import models
+from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import (
@@ -17,8 +20,26 @@ from workflow.models import (
 from workflow.scoping import agency_path, scope
 
 
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter that offers only the user's own agency's objects."""
+
+    def field_choices(self, field, request, model_admin):
+        related = scope(field.related_model._default_manager.all(), request.user)
+        return [(obj.pk, str(obj)) for obj in related]
+
+
 class AgencyScopedMixin:
-    """Admin pages and their choice lists show only the signed-in user's agency."""
+    """Admin pages, their choice lists and their filters show only the signed-in user's agency."""
+
+    def get_list_filter(self, request):
+        scoped = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str):
+                related = get_fields_from_path(self.model, item)[-1].related_model
+                if related is not None and agency_path(related):
+                    item = (item, ScopedRelatedFilter)
+            scoped.append(item)
+        return scoped
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
@@ -36,6 +57,8 @@ class AgencyScopedAdmin(AgencyScopedMixin, admin.ModelAdmin):
 
 class AgencyScopedInline(AgencyScopedMixin, admin.TabularInline):
     extra = 0
+    # Rows of a table: a two-line text box is enough and keeps a 10-step SOP on a few screens.
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
 @admin.register(LocalGovernment)
