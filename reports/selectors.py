@@ -91,3 +91,21 @@ def latest_reported_quarter(agency: Agency) -> Period | None:
         .first()
     )
     return Period.quarter(*latest) if latest else None
+
+
+def units_missing_figures(agency: Agency, period: Period) -> list:
+    """Responsible units that still lack a realisation for some indicator in the period's quarter(s)."""
+    from workflow.models import Unit
+
+    quarters = period.quarters()
+    missing_ids = set()
+    indicators = (
+        Indicator.objects.filter(objective__agency=agency, targets__year=period.year)
+        .distinct()
+        .prefetch_related("realisations")
+    )
+    for indicator in indicators:
+        reported = {r.quarter for r in indicator.realisations.all() if r.year == period.year}
+        if not set(quarters) <= reported:
+            missing_ids.add(indicator.responsible_unit_id)
+    return list(Unit.objects.filter(pk__in=missing_ids).order_by("name"))

@@ -3,13 +3,14 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import Indicator, Realisation, Target
-from workflow.selectors import agency_of
+from reports.periods import Period
+from workflow.selectors import agency_of, figures_locked
 
 
 @transaction.atomic
@@ -46,10 +47,17 @@ def realisation_submit(
 ) -> Realisation:
     """Record (or correct) a unit's figure for one indicator and quarter, with who and when.
 
-    Only employees of the indicator's agency may submit.
+    Only employees of the indicator's agency may submit, and only while the quarter's figures
+    are not locked by its data-collection step.
     """
-    if agency_of(user) != indicator.objective.agency:
+    agency = indicator.objective.agency
+    if agency_of(user) != agency:
         raise PermissionDenied(_("You can only submit figures for your own agency."))
+    if figures_locked(agency, year, quarter):
+        raise ValidationError(
+            _("The figures for %(period)s are locked: the data-collection step has been handed in.")
+            % {"period": Period.quarter(year, quarter).label}
+        )
     realisation = (
         Realisation.objects.select_for_update()
         .filter(indicator=indicator, year=year, quarter=quarter)

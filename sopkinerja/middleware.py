@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class ChosenLanguageMiddleware:
@@ -21,3 +21,19 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class AgencyTimeZoneMiddleware:
+    """Show times in the signed-in user's agency's zone (WIB, WITA or WIT)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from workflow.selectors import agency_of
+
+        agency = agency_of(request.user)
+        if agency is not None:
+            with timezone.override(agency.zone):
+                return self.get_response(request)
+        return self.get_response(request)

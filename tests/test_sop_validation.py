@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from workflow.duration import TimeUnit
 from workflow.models import Position, Sop, SopVersion, Step
-from workflow.services import StepSpec, sop_version_create
+from workflow.services.sop import StepSpec, sop_version_create
 
 
 @pytest.fixture

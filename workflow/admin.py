@@ -5,11 +5,16 @@ from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import (
+    ActingAssignment,
     Agency,
+    DayOff,
+    Disposition,
     Employee,
     Executor,
     LocalGovernment,
     Position,
+    Run,
+    RunStep,
     Sop,
     SopListItem,
     SopVersion,
@@ -68,12 +73,81 @@ class LocalGovernmentAdmin(AgencyScopedAdmin):
     search_fields = ["name", "province"]
 
 
+class DayOffInline(AgencyScopedInline):
+    model = DayOff
+    fields = ["date", "name"]
+
+
 @admin.register(Agency)
 class AgencyAdmin(AgencyScopedAdmin):
     list_display = ["name", "local_government", "slug", "time_zone", "cap_achievement"]
     list_filter = ["local_government", "time_zone", "cap_achievement"]
     search_fields = ["name", "local_government__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [DayOffInline]
+    fieldsets = [
+        (None, {"fields": ["local_government", "name", "slug", "city", "address", "time_zone"]}),
+        (_("Working calendar"), {"fields": ["work_days", "work_starts", "work_ends"]}),
+        (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
+    ]
+
+
+@admin.register(ActingAssignment)
+class ActingAssignmentAdmin(AgencyScopedAdmin):
+    list_display = ["position", "employee", "kind", "starts_on", "ends_on", "note"]
+    list_filter = ["kind", "position__agency"]
+    search_fields = ["employee__full_name", "position__title", "note"]
+    list_select_related = ["position", "employee"]
+    date_hierarchy = "starts_on"
+
+
+class ReadOnlyAdmin(AgencyScopedAdmin):
+    """Runs change only through the workflow (services), never by editing rows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RunStepInline(AgencyScopedInline):
+    model = RunStep
+    fields = [
+        "sequence",
+        "step",
+        "attempt",
+        "state",
+        "due_at",
+        "submitted_by",
+        "approved_by",
+        "actual_minutes",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Run)
+class RunAdmin(ReadOnlyAdmin):
+    list_display = ["sop", "period", "state", "started_by", "started_at", "finished_at"]
+    list_filter = ["state", "sop__agency"]
+    search_fields = ["sop__number", "period"]
+    list_select_related = ["sop", "started_by"]
+    inlines = [RunStepInline]
+
+
+@admin.register(Disposition)
+class DispositionAdmin(ReadOnlyAdmin):
+    list_display = ["issued_at", "to_position", "subject", "due_at", "read_at"]
+    list_filter = ["to_position__agency"]
+    search_fields = ["subject", "instruction"]
+    list_select_related = ["to_position"]
 
 
 @admin.register(Unit)

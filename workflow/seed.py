@@ -16,7 +16,7 @@ from reports.achievement import DEFAULT_BANDS
 from reports.models import Indicator, Objective, RatingBand, Realisation
 from reports.services import realisation_submit, target_set
 from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Unit
-from workflow.services import StepSpec, employee_create, sop_version_create
+from workflow.services.sop import StepSpec, employee_create, sop_version_create
 from workflow.sop_text import parse_waktu, split_numbered_list, split_requirements
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

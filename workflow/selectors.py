@@ -40,3 +40,115 @@ def sop_version_detail(agency: Agency, version_id: int) -> SopVersion:
         )
         .get(pk=version_id)
     )
+
+
+def figures_locked(agency: Agency, year: int, quarter: int) -> bool:
+    """A quarter's figures are locked once its data-collection step is handed in (submitted or
+    approved). A return of that step, or a later attempt at it after a 'Tidak' loop, reopens them.
+    """
+    from workflow.models import Run, RunStep
+
+    attempts = RunStep.objects.filter(
+        run__sop__agency=agency,
+        run__period=f"{year}-TW{quarter}",
+        step__collects_data=True,
+    ).exclude(run__state=Run.State.CANCELLED)
+    handed_in = [RunStep.State.SUBMITTED, RunStep.State.APPROVED]
+    return (
+        attempts.filter(state__in=handed_in).exists() and not attempts.exclude(state__in=handed_in).exists()
+    )
+
+
+def runs_for_agency(agency: Agency):
+    from workflow.models import Run
+
+    return Run.objects.filter(sop__agency=agency).select_related("sop", "version", "started_by__employee")
+
+
+def run_detail(agency: Agency, run_id: int):
+    """One run of this agency with its attempts, dispositions and attachments; 404s for another agency's."""
+    from workflow.models import RunStep
+
+    return (
+        runs_for_agency(agency)
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=RunStep.objects.select_related(
+                    "step__executor__position__supervisor",
+                    "step__approver_position",
+                    "step__no_branch_to",
+                    "disposition__from_position",
+                    "disposition__read_by__employee",
+                    "submitted_by__employee",
+                    "approved_by__employee",
+                ).prefetch_related("attachments", "step__requirements"),
+            )
+        )
+        .get(pk=run_id)
+    )
+
+
+def held_position_ids(user, now=None) -> set[int]:
+    """Positions the user holds, or acts for today."""
+    from workflow.permissions import local_today
+
+    employee = getattr(user, "employee", None) if getattr(user, "is_authenticated", False) else None
+    if employee is None:
+        return set()
+    today = local_today(employee.agency, now)
+    acting = employee.acting_for.filter(starts_on__lte=today, ends_on__gte=today).values_list(
+        "position_id", flat=True
+    )
+    return {employee.position_id, *acting}
+
+
+def my_work(user, now=None) -> dict:
+    """What waits for the user: steps to perform and submitted steps to approve, oldest first."""
+    from django.db.models import Q
+
+    from workflow.models import Run, RunStep
+
+    positions = held_position_ids(user, now)
+    in_progress = RunStep.objects.filter(run__state=Run.State.ACTIVE).select_related(
+        "run__sop", "run__version", "step__executor__position", "disposition"
+    )
+    approves = Q(step__approver_position__in=positions) | Q(
+        step__approver_position__isnull=True, step__executor__position__supervisor__in=positions
+    )
+    return {
+        "to_perform": list(
+            in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions).order_by(
+                "due_at"
+            )
+        ),
+        "to_approve": list(
+            in_progress.filter(approves, state=RunStep.State.SUBMITTED).order_by("submitted_at")
+        ),
+    }
+
+
+def overdue_steps(agency: Agency, now):
+    from workflow.models import Run, RunStep
+
+    return (
+        RunStep.objects.filter(
+            run__sop__agency=agency, run__state=Run.State.ACTIVE, state=RunStep.State.ACTIVE, due_at__lt=now
+        )
+        .select_related("run__sop", "run__version", "step__executor__position")
+        .order_by("due_at")
+    )
+
+
+def disposition_for(agency: Agency, disposition_id: int):
+    from workflow.models import Disposition
+
+    return Disposition.objects.select_related(
+        "run_step__run__sop__agency__local_government",
+        "run_step__run__version",
+        "run_step__step",
+        "from_user__employee",
+        "from_position",
+        "to_position",
+        "read_by__employee",
+    ).get(pk=disposition_id, run_step__run__sop__agency=agency)

@@ -6,4 +6,11 @@ app_name = "workflow"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sop/<int:version_id>/", views.sop_detail, name="sop-detail"),
+    path("runs/", views.run_list, name="runs"),
+    path("runs/<int:run_id>/", views.run_view, name="run-detail"),
+    path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),
+    path("steps/<int:run_step_id>/submit/", views.step_submit, name="step-submit"),
+    path("steps/<int:run_step_id>/approve/", views.step_approve, name="step-approve"),
+    path("steps/<int:run_step_id>/return/", views.step_return, name="step-return"),
+    path("disposisi/<int:disposition_id>/", views.disposition_view, name="disposition"),
 ]

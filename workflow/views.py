@@ -1,12 +1,29 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from reports.selectors import latest_reported_quarter, measure
-from workflow.models import SopVersion
-from workflow.selectors import agency_of, sop_version_detail, sops_for_agency
+from workflow import permissions
+from workflow.exceptions import WorkflowRefused
+from workflow.forms import ApproveForm, CancelForm, ReturnForm, RunStartForm, SubmitForm
+from workflow.models import Disposition, Run, RunStep, SopVersion
+from workflow.selectors import (
+    agency_of,
+    disposition_for,
+    my_work,
+    overdue_steps,
+    run_detail,
+    runs_for_agency,
+    sop_version_detail,
+    sops_for_agency,
+)
+from workflow.services import runs as run_services
+from workflow.timeline import run_timeline
 
 
 def _agency_or_403(request):
@@ -16,10 +33,38 @@ def _agency_or_403(request):
     return agency
 
 
+def _run_step_or_404(agency, run_step_id: int) -> RunStep:
+    try:
+        return RunStep.objects.select_related("run", "step").get(pk=run_step_id, run__sop__agency=agency)
+    except RunStep.DoesNotExist:
+        raise Http404(_("No such step in your agency.")) from None
+
+
+def _act(request, action, success: str, **kwargs) -> bool:
+    """Run a service; show its refusal or validation problem as the reason, in the user's language."""
+    try:
+        action(**kwargs)
+    except WorkflowRefused as refusal:
+        messages.error(request, refusal.message)
+        return False
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 @login_required
 def home(request):
     agency = _agency_or_403(request)
     period = latest_reported_quarter(agency)
+    now = timezone.now()
     return render(
         request,
         "workflow/home.html",
@@ -28,6 +73,10 @@ def home(request):
             "sops": sops_for_agency(agency),
             "period": period,
             "measurements": measure(agency, period) if period else [],
+            "work": my_work(request.user, now),
+            "overdue": overdue_steps(agency, now),
+            "runs": runs_for_agency(agency).filter(state=Run.State.ACTIVE),
+            "now": now,
         },
     )
 
@@ -40,3 +89,150 @@ def sop_detail(request, version_id: int):
     except SopVersion.DoesNotExist:
         raise Http404(_("No such SOP in your agency.")) from None
     return render(request, "workflow/sop_detail.html", {"agency": agency, "version": version})
+
+
+@login_required
+def run_list(request):
+    agency = _agency_or_403(request)
+    form = RunStartForm(request.POST or None, agency=agency, year=timezone.localdate().year)
+    if request.method == "POST":
+        if form.is_valid():
+            started = _act(
+                request,
+                run_services.run_start,
+                _("The run has started and its first disposisi was issued."),
+                version=form.cleaned_data["version"],
+                period=form.cleaned_data["period"],
+                user=request.user,
+            )
+            if started:
+                return redirect("workflow:runs")
+        else:
+            _form_errors(request, form)
+    return render(
+        request, "workflow/run_list.html", {"agency": agency, "runs": runs_for_agency(agency), "form": form}
+    )
+
+
+@login_required
+def run_view(request, run_id: int):
+    agency = _agency_or_403(request)
+    try:
+        run = run_detail(agency, run_id)
+    except Run.DoesNotExist:
+        raise Http404(_("No such run in your agency.")) from None
+    now = timezone.now()
+    rows = [
+        {
+            "run_step": rs,
+            "overdue": rs.is_overdue(now),
+            "can_submit": rs.state == RunStep.State.ACTIVE and permissions.can_perform(rs, request.user),
+            "can_approve": rs.state == RunStep.State.SUBMITTED and permissions.can_approve(rs, request.user),
+            "submit_form": SubmitForm(run_step=rs, prefix=f"s{rs.pk}"),
+        }
+        for rs in run.steps.all()
+    ]
+    return render(
+        request,
+        "workflow/run_detail.html",
+        {
+            "agency": agency,
+            "run": run,
+            "rows": rows,
+            "timeline": run_timeline(run),
+            "can_cancel": run.state == Run.State.ACTIVE and permissions.can_cancel(run, request.user),
+            "approve_form": ApproveForm(),
+            "return_form": ReturnForm(),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def step_submit(request, run_step_id: int):
+    run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
+    form = SubmitForm(request.POST, request.FILES, run_step=run_step, prefix=f"s{run_step.pk}")
+    if form.is_valid():
+        _act(
+            request,
+            run_services.run_step_submit,
+            _("Step %(n)d submitted.") % {"n": run_step.step.number},
+            run_step_id=run_step.pk,
+            user=request.user,
+            output_note=form.cleaned_data["output_note"],
+            answer=form.cleaned_data.get("answer", ""),
+            files=form.cleaned_data["files"],
+            close_incomplete=form.cleaned_data.get("close_incomplete", False),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("workflow:run-detail", run_step.run_id)
+
+
+@login_required
+@require_POST
+def step_approve(request, run_step_id: int):
+    run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            run_services.run_step_approve,
+            _("Step %(n)d approved.") % {"n": run_step.step.number},
+            run_step_id=run_step.pk,
+            user=request.user,
+            note=form.cleaned_data["note"],
+        )
+    return redirect("workflow:run-detail", run_step.run_id)
+
+
+@login_required
+@require_POST
+def step_return(request, run_step_id: int):
+    run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            run_services.run_step_send_back,
+            _("Step %(n)d returned to its executor.") % {"n": run_step.step.number},
+            run_step_id=run_step.pk,
+            user=request.user,
+            note=form.cleaned_data["note"],
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("workflow:run-detail", run_step.run_id)
+
+
+@login_required
+@require_POST
+def run_cancel(request, run_id: int):
+    agency = _agency_or_403(request)
+    if not runs_for_agency(agency).filter(pk=run_id).exists():
+        raise Http404(_("No such run in your agency."))
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            run_services.run_cancel,
+            _("The run was cancelled."),
+            run_id=run_id,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("workflow:run-detail", run_id)
+
+
+@login_required
+def disposition_view(request, disposition_id: int):
+    agency = _agency_or_403(request)
+    try:
+        disposition = disposition_for(agency, disposition_id)
+    except Disposition.DoesNotExist:
+        raise Http404(_("No such disposisi in your agency.")) from None
+    run_services.disposition_open(disposition=disposition, user=request.user)
+    return render(request, "workflow/disposition.html", {"agency": agency, "disposition": disposition})

@@ -1,7 +1,14 @@
-from .organisation import Agency, Employee, LocalGovernment, Position, Unit
+from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
+from .run import Attachment, Disposition, Run, RunStep
 from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepRequirement
 
 __all__ = [
+    "ActingAssignment",
+    "Attachment",
+    "DayOff",
+    "Disposition",
+    "Run",
+    "RunStep",
     "Agency",
     "Employee",
     "Executor",

@@ -1,5 +1,7 @@
 """Organisation: local government -> agency (OPD) -> units -> positions -> employees."""
 
+import datetime
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -47,6 +49,23 @@ class Agency(models.Model):
         _("place of signing"), max_length=100, help_text=_("The place printed above signatures.")
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
+    work_days = models.CharField(
+        _("working days"),
+        max_length=7,
+        default="12345",
+        help_text=_("ISO weekday numbers, 1 = Monday: 12345 for Monday to Friday."),
+    )
+    work_starts = models.TimeField(_("working hours start"), default=datetime.time(7, 30))
+    work_ends = models.TimeField(_("working hours end"), default=datetime.time(16, 0))
+    run_canceller = models.ForeignKey(
+        "Position",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("may also cancel SOP runs"),
+        help_text=_("Besides the Kepala Dinas."),
+    )
     cap_achievement = models.BooleanField(
         _("cap achievement at 100 %"),
         default=False,
@@ -71,6 +90,19 @@ class Agency(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.name} {self.local_government.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        if not re.fullmatch(r"[1-7]{1,7}", self.work_days or "") or len(set(self.work_days)) != len(
+            self.work_days
+        ):
+            errors["work_days"] = _("Write each working day once as a digit from 1 (Monday) to 7 (Sunday).")
+        if self.work_starts and self.work_ends and self.work_ends <= self.work_starts:
+            errors["work_ends"] = _("Working hours must end after they start.")
+        if self.run_canceller_id and self.pk and self.run_canceller.agency_id != self.pk:
+            errors["run_canceller"] = _("The position must belong to this agency.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -226,3 +258,66 @@ class Employee(models.Model):
     def clean(self) -> None:
         if self.position_id and self.agency_id and self.position.agency_id != self.agency_id:
             raise ValidationError({"position": _("The position must belong to the employee's agency.")})
+
+
+class DayOff(models.Model):
+    """An extra day off of one agency, on top of national holidays and cuti bersama."""
+
+    agency = models.ForeignKey(Agency, models.CASCADE, related_name="days_off", verbose_name=_("agency"))
+    date = models.DateField(_("date"))
+    name = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("day off")
+        verbose_name_plural = _("days off")
+        ordering = ["agency", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "date"],
+                name="one_day_off_per_date",
+                violation_error_message=_("This date is already a day off."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"
+
+
+class ActingAssignment(models.Model):
+    """Plh / Plt: an employee who acts for a position during a date range."""
+
+    class Kind(models.TextChoices):
+        PLH = "plh", _("Plh (pelaksana harian)")
+        PLT = "plt", _("Plt (pelaksana tugas)")
+
+    position = models.ForeignKey(Position, models.CASCADE, related_name="acting", verbose_name=_("position"))
+    employee = models.ForeignKey(
+        Employee, models.CASCADE, related_name="acting_for", verbose_name=_("acting official")
+    )
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices, default=Kind.PLH)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    note = models.CharField(_("basis (e.g. letter number)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("acting official (Plh/Plt)")
+        verbose_name_plural = _("acting officials (Plh/Plt)")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.position}: {self.employee}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end date cannot be before the start date.")
+        if self.position_id and self.employee_id:
+            if self.employee.agency_id != self.position.agency_id:
+                errors["employee"] = _("The acting official must work in the same agency.")
+            elif self.employee.position_id == self.position_id:
+                errors["employee"] = _("This employee already holds the position.")
+        if errors:
+            raise ValidationError(errors)
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on

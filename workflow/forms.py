@@ -1,0 +1,83 @@
+from django import forms
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import validate_evidence_size
+from reports.periods import Period, PeriodKind
+from workflow.models import RunStep, SopVersion, Step
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked like an evidence file."""
+
+    widget = MultipleFileInput
+    default_validators = [FileExtensionValidator(settings.EVIDENCE_EXTENSIONS), validate_evidence_size]
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+def period_choices(year: int) -> list[tuple[str, str]]:
+    periods = [Period.quarter(year, q) for q in (1, 2, 3, 4)]
+    periods += [
+        Period(year, PeriodKind.SEMESTER, 1),
+        Period(year, PeriodKind.SEMESTER, 2),
+        Period(year, PeriodKind.YEAR),
+    ]
+    return [(str(p), p.label) for p in periods]
+
+
+class RunStartForm(forms.Form):
+    version = forms.ModelChoiceField(label=_("SOP"), queryset=SopVersion.objects.none())
+    period = forms.ChoiceField(label=_("Period"))
+
+    def __init__(self, *args, agency, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = SopVersion.objects.filter(
+            sop__agency=agency, status=SopVersion.Status.EFFECTIVE
+        ).select_related("sop")
+        self.fields["period"].choices = period_choices(year - 1) + period_choices(year)
+        self.fields["period"].initial = str(Period.quarter(year, 1))
+
+    def clean_period(self):
+        return Period.parse(self.cleaned_data["period"])
+
+
+class SubmitForm(forms.Form):
+    output_note = forms.CharField(
+        label=_("Output"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What this step produced, e.g. the disposisi sent or the draft report."),
+    )
+    answer = forms.ChoiceField(label=_("Decision"), choices=RunStep.Answer.choices, widget=forms.RadioSelect)
+    files = MultipleFileField(label=_("Files (output and kelengkapan)"), required=False)
+    close_incomplete = forms.BooleanField(
+        label=_("Close this step although some units have not submitted their figures"), required=False
+    )
+
+    def __init__(self, *args, run_step: RunStep, **kwargs):
+        super().__init__(*args, **kwargs)
+        if run_step.step.symbol != Step.Symbol.DECISION:
+            del self.fields["answer"]
+        if not run_step.step.collects_data:
+            del self.fields["close_incomplete"]
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))

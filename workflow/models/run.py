@@ -1,0 +1,321 @@
+"""An SOP run: one execution of an effective SOP version for one period, as state machines.
+
+Transitions hold the rules only (source, target, conditions, permission). Everything else,
+locking, saving, logging, deadlines and e-mail, is done by workflow.services.runs.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from reports.periods import Period
+from workflow import permissions
+
+from .organisation import Position
+from .sop import Sop, SopVersion, Step
+
+
+def rule(message):
+    """Mark a transition condition with the reason given when it does not hold."""
+
+    def mark(condition):
+        condition.refusal = message
+        return condition
+
+    return mark
+
+
+class Run(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", _("In progress")
+        FINISHED = "finished", _("Finished")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    sop = models.ForeignKey(Sop, models.PROTECT, related_name="runs", verbose_name=_("SOP"))
+    version = models.ForeignKey(
+        SopVersion, models.PROTECT, related_name="runs", verbose_name=_("SOP version")
+    )
+    period = models.CharField(_("period"), max_length=10, help_text=_("2026-TW1 … 2026-S2 … 2026"))
+    state = FSMField(_("state"), default=State.ACTIVE, choices=State.choices, protected=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    lead_minutes = models.PositiveIntegerField(_("lead time (working minutes)"), null=True, blank=True)
+    standard_minutes = models.PositiveIntegerField(_("standard time (working minutes)"), default=0)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    class Meta:
+        verbose_name = _("SOP run")
+        verbose_name_plural = _("SOP runs")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sop", "period"],
+                condition=~Q(state="cancelled"),
+                name="one_run_per_sop_and_period",
+                violation_error_message=_("This SOP already has a run for this period."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sop.number} {self.period_obj.label}"
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
+
+    @property
+    def agency(self):
+        return self.sop.agency
+
+    # Rules -----------------------------------------------------------------------------
+
+    @rule(_("Not every step of this run has been approved yet."))
+    def _all_steps_approved(self) -> bool:
+        return not self.steps.exclude(state=RunStep.State.APPROVED).exists()
+
+    @rule(_("A reason for cancelling is required."))
+    def _has_cancel_reason(self) -> bool:
+        return bool(self.cancel_reason.strip())
+
+    # Transitions -----------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.ACTIVE, target=State.FINISHED, conditions=[_all_steps_approved])
+    def finish(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.ACTIVE,
+        target=State.CANCELLED,
+        conditions=[_has_cancel_reason],
+        permission=permissions.can_cancel,
+    )
+    def cancel(self, by=None, description=None):
+        pass
+
+
+class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """One attempt at one step within a run. A decision's 'Tidak' adds new attempts; old ones stay."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        ACTIVE = "active", _("In progress")
+        SUBMITTED = "submitted", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+
+    class Answer(models.TextChoices):
+        YES = "ya", _("Ya")
+        NO = "tidak", _("Tidak")
+
+    run = models.ForeignKey(Run, models.CASCADE, related_name="steps", verbose_name=_("run"))
+    step = models.ForeignKey(Step, models.PROTECT, related_name="+", verbose_name=_("step"))
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    sequence = models.PositiveIntegerField(_("sequence"))
+    state = FSMField(_("state"), default=State.WAITING, choices=State.choices, protected=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    output_note = models.TextField(_("output"), blank=True)
+    answer = models.CharField(_("answer"), max_length=5, choices=Answer.choices, blank=True)
+    missing_units = models.TextField(_("units without figures when closed"), blank=True)
+    closed_incomplete = models.BooleanField(_("closed with units missing"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    return_note = models.TextField(_("note on return"), blank=True)
+    returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    standard_minutes = models.PositiveIntegerField(_("standard time (working minutes)"), default=0)
+    actual_minutes = models.PositiveIntegerField(_("actual time (working minutes)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("run step")
+        verbose_name_plural = _("run steps")
+        ordering = ["run", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "step", "attempt"], name="one_attempt_number_per_step"),
+            models.UniqueConstraint(fields=["run", "sequence"], name="one_step_per_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        attempt = f" ({self.attempt})" if self.attempt > 1 else ""
+        return f"{self.step.number}. {self.step.activity}{attempt}"
+
+    def is_overdue(self, now) -> bool:
+        if self.due_at is None:
+            return False
+        finished = self.submitted_at if self.state in (self.State.SUBMITTED, self.State.APPROVED) else None
+        return (finished or now) > self.due_at
+
+    # Rules -----------------------------------------------------------------------------
+
+    @rule(_("This SOP run is no longer in progress."))
+    def _run_is_active(self) -> bool:
+        return self.run.state == Run.State.ACTIVE
+
+    @rule(_("The previous step has not been approved yet."))
+    def _previous_approved(self) -> bool:
+        return (
+            not self.run.steps.filter(sequence__lt=self.sequence).exclude(state=self.State.APPROVED).exists()
+        )
+
+    @rule(_("Describe the output of this step before submitting it."))
+    def _has_output(self) -> bool:
+        return bool(self.output_note.strip())
+
+    @rule(_("Answer the decision with Ya or Tidak."))
+    def _decision_answered(self) -> bool:
+        return self.step.symbol != Step.Symbol.DECISION or self.answer in self.Answer.values
+
+    @rule(_("Some responsible units have not submitted their figures: close the step listing them, or wait."))
+    def _figures_complete_or_closed(self) -> bool:
+        from reports.selectors import units_missing_figures
+
+        if not self.step.collects_data or self.run.period_obj.kind != "triwulan" or self.closed_incomplete:
+            return True
+        return not units_missing_figures(self.run.agency, self.run.period_obj)
+
+    @rule(_("A note saying what must be corrected is required to return a step."))
+    def _has_return_note(self) -> bool:
+        return bool(self.return_note.strip())
+
+    # Transitions -----------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.WAITING,
+        target=State.ACTIVE,
+        conditions=[_run_is_active, _previous_approved],
+    )
+    def activate(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.ACTIVE,
+        target=State.SUBMITTED,
+        conditions=[_run_is_active, _has_output, _decision_answered, _figures_complete_or_closed],
+        permission=permissions.can_perform,
+    )
+    def submit(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.APPROVED,
+        conditions=[_run_is_active],
+        permission=permissions.can_approve,
+    )
+    def approve(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.ACTIVE,
+        conditions=[_run_is_active, _has_return_note],
+        permission=permissions.can_approve,
+    )
+    def send_back(self, by=None, description=None):
+        pass
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    run = instance.run_step.run
+    return f"runs/{run.sop.agency.slug}/{run.period}/{instance.run_step.pk}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file handed in with a step: its output or one of its kelengkapan."""
+
+    run_step = models.ForeignKey(
+        RunStep, models.CASCADE, related_name="attachments", verbose_name=_("run step")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class Disposition(models.Model):
+    """Lembar disposisi: the written instruction that hands a step to its executor."""
+
+    run_step = models.OneToOneField(
+        RunStep, models.CASCADE, related_name="disposition", verbose_name=_("run step")
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    from_position = models.ForeignKey(
+        Position, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from position")
+    )
+    to_position = models.ForeignKey(
+        Position, models.PROTECT, related_name="dispositions", verbose_name=_("to position")
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    instruction = models.TextField(_("instruction"))
+    requirements = models.TextField(_("requirements expected (kelengkapan)"), blank=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    due_at = models.DateTimeField(_("due at"))
+    read_at = models.DateTimeField(_("first read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("read by"),
+    )
+
+    class Meta:
+        verbose_name = _("disposition (disposisi)")
+        verbose_name_plural = _("dispositions (disposisi)")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.to_position}: {self.subject}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.pk:05d}/DISP/{self.issued_at:%Y}"

@@ -1,0 +1,79 @@
+"""E-mail about SOP runs, sent as background tasks after the transaction commits.
+
+Mail is written in Indonesian, the office language, whatever language the sender's browser used.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from workflow import permissions
+
+
+def _send(subject: str, template: str, context: dict, users) -> int:
+    addresses = sorted({user.email for user in users if user.email})
+    if not addresses:
+        return 0
+    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+
+
+@task
+def disposition_issued(disposition_id: int) -> int:
+    from workflow.models import Disposition
+
+    disposition = Disposition.objects.select_related("run_step__run__sop__agency", "to_position").get(
+        pk=disposition_id
+    )
+    with translation.override("id"), timezone.override(disposition.to_position.agency.zone):
+        subject = _("Disposisi: %(subject)s") % {"subject": disposition.instruction[:120]}
+        return _send(
+            subject,
+            "workflow/email/disposition_issued.txt",
+            {"disposition": disposition},
+            permissions.recipients(disposition.to_position),
+        )
+
+
+@task
+def step_submitted(run_step_id: int) -> int:
+    from workflow.models import RunStep
+
+    run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(
+        pk=run_step_id
+    )
+    approver = permissions.approver_position(run_step.step)
+    with translation.override("id"):
+        subject = _("Awaiting your approval: step %(n)d, %(run)s") % {
+            "n": run_step.step.number,
+            "run": run_step.run,
+        }
+        return _send(
+            subject,
+            "workflow/email/step_submitted.txt",
+            {"run_step": run_step},
+            permissions.recipients(approver) if approver else [],
+        )
+
+
+@task
+def step_returned(run_step_id: int) -> int:
+    from workflow.models import RunStep
+
+    run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(
+        pk=run_step_id
+    )
+    with translation.override("id"):
+        subject = _("Returned for correction: step %(n)d, %(run)s") % {
+            "n": run_step.step.number,
+            "run": run_step.run,
+        }
+        return _send(
+            subject,
+            "workflow/email/step_returned.txt",
+            {"run_step": run_step},
+            permissions.recipients(run_step.step.executor.position),
+        )

@@ -1,0 +1,72 @@
+"""Who may act: the one place that answers it, used by the transitions and by the views.
+
+A step is performed by the holders of its executor position, or by an acting official (Plh/Plt)
+for that position on the day. It is approved by the holders of the approver position: the
+step's own approver, else the supervisor of the executor's position. A step whose executor has
+no supervisor (the Kepala Dinas) is approved by its executor.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+
+def _employee(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "employee", None) if hasattr(user, "employee") else None
+
+
+def local_today(agency, now: datetime.datetime | None = None) -> datetime.date:
+    return (now or timezone.now()).astimezone(agency.zone).date()
+
+
+def holds(user, position, now: datetime.datetime | None = None) -> bool:
+    """The user holds the position, or acts for it today (in the agency's time zone)."""
+    employee = _employee(user)
+    if employee is None or position is None or employee.agency_id != position.agency_id:
+        return False
+    if employee.position_id == position.pk:
+        return True
+    today = local_today(position.agency, now)
+    return position.acting.filter(employee=employee, starts_on__lte=today, ends_on__gte=today).exists()
+
+
+def approver_position(step):
+    return step.approver_position or step.executor.position.supervisor
+
+
+def can_perform(run_step, user) -> bool:
+    return holds(user, run_step.step.executor.position)
+
+
+def can_approve(run_step, user) -> bool:
+    approver = approver_position(run_step.step)
+    return holds(user, approver) if approver is not None else can_perform(run_step, user)
+
+
+def can_start(version, user) -> bool:
+    """The Kepala Dinas, the Sekretaris, or whoever performs or approves the SOP's first step."""
+    employee = _employee(user)
+    if employee is None or employee.agency_id != version.sop.agency_id:
+        return False
+    if employee.position.rank in {"kepala_dinas", "sekretaris"}:
+        return True
+    first = version.steps.order_by("number").first()
+    return first is not None and (
+        holds(user, first.executor.position) or holds(user, approver_position(first))
+    )
+
+
+def can_cancel(run, user) -> bool:
+    agency = run.sop.agency
+    head = agency.positions.filter(rank="kepala_dinas").first()
+    return holds(user, head) or (agency.run_canceller_id is not None and holds(user, agency.run_canceller))
+
+
+def recipients(position, now: datetime.datetime | None = None) -> list:
+    """Everyone who may act for the position today: its holders and its acting officials."""
+    today = local_today(position.agency, now)
+    users = [employee.user for employee in position.holders.select_related("user")]
+    users += [a.employee.user for a in position.acting.select_related("employee__user") if a.covers(today)]
+    return list({user.pk: user for user in users}.values())

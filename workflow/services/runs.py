@@ -1,0 +1,305 @@
+"""SOP runs: start, submit, approve, send back, cancel, and read a disposisi.
+
+Every function here:
+- locks the run row first (then the step row), so two people acting at once are serialised
+  and the second sees the first one's result;
+- checks the transition's own rules and answers a refusal with WorkflowRefused and a reason;
+- runs the transition, saves, and lets django-fsm-log record it in the same transaction;
+- sends e-mail only after the transaction commits.
+"""
+
+import datetime
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.periods import Period
+from reports.selectors import units_missing_figures
+from workflow import notifications, permissions
+from workflow.calendar import WorkingCalendar
+from workflow.exceptions import WorkflowRefused
+from workflow.models import Attachment, Disposition, Run, RunStep, Sop, SopVersion, Step
+
+# Sequences are shifted out of the way first, so the unique (run, sequence) never collides.
+_SEQUENCE_OFFSET = 1_000_000
+
+
+def _refuse_unless_allowed(instance, method, user) -> None:
+    """Check the transition's source state, permission and conditions; refuse with the reason."""
+    run = instance if isinstance(instance, Run) else instance.run
+    if run.state == Run.State.FINISHED:
+        raise WorkflowRefused(_("This SOP run has finished: nothing more can be done in it."))
+    if run.state == Run.State.CANCELLED:
+        raise WorkflowRefused(_("This SOP run was cancelled: nothing more can be done in it."))
+    transition = method._django_fsm.get_transition(instance.state)
+    if transition is None:
+        raise WorkflowRefused(_state_refusal(instance))
+    if transition.permission and not transition.has_perm(instance, user):
+        raise WorkflowRefused(_permission_refusal(instance, method.__name__))
+    for condition in transition.conditions:
+        if not condition(instance):
+            raise WorkflowRefused(condition.refusal)
+
+
+def _state_refusal(run_step: RunStep) -> str:
+    n = {"n": run_step.step.number}
+    return {
+        RunStep.State.WAITING: _("Step %(n)d is not active yet: the steps before it must be approved first."),
+        RunStep.State.ACTIVE: _("Step %(n)d has not been submitted by its executor yet."),
+        RunStep.State.SUBMITTED: _("Step %(n)d has already been submitted and is awaiting approval."),
+        RunStep.State.APPROVED: _("Step %(n)d has already been approved."),
+    }[run_step.state] % n
+
+
+def _permission_refusal(instance, action: str) -> str:
+    if isinstance(instance, Run):
+        return _("Only the Kepala Dinas (or the position named for it) can cancel an SOP run.")
+    if action == "submit":
+        position = instance.step.executor.position
+        return _("Only the %(position)s (or an acting official for that position) can perform this step.") % {
+            "position": position
+        }
+    position = permissions.approver_position(instance.step) or instance.step.executor.position
+    return _(
+        "Only the %(position)s (or an acting official for that position) can approve or return this step."
+    ) % {"position": position}
+
+
+def _lock_run_step(run_step_id: int) -> RunStep:
+    run_id = RunStep.objects.values_list("run_id", flat=True).get(pk=run_step_id)
+    run = Run.objects.select_for_update().select_related("sop__agency").get(pk=run_id)
+    run_step = (
+        RunStep.objects.select_for_update(of=("self",))
+        .select_related("step__executor__position__agency", "step__approver_position", "step__no_branch_to")
+        .get(pk=run_step_id)
+    )
+    run_step.run = run
+    return run_step
+
+
+def _issuer_position(user, fallback=None):
+    employee = getattr(user, "employee", None)
+    return fallback or (employee.position if employee else None)
+
+
+def _activate(run_step: RunStep, *, issuer, from_position, now, calendar: WorkingCalendar) -> Disposition:
+    step = run_step.step
+    run_step.activate(by=issuer, description=_("Disposisi issued"))
+    run_step.activated_at = now
+    run_step.due_at = calendar.add(now, step.duration_amount, step.duration_unit)
+    run_step.standard_minutes = calendar.standard_minutes(step.duration_amount, step.duration_unit)
+    run_step.save()
+    run = run_step.run
+    disposition = Disposition.objects.create(
+        run_step=run_step,
+        from_user=issuer,
+        from_position=from_position,
+        to_position=step.executor.position,
+        subject=f"{run.version.name} – {run.period_obj.label}",
+        instruction=step.activity,
+        requirements=", ".join(step.requirement_texts()),
+        issued_at=now,
+        due_at=run_step.due_at,
+    )
+    transaction.on_commit(partial(notifications.disposition_issued.enqueue, disposition.pk))
+    return disposition
+
+
+def run_steps_for(version: SopVersion, period: Period) -> list[Step]:
+    """The steps a run of this period contains: those whose cadence matches, in order."""
+    return list(
+        version.steps.filter(cadence=period.kind)
+        .order_by("number")
+        .select_related("executor__position__agency", "approver_position")
+        .prefetch_related("requirements")
+    )
+
+
+@transaction.atomic
+def run_start(*, version: SopVersion, period: Period, user, now: datetime.datetime | None = None) -> Run:
+    """Start a run of an effective SOP version for a period and hand its first step out.
+
+    Guarantees: at most one run per SOP and period (cancelled ones aside); a semester starts only
+    when both its quarters' runs have finished, a year only when both semesters have.
+    """
+    now = now or timezone.now()
+    Sop.objects.select_for_update().get(pk=version.sop_id)  # serialise concurrent starts
+    if version.status != SopVersion.Status.EFFECTIVE:
+        raise WorkflowRefused(_("Only an effective SOP version can be run."))
+    if not permissions.can_start(version, user):
+        raise WorkflowRefused(_("You may not start a run of this SOP."))
+    steps = run_steps_for(version, period)
+    if not steps:
+        raise WorkflowRefused(_("This SOP has no steps to run for %(period)s.") % {"period": period.label})
+    others = Run.objects.filter(sop_id=version.sop_id).exclude(state=Run.State.CANCELLED)
+    if others.filter(period=str(period)).exists():
+        raise WorkflowRefused(_("This SOP already has a run for %(period)s.") % {"period": period.label})
+    for part in period.parts():
+        if not others.filter(period=str(part), state=Run.State.FINISHED).exists():
+            raise WorkflowRefused(
+                _("%(period)s can only start once the run for %(part)s has finished.")
+                % {"period": period.label, "part": part.label}
+            )
+    calendar = WorkingCalendar.for_agency(version.sop.agency)
+    run = Run(
+        sop_id=version.sop_id,
+        version=version,
+        period=str(period),
+        started_by=user,
+        started_at=now,
+        standard_minutes=sum(calendar.standard_minutes(s.duration_amount, s.duration_unit) for s in steps),
+    )
+    run.full_clean(exclude=["state"])  # the state is never input; it changes by transition only
+    run.save()
+    run_steps = [
+        RunStep.objects.create(run=run, step=step, sequence=index) for index, step in enumerate(steps, 1)
+    ]
+    _activate(run_steps[0], issuer=user, from_position=_issuer_position(user), now=now, calendar=calendar)
+    return run
+
+
+@transaction.atomic
+def run_step_submit(
+    *,
+    run_step_id: int,
+    user,
+    output_note: str,
+    answer: str = "",
+    files=(),
+    close_incomplete: bool = False,
+    now: datetime.datetime | None = None,
+) -> RunStep:
+    """The executor hands in the step's output (text and files); a decision is answered Ya/Tidak.
+
+    The data-collection step needs every responsible unit's figures, unless the executor closes it
+    with the missing units listed. A step whose executor has no supervisor is approved at once.
+    """
+    now = now or timezone.now()
+    run_step = _lock_run_step(run_step_id)
+    run_step.output_note = output_note or ""
+    run_step.answer = answer or ""
+    run_step.closed_incomplete = bool(close_incomplete and run_step.step.collects_data)
+    if run_step.closed_incomplete:
+        missing = units_missing_figures(run_step.run.agency, run_step.run.period_obj)
+        run_step.missing_units = ", ".join(unit.name for unit in missing)
+    _refuse_unless_allowed(run_step, run_step.submit, user)
+    run_step.submit(by=user, description=_submission_note(run_step))
+    run_step.submitted_at = now
+    run_step.submitted_by = user
+    run_step.save()
+    for upload in files:
+        attachment = Attachment(run_step=run_step, file=upload, uploaded_by=user)
+        attachment.full_clean()
+        attachment.save()
+    if permissions.approver_position(run_step.step) is None:
+        _approve(run_step, user, _("Approved on submission: the executor has no supervisor."), now)
+    else:
+        transaction.on_commit(partial(notifications.step_submitted.enqueue, run_step.pk))
+    return run_step
+
+
+def _submission_note(run_step: RunStep) -> str:
+    """What the history shows of a submission: the answer, the output, and units closed without figures."""
+    note = run_step.output_note
+    if run_step.answer:
+        note = f"{run_step.get_answer_display()}: {note}"
+    if run_step.closed_incomplete and run_step.missing_units:
+        note += " — " + _("closed without figures from: %(units)s") % {"units": run_step.missing_units}
+    return note
+
+
+@transaction.atomic
+def run_step_approve(
+    *, run_step_id: int, user, note: str = "", now: datetime.datetime | None = None
+) -> RunStep:
+    """The approver accepts a submitted step; the next step is handed out, or the run finishes.
+
+    A decision answered Tidak sends the run back to its branch target: that step and the ones
+    after it up to the decision run again as new attempts, and the earlier attempts are kept.
+    """
+    run_step = _lock_run_step(run_step_id)
+    _refuse_unless_allowed(run_step, run_step.approve, user)
+    _approve(run_step, user, note, now or timezone.now())
+    return run_step
+
+
+def _approve(run_step: RunStep, user, note: str, now) -> None:
+    calendar = WorkingCalendar.for_agency(run_step.run.agency)
+    run_step.approve(by=user, description=note)
+    run_step.approved_at = now
+    run_step.approved_by = user
+    run_step.actual_minutes = calendar.working_minutes(run_step.activated_at, run_step.submitted_at)
+    run_step.save()
+    if run_step.step.symbol == Step.Symbol.DECISION and run_step.answer == RunStep.Answer.NO:
+        _loop_back(run_step)
+    following = run_step.run.steps.filter(state=RunStep.State.WAITING).order_by("sequence").first()
+    if following is None:
+        _finish(run_step.run, user, now, calendar)
+        return
+    from_position = permissions.approver_position(run_step.step) or run_step.step.executor.position
+    _activate(following, issuer=user, from_position=from_position, now=now, calendar=calendar)
+
+
+def _loop_back(decision: RunStep) -> None:
+    run = decision.run
+    target = decision.step.no_branch_to
+    again = [
+        s
+        for s in run_steps_for(run.version, run.period_obj)
+        if target.number <= s.number <= decision.step.number
+    ]
+    later = run.steps.filter(sequence__gt=decision.sequence)
+    later.update(sequence=F("sequence") + _SEQUENCE_OFFSET)
+    later.update(sequence=F("sequence") - _SEQUENCE_OFFSET + len(again))
+    attempts = dict(run.steps.values("step_id").annotate(last=Max("attempt")).values_list("step_id", "last"))
+    for offset, step in enumerate(again, start=1):
+        RunStep.objects.create(
+            run=run, step=step, attempt=attempts.get(step.pk, 0) + 1, sequence=decision.sequence + offset
+        )
+
+
+def _finish(run: Run, user, now, calendar: WorkingCalendar) -> None:
+    run.finish(by=user, description=_("All steps approved"))
+    run.finished_at = now
+    run.lead_minutes = calendar.working_minutes(run.started_at, now)
+    run.save()
+
+
+@transaction.atomic
+def run_step_send_back(*, run_step_id: int, user, note: str, now: datetime.datetime | None = None) -> RunStep:
+    """The approver returns a submitted step to its executor with a required note; it is active again."""
+    run_step = _lock_run_step(run_step_id)
+    run_step.return_note = note or ""
+    _refuse_unless_allowed(run_step, run_step.send_back, user)
+    run_step.send_back(by=user, description=run_step.return_note)
+    run_step.returned_count += 1
+    run_step.submitted_at = None
+    run_step.submitted_by = None
+    run_step.save()
+    transaction.on_commit(partial(notifications.step_returned.enqueue, run_step.pk))
+    return run_step
+
+
+@transaction.atomic
+def run_cancel(*, run_id: int, user, reason: str, now: datetime.datetime | None = None) -> Run:
+    """The Kepala Dinas (or the configured position) cancels a run in progress, with a reason."""
+    run = Run.objects.select_for_update().select_related("sop__agency").get(pk=run_id)
+    run.cancel_reason = reason or ""
+    _refuse_unless_allowed(run, run.cancel, user)
+    run.cancel(by=user, description=run.cancel_reason)
+    run.cancelled_at = now or timezone.now()
+    run.save()
+    return run
+
+
+def disposition_open(*, disposition: Disposition, user, now: datetime.datetime | None = None) -> Disposition:
+    """Record the read receipt the first time a recipient opens the disposisi (compare-and-set)."""
+    if disposition.read_at is None and permissions.holds(user, disposition.to_position, now):
+        Disposition.objects.filter(pk=disposition.pk, read_at__isnull=True).update(
+            read_at=now or timezone.now(), read_by=user
+        )
+        disposition.refresh_from_db(fields=["read_at", "read_by"])
+    return disposition
