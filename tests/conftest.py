@@ -27,6 +27,11 @@ def indonesian():
         yield
 
 
+@pytest.fixture(autouse=True)
+def uploads_in_a_temp_dir(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def balangan(db) -> Agency:
     return Agency.objects.get(slug="balangan")

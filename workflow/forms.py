@@ -34,7 +34,10 @@ def period_choices(year: int) -> list[tuple[str, str]]:
 
 
 class RunStartForm(forms.Form):
-    version = forms.ModelChoiceField(label=_("SOP"), queryset=SopVersion.objects.none())
+    # Django 6.1's own empty label; naming it here puts it in our catalogue, which also covers the admin.
+    version = forms.ModelChoiceField(
+        label=_("SOP"), queryset=SopVersion.objects.none(), empty_label=_("- Select an option -")
+    )
     period = forms.ChoiceField(label=_("Period"))
 
     def __init__(self, *args, agency, year: int, **kwargs):
@@ -42,6 +45,8 @@ class RunStartForm(forms.Form):
         self.fields["version"].queryset = SopVersion.objects.filter(
             sop__agency=agency, status=SopVersion.Status.EFFECTIVE
         ).select_related("sop")
+        if self.fields["version"].queryset.count() == 1:
+            self.fields["version"].initial = self.fields["version"].queryset.get()
         self.fields["period"].choices = period_choices(year - 1) + period_choices(year)
         self.fields["period"].initial = str(Period.quarter(year, 1))
 

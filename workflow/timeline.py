@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
@@ -56,7 +57,7 @@ def run_timeline(run: Run) -> list[Event]:
                 "send_back": _("%(step)s returned for correction"),
             }.get(log.transition, log.transition) % {"step": label}
         note = log.description if log.transition != "activate" else ""
-        events.append(Event(log.timestamp, _name(log.by), text, note or "", kind=log.transition))
+        events.append(Event(log.timestamp, _name(log.by), capfirst(text), note or "", kind=log.transition))
     for run_step in steps.values():
         disposition = getattr(run_step, "disposition", None)
         if disposition is not None and disposition.read_at:

@@ -90,7 +90,6 @@ def _activate(run_step: RunStep, *, issuer, from_position, now, calendar: Workin
     run_step.activate(by=issuer, description=_("Disposisi issued"))
     run_step.activated_at = now
     run_step.due_at = calendar.add(now, step.duration_amount, step.duration_unit)
-    run_step.standard_minutes = calendar.standard_minutes(step.duration_amount, step.duration_unit)
     run_step.save()
     run = run_step.run
     disposition = Disposition.objects.create(
@@ -106,6 +105,10 @@ def _activate(run_step: RunStep, *, issuer, from_position, now, calendar: Workin
     )
     transaction.on_commit(partial(notifications.disposition_issued.enqueue, disposition.pk))
     return disposition
+
+
+def _standard(step: Step, calendar: WorkingCalendar) -> int:
+    return calendar.standard_minutes(step.duration_amount, step.duration_unit)
 
 
 def run_steps_for(version: SopVersion, period: Period) -> list[Step]:
@@ -150,12 +153,13 @@ def run_start(*, version: SopVersion, period: Period, user, now: datetime.dateti
         period=str(period),
         started_by=user,
         started_at=now,
-        standard_minutes=sum(calendar.standard_minutes(s.duration_amount, s.duration_unit) for s in steps),
+        standard_minutes=sum(_standard(step, calendar) for step in steps),
     )
     run.full_clean(exclude=["state"])  # the state is never input; it changes by transition only
     run.save()
     run_steps = [
-        RunStep.objects.create(run=run, step=step, sequence=index) for index, step in enumerate(steps, 1)
+        RunStep.objects.create(run=run, step=step, sequence=index, standard_minutes=_standard(step, calendar))
+        for index, step in enumerate(steps, 1)
     ]
     _activate(run_steps[0], issuer=user, from_position=_issuer_position(user), now=now, calendar=calendar)
     return run
@@ -255,9 +259,14 @@ def _loop_back(decision: RunStep) -> None:
     later.update(sequence=F("sequence") + _SEQUENCE_OFFSET)
     later.update(sequence=F("sequence") - _SEQUENCE_OFFSET + len(again))
     attempts = dict(run.steps.values("step_id").annotate(last=Max("attempt")).values_list("step_id", "last"))
+    calendar = WorkingCalendar.for_agency(run.agency)
     for offset, step in enumerate(again, start=1):
         RunStep.objects.create(
-            run=run, step=step, attempt=attempts.get(step.pk, 0) + 1, sequence=decision.sequence + offset
+            run=run,
+            step=step,
+            attempt=attempts.get(step.pk, 0) + 1,
+            sequence=decision.sequence + offset,
+            standard_minutes=_standard(step, calendar),
         )
 
 

@@ -1,0 +1,112 @@
+"""The workflow pages: thin views that show the services' refusals as the reason."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports.periods import Period
+from workflow.models import Attachment, Run, RunStep
+from workflow.services.runs import run_start
+
+from .conftest import user
+
+
+@pytest.fixture
+def run(sop000) -> Run:
+    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+
+
+def flash(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def step(run, number) -> RunStep:
+    return run.steps.get(step__number=number)
+
+
+def test_a_run_is_started_from_the_runs_page(login, sop000):
+    client = login("balangan.kadis")
+    response = client.post(reverse("workflow:runs"), {"version": sop000.pk, "period": "2025-TW2"})
+    assert response.status_code == 302
+    assert flash(response) == ["Pelaksanaan dimulai dan disposisi pertamanya telah diterbitkan."]
+    assert Run.objects.filter(sop=sop000.sop, period="2025-TW2").exists()
+
+
+def test_a_refused_start_says_why_and_creates_nothing(login, sop000):
+    response = login("balangan.staf").post(
+        reverse("workflow:runs"), {"version": sop000.pk, "period": "2025-TW2"}
+    )
+    assert "Anda tidak berwenang memulai pelaksanaan SOP ini." in response.content.decode()
+    assert not Run.objects.filter(period="2025-TW2").exists()
+
+
+def test_submitting_out_of_order_shows_the_reason(login, run):
+    client = login("balangan.staf")
+    response = client.post(
+        reverse("workflow:step-submit", args=[step(run, 3).pk]), {f"s{step(run, 3).pk}-output_note": "Draft"}
+    )
+    assert flash(response) == [
+        "Langkah 3 belum aktif: langkah-langkah sebelumnya harus disetujui lebih dulu."
+    ]
+    assert step(run, 3).state == RunStep.State.WAITING
+
+
+def test_a_submission_uploads_its_files(login, run):
+    first = step(run, 1)
+    upload = SimpleUploadedFile("disposisi.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = login("balangan.sekretaris").post(
+        reverse("workflow:step-submit", args=[first.pk]),
+        {f"s{first.pk}-output_note": "Disposisi terkirim", f"s{first.pk}-files": [upload]},
+    )
+    assert flash(response) == ["Langkah 1 telah disampaikan."]
+    assert [str(a) for a in Attachment.objects.filter(run_step=first)] == ["disposisi.pdf"]
+
+
+def test_a_file_of_a_forbidden_type_is_refused_and_nothing_is_submitted(login, run):
+    first = step(run, 1)
+    upload = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    response = login("balangan.sekretaris").post(
+        reverse("workflow:step-submit", args=[first.pk]),
+        {f"s{first.pk}-output_note": "Disposisi", f"s{first.pk}-files": [upload]},
+    )
+    assert any("Ekstensi berkas" in message for message in flash(response))
+    assert step(run, 1).state == RunStep.State.ACTIVE
+
+
+def test_returning_without_a_note_is_refused_in_indonesian(login, run):
+    first = step(run, 1)
+    login("balangan.sekretaris").post(
+        reverse("workflow:step-submit", args=[first.pk]), {f"s{first.pk}-output_note": "Disposisi"}
+    )
+    response = login("balangan.kadis").post(reverse("workflow:step-return", args=[first.pk]), {"note": ""})
+    assert "Bidang ini tidak boleh kosong." in flash(response)
+    assert step(run, 1).state == RunStep.State.SUBMITTED
+
+
+def test_the_run_page_offers_each_person_only_their_own_actions(login, run):
+    page = login("balangan.sekretaris").get(reverse("workflow:run-detail", args=[run.pk])).content.decode()
+    assert "Sampaikan langkah ini" in page and "Setujui" not in page
+    page = login("balangan.staf").get(reverse("workflow:run-detail", args=[run.pk])).content.decode()
+    assert "Sampaikan langkah ini" not in page
+    assert "Pelaksanaan dimulai untuk Triwulan I 2025" in page  # the history
+
+
+def test_the_dashboard_lists_my_tasks_and_my_approvals(login, run):
+    first = step(run, 1)
+    page = login("balangan.sekretaris").get(reverse("workflow:home")).content.decode()
+    assert "Tugas saya" in page and "Mengumpulkan data laporan kinerja" in page
+    login("balangan.sekretaris").post(
+        reverse("workflow:step-submit", args=[first.pk]), {f"s{first.pk}-output_note": "Disposisi"}
+    )
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    assert page.count("Mengumpulkan data laporan kinerja") == 1
+
+
+def test_another_agency_cannot_see_or_touch_a_run(login, run):
+    client = login("padangpanjang.kadis")
+    assert client.get(reverse("workflow:run-detail", args=[run.pk])).status_code == 404
+    assert client.post(reverse("workflow:step-approve", args=[step(run, 1).pk])).status_code == 404
+    assert client.post(reverse("workflow:run-cancel", args=[run.pk]), {"reason": "x"}).status_code == 404
+    disposition = step(run, 1).disposition
+    assert client.get(reverse("workflow:disposition", args=[disposition.pk])).status_code == 404
