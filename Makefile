@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 MO     := locale/id/LC_MESSAGES/django.mo
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint messages makemessages check bench clean
+.PHONY: run test lint messages makemessages check bench clean browser
 
 # Find Python >= 3.12: pyenv (reads .python-version), then python3.13, python3.12, python3.
 $(PY):
@@ -40,8 +40,14 @@ run: $(MO)
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST)
 
+# Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "NOTE: browser tests are skipped until Debian's chromium is installed: sudo apt-get install chromium"; fi; }
+
 # Whole suite on a real PostgreSQL (throwaway server unless DATABASE_URL is set).
-test: $(MO)
+test: $(MO) browser
 	$(PY) -m ruff check .
 	tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
 	tests/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
