@@ -1,0 +1,33 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def angka(value, places: int | None = None) -> str:
+    """A figure the Indonesian way: 12.500 or 64,05 (grouping with '.', decimals with ',')."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if places is None:
+        places = 0 if value == value.to_integral_value() else 2
+    return number_format(
+        round(value, int(places)), decimal_pos=int(places), use_l10n=True, force_grouping=True
+    )
+
+
+@register.filter
+def persen(value) -> str:
+    return "—" if value is None else f"{angka(value, 2)} %"
+
+
+@register.filter
+def target_text(target) -> str:
+    if target is None:
+        return "—"
+    if target.high is None:
+        return angka(target.low)
+    return f"{angka(target.low)} – {angka(target.high)}"
