@@ -7,9 +7,9 @@ BAR_COLOURS = {"Sangat Baik": "#1b7f3b", "Baik": "#5aa02c", "Cukup": "#e0a800", 
 DEFAULT_COLOUR = "#c92a2a"
 
 
-def achievement_bars(rows, width: float = 250.0) -> str:
+def achievement_bars(rows, width: float = 176.0) -> str:
     """Horizontal bars of % capaian per indicator, with the 100 % line; units are millimetres."""
-    label_width, bar_height, gap, top = 92.0, 5.0, 2.4, 8.0
+    label_width, bar_height, gap, top = 78.0, 4.6, 2.2, 8.0
     scale_max = max([Decimal(120)] + [r.achievement for r in rows if r.achievement is not None])
     plot = width - label_width - 18
     height = top + len(rows) * (bar_height + gap) + 6
@@ -24,15 +24,13 @@ def achievement_bars(rows, width: float = 250.0) -> str:
     ]
     for index, row in enumerate(rows):
         y = top + index * (bar_height + gap)
-        name = row.indicator.name if len(row.indicator.name) <= 58 else row.indicator.name[:56] + "…"
+        name = row.indicator.name if len(row.indicator.name) <= 50 else row.indicator.name[:48] + "…"
         parts.append(
             f'<text x="{label_width - 2:.2f}" y="{y + bar_height * 0.75:.2f}" font-size="2.5" '
             f'text-anchor="end">{index + 1}. {escape(name)}</text>'
         )
         if row.achievement is None:
-            parts.append(
-                f'<text x="{label_width + 1:.2f}" y="{y + bar_height * 0.75:.2f}" font-size="2.5">—</text>'
-            )
+            parts.append(f'<text x="{label_width + 1:.2f}" y="{y + bar_height * 0.75:.2f}" font-size="2.5">—</text>')
             continue
         colour = BAR_COLOURS.get(row.rating, DEFAULT_COLOUR)
         end = x_of(row.achievement)
@@ -41,11 +39,10 @@ def achievement_bars(rows, width: float = 250.0) -> str:
             f'height="{bar_height:.2f}" fill="{colour}"/>'
         )
         label = f"{row.achievement:.2f}".replace(".", ",")
-        parts.append(
-            f'<text x="{end + 1:.2f}" y="{y + bar_height * 0.75:.2f}" font-size="2.5">{label} %</text>'
-        )
+        parts.append(f'<text x="{end + 1:.2f}" y="{y + bar_height * 0.75:.2f}" font-size="2.5">{label} %</text>')
     parts.append(
-        f'<line x1="{label_width:.2f}" y1="6" x2="{label_width:.2f}" y2="{height - 4:.2f}" stroke="#000" stroke-width="0.3"/>'
+        f'<line x1="{label_width:.2f}" y1="6" x2="{label_width:.2f}" y2="{height - 4:.2f}" '
+        'stroke="#000" stroke-width="0.3"/>'
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height:.2f}mm" '

@@ -54,9 +54,7 @@ def head_of(agency: Agency) -> Signer:
     head = Position.objects.filter(agency=agency, rank=Position.Rank.HEAD).prefetch_related("holders").first()
     holder = head.holders.first() if head else None
     title = f"{head.title} {agency.local_government.name}" if head else ""
-    return Signer(
-        title=title, name=holder.full_name if holder else "", nip=holder.nip_display if holder else ""
-    )
+    return Signer(title=title, name=holder.full_name if holder else "", nip=holder.nip_display if holder else "")
 
 
 # SOP sheet ----------------------------------------------------------------------------------
@@ -80,7 +78,8 @@ def _column_widths(paper: str, executors: int) -> dict:
 def _sop_stylesheet(paper: str, widths: dict) -> str:
     label, width, height = PAPERS[paper]
     columns = "\n".join(f".col-{name} {{ width: {value:.2f}mm; }}" for name, value in widths.items())
-    return f"@page {{ size: {width}mm {height}mm; margin: {MARGIN}mm {MARGIN}mm {BOTTOM_MARGIN}mm {MARGIN}mm; }}\n{columns}"
+    page = f"@page {{ size: {width}mm {height}mm; margin: {MARGIN}mm {MARGIN}mm {BOTTOM_MARGIN}mm {MARGIN}mm; }}"
+    return f"{page}\n{columns}"
 
 
 def sop_sheet(
@@ -89,9 +88,7 @@ def sop_sheet(
     """The SOP in the PermenPAN-RB 35/2012 format: identity page, then the flowchart pages."""
     version = (
         SopVersion.objects.select_related("sop__agency__local_government", "sop__unit")
-        .prefetch_related(
-            "list_entries", "executors", "steps__requirements", "steps__executor", "steps__no_branch_to"
-        )
+        .prefetch_related("list_entries", "executors", "steps__requirements", "steps__executor", "steps__no_branch_to")
         .get(pk=version.pk)
     )
     executors = list(version.executors.all())
@@ -127,8 +124,7 @@ def sop_sheet(
         "pages": pages,
         "lists": lists,
         "stamp": stamp,
-        "signer": signer
-        or Signer(version.approver_title, version.approver_name, version.approver_nip_display),
+        "signer": signer or Signer(version.approver_title, version.approver_name, version.approver_nip_display),
         "paper": PAPERS[paper][0],
         "column_numbers": range(1, len(executors) + 7),
     }
@@ -178,18 +174,15 @@ def performance_report(
         "met": [row for row in rated if row.achievement_uncapped >= 100],
         "missed": [row for row in rated if row.achievement_uncapped < 100],
         "unmeasured": [row for row in rows if row.achievement is None],
+        "has_obstacles": any(row.obstacles or row.solutions for row in rows),
         "ratings": sorted(ratings.items(), key=lambda item: -item[1]),
         "average": average,
         "annual": period.kind == PeriodKind.YEAR,
         "agreement": _agreement(agency, period.year) if period.kind == PeriodKind.YEAR else [],
-        "units": agency.units.select_related("parent")
-        .prefetch_related("positions__holders")
-        .order_by("name"),
+        "units": agency.units.select_related("parent").prefetch_related("positions__holders").order_by("name"),
         "signer": signer or head_of(agency),
         "stamp": stamp,
-        "signed_on": (
-            stamp.signed_at.astimezone(agency.zone).date() if stamp else on or timezone.localdate()
-        ),
+        "signed_on": (stamp.signed_at.astimezone(agency.zone).date() if stamp else on or timezone.localdate()),
     }
     return _render("reports/performance_report.html", context, agency, ["@page { size: A4 portrait; }"])
 

@@ -145,7 +145,9 @@ def _symbol(canvas: _Canvas, symbol: str, cx: float, cy: float, column_width: fl
     w, h = symbol_size(symbol, column_width)
     style = f'fill="#fff" stroke="#000" stroke-width="{STROKE}"'
     if symbol == "decision":
-        points = f"{cx:.2f},{cy - h / 2:.2f} {cx + w / 2:.2f},{cy:.2f} {cx:.2f},{cy + h / 2:.2f} {cx - w / 2:.2f},{cy:.2f}"
+        points = (
+            f"{cx:.2f},{cy - h / 2:.2f} {cx + w / 2:.2f},{cy:.2f} {cx:.2f},{cy + h / 2:.2f} {cx - w / 2:.2f},{cy:.2f}"
+        )
         canvas.shape(f'<polygon points="{points}" {style}/>')
     else:
         radius = f' rx="{h / 2:.2f}"' if symbol == "terminator" else ""

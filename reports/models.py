@@ -25,9 +25,7 @@ class RatingBand(models.Model):
         verbose_name=_("local government"),
     )
     label = models.CharField(_("rating (predikat)"), max_length=60)
-    lower_bound = models.DecimalField(
-        _("from % achievement"), max_digits=6, decimal_places=2, validators=NON_NEGATIVE
-    )
+    lower_bound = models.DecimalField(_("from % achievement"), max_digits=6, decimal_places=2, validators=NON_NEGATIVE)
 
     class Meta:
         verbose_name = _("rating band")
@@ -51,9 +49,7 @@ class RatingBand(models.Model):
 class Objective(models.Model):
     """Sasaran Strategis: the strategic objective that indicators belong to."""
 
-    agency = models.ForeignKey(
-        "workflow.Agency", models.CASCADE, related_name="objectives", verbose_name=_("agency")
-    )
+    agency = models.ForeignKey("workflow.Agency", models.CASCADE, related_name="objectives", verbose_name=_("agency"))
     order = models.PositiveSmallIntegerField(_("no."), default=1)
     name = models.CharField(_("strategic objective (Sasaran Strategis)"), max_length=400)
 
@@ -69,9 +65,7 @@ class Objective(models.Model):
 class Indicator(models.Model):
     """Indikator Kinerja, with its unit of measure, polarity and roll-up rule."""
 
-    objective = models.ForeignKey(
-        Objective, models.CASCADE, related_name="indicators", verbose_name=_("objective")
-    )
+    objective = models.ForeignKey(Objective, models.CASCADE, related_name="indicators", verbose_name=_("objective"))
     order = models.PositiveSmallIntegerField(_("no."), default=1)
     name = models.CharField(_("indicator"), max_length=400)
     unit_of_measure = models.CharField(_("unit of measure (satuan)"), max_length=60)
@@ -84,9 +78,7 @@ class Indicator(models.Model):
     cumulative = models.BooleanField(
         _("cumulative"),
         default=False,
-        help_text=_(
-            "Quarterly targets are to-date (cumulative), and so are the figures reported against them."
-        ),
+        help_text=_("Quarterly targets are to-date (cumulative), and so are the figures reported against them."),
     )
     responsible_unit = models.ForeignKey(
         "workflow.Unit", models.PROTECT, related_name="indicators", verbose_name=_("responsible unit (PIC)")
@@ -110,20 +102,14 @@ class Indicator(models.Model):
             and self.objective_id
             and self.responsible_unit.agency_id != self.objective.agency_id
         ):
-            raise ValidationError(
-                {"responsible_unit": _("The responsible unit must belong to the same agency.")}
-            )
+            raise ValidationError({"responsible_unit": _("The responsible unit must belong to the same agency.")})
 
 
 class Target(models.Model):
     """The annual target (PK, quarter empty) or a quarterly target (Rencana Aksi) of an indicator."""
 
-    indicator = models.ForeignKey(
-        Indicator, models.CASCADE, related_name="targets", verbose_name=_("indicator")
-    )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="targets", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(
         _("quarter"),
         null=True,
@@ -176,9 +162,7 @@ class Target(models.Model):
 class Realisation(models.Model):
     """Realisasi: what a unit reports for one indicator and quarter, with kendala and solusi."""
 
-    indicator = models.ForeignKey(
-        Indicator, models.PROTECT, related_name="realisations", verbose_name=_("indicator")
-    )
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="realisations", verbose_name=_("indicator"))
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     value = models.DecimalField(_("realisation"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
@@ -209,8 +193,7 @@ class Realisation(models.Model):
             raise ValidationError(
                 {
                     "year": _(
-                        "This indicator has no target for %(year)s, so no realisation can be "
-                        "reported for that year."
+                        "This indicator has no target for %(year)s, so no realisation can be reported for that year."
                     )
                     % {"year": self.year}
                 }
@@ -226,17 +209,14 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 def validate_evidence_size(file) -> None:
     if file.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            _("The file is too large: at most %(mb)d MB.")
-            % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            _("The file is too large: at most %(mb)d MB.") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
         )
 
 
 class Evidence(models.Model):
     """Bukti dukung: a file attached to a realisation."""
 
-    realisation = models.ForeignKey(
-        Realisation, models.CASCADE, related_name="evidence", verbose_name=_("realisation")
-    )
+    realisation = models.ForeignKey(Realisation, models.CASCADE, related_name="evidence", verbose_name=_("realisation"))
     file = models.FileField(
         _("file"),
         upload_to=evidence_path,

@@ -47,8 +47,6 @@ def html_to_pdf(html: str, *, stylesheets: list[str] = ()) -> bytes:
     """Render a document. `stylesheets` are CSS texts generated for this document (page size, widths)."""
     fonts = font_config()
     fetcher = StaticFilesOnly()
-    extra = [
-        CSS(string=text, font_config=fonts, url_fetcher=fetcher, base_url=BASE_URL) for text in stylesheets
-    ]
+    extra = [CSS(string=text, font_config=fonts, url_fetcher=fetcher, base_url=BASE_URL) for text in stylesheets]
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=extra, font_config=fonts, pdf_variant=PDF_VARIANT)

@@ -29,8 +29,7 @@ class Period:
         match = _PATTERN.match(text.strip().upper())
         if not match:
             raise ValueError(
-                _("Unknown period %(text)s: use 2026-TW1 … 2026-TW4, 2026-S1, 2026-S2 or 2026.")
-                % {"text": text}
+                _("Unknown period %(text)s: use 2026-TW1 … 2026-TW4, 2026-S1, 2026-S2 or 2026.") % {"text": text}
             )
         year = int(match["year"])
         if match["q"]:

@@ -45,9 +45,7 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
     """Target, realisation, capaian and predikat of every indicator of the agency for the period,
     rolled up by each indicator's rule. Two queries for targets and realisations, whatever the count."""
     indicators = list(
-        indicators_for(agency)
-        .prefetch_related("targets", "realisations")
-        .order_by("objective__order", "order")
+        indicators_for(agency).prefetch_related("targets", "realisations").order_by("objective__order", "order")
     )
     bands = rating_bands_for(agency)
     quarters = set(period.quarters())

@@ -59,9 +59,7 @@ def realisation_submit(
             % {"period": Period.quarter(year, quarter).label}
         )
     realisation = (
-        Realisation.objects.select_for_update()
-        .filter(indicator=indicator, year=year, quarter=quarter)
-        .first()
+        Realisation.objects.select_for_update().filter(indicator=indicator, year=year, quarter=quarter).first()
     ) or Realisation(indicator=indicator, year=year, quarter=quarter)
     realisation.value = value
     realisation.obstacles = obstacles

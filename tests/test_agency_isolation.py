@@ -52,9 +52,7 @@ def test_the_scoping_covers_every_model_of_both_apps(db):
 
     from workflow.scoping import AGENCY_PATHS
 
-    models = [
-        m._meta.label_lower for app in ("workflow", "reports") for m in apps.get_app_config(app).get_models()
-    ]
+    models = [m._meta.label_lower for app in ("workflow", "reports") for m in apps.get_app_config(app).get_models()]
     assert sorted(set(models) - set(AGENCY_PATHS)) == []
     assert Position.objects.exists() and SopVersion.objects.exists()
 

@@ -44,9 +44,7 @@ def test_independence_day_is_not_a_working_day(calendar):
 
 
 def test_an_agencys_own_day_off_is_skipped(balangan):
-    DayOff.objects.create(
-        agency=balangan, date=datetime.date(2026, 11, 23), name="Hari jadi Kabupaten Balangan"
-    )
+    DayOff.objects.create(agency=balangan, date=datetime.date(2026, 11, 23), name="Hari jadi Kabupaten Balangan")
     calendar = WorkingCalendar.for_agency(balangan)
     assert calendar.add(at("2026-11-20"), 1, TimeUnit.DAY) == at("2026-11-24")
 

@@ -29,16 +29,12 @@ def first_step(run) -> RunStep:
 
 def report_everything(agency, year, quarter):
     for indicator in Indicator.objects.filter(objective__agency=agency, targets__year=year).distinct():
-        realisation_submit(
-            indicator=indicator, year=year, quarter=quarter, value=D(1), user=user("balangan.staf")
-        )
+        realisation_submit(indicator=indicator, year=year, quarter=quarter, value=D(1), user=user("balangan.staf"))
 
 
 def test_the_step_is_refused_while_units_have_not_reported(fourth_quarter):
     with pytest.raises(WorkflowRefused, match="Beberapa unit penanggung jawab belum menyampaikan"):
-        run_step_submit(
-            run_step_id=first_step(fourth_quarter).pk, user=user("balangan.sekretaris"), output_note="x"
-        )
+        run_step_submit(run_step_id=first_step(fourth_quarter).pk, user=user("balangan.sekretaris"), output_note="x")
 
 
 def test_the_missing_units_are_named(balangan):
@@ -67,9 +63,7 @@ def test_the_executor_may_close_it_listing_the_missing_units(fourth_quarter):
 
 def test_the_step_completes_once_every_unit_has_reported(balangan, fourth_quarter):
     report_everything(balangan, 2026, 4)
-    run_step_submit(
-        run_step_id=first_step(fourth_quarter).pk, user=user("balangan.sekretaris"), output_note="Lengkap"
-    )
+    run_step_submit(run_step_id=first_step(fourth_quarter).pk, user=user("balangan.sekretaris"), output_note="Lengkap")
     assert first_step(fourth_quarter).missing_units == ""
 
 
@@ -78,22 +72,12 @@ def test_figures_are_locked_once_the_step_is_handed_in_and_a_return_reopens_them
     visitors = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
     run_step_submit(run_step_id=first_step(run).pk, user=user("balangan.sekretaris"), output_note="Lengkap")
     with pytest.raises(ValidationError, match="Triwulan III 2026 sudah dikunci"):
-        realisation_submit(
-            indicator=visitors, year=2026, quarter=3, value=D(99), user=user("balangan.kasi-layanan")
-        )
-    run_step_send_back(
-        run_step_id=first_step(run).pk, user=user("balangan.kadis"), note="Cek ulang pengunjung"
-    )
-    realisation_submit(
-        indicator=visitors, year=2026, quarter=3, value=D(10700), user=user("balangan.kasi-layanan")
-    )
+        realisation_submit(indicator=visitors, year=2026, quarter=3, value=D(99), user=user("balangan.kasi-layanan"))
+    run_step_send_back(run_step_id=first_step(run).pk, user=user("balangan.kadis"), note="Cek ulang pengunjung")
+    realisation_submit(indicator=visitors, year=2026, quarter=3, value=D(10700), user=user("balangan.kasi-layanan"))
     assert Realisation.objects.get(indicator=visitors, year=2026, quarter=3).value == D(10700)
     complete_current(run)
     with pytest.raises(ValidationError, match="dikunci"):
-        realisation_submit(
-            indicator=visitors, year=2026, quarter=3, value=D(1), user=user("balangan.kasi-layanan")
-        )
+        realisation_submit(indicator=visitors, year=2026, quarter=3, value=D(1), user=user("balangan.kasi-layanan"))
     # Other quarters stay open.
-    realisation_submit(
-        indicator=visitors, year=2026, quarter=4, value=D(5), user=user("balangan.kasi-layanan")
-    )
+    realisation_submit(indicator=visitors, year=2026, quarter=4, value=D(5), user=user("balangan.kasi-layanan"))

@@ -43,9 +43,7 @@ def test_recipients_are_emailed_after_the_transaction_commits(run):
     assert "28 Desember 2026" in mail.outbox[0].body
 
 
-def test_the_approver_is_emailed_on_submission_and_the_executor_on_return(
-    run, django_capture_on_commit_callbacks
-):
+def test_the_approver_is_emailed_on_submission_and_the_executor_on_return(run, django_capture_on_commit_callbacks):
     first = run.steps.get(step__number=1)
     with django_capture_on_commit_callbacks(execute=True):
         run_step_submit(run_step_id=first.pk, user=user("balangan.sekretaris"), output_note="Disposisi")

@@ -17,9 +17,7 @@ def seed_000_rows() -> list[list[str]]:
 
 
 def test_minutes_fold_into_hours_but_hours_stay_apart_from_working_days():
-    total = total_duration(
-        [(45, TimeUnit.MINUTE), (30, TimeUnit.MINUTE), (30, TimeUnit.HOUR), (2, TimeUnit.DAY)]
-    )
+    total = total_duration([(45, TimeUnit.MINUTE), (30, TimeUnit.MINUTE), (30, TimeUnit.HOUR), (2, TimeUnit.DAY)])
     assert total == Duration(days=2, hours=31, minutes=15)
 
 

@@ -46,9 +46,7 @@ def test_the_semester_rolls_up_each_indicator_by_its_own_rule(balangan):
 def test_an_agencys_own_rating_bands_replace_the_default(balangan):
     RatingBand.objects.filter(local_government=balangan.local_government).delete()
     RatingBand.objects.create(local_government=balangan.local_government, label="Memuaskan", lower_bound=80)
-    RatingBand.objects.create(
-        local_government=balangan.local_government, label="Belum Memuaskan", lower_bound=0
-    )
+    RatingBand.objects.create(local_government=balangan.local_government, label="Belum Memuaskan", lower_bound=0)
     rows = measure(balangan, Period.parse("2026-TW3"))
     assert row(rows, "Jumlah pengunjung perpustakaan").rating == "Memuaskan"
 

@@ -20,9 +20,7 @@ def test_a_nip_is_printed_in_four_groups():
 
 
 def test_a_nip_with_seventeen_digits_is_refused_in_indonesian():
-    assert messages_for("19660313198903101") == [
-        "NIP harus terdiri dari 18 angka (contoh: 19660313 198903 1 011)."
-    ]
+    assert messages_for("19660313198903101") == ["NIP harus terdiri dari 18 angka (contoh: 19660313 198903 1 011)."]
 
 
 def test_a_nip_with_letters_is_refused():

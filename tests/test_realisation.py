@@ -49,9 +49,7 @@ def test_a_realisation_for_a_year_without_targets_is_refused(visitors):
 @pytest.mark.parametrize("quarter", [0, 5])
 def test_a_quarter_outside_one_to_four_is_refused(visitors, quarter):
     with pytest.raises(ValidationError):
-        realisation_submit(
-            indicator=visitors, year=2026, quarter=quarter, value=D(5), user=user("balangan.staf")
-        )
+        realisation_submit(indicator=visitors, year=2026, quarter=quarter, value=D(5), user=user("balangan.staf"))
 
 
 def test_a_negative_figure_is_refused_in_indonesian(visitors):
@@ -62,9 +60,7 @@ def test_a_negative_figure_is_refused_in_indonesian(visitors):
 
 def test_another_agencys_employee_cannot_submit(visitors):
     with pytest.raises(PermissionDenied, match="dinas Anda sendiri"):
-        realisation_submit(
-            indicator=visitors, year=2026, quarter=4, value=D(1), user=user("padangpanjang.perencana")
-        )
+        realisation_submit(indicator=visitors, year=2026, quarter=4, value=D(1), user=user("padangpanjang.perencana"))
     assert not Realisation.objects.filter(indicator=visitors, year=2026, quarter=4).exists()
 
 
@@ -76,11 +72,7 @@ def test_a_range_target_cannot_end_below_its_start(visitors):
 
 def test_the_demo_has_figures_for_the_quarters_that_are_over(balangan, padang_panjang):
     assert set(
-        Realisation.objects.filter(indicator__objective__agency=balangan, year=2026).values_list(
-            "quarter", flat=True
-        )
+        Realisation.objects.filter(indicator__objective__agency=balangan, year=2026).values_list("quarter", flat=True)
     ) == {1, 2, 3}
-    assert Realisation.objects.filter(
-        indicator__objective__agency=padang_panjang, year=2026, quarter=1
-    ).exists()
+    assert Realisation.objects.filter(indicator__objective__agency=padang_panjang, year=2026, quarter=1).exists()
     assert Realisation.objects.filter(indicator__objective__agency=balangan, year=2025, quarter=4).exists()

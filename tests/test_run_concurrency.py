@@ -48,9 +48,7 @@ def test_two_simultaneous_approvals_make_one_approval_and_one_next_disposisi():
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=approve, args=(name,)) for name in ("balangan.kadis", "balangan.kabid-arsip")
-    ]
+    threads = [threading.Thread(target=approve, args=(name,)) for name in ("balangan.kadis", "balangan.kabid-arsip")]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -63,9 +61,4 @@ def test_two_simultaneous_approvals_make_one_approval_and_one_next_disposisi():
     assert RunStep.objects.get(run=run, step__number=2).state == RunStep.State.ACTIVE
     from django_fsm_log.models import StateLog
 
-    assert (
-        StateLog.objects.filter(
-            object_id=first.pk, content_type__model="runstep", transition="approve"
-        ).count()
-        == 1
-    )
+    assert StateLog.objects.filter(object_id=first.pk, content_type__model="runstep", transition="approve").count() == 1

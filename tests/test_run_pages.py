@@ -34,9 +34,7 @@ def test_a_run_is_started_from_the_runs_page(login, sop000):
 
 
 def test_a_refused_start_says_why_and_creates_nothing(login, sop000):
-    response = login("balangan.staf").post(
-        reverse("workflow:runs"), {"version": sop000.pk, "period": "2025-TW2"}
-    )
+    response = login("balangan.staf").post(reverse("workflow:runs"), {"version": sop000.pk, "period": "2025-TW2"})
     assert "Anda tidak berwenang memulai pelaksanaan SOP ini." in response.content.decode()
     assert not Run.objects.filter(period="2025-TW2").exists()
 
@@ -46,9 +44,7 @@ def test_submitting_out_of_order_shows_the_reason(login, run):
     response = client.post(
         reverse("workflow:step-submit", args=[step(run, 3).pk]), {f"s{step(run, 3).pk}-output_note": "Draft"}
     )
-    assert flash(response) == [
-        "Langkah 3 belum aktif: langkah-langkah sebelumnya harus disetujui lebih dulu."
-    ]
+    assert flash(response) == ["Langkah 3 belum aktif: langkah-langkah sebelumnya harus disetujui lebih dulu."]
     assert step(run, 3).state == RunStep.State.WAITING
 
 

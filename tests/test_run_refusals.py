@@ -35,20 +35,15 @@ def refused(action, **kwargs) -> str:
 
 
 def test_a_later_step_cannot_be_submitted_before_its_turn(run):
-    reason = refused(
-        run_step_submit, run_step_id=step(run, 3).pk, user=user("balangan.staf"), output_note="Draft"
-    )
+    reason = refused(run_step_submit, run_step_id=step(run, 3).pk, user=user("balangan.staf"), output_note="Draft")
     assert reason == "Langkah 3 belum aktif: langkah-langkah sebelumnya harus disetujui lebih dulu."
     assert step(run, 3).state == RunStep.State.WAITING
 
 
 def test_the_wrong_person_cannot_perform_a_step(run):
-    reason = refused(
-        run_step_submit, run_step_id=step(run, 1).pk, user=user("balangan.staf"), output_note="x"
-    )
+    reason = refused(run_step_submit, run_step_id=step(run, 1).pk, user=user("balangan.staf"), output_note="x")
     assert reason == (
-        "Hanya Sekretaris (atau pejabat yang ditunjuk mewakili jabatan itu) "
-        "yang dapat melaksanakan langkah ini."
+        "Hanya Sekretaris (atau pejabat yang ditunjuk mewakili jabatan itu) yang dapat melaksanakan langkah ini."
     )
 
 
@@ -72,9 +67,7 @@ def test_a_step_cannot_be_approved_before_it_is_submitted(run):
 
 def test_a_step_cannot_be_submitted_twice(run):
     run_step_submit(run_step_id=step(run, 1).pk, user=user("balangan.sekretaris"), output_note="Disposisi")
-    reason = refused(
-        run_step_submit, run_step_id=step(run, 1).pk, user=user("balangan.sekretaris"), output_note="lagi"
-    )
+    reason = refused(run_step_submit, run_step_id=step(run, 1).pk, user=user("balangan.sekretaris"), output_note="lagi")
     assert reason == "Langkah 1 sudah disampaikan dan menunggu persetujuan."
 
 
@@ -92,16 +85,12 @@ def test_nothing_can_be_done_in_a_finished_run(run):
 
 
 def test_only_the_kepala_dinas_cancels_and_only_with_a_reason(run):
-    assert "Hanya Kepala Dinas" in refused(
-        run_cancel, run_id=run.pk, user=user("balangan.sekretaris"), reason="x"
-    )
+    assert "Hanya Kepala Dinas" in refused(run_cancel, run_id=run.pk, user=user("balangan.sekretaris"), reason="x")
     assert "Alasan pembatalan" in refused(run_cancel, run_id=run.pk, user=user("balangan.kadis"), reason="")
     run_cancel(run_id=run.pk, user=user("balangan.kadis"), reason="Data TW I akan dihimpun ulang")
     run.refresh_from_db()
     assert run.state == Run.State.CANCELLED
-    reason = refused(
-        run_step_submit, run_step_id=step(run, 1).pk, user=user("balangan.sekretaris"), output_note="x"
-    )
+    reason = refused(run_step_submit, run_step_id=step(run, 1).pk, user=user("balangan.sekretaris"), output_note="x")
     assert reason == "Pelaksanaan SOP ini sudah dibatalkan: tidak ada lagi yang dapat dilakukan."
 
 
@@ -143,9 +132,7 @@ def test_an_acting_official_performs_the_step_only_within_the_assignment(run, ba
     )
     assignment.ends_on = today + datetime.timedelta(days=5)
     assignment.save()
-    run_step_submit(
-        run_step_id=step(run, 1).pk, user=acting.user, output_note="Disposisi oleh Plh Sekretaris"
-    )
+    run_step_submit(run_step_id=step(run, 1).pk, user=acting.user, output_note="Disposisi oleh Plh Sekretaris")
     assert step(run, 1).submitted_by == acting.user
 
 

@@ -81,9 +81,7 @@ def test_a_returned_step_is_active_again_and_keeps_its_history(sop000):
     complete_current(run)
     second = current(run)
     run_step_submit(run_step_id=second.pk, user=user("balangan.kasubbag"), output_note="Rekap TW III")
-    run_step_send_back(
-        run_step_id=second.pk, user=user("balangan.sekretaris"), note="Rekap seksi arsip belum ada"
-    )
+    run_step_send_back(run_step_id=second.pk, user=user("balangan.sekretaris"), note="Rekap seksi arsip belum ada")
     second.refresh_from_db()
     assert second.state == RunStep.State.ACTIVE and second.returned_count == 1
     logged = list(StateLog.objects.filter(object_id=second.pk, content_type__model="runstep").order_by("pk"))

@@ -58,6 +58,4 @@ def test_a_decision_cannot_be_submitted_without_ya_or_tidak(run):
         complete_current(run)
     check = current(run)
     with pytest.raises(WorkflowRefused, match="Ya atau Tidak"):
-        run_step_submit(
-            run_step_id=check.pk, user=user("padangpanjang.kasubbag"), output_note="Sudah diperiksa"
-        )
+        run_step_submit(run_step_id=check.pk, user=user("padangpanjang.kasubbag"), output_note="Sudah diperiksa")

@@ -24,9 +24,7 @@ def current(run: Run) -> RunStep | None:
     return run.steps.exclude(state=RunStep.State.APPROVED).order_by("sequence").first()
 
 
-def complete_current(
-    run: Run, *, answer: str = "", now: datetime.datetime | None = None, **submit
-) -> RunStep:
+def complete_current(run: Run, *, answer: str = "", now: datetime.datetime | None = None, **submit) -> RunStep:
     """The executor submits the current step and its approver approves it."""
     run_step = current(run)
     run_step_submit(

@@ -213,9 +213,7 @@ class VersionChildInline(AgencyScopedInline):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
         if field is not None and db_field.name in {"executor", "no_branch_to"}:
-            field.queryset = (
-                field.queryset.filter(version_id=object_id) if object_id else field.queryset.none()
-            )
+            field.queryset = field.queryset.filter(version_id=object_id) if object_id else field.queryset.none()
         return field
 
 
@@ -263,12 +261,7 @@ class SopVersionAdmin(AgencyScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("sop__agency__local_government")
-            .prefetch_related("steps")
-        )
+        return super().get_queryset(request).select_related("sop__agency__local_government").prefetch_related("steps")
 
     @admin.display(description=_("agency"), ordering="sop__agency")
     def agency(self, version):

@@ -47,9 +47,7 @@ class WorkingCalendar:
         return (self.ends.hour * 60 + self.ends.minute) - (self.starts.hour * 60 + self.starts.minute)
 
     def is_working_day(self, day: datetime.date) -> bool:
-        return (
-            day.isoweekday() in self.work_days and day not in self.days_off and national_holiday(day) is None
-        )
+        return day.isoweekday() in self.work_days and day not in self.days_off and national_holiday(day) is None
 
     def next_working_day(self, day: datetime.date) -> datetime.date:
         day += datetime.timedelta(days=1)

@@ -25,9 +25,7 @@ def _send(subject: str, template: str, context: dict, users) -> int:
 def disposition_issued(disposition_id: int) -> int:
     from workflow.models import Disposition
 
-    disposition = Disposition.objects.select_related("run_step__run__sop__agency", "to_position").get(
-        pk=disposition_id
-    )
+    disposition = Disposition.objects.select_related("run_step__run__sop__agency", "to_position").get(pk=disposition_id)
     with translation.override("id"), timezone.override(disposition.to_position.agency.zone):
         subject = _("Disposisi: %(subject)s") % {"subject": disposition.instruction[:120]}
         return _send(
@@ -42,9 +40,7 @@ def disposition_issued(disposition_id: int) -> int:
 def step_submitted(run_step_id: int) -> int:
     from workflow.models import RunStep
 
-    run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(
-        pk=run_step_id
-    )
+    run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(pk=run_step_id)
     approver = permissions.approver_position(run_step.step)
     with translation.override("id"):
         subject = _("Awaiting your approval: step %(n)d, %(run)s") % {
@@ -63,9 +59,7 @@ def step_submitted(run_step_id: int) -> int:
 def step_returned(run_step_id: int) -> int:
     from workflow.models import RunStep
 
-    run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(
-        pk=run_step_id
-    )
+    run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(pk=run_step_id)
     with translation.override("id"):
         subject = _("Returned for correction: step %(n)d, %(run)s") % {
             "n": run_step.step.number,

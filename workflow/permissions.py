@@ -53,9 +53,7 @@ def can_start(version, user) -> bool:
     if employee.position.rank in {"kepala_dinas", "sekretaris"}:
         return True
     first = version.steps.order_by("number").first()
-    return first is not None and (
-        holds(user, first.executor.position) or holds(user, approver_position(first))
-    )
+    return first is not None and (holds(user, first.executor.position) or holds(user, approver_position(first)))
 
 
 def can_cancel(run, user) -> bool:

@@ -39,9 +39,7 @@ def load_all(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None = 
     group = _agency_admin_group()
     logins = [_superuser(password)]
     for name in SEED_FILES:
-        logins += load_office(
-            json.loads((FIXTURES / name).read_text(encoding="utf-8")), password, today, group
-        )
+        logins += load_office(json.loads((FIXTURES / name).read_text(encoding="utf-8")), password, today, group)
     return logins
 
 
@@ -168,16 +166,12 @@ def _completed_quarters(year: int, today: datetime.date) -> int:
 def _load_performance(agency: Agency, objectives: list[dict], units: dict, today: datetime.date) -> None:
     # Demo figures are entered by the planning staff (Staf / Fungsional Perencana).
     reporter = (
-        Employee.objects.filter(
-            agency=agency, position__rank__in=[Position.Rank.STAFF, Position.Rank.FUNCTIONAL]
-        )
+        Employee.objects.filter(agency=agency, position__rank__in=[Position.Rank.STAFF, Position.Rank.FUNCTIONAL])
         .order_by("pk")
         .first()
     )
     for order, spec in enumerate(objectives, start=1):
-        objective, _ = Objective.objects.get_or_create(
-            agency=agency, name=spec["name"], defaults={"order": order}
-        )
+        objective, _ = Objective.objects.get_or_create(agency=agency, name=spec["name"], defaults={"order": order})
         for number, row in enumerate(spec["indicators"], start=1):
             indicator, _ = Indicator.objects.get_or_create(
                 objective=objective,
@@ -200,9 +194,7 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
                     upper_value=_decimal(targets.get("annual_upper")),
                 )
                 uppers = targets.get("quarters_upper", [None] * 4)
-                for quarter, (value, upper) in enumerate(
-                    zip(targets["quarters"], uppers, strict=True), start=1
-                ):
+                for quarter, (value, upper) in enumerate(zip(targets["quarters"], uppers, strict=True), start=1):
                     target_set(
                         indicator=indicator,
                         year=year,
@@ -234,9 +226,7 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
 def _quarter_end(year: int, quarter: int, agency: Agency) -> datetime.datetime:
     month = quarter * 3 + 1
     first_of_next = datetime.date(year + (month > 12), (month - 1) % 12 + 1, 1)
-    return datetime.datetime.combine(
-        first_of_next + datetime.timedelta(days=6), datetime.time(10), agency.zone
-    )
+    return datetime.datetime.combine(first_of_next + datetime.timedelta(days=6), datetime.time(10), agency.zone)
 
 
 def _decimal(text: str | None) -> Decimal | None:

@@ -33,9 +33,7 @@ def sop_version_detail(agency: Agency, version_id: int) -> SopVersion:
             "executors__position",
             Prefetch(
                 "steps",
-                queryset=Step.objects.select_related("executor", "no_branch_to").prefetch_related(
-                    "requirements"
-                ),
+                queryset=Step.objects.select_related("executor", "no_branch_to").prefetch_related("requirements"),
             ),
         )
         .get(pk=version_id)
@@ -54,9 +52,7 @@ def figures_locked(agency: Agency, year: int, quarter: int) -> bool:
         step__collects_data=True,
     ).exclude(run__state=Run.State.CANCELLED)
     handed_in = [RunStep.State.SUBMITTED, RunStep.State.APPROVED]
-    return (
-        attempts.filter(state__in=handed_in).exists() and not attempts.exclude(state__in=handed_in).exists()
-    )
+    return attempts.filter(state__in=handed_in).exists() and not attempts.exclude(state__in=handed_in).exists()
 
 
 def runs_for_agency(agency: Agency):
@@ -97,9 +93,7 @@ def held_position_ids(user, now=None) -> set[int]:
     if employee is None:
         return set()
     today = local_today(employee.agency, now)
-    acting = employee.acting_for.filter(starts_on__lte=today, ends_on__gte=today).values_list(
-        "position_id", flat=True
-    )
+    acting = employee.acting_for.filter(starts_on__lte=today, ends_on__gte=today).values_list("position_id", flat=True)
     return {employee.position_id, *acting}
 
 
@@ -118,13 +112,9 @@ def my_work(user, now=None) -> dict:
     )
     return {
         "to_perform": list(
-            in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions).order_by(
-                "due_at"
-            )
+            in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions).order_by("due_at")
         ),
-        "to_approve": list(
-            in_progress.filter(approves, state=RunStep.State.SUBMITTED).order_by("submitted_at")
-        ),
+        "to_approve": list(in_progress.filter(approves, state=RunStep.State.SUBMITTED).order_by("submitted_at")),
     }
 
 

@@ -42,9 +42,7 @@ def run_timeline(run: Run) -> list[Event]:
     ]
     for log in logs.select_related("by__employee").order_by("timestamp", "pk"):
         if log.content_type.model == "run":
-            text = {"finish": _("Run finished"), "cancel": _("Run cancelled")}.get(
-                log.transition, log.transition
-            )
+            text = {"finish": _("Run finished"), "cancel": _("Run cancelled")}.get(log.transition, log.transition)
         else:
             run_step = steps[log.object_id]
             label = _("step %(n)d") % {"n": run_step.step.number}

@@ -109,9 +109,7 @@ def run_list(request):
                 return redirect("workflow:runs")
         else:
             _form_errors(request, form)
-    return render(
-        request, "workflow/run_list.html", {"agency": agency, "runs": runs_for_agency(agency), "form": form}
-    )
+    return render(request, "workflow/run_list.html", {"agency": agency, "runs": runs_for_agency(agency), "form": form})
 
 
 @login_required

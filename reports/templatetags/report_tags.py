@@ -14,9 +14,7 @@ def angka(value, places: int | None = None) -> str:
     value = Decimal(value)
     if places is None:
         places = 0 if value == value.to_integral_value() else 2
-    return number_format(
-        round(value, int(places)), decimal_pos=int(places), use_l10n=True, force_grouping=True
-    )
+    return number_format(round(value, int(places)), decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -31,3 +29,8 @@ def target_text(target) -> str:
     if target.high is None:
         return angka(target.low)
     return f"{angka(target.low)} – {angka(target.high)}"
+
+
+@register.filter
+def subtract(value, other):
+    return Decimal(value) - Decimal(other)

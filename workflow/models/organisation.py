@@ -45,9 +45,7 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Dinas Perpustakaan dan Kearsipan"))
     slug = models.SlugField(_("slug"), unique=True)
     time_zone = models.CharField(_("time zone"), max_length=40, choices=TimeZone.choices)
-    city = models.CharField(
-        _("place of signing"), max_length=100, help_text=_("The place printed above signatures.")
-    )
+    city = models.CharField(_("place of signing"), max_length=100, help_text=_("The place printed above signatures."))
     address = models.CharField(_("address"), max_length=300, blank=True)
     work_days = models.CharField(
         _("working days"),
@@ -93,9 +91,7 @@ class Agency(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if not re.fullmatch(r"[1-7]{1,7}", self.work_days or "") or len(set(self.work_days)) != len(
-            self.work_days
-        ):
+        if not re.fullmatch(r"[1-7]{1,7}", self.work_days or "") or len(set(self.work_days)) != len(self.work_days):
             errors["work_days"] = _("Write each working day once as a digit from 1 (Monday) to 7 (Sunday).")
         if self.work_starts and self.work_ends and self.work_ends <= self.work_starts:
             errors["work_ends"] = _("Working hours must end after they start.")
@@ -291,9 +287,7 @@ class ActingAssignment(models.Model):
         PLT = "plt", _("Plt (pelaksana tugas)")
 
     position = models.ForeignKey(Position, models.CASCADE, related_name="acting", verbose_name=_("position"))
-    employee = models.ForeignKey(
-        Employee, models.CASCADE, related_name="acting_for", verbose_name=_("acting official")
-    )
+    employee = models.ForeignKey(Employee, models.CASCADE, related_name="acting_for", verbose_name=_("acting official"))
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices, default=Kind.PLH)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))

@@ -35,9 +35,7 @@ class Run(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     sop = models.ForeignKey(Sop, models.PROTECT, related_name="runs", verbose_name=_("SOP"))
-    version = models.ForeignKey(
-        SopVersion, models.PROTECT, related_name="runs", verbose_name=_("SOP version")
-    )
+    version = models.ForeignKey(SopVersion, models.PROTECT, related_name="runs", verbose_name=_("SOP version"))
     period = models.CharField(_("period"), max_length=10, help_text=_("2026-TW1 … 2026-S2 … 2026"))
     state = FSMField(_("state"), default=State.ACTIVE, choices=State.choices, protected=True)
     started_by = models.ForeignKey(
@@ -179,9 +177,7 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @rule(_("The previous step has not been approved yet."))
     def _previous_approved(self) -> bool:
-        return (
-            not self.run.steps.filter(sequence__lt=self.sequence).exclude(state=self.State.APPROVED).exists()
-        )
+        return not self.run.steps.filter(sequence__lt=self.sequence).exclude(state=self.State.APPROVED).exists()
 
     @rule(_("Describe the output of this step before submitting it."))
     def _has_output(self) -> bool:
@@ -261,9 +257,7 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """A file handed in with a step: its output or one of its kelengkapan."""
 
-    run_step = models.ForeignKey(
-        RunStep, models.CASCADE, related_name="attachments", verbose_name=_("run step")
-    )
+    run_step = models.ForeignKey(RunStep, models.CASCADE, related_name="attachments", verbose_name=_("run step"))
     file = models.FileField(_("file"), upload_to=attachment_path)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
@@ -281,12 +275,8 @@ class Attachment(models.Model):
 class Disposition(models.Model):
     """Lembar disposisi: the written instruction that hands a step to its executor."""
 
-    run_step = models.OneToOneField(
-        RunStep, models.CASCADE, related_name="disposition", verbose_name=_("run step")
-    )
-    from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("from")
-    )
+    run_step = models.OneToOneField(RunStep, models.CASCADE, related_name="disposition", verbose_name=_("run step"))
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("from"))
     from_position = models.ForeignKey(
         Position, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from position")
     )

@@ -70,9 +70,7 @@ class SopVersion(models.Model):
     effective_on = models.DateField(_("effective date (Tanggal Efektif)"), null=True, blank=True)
     approver_title = models.CharField(_("approved by: position"), max_length=300, blank=True)
     approver_name = models.CharField(_("approved by: name"), max_length=200, blank=True)
-    approver_nip = models.CharField(
-        _("approved by: NIP"), max_length=18, blank=True, validators=[validate_nip]
-    )
+    approver_nip = models.CharField(_("approved by: NIP"), max_length=18, blank=True, validators=[validate_nip])
     warning = models.TextField(_("warning (Peringatan)"), blank=True)
     recording = models.TextField(_("recording and data keeping (Pencatatan dan Pendataan)"), blank=True)
     provenance = models.TextField(
@@ -123,9 +121,7 @@ class SopVersion(models.Model):
             if not self.effective_on:
                 errors["effective_on"] = _("An effective SOP needs its effective date (Tanggal Efektif).")
             if not (self.approver_title and self.approver_name):
-                errors["approver_name"] = _(
-                    "An effective SOP needs the position and name of who approved it."
-                )
+                errors["approver_name"] = _("An effective SOP needs the position and name of who approved it.")
         if errors:
             raise ValidationError(errors)
 
@@ -146,9 +142,7 @@ class SopListItem(models.Model):
         RELATED = "keterkaitan", _("Related SOPs (Keterkaitan)")
         EQUIPMENT = "peralatan", _("Equipment (Peralatan/Perlengkapan)")
 
-    version = models.ForeignKey(
-        SopVersion, models.CASCADE, related_name="list_entries", verbose_name=_("version")
-    )
+    version = models.ForeignKey(SopVersion, models.CASCADE, related_name="list_entries", verbose_name=_("version"))
     section = models.CharField(_("section"), max_length=12, choices=Section.choices)
     order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
     text = models.TextField(_("text"))
@@ -172,14 +166,10 @@ class SopListItem(models.Model):
 class Executor(models.Model):
     """A Pelaksana column of the flowchart table, mapped to a position of the agency."""
 
-    version = models.ForeignKey(
-        SopVersion, models.CASCADE, related_name="executors", verbose_name=_("version")
-    )
+    version = models.ForeignKey(SopVersion, models.CASCADE, related_name="executors", verbose_name=_("version"))
     order = models.PositiveSmallIntegerField(_("column"), validators=[MinValueValidator(1)])
     title = models.CharField(_("column heading"), max_length=200, help_text=_("As printed in the SOP."))
-    position = models.ForeignKey(
-        Position, models.PROTECT, related_name="executor_columns", verbose_name=_("position")
-    )
+    position = models.ForeignKey(Position, models.PROTECT, related_name="executor_columns", verbose_name=_("position"))
 
     class Meta:
         verbose_name = _("executor (Pelaksana)")
@@ -233,9 +223,7 @@ class Step(models.Model):
         verbose_name=_("on 'Tidak', back to step"),
         help_text=_("Decisions only: the earlier step the 'Tidak' (no) exit returns to."),
     )
-    cadence = models.CharField(
-        _("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.QUARTERLY
-    )
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.QUARTERLY)
     duration_amount = models.IntegerField(_("time (Waktu)"))
     duration_unit = models.CharField(_("time unit"), max_length=6, choices=TimeUnit.choices)
     output = models.CharField(_("output"), max_length=300)

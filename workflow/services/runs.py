@@ -63,9 +63,9 @@ def _permission_refusal(instance, action: str) -> str:
             "position": position
         }
     position = permissions.approver_position(instance.step) or instance.step.executor.position
-    return _(
-        "Only the %(position)s (or an acting official for that position) can approve or return this step."
-    ) % {"position": position}
+    return _("Only the %(position)s (or an acting official for that position) can approve or return this step.") % {
+        "position": position
+    }
 
 
 def _lock_run_step(run_step_id: int) -> RunStep:
@@ -216,9 +216,7 @@ def _submission_note(run_step: RunStep) -> str:
 
 
 @transaction.atomic
-def run_step_approve(
-    *, run_step_id: int, user, note: str = "", now: datetime.datetime | None = None
-) -> RunStep:
+def run_step_approve(*, run_step_id: int, user, note: str = "", now: datetime.datetime | None = None) -> RunStep:
     """The approver accepts a submitted step; the next step is handed out, or the run finishes.
 
     A decision answered Tidak sends the run back to its branch target: that step and the ones
@@ -250,11 +248,7 @@ def _approve(run_step: RunStep, user, note: str, now) -> None:
 def _loop_back(decision: RunStep) -> None:
     run = decision.run
     target = decision.step.no_branch_to
-    again = [
-        s
-        for s in run_steps_for(run.version, run.period_obj)
-        if target.number <= s.number <= decision.step.number
-    ]
+    again = [s for s in run_steps_for(run.version, run.period_obj) if target.number <= s.number <= decision.step.number]
     later = run.steps.filter(sequence__gt=decision.sequence)
     later.update(sequence=F("sequence") + _SEQUENCE_OFFSET)
     later.update(sequence=F("sequence") - _SEQUENCE_OFFSET + len(again))

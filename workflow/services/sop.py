@@ -140,8 +140,7 @@ def sop_version_create(
             step.full_clean()
         except ValidationError as error:
             raise ValidationError(
-                _("Step %(number)d: %(problems)s")
-                % {"number": spec.number, "problems": " ".join(error.messages)}
+                _("Step %(number)d: %(problems)s") % {"number": spec.number, "problems": " ".join(error.messages)}
             ) from error
         step.save()
     return version

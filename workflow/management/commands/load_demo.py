@@ -14,7 +14,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo logins (password: {password}):"))
         width = max(len(login.username) for login in logins)
         for login in logins:
-            self.stdout.write(
-                f"  {login.username.ljust(width)}  {login.agency:<15} {login.position} ({login.name})"
-            )
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.agency:<15} {login.position} ({login.name})")
         self.stdout.write("Open http://127.0.0.1:8000/ and sign in.")
