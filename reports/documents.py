@@ -42,12 +42,23 @@ class Stamp:
         return segno.make(self.verification_url, error="m").svg_data_uri(scale=4, border=1)
 
 
-def _render(template: str, context: dict, agency: Agency, stylesheets: list[str]) -> bytes:
-    from reports.pdf import html_to_pdf
+@dataclass(frozen=True)
+class Document:
+    """A document's HTML (in Indonesian, in the agency's time zone) and the CSS made for it."""
 
+    html: str
+    stylesheets: tuple[str, ...]
+
+    def pdf(self) -> bytes:
+        from reports.pdf import html_to_pdf
+
+        return html_to_pdf(self.html, stylesheets=list(self.stylesheets))
+
+
+def _render(template: str, context: dict, agency: Agency, stylesheets: list[str]) -> Document:
     with translation.override("id"), timezone.override(agency.zone):
         html = render_to_string(template, {**context, "agency": agency})
-    return html_to_pdf(html, stylesheets=stylesheets)
+    return Document(html, tuple(stylesheets))
 
 
 def head_of(agency: Agency) -> Signer:
@@ -152,7 +163,7 @@ def performance_report(
     stamp: Stamp | None = None,
     signer: Signer | None = None,
     on: datetime.date | None = None,
-) -> bytes:
+) -> Document:
     """Triwulan, semester or annual report; the annual one follows the LKjIP chapters."""
     rows = measure(agency, period)
     previous = {row.indicator.pk: row for row in measure(agency, _previous(period))}
@@ -199,7 +210,7 @@ def _agreement(agency: Agency, year: int) -> list[dict]:
 # Lembar disposisi -----------------------------------------------------------------------------
 
 
-def disposition_sheet(disposition) -> bytes:
+def disposition_sheet(disposition) -> Document:
     agency = disposition.run_step.run.sop.agency
     return _render(
         "reports/disposition_sheet.html",

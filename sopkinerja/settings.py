@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_fsm",
     "django_fsm_log",
+    "django_tasks_db",
     "workflow",
     "reports",
 ]
@@ -142,7 +143,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sop-kinerja@localhost
 # The address people reach the application at, for links in e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background PDF work: immediate in development and tests; in production set
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py db_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+
+# Electronic signatures: one PKCS#12 file per agency ({slug} is replaced), and its passphrase.
+SIGNING_PKCS12 = os.environ.get("SIGNING_PKCS12", str(BASE_DIR / "var" / "keys" / "{slug}.p12"))
+SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "demo-passphrase" if DEBUG else "")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)

@@ -104,6 +104,11 @@ def load_office(data: dict, password: str, today: datetime.date, admin_group: Gr
 
     for spec in data["sops"]:
         _load_sop(agency, spec, units, positions)
+    # A demo signing certificate for the Kepala Dinas (kept if it already exists).
+    from reports.documents import head_of
+    from reports.signing import create_demo_certificate
+
+    create_demo_certificate(agency, holder_name=head_of(agency).name)
     _load_performance(agency, data["objectives"], units, today)
     return logins
 

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports import signing
+from reports.document_services import can_sign, document_request
+from reports.forms import ReportForm, SopSheetForm, VerifyForm
+from reports.models import DocumentKind, DocumentRequest, SignedDocument
+from workflow.models import Disposition
+from workflow.views import _agency_or_403
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _request(request, **kwargs):
+    try:
+        made = document_request(user=request.user, **kwargs)
+    except (PermissionDenied, ValidationError) as problem:
+        messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
+        return redirect("reports:documents")
+    return redirect("reports:request", made.pk)
+
+
+@login_required
+def document_list(request):
+    agency = _agency_or_403(request)
+    signer = can_sign(request.user, agency)
+    year = timezone.localdate().year
+    sop_form = SopSheetForm(agency=agency, can_sign=signer, prefix="sop")
+    report_form = ReportForm(year=year, can_sign=signer, prefix="report")
+    if request.method == "POST":
+        if "sop-sop_version" in request.POST:
+            sop_form = SopSheetForm(request.POST, agency=agency, can_sign=signer, prefix="sop")
+            if sop_form.is_valid():
+                return _request(
+                    request,
+                    agency=agency,
+                    kind=DocumentKind.SOP,
+                    sop_version=sop_form.cleaned_data["sop_version"],
+                    paper=sop_form.cleaned_data["paper"],
+                    sign=sop_form.cleaned_data.get("sign", False),
+                )
+        else:
+            report_form = ReportForm(request.POST, year=year, can_sign=signer, prefix="report")
+            if report_form.is_valid():
+                return _request(
+                    request,
+                    agency=agency,
+                    kind=DocumentKind.REPORT,
+                    period=report_form.cleaned_data["period"],
+                    sign=report_form.cleaned_data.get("sign", False),
+                )
+    return render(
+        request,
+        "reports/documents.html",
+        {
+            "agency": agency,
+            "sop_form": sop_form,
+            "report_form": report_form,
+            "requests": DocumentRequest.objects.filter(agency=agency).select_related("signed_document")[:20],
+            "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def disposition_print(request, disposition_id: int):
+    agency = _agency_or_403(request)
+    disposition = get_object_or_404(Disposition, pk=disposition_id, run_step__run__sop__agency=agency)
+    return _request(request, agency=agency, kind=DocumentKind.DISPOSITION, disposition=disposition)
+
+
+@login_required
+def request_view(request, request_id: int):
+    agency = _agency_or_403(request)
+    document = get_object_or_404(DocumentRequest.objects.defer("pdf"), pk=request_id, agency=agency)
+    return render(request, "reports/request.html", {"agency": agency, "document": document})
+
+
+@login_required
+def request_download(request, request_id: int):
+    agency = _agency_or_403(request)
+    document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency, status=DocumentRequest.Status.READY)
+    if document.signed_document_id:
+        return redirect("reports:signed-download", document.signed_document_id)
+    return _pdf_response(document.pdf, document.filename)
+
+
+@login_required
+def signed_download(request, document_id: int):
+    """The stored bytes, exactly as signed: a signed document is never rendered again."""
+    agency = _agency_or_403(request)
+    document = get_object_or_404(SignedDocument, pk=document_id, agency=agency)
+    return _pdf_response(document.pdf, document.filename)
+
+
+def verify(request, token):
+    """Public page behind the QR code: what was signed, by whom, and whether a PDF is that original."""
+    document = (
+        SignedDocument.objects.select_related("agency__local_government").defer("pdf").filter(token=token).first()
+    )
+    if document is None:
+        raise Http404(_("No signed document has this verification code."))
+    verdict = None
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"].read()
+        try:
+            validation = signing.validate(uploaded, document.agency)
+        except signing.SigningUnavailable:
+            validation = signing.Validation(signed=False)
+        verdict = {
+            "same_bytes": signing.sha256(uploaded) == document.sha256,
+            "validation": validation,
+            "sha256": signing.sha256(uploaded),
+        }
+    return render(request, "reports/verify.html", {"document": document, "form": form, "verdict": verdict})

@@ -1,0 +1,60 @@
+"""Documents are asked for in the browser, rendered in the background, and downloaded when ready."""
+
+from django.urls import reverse
+
+from reports.models import DocumentKind, DocumentRequest
+
+
+def test_asking_for_a_report_renders_it_and_offers_the_download(login, balangan, django_capture_on_commit_callbacks):
+    client = login("balangan.staf")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:documents"), {"report-period": "2026-TW3"})
+    request = DocumentRequest.objects.get(agency=balangan)
+    assert response["Location"] == reverse("reports:request", args=[request.pk])
+    assert request.status == DocumentRequest.Status.READY
+    page = client.get(response["Location"]).content.decode()
+    assert "PDF sudah siap." in page
+    download = client.get(reverse("reports:request-download", args=[request.pk]))
+    assert download["Content-Type"] == "application/pdf" and download.content.startswith(b"%PDF-")
+
+
+def test_a_pending_document_shows_its_state_and_refreshes(login, balangan):
+    from workflow.models import Employee
+
+    request = DocumentRequest.objects.create(
+        agency=balangan,
+        kind=DocumentKind.REPORT,
+        period="2026-TW1",
+        title="Laporan Kinerja Triwulan I 2026",
+        requested_by=Employee.objects.get(user__username="balangan.staf").user,
+    )
+    page = login("balangan.staf").get(reverse("reports:request", args=[request.pk])).content.decode()
+    assert "sedang disiapkan" in page and 'http-equiv="refresh"' in page
+
+
+def test_staff_are_not_offered_signing_and_cannot_force_it(login, balangan, django_capture_on_commit_callbacks):
+    client = login("balangan.staf")
+    assert "Tandatangani secara elektronik" not in client.get(reverse("reports:documents")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:documents"), {"report-period": "2026-TW1", "report-sign": "on"})
+    assert not DocumentRequest.objects.filter(sign=True).exists()
+
+
+def test_a_signing_request_for_an_unfinished_period_fails_with_the_reason(
+    login, balangan, django_capture_on_commit_callbacks
+):
+    client = login("balangan.kadis")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:documents"), {"report-period": "2026-TW1", "report-sign": "on"})
+    request = DocumentRequest.objects.get(sign=True)
+    assert request.status == DocumentRequest.Status.FAILED
+    assert "setelah pelaksanaan SOP untuk periode tersebut selesai" in request.error
+
+
+def test_another_agency_cannot_open_or_download_a_document(login, balangan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        login("balangan.staf").post(reverse("reports:documents"), {"report-period": "2026-TW3"})
+    request = DocumentRequest.objects.get(agency=balangan)
+    other = login("padangpanjang.perencana")
+    assert other.get(reverse("reports:request", args=[request.pk])).status_code == 404
+    assert other.get(reverse("reports:request-download", args=[request.pk])).status_code == 404

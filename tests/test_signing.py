@@ -1,0 +1,108 @@
+"""TTE: only the Kepala Dinas (or Plh) signs; the signed bytes are kept, hashed, and verifiable."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from reports import signing
+from reports.document_services import document_sign
+from reports.models import DocumentKind, SignedDocument
+from reports.periods import Period
+from workflow.models import ActingAssignment, Employee, Position, SopVersion
+from workflow.services.sop import StepSpec, sop_version_create
+
+from .conftest import user
+from .workflow_helpers import walk
+
+
+def sign_report(agency, who="balangan.kadis", period="2026-TW1", via="command"):
+    return document_sign(agency=agency, kind=DocumentKind.REPORT, user=user(who), period=period, via=via)
+
+
+def test_the_signed_bytes_are_stored_with_their_hash_and_validate(balangan):
+    document = sign_report(balangan)
+    data = bytes(document.pdf)
+    assert document.sha256 == signing.sha256(data) and document.size == len(data)
+    assert signing.validate(data, balangan).ok
+    assert document.signer_name == "H. RODY RAHMADY NOOR, S.Sos, MM.Pub"
+
+
+def test_any_change_after_signing_breaks_the_signature(balangan):
+    data = bytes(sign_report(balangan).pdf)
+    tampered = data.replace(b"/Producer", b"/Producex", 1)
+    verdict = signing.validate(tampered, balangan)
+    assert verdict.signed and not verdict.ok
+
+
+def test_signing_again_makes_a_new_version_and_keeps_the_old_bytes(balangan):
+    first = sign_report(balangan)
+    original = bytes(first.pdf)
+    second = sign_report(balangan)
+    assert (first.version, second.version) == (1, 2)
+    assert first.token != second.token
+    first.refresh_from_db()
+    assert bytes(first.pdf) == original
+
+
+def test_no_one_but_the_kepala_dinas_may_sign(balangan):
+    with pytest.raises(PermissionDenied):
+        sign_report(balangan, who="balangan.sekretaris")
+    assert not SignedDocument.objects.exists()
+
+
+def test_an_acting_kepala_dinas_signs_as_plh(balangan):
+    today = datetime.date.today()
+    ActingAssignment.objects.create(
+        position=Position.objects.get(agency=balangan, rank="kepala_dinas"),
+        employee=Employee.objects.get(user__username="balangan.sekretaris"),
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=1),
+    )
+    document = sign_report(balangan, who="balangan.sekretaris")
+    assert document.signer_title.startswith("Plh. Kepala Dinas")
+    assert document.signer_name == "Hj. NOOR AINAH, S.E., M.M."
+
+
+def test_in_the_browser_a_report_is_signed_only_after_its_run_has_finished(balangan, sop000):
+    from workflow.services.runs import run_start
+
+    with pytest.raises(ValidationError, match="setelah pelaksanaan SOP untuk periode tersebut selesai"):
+        sign_report(balangan, period="2025-TW1", via="web")
+    walk(run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris")))
+    assert sign_report(balangan, period="2025-TW1", via="web").version == 1
+
+
+def test_signing_a_draft_sop_version_makes_it_effective(sop000):
+    draft = sop_version_create(
+        sop=sop000.sop,
+        revision=1,
+        revised_on=datetime.date(2026, 11, 1),
+        name="SOP Mekanisme Pengumpulan Data Kinerja",
+        made_on=datetime.date(2026, 11, 1),
+        executors=[("Sekretaris", Position.objects.get(agency=sop000.sop.agency, rank="sekretaris"))],
+        steps=[
+            StepSpec(
+                number=1,
+                activity="Mengumpulkan data",
+                executor="Sekretaris",
+                duration_amount=1,
+                duration_unit="hari",
+                output="Disposisi",
+            )
+        ],
+    )
+    document = document_sign(
+        agency=sop000.sop.agency, kind=DocumentKind.SOP, user=user("balangan.kadis"), sop_version=draft
+    )
+    draft.refresh_from_db()
+    sop000.refresh_from_db()
+    assert draft.status == SopVersion.Status.EFFECTIVE and draft.effective_on is not None
+    assert sop000.status == SopVersion.Status.WITHDRAWN  # the older version stays readable
+    assert document.kind == "sop" and signing.validate(bytes(document.pdf), sop000.sop.agency).ok
+
+
+def test_a_document_signed_by_another_agency_is_not_accepted_for_this_one(balangan, padang_panjang):
+    data = bytes(sign_report(balangan).pdf)
+    verdict = signing.validate(data, padang_panjang)
+    assert verdict.intact and not verdict.agency_key and not verdict.ok
