@@ -1,7 +1,12 @@
+import re
+
 from django import forms
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.documents import PAPERS
+from reports.models import validate_evidence_size
 from workflow.forms import period_choices
 from workflow.models import SopVersion
 
@@ -35,3 +40,45 @@ class ReportForm(forms.Form):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("The PDF you received"))
+
+
+def parse_angka(text: str) -> str:
+    """Read a number written the Indonesian way into a plain decimal string.
+
+    "12.500" is twelve thousand five hundred, "64,05" is a decimal, "1.234,5" is both. A single
+    dot followed by other than exactly three digits ("64.05") is taken as a decimal point.
+    """
+    value = (text or "").strip().replace(" ", "")
+    if "," in value:
+        return value.replace(".", "").replace(",", ".")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", value):
+        return value.replace(".", "")
+    return value
+
+
+class AngkaField(forms.DecimalField):
+    def to_python(self, value):
+        return super().to_python(parse_angka(str(value)) if value not in (None, "") else value)
+
+
+class RealisationForm(forms.Form):
+    value = AngkaField(
+        label=_("Realisation"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        # A text box: a number input would refuse the Indonesian decimal comma.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Write 12.500 for twelve thousand five hundred and 64,05 for a decimal."),
+    )
+    obstacles = forms.CharField(
+        label=_("Obstacles (kendala)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    solutions = forms.CharField(
+        label=_("Remedies (upaya/solusi)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.FileField(
+        label=_("Evidence (bukti dukung)"),
+        required=False,
+        validators=[FileExtensionValidator(settings.EVIDENCE_EXTENSIONS), validate_evidence_size],
+    )

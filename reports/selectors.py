@@ -107,3 +107,36 @@ def units_missing_figures(agency: Agency, period: Period) -> list:
         if not set(quarters) <= reported:
             missing_ids.add(indicator.responsible_unit_id)
     return list(Unit.objects.filter(pk__in=missing_ids).order_by("name"))
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    indicator: Indicator
+    target: TargetValue | None
+    realisation: object | None
+
+
+def figure_entries(agency: Agency, period: Period, user) -> list[FigureEntry]:
+    """The indicators the user enters figures for, with the quarter's target and current figure."""
+    from workflow.permissions import can_report_for
+
+    quarter = period.quarters()[0]
+    entries = []
+    for indicator in (
+        indicators_for(agency)
+        .prefetch_related("targets", "realisations__evidence")
+        .order_by("objective__order", "order")
+    ):
+        if not can_report_for(user, indicator):
+            continue
+        target = next(
+            (t.as_target() for t in indicator.targets.all() if t.year == period.year and t.quarter == quarter), None
+        )
+        has_year = any(t.year == period.year for t in indicator.targets.all())
+        if not has_year:
+            continue
+        realisation = next(
+            (r for r in indicator.realisations.all() if r.year == period.year and r.quarter == quarter), None
+        )
+        entries.append(FigureEntry(indicator, target, realisation))
+    return entries

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import Indicator, Realisation, Target
+from reports.models import Evidence, Indicator, Realisation, Target
 from reports.periods import Period
+from workflow import permissions
 from workflow.selectors import agency_of, figures_locked
 
 
@@ -53,6 +54,11 @@ def realisation_submit(
     agency = indicator.objective.agency
     if agency_of(user) != agency:
         raise PermissionDenied(_("You can only submit figures for your own agency."))
+    if not permissions.can_report_for(user, indicator):
+        raise PermissionDenied(
+            _("Figures for %(indicator)s are entered by %(unit)s.")
+            % {"indicator": indicator.name, "unit": indicator.responsible_unit.name}
+        )
     if figures_locked(agency, year, quarter):
         raise ValidationError(
             _("The figures for %(period)s are locked: the data-collection step has been handed in.")
@@ -69,3 +75,19 @@ def realisation_submit(
     realisation.full_clean()
     realisation.save()
     return realisation
+
+
+@transaction.atomic
+def evidence_add(*, realisation: Realisation, file, user, description: str = "") -> Evidence:
+    """Attach a bukti dukung file to a figure, under the same rules as changing the figure."""
+    if not permissions.can_report_for(user, realisation.indicator):
+        raise PermissionDenied(_("You can only submit figures for your own agency."))
+    if figures_locked(realisation.indicator.objective.agency, realisation.year, realisation.quarter):
+        raise ValidationError(
+            _("The figures for %(period)s are locked: the data-collection step has been handed in.")
+            % {"period": Period.quarter(realisation.year, realisation.quarter).label}
+        )
+    evidence = Evidence(realisation=realisation, file=file, description=description, uploaded_by=user)
+    evidence.full_clean()
+    evidence.save()
+    return evidence

@@ -4,6 +4,8 @@ from reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("data/", views.figures, name="figures"),
+    path("data/<str:period>/", views.figures, name="figures-period"),
     path("dokumen/", views.document_list, name="documents"),
     path("dokumen/<int:request_id>/", views.request_view, name="request"),
     path("dokumen/<int:request_id>/unduh/", views.request_download, name="request-download"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,9 +10,14 @@ from django.views.decorators.http import require_POST
 
 from reports import signing
 from reports.document_services import can_sign, document_request
-from reports.forms import ReportForm, SopSheetForm, VerifyForm
+from reports.forms import RealisationForm, ReportForm, SopSheetForm, VerifyForm
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
+from reports.periods import Period
+from reports.selectors import figure_entries
+from reports.services import evidence_add, realisation_submit
+from reports.templatetags.report_tags import angka
 from workflow.models import Disposition
+from workflow.selectors import figures_locked
 from workflow.views import _agency_or_403
 
 
@@ -125,3 +131,76 @@ def verify(request, token):
             "sha256": signing.sha256(uploaded),
         }
     return render(request, "reports/verify.html", {"document": document, "form": form, "verdict": verdict})
+
+
+def _quarters(today) -> list[Period]:
+    current = (today.month - 1) // 3 + 1
+    this_year = [Period.quarter(today.year, q) for q in range(current, 0, -1)]
+    return this_year + [Period.quarter(today.year - 1, q) for q in (4, 3, 2, 1)]
+
+
+@login_required
+def figures(request, period: str | None = None):
+    """Staff enter their unit's quarterly figures: realisasi, kendala, solusi and bukti dukung."""
+    agency = _agency_or_403(request)
+    choices = _quarters(timezone.localdate())
+    try:
+        selected = Period.parse(period) if period else choices[0]
+    except ValueError as problem:
+        raise Http404(str(problem)) from None
+    if selected.kind != "triwulan":
+        raise Http404(_("Figures are entered per quarter."))
+    entries = figure_entries(agency, selected, request.user)
+    forms_by_indicator = {}
+    for entry in entries:
+        initial = {}
+        if entry.realisation:
+            initial = {
+                "value": angka(entry.realisation.value),
+                "obstacles": entry.realisation.obstacles,
+                "solutions": entry.realisation.solutions,
+            }
+        forms_by_indicator[entry.indicator.pk] = RealisationForm(initial=initial, prefix=f"i{entry.indicator.pk}")
+    if request.method == "POST":
+        entry = next((e for e in entries if str(e.indicator.pk) == request.POST.get("indicator")), None)
+        if entry is None:
+            raise Http404(_("You do not enter figures for this indicator."))
+        form = RealisationForm(request.POST, request.FILES, prefix=f"i{entry.indicator.pk}")
+        forms_by_indicator[entry.indicator.pk] = form
+        if form.is_valid() and _save_figure(request, entry, selected, form):
+            return redirect("reports:figures-period", str(selected))
+    return render(
+        request,
+        "reports/figures.html",
+        {
+            "agency": agency,
+            "period": selected,
+            "choices": choices,
+            "rows": [(entry, forms_by_indicator[entry.indicator.pk]) for entry in entries],
+            "locked": figures_locked(agency, selected.year, selected.number),
+        },
+    )
+
+
+@transaction.atomic
+def _save_figure(request, entry, period, form) -> bool:
+    try:
+        realisation = realisation_submit(
+            indicator=entry.indicator,
+            year=period.year,
+            quarter=period.number,
+            value=form.cleaned_data["value"],
+            obstacles=form.cleaned_data["obstacles"],
+            solutions=form.cleaned_data["solutions"],
+            user=request.user,
+        )
+        if form.cleaned_data.get("evidence"):
+            evidence_add(realisation=realisation, file=form.cleaned_data["evidence"], user=request.user)
+    except (ValidationError, PermissionDenied) as problem:
+        transaction.set_rollback(True)
+        messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
+        return False
+    messages.success(
+        request, _("Saved: %(indicator)s, %(period)s.") % {"indicator": entry.indicator.name, "period": period.label}
+    )
+    return True

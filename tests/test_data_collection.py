@@ -29,7 +29,9 @@ def first_step(run) -> RunStep:
 
 def report_everything(agency, year, quarter):
     for indicator in Indicator.objects.filter(objective__agency=agency, targets__year=year).distinct():
-        realisation_submit(indicator=indicator, year=year, quarter=quarter, value=D(1), user=user("balangan.staf"))
+        realisation_submit(
+            indicator=indicator, year=year, quarter=quarter, value=D(1), user=user("balangan.sekretaris")
+        )
 
 
 def test_the_step_is_refused_while_units_have_not_reported(fourth_quarter):

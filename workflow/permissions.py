@@ -68,3 +68,24 @@ def recipients(position, now: datetime.datetime | None = None) -> list:
     users = [employee.user for employee in position.holders.select_related("user")]
     users += [a.employee.user for a in position.acting.select_related("employee__user") if a.covers(today)]
     return list({user.pk: user for user in users}.values())
+
+
+def can_report_for(user, indicator) -> bool:
+    """Who may enter an indicator's figures: its responsible unit and the units above it, the
+    Kepala Dinas and Sekretaris, and whoever performs the agency's data-collection step."""
+    employee = _employee(user)
+    if employee is None or employee.agency_id != indicator.objective.agency_id:
+        return False
+    if employee.position.rank in {"kepala_dinas", "sekretaris"}:
+        return True
+    unit = indicator.responsible_unit
+    while unit is not None:
+        if unit.pk == employee.position.unit_id:
+            return True
+        unit = unit.parent
+    from workflow.models import Step
+
+    collectors = Step.objects.filter(
+        collects_data=True, version__status="effective", version__sop__agency_id=employee.agency_id
+    ).values_list("executor__position_id", flat=True)
+    return any(holds(user, position) for position in employee.agency.positions.filter(pk__in=collectors))

@@ -169,12 +169,14 @@ def _completed_quarters(year: int, today: datetime.date) -> int:
 
 
 def _load_performance(agency: Agency, objectives: list[dict], units: dict, today: datetime.date) -> None:
-    # Demo figures are entered by the planning staff (Staf / Fungsional Perencana).
-    reporter = (
-        Employee.objects.filter(agency=agency, position__rank__in=[Position.Rank.STAFF, Position.Rank.FUNCTIONAL])
-        .order_by("pk")
-        .first()
-    )
+    def reporter(indicator):
+        """Demo figures are entered by someone of the indicator's responsible unit."""
+        employee = (
+            Employee.objects.filter(agency=agency, position__unit=indicator.responsible_unit).order_by("pk").first()
+            or Employee.objects.filter(agency=agency, position__rank=Position.Rank.SECRETARY).first()
+        )
+        return employee.user
+
     for order, spec in enumerate(objectives, start=1):
         objective, _ = Objective.objects.get_or_create(agency=agency, name=spec["name"], defaults={"order": order})
         for number, row in enumerate(spec["indicators"], start=1):
@@ -223,7 +225,7 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
                         value=Decimal(value),
                         obstacles=obstacle,
                         solutions=solution,
-                        user=reporter.user,
+                        user=reporter(indicator),
                         now=_quarter_end(year, quarter, agency),
                     )
 
