@@ -34,6 +34,11 @@ def can_sign(user, agency: Agency) -> bool:
     return permissions.holds(user, head_position(agency))
 
 
+def _require_signer(user, agency: Agency) -> None:
+    if not can_sign(user, agency):
+        raise PermissionDenied(_("Only the Kepala Dinas (or an acting official for that position) can sign documents."))
+
+
 def _signer_for(user, agency: Agency) -> documents.Signer:
     """The signer as printed: the Kepala Dinas, or 'Plh.' before the title when an acting official signs."""
     head = head_position(agency)
@@ -78,8 +83,7 @@ def document_sign(
     makes it the effective one.
     """
     now = now or timezone.now()
-    if not can_sign(user, agency):
-        raise PermissionDenied(_("Only the Kepala Dinas (or an acting official for that position) can sign documents."))
+    _require_signer(user, agency)
     if kind == DocumentKind.REPORT and via == "web" and not report_is_finished(agency, Period.parse(period)):
         raise ValidationError(
             _("The report for %(period)s can be signed once the SOP run for that period has finished.")
@@ -165,8 +169,8 @@ def document_request(
     sign: bool = False,
 ) -> DocumentRequest:
     """Ask for a PDF; it renders in the background (immediately in development) after commit."""
-    if sign and not can_sign(user, agency):
-        raise PermissionDenied(_("Only the Kepala Dinas (or an acting official for that position) can sign documents."))
+    if sign:
+        _require_signer(user, agency)
     if kind == DocumentKind.DISPOSITION:
         title = f"Lembar disposisi {disposition.number}"
     else:

@@ -168,33 +168,15 @@ def step_submit(request, run_step_id: int):
     return redirect("workflow:run-detail", run_step.run_id)
 
 
-@login_required
-@require_POST
-def step_approve(request, run_step_id: int):
+def _note_action(request, run_step_id: int, form_class, action, success: str):
+    """Approve or return a step: both take the step and the approver's note."""
     run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
-    form = ApproveForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         _act(
             request,
-            run_services.run_step_approve,
-            _("Step %(n)d approved.") % {"n": run_step.step.number},
-            run_step_id=run_step.pk,
-            user=request.user,
-            note=form.cleaned_data["note"],
-        )
-    return redirect("workflow:run-detail", run_step.run_id)
-
-
-@login_required
-@require_POST
-def step_return(request, run_step_id: int):
-    run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            run_services.run_step_send_back,
-            _("Step %(n)d returned to its executor.") % {"n": run_step.step.number},
+            action,
+            success % {"n": run_step.step.number},
             run_step_id=run_step.pk,
             user=request.user,
             note=form.cleaned_data["note"],
@@ -202,6 +184,20 @@ def step_return(request, run_step_id: int):
     else:
         _form_errors(request, form)
     return redirect("workflow:run-detail", run_step.run_id)
+
+
+@login_required
+@require_POST
+def step_approve(request, run_step_id: int):
+    return _note_action(request, run_step_id, ApproveForm, run_services.run_step_approve, _("Step %(n)d approved."))
+
+
+@login_required
+@require_POST
+def step_return(request, run_step_id: int):
+    return _note_action(
+        request, run_step_id, ReturnForm, run_services.run_step_send_back, _("Step %(n)d returned to its executor.")
+    )
 
 
 @login_required
