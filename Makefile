@@ -52,6 +52,10 @@ test: $(MO) browser
 	tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
 	tests/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
+# Speed as ratios against baselines measured in the same run.
+bench: $(MO)
+	$(PY) tests/bench/run.py
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
