@@ -1,8 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Evidence, Indicator, Objective, RatingBand, Realisation, Target
-from workflow.admin import AgencyScopedAdmin, AgencyScopedInline
+from reports.models import (
+    DocumentRequest,
+    Evidence,
+    Indicator,
+    Objective,
+    RatingBand,
+    Realisation,
+    SignedDocument,
+    Target,
+)
+from workflow.admin import AgencyScopedAdmin, AgencyScopedInline, ReadOnlyAdmin
 
 
 @admin.register(RatingBand)
@@ -66,3 +75,20 @@ class RealisationAdmin(AgencyScopedAdmin):
     list_select_related = ["indicator", "submitted_by"]
     date_hierarchy = "submitted_at"
     inlines = [EvidenceInline]
+
+
+@admin.register(SignedDocument)
+class SignedDocumentAdmin(ReadOnlyAdmin):
+    """Signed documents are evidence: nobody edits or deletes them here."""
+
+    list_display = ["title", "version", "signer_name", "signed_at", "via", "sha256", "agency"]
+    list_filter = ["kind", "via", "agency"]
+    search_fields = ["title", "signer_name", "sha256"]
+    exclude = ["pdf"]
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "status", "requested_by", "requested_at", "agency"]
+    list_filter = ["status", "kind", "agency"]
+    exclude = ["pdf"]

@@ -106,3 +106,17 @@ def test_a_document_signed_by_another_agency_is_not_accepted_for_this_one(balang
     data = bytes(sign_report(balangan).pdf)
     verdict = signing.validate(data, padang_panjang)
     assert verdict.intact and not verdict.agency_key and not verdict.ok
+
+
+def test_signed_documents_cannot_be_edited_or_deleted_in_the_admin(client, balangan):
+    from django.urls import reverse
+
+    document = sign_report(balangan)
+    client.force_login(user("admin"))
+    change = client.get(reverse("admin:reports_signeddocument_change", args=[document.pk])).content.decode()
+    assert document.sha256 in change and 'name="_save"' not in change
+    assert (
+        client.post(reverse("admin:reports_signeddocument_delete", args=[document.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert SignedDocument.objects.filter(pk=document.pk).exists()
