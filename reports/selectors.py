@@ -118,16 +118,17 @@ class FigureEntry:
 
 def figure_entries(agency: Agency, period: Period, user) -> list[FigureEntry]:
     """The indicators the user enters figures for, with the quarter's target and current figure."""
-    from workflow.permissions import can_report_for
+    from workflow.permissions import can_report_for, is_data_collector
 
     quarter = period.quarters()[0]
+    collector = is_data_collector(user)
     entries = []
     for indicator in (
         indicators_for(agency)
         .prefetch_related("targets", "realisations__evidence")
         .order_by("objective__order", "order")
     ):
-        if not can_report_for(user, indicator):
+        if not can_report_for(user, indicator, collector=collector):
             continue
         target = next(
             (t.as_target() for t in indicator.targets.all() if t.year == period.year and t.quarter == quarter), None

@@ -70,9 +70,23 @@ def recipients(position, now: datetime.datetime | None = None) -> list:
     return list({user.pk: user for user in users}.values())
 
 
-def can_report_for(user, indicator) -> bool:
+def is_data_collector(user) -> bool:
+    """The user performs (or acts for) the data-collection step of an effective SOP of their agency."""
+    employee = _employee(user)
+    if employee is None:
+        return False
+    from workflow.models import Step
+
+    collectors = Step.objects.filter(
+        collects_data=True, version__status="effective", version__sop__agency_id=employee.agency_id
+    ).values_list("executor__position_id", flat=True)
+    return any(holds(user, position) for position in employee.agency.positions.filter(pk__in=collectors))
+
+
+def can_report_for(user, indicator, *, collector: bool | None = None) -> bool:
     """Who may enter an indicator's figures: its responsible unit and the units above it, the
-    Kepala Dinas and Sekretaris, and whoever performs the agency's data-collection step."""
+    Kepala Dinas and Sekretaris, and whoever performs the agency's data-collection step.
+    Pass `collector` when checking many indicators for one user."""
     employee = _employee(user)
     if employee is None or employee.agency_id != indicator.objective.agency_id:
         return False
@@ -83,9 +97,4 @@ def can_report_for(user, indicator) -> bool:
         if unit.pk == employee.position.unit_id:
             return True
         unit = unit.parent
-    from workflow.models import Step
-
-    collectors = Step.objects.filter(
-        collects_data=True, version__status="effective", version__sop__agency_id=employee.agency_id
-    ).values_list("executor__position_id", flat=True)
-    return any(holds(user, position) for position in employee.agency.positions.filter(pk__in=collectors))
+    return is_data_collector(user) if collector is None else collector
