@@ -64,9 +64,12 @@ def realisation_submit(
             _("The figures for %(period)s are locked: the data-collection step has been handed in.")
             % {"period": Period.quarter(year, quarter).label}
         )
-    realisation = (
-        Realisation.objects.select_for_update().filter(indicator=indicator, year=year, quarter=quarter).first()
-    ) or Realisation(indicator=indicator, year=year, quarter=quarter)
+    # Lock the indicator first: two first submissions for the same quarter then meet one after
+    # the other, and the second corrects the first instead of hitting the unique constraint.
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+    realisation = Realisation.objects.filter(indicator=indicator, year=year, quarter=quarter).first() or Realisation(
+        indicator=indicator, year=year, quarter=quarter
+    )
     realisation.value = value
     realisation.obstacles = obstacles
     realisation.solutions = solutions

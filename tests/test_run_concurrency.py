@@ -62,3 +62,40 @@ def test_two_simultaneous_approvals_make_one_approval_and_one_next_disposisi():
     from django_fsm_log.models import StateLog
 
     assert StateLog.objects.filter(object_id=first.pk, content_type__model="runstep", transition="approve").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_submissions_of_the_same_figure_make_one_realisation():
+    from decimal import Decimal
+
+    from reports.models import Indicator, Realisation
+    from reports.services import realisation_submit
+
+    if not Agency.objects.exists():
+        load_all(password=PASSWORD, today=TODAY)
+    indicator = Indicator.objects.get(objective__agency__slug="balangan", name="Jumlah pengunjung perpustakaan")
+    Realisation.objects.filter(indicator=indicator, year=2026, quarter=4).delete()
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def submit(username: str, value: int):
+        try:
+            reporter = user(username)
+            barrier.wait()
+            realisation_submit(indicator=indicator, year=2026, quarter=4, value=Decimal(value), user=reporter)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=submit, args=("balangan.kasi-layanan", 12000)),
+        threading.Thread(target=submit, args=("balangan.kabid-perpustakaan", 12100)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Realisation.objects.filter(indicator=indicator, year=2026, quarter=4).count() == 1
