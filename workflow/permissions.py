@@ -14,7 +14,7 @@ from django.utils import timezone
 def _employee(user):
     if not getattr(user, "is_authenticated", False):
         return None
-    return getattr(user, "employee", None) if hasattr(user, "employee") else None
+    return getattr(user, "employee", None)  # None when the login has no employee profile
 
 
 def local_today(agency, now: datetime.datetime | None = None) -> datetime.date:

@@ -19,7 +19,7 @@ def sops_for_agency(agency: Agency) -> QuerySet[Sop]:
     return (
         Sop.objects.filter(agency=agency)
         .select_related("agency__local_government", "unit")
-        .prefetch_related("versions")
+        .prefetch_related("versions__steps")
     )
 
 

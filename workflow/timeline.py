@@ -29,9 +29,10 @@ def _name(user) -> str:
 
 def run_timeline(run: Run) -> list[Event]:
     steps = {rs.pk: rs for rs in run.steps.all()}
+    run_type = ContentType.objects.get_for_model(Run)
     logs = StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(RunStep), object_id__in=list(steps)
-    ) | StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Run), object_id=run.pk)
+    ) | StateLog.objects.filter(content_type=run_type, object_id=run.pk)
     events = [
         Event(
             run.started_at,
@@ -41,7 +42,7 @@ def run_timeline(run: Run) -> list[Event]:
         )
     ]
     for log in logs.select_related("by__employee").order_by("timestamp", "pk"):
-        if log.content_type.model == "run":
+        if log.content_type_id == run_type.pk:
             text = {"finish": _("Run finished"), "cancel": _("Run cancelled")}.get(log.transition, log.transition)
         else:
             run_step = steps[log.object_id]

@@ -112,6 +112,18 @@ def run_list(request):
     return render(request, "workflow/run_list.html", {"agency": agency, "runs": runs_for_agency(agency), "form": form})
 
 
+def _run_step_row(rs: RunStep, user, now) -> dict:
+    """What the run page shows of one step, and which actions this user gets."""
+    can_submit = rs.state == RunStep.State.ACTIVE and permissions.can_perform(rs, user)
+    return {
+        "run_step": rs,
+        "overdue": rs.is_overdue(now),
+        "can_submit": can_submit,
+        "can_approve": rs.state == RunStep.State.SUBMITTED and permissions.can_approve(rs, user),
+        "submit_form": SubmitForm(run_step=rs, prefix=f"s{rs.pk}") if can_submit else None,
+    }
+
+
 @login_required
 def run_view(request, run_id: int):
     agency = _agency_or_403(request)
@@ -120,16 +132,7 @@ def run_view(request, run_id: int):
     except Run.DoesNotExist:
         raise Http404(_("No such run in your agency.")) from None
     now = timezone.now()
-    rows = [
-        {
-            "run_step": rs,
-            "overdue": rs.is_overdue(now),
-            "can_submit": rs.state == RunStep.State.ACTIVE and permissions.can_perform(rs, request.user),
-            "can_approve": rs.state == RunStep.State.SUBMITTED and permissions.can_approve(rs, request.user),
-            "submit_form": SubmitForm(run_step=rs, prefix=f"s{rs.pk}"),
-        }
-        for rs in run.steps.all()
-    ]
+    rows = [_run_step_row(rs, request.user, now) for rs in run.steps.all()]
     return render(
         request,
         "workflow/run_detail.html",

@@ -80,9 +80,9 @@ def _lock_run_step(run_step_id: int) -> RunStep:
     return run_step
 
 
-def _issuer_position(user, fallback=None):
+def _issuer_position(user):
     employee = getattr(user, "employee", None)
-    return fallback or (employee.position if employee else None)
+    return employee.position if employee else None
 
 
 def _activate(run_step: RunStep, *, issuer, from_position, now, calendar: WorkingCalendar) -> Disposition:
