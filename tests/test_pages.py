@@ -47,3 +47,8 @@ def test_the_admin_shows_the_jumlah_of_each_sop_version(login):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("workflow:home"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_wrong_password_is_answered_in_plain_indonesian(client, db):
+    response = client.post(reverse("login"), {"username": "balangan.kadis", "password": "salah"})
+    assert "Nama pengguna atau sandi salah. Perhatikan huruf besar dan kecilnya." in response.content.decode()
