@@ -41,10 +41,16 @@ run: $(MO)
 	$(PY) manage.py runserver $(HOST)
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
+# Signature checks use poppler's pdfsig with an NSS trust store (libnss3-tools' certutil).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
-	  else echo "NOTE: browser tests are skipped until Debian's chromium is installed: sudo apt-get install chromium"; fi; }
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdfsig >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v certutil >/dev/null 2>&1 || missing="$$missing libnss3-tools"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "NOTE: tests needing$$missing are skipped until installed: sudo apt-get install$$missing"; fi; \
+	fi
 
 # Whole suite on a real PostgreSQL (throwaway server unless DATABASE_URL is set).
 test: $(MO) browser

@@ -272,6 +272,10 @@ class SignedDocument(models.Model):
     signer_nip = models.CharField(_("signer's NIP"), max_length=24, blank=True)
     signed_at = models.DateTimeField(_("signed at"))
     via = models.CharField(_("signed through"), max_length=10, default="web")
+    backend = models.CharField(_("signing backend"), max_length=8, default="local")
+    signer_certificate = models.BinaryField(
+        _("signer's certificate (DER)"), blank=True, default=b"", help_text=_("Public: read from the signed PDF.")
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("size (bytes)"))
     pdf = models.BinaryField(_("signed PDF"))

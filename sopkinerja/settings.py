@@ -151,6 +151,14 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.ba
 SIGNING_PKCS12 = os.environ.get("SIGNING_PKCS12", str(BASE_DIR / "var" / "keys" / "{slug}.p12"))
 SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "demo-passphrase" if DEBUG else "")
 
+# Verification trusts these CA certificates (PEM files): public material only, never a private key.
+SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", str(BASE_DIR / "var" / "keys" / "demo-ca.pem") if DEBUG else "")
+
+# Behind a reverse proxy: the request header that carries the client's address, as Django names
+# it in request.META (e.g. HTTP_X_REAL_IP, which nginx sets with `proxy_set_header X-Real-IP
+# $remote_addr`). Empty: REMOTE_ADDR, the direct peer.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)

@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,13 @@ class Agency(models.Model):
         related_name="+",
         verbose_name=_("may also cancel SOP runs"),
         help_text=_("Besides the Kepala Dinas."),
+    )
+    signing_backend = models.CharField(
+        _("signing backend"),
+        max_length=8,
+        choices=[("local", _("Local certificate per person (PKCS#12)")), ("bsre", _("BSrE esign service"))],
+        default="local",
+        help_text=_("How this agency's officials sign documents electronically."),
     )
     cap_achievement = models.BooleanField(
         _("cap achievement at 100 %"),
@@ -229,6 +237,13 @@ class Employee(models.Model):
         unique=True,
         validators=[validate_nip],
         error_messages={"unique": _("Another employee already has this NIP.")},
+    )
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{16}$", _("A NIK is 16 digits."))],
+        help_text=_("The national identity number the BSrE esign service knows the signer by."),
     )
     rank_title = models.CharField(_("rank (pangkat)"), max_length=60, blank=True)
     grade = models.CharField(_("grade (golongan)"), max_length=5, choices=Grade.choices, blank=True)

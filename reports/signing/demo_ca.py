@@ -1,111 +1,15 @@
-"""Electronic signatures (TTE): PAdES with pyHanko, keys from a PKCS#12 file per agency.
-
-In production each agency's certificate comes from its CA (e.g. BSrE) as a PKCS#12 file at the
-path named by settings.SIGNING_PKCS12 (with {slug}). For development, `create_demo_ca` makes a
-self-signed demo CA and one certificate per agency.
-"""
+"""Demo certificates for development: a self-signed demo CA and certificates it issues. Never for production."""
 
 import datetime
-import hashlib
-import io
-from dataclasses import dataclass
 from pathlib import Path
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from django.conf import settings
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
-
-class SigningUnavailable(Exception):
-    """The agency has no usable signing key."""
-
-
-def key_path(agency) -> Path:
-    return Path(settings.SIGNING_PKCS12.format(slug=agency.slug))
-
-
-def _passphrase() -> bytes:
-    return settings.SIGNING_PKCS12_PASSPHRASE.encode()
-
-
-def _load(agency):
-    path = key_path(agency)
-    if not path.exists():
-        raise SigningUnavailable(f"no signing key for {agency.slug} at {path}")
-    return pkcs12.load_key_and_certificates(path.read_bytes(), _passphrase())
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sign_pdf(pdf: bytes, *, agency, signer_name: str, reason: str, location: str) -> bytes:
-    """Apply a PAdES signature (SHA-256) with the agency's key; returns the signed bytes."""
-    path = key_path(agency)
-    if not path.exists():
-        raise SigningUnavailable(f"no signing key for {agency.slug} at {path}")
-    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=_passphrase())
-    if signer is None:
-        raise SigningUnavailable(f"cannot open the signing key of {agency.slug}")
-    metadata = signers.PdfSignatureMetadata(
-        field_name="TTE",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-        reason=reason,
-        location=location,
-        name=signer_name,
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
-
-
-@dataclass(frozen=True)
-class Validation:
-    signed: bool
-    intact: bool = False
-    trusted: bool = False
-    whole_file: bool = False
-    agency_key: bool = False  # signed with this agency's own certificate, not just any from the same CA
-    signer: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.signed and self.intact and self.trusted and self.whole_file and self.agency_key
-
-
-def validate(pdf: bytes, agency) -> Validation:
-    """Check the PAdES signature against the agency's CA: intact, trusted, covering the whole file."""
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf))
-        signatures = reader.embedded_signatures
-    except Exception:
-        return Validation(signed=False)
-    if not signatures:
-        return Validation(signed=False)
-    _key, certificate, chain = _load(agency)
-    roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in chain or []]
-    status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=roots))
-    own = certificate.public_bytes(serialization.Encoding.DER)
-    return Validation(
-        signed=True,
-        intact=bool(status.intact),
-        trusted=bool(status.trusted),
-        whole_file=status.coverage.name == "ENTIRE_FILE",
-        agency_key=status.signing_cert is not None and status.signing_cert.dump() == own,
-        signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
-    )
-
-
-# Demo certificates --------------------------------------------------------------------------
+from reports.signing.local import _passphrase, key_path
 
 
 def _name(common_name: str, organisation: str) -> x509.Name:
