@@ -29,16 +29,26 @@ $(STAMP): $(PY) pyproject.toml
 
 $(MO): $(STAMP) locale/id/LC_MESSAGES/django.po
 	@command -v msgfmt >/dev/null || { echo "ERROR: msgfmt missing: apt-get install gettext"; exit 1; }
-	$(PY) manage.py compilemessages --locale id --ignore .venv
+	DEBUG=1 $(PY) manage.py compilemessages --locale id --ignore .venv
 	@touch $(MO)
 
 messages: $(MO)
 
+# A local trial: production settings (DEBUG off, the app's own error pages) over plain HTTP on
+# 127.0.0.1, a secret key made once in var/, mail printed to the console, the demo CA trusted.
+DEV_KEY := var/dev-secret-key
+RUN_ENV  = DEBUG=$${DEBUG:-0} HTTPS=0 SECRET_KEY="$$(cat $(DEV_KEY))" WHITENOISE_USE_FINDERS=1 \
+           EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+           SIGNING_TRUST_ROOTS=$(CURDIR)/var/keys/demo-ca.pem
+
+$(DEV_KEY):
+	@mkdir -p var && umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(DEV_KEY)
+
 # Serve the app on the embedded SQLite database with demo data.
-run: $(MO)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(HOST)
+run: $(MO) $(DEV_KEY)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
 # Signature checks use poppler's pdfsig with an NSS trust store (libnss3-tools' certutil).
@@ -55,7 +65,7 @@ browser:
 # Whole suite on a real PostgreSQL (throwaway server unless DATABASE_URL is set).
 test: $(MO) browser
 	$(PY) -m ruff check .
-	tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
 	tests/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 # Speed as ratios against baselines measured in the same run.
@@ -67,10 +77,10 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 makemessages: $(STAMP)
-	$(PY) manage.py makemessages --locale id --ignore .venv --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages --locale id --ignore .venv --no-obsolete
 
-check: $(MO)
-	$(PY) manage.py check
+check: $(MO) $(DEV_KEY)
+	$(RUN_ENV) $(PY) manage.py check
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media

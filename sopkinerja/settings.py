@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +19,15 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+def envint(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+# Production is the default: DEBUG must be switched on explicitly, and then only for development.
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -44,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sopkinerja.middleware.ChosenLanguageMiddleware",
@@ -105,6 +112,10 @@ FORMAT_MODULE_PATH = ["sopkinerja.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# whitenoise serves static files (gunicorn in production, runserver under `make run`): collected
+# into STATIC_ROOT by `collectstatic`, or straight from the app folders with WHITENOISE_USE_FINDERS.
+WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", DEBUG)
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -127,18 +138,30 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# E-mail: printed to the console unless EMAIL_BACKEND names another backend (e.g. SMTP).
-_MAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail. Development prints it to the console. With DEBUG off it must be configured: SMTP from
+# EMAIL_HOST (and friends), or an explicit EMAIL_BACKEND; nothing is silently dropped.
+_MAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "")
+if not _MAIL_BACKEND:
+    if os.environ.get("EMAIL_HOST"):
+        _MAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    elif DEBUG:
+        _MAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    else:
+        raise ImproperlyConfigured("Set EMAIL_HOST (SMTP) or EMAIL_BACKEND when DEBUG is off: mail must go somewhere.")
 _MAIL_OPTIONS = {}
 if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
     _MAIL_OPTIONS = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
-        "port": int(os.environ.get("EMAIL_PORT", "587")),
+        "port": envint("EMAIL_PORT", 587),
         "username": os.environ.get("EMAIL_HOST_USER", ""),
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
         "use_tls": envbool("EMAIL_USE_TLS", True),
+        "timeout": envint("EMAIL_TIMEOUT", 20),
     }
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
+# A mail that fails is kept in the outbox and tried again: this many times, this far apart at first.
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sop-kinerja@localhost")
 # The address people reach the application at, for links in e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -159,9 +182,20 @@ SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", str(BASE_DIR / "var" / "key
 # $remote_addr`). Empty: REMOTE_ADDR, the direct peer.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
+# HTTPS: on by default whenever DEBUG is off (redirect, HSTS, secure cookies). HTTPS=0 is for a
+# local trial over plain HTTP only (`make run`). When TLS ends at nginx, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO and have nginx send `X-Forwarded-Proto $scheme`.
+HTTPS = envbool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "sopkinerja.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

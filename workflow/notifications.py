@@ -1,24 +1,23 @@
-"""E-mail about SOP runs, sent as background tasks after the transaction commits.
+"""E-mail about SOP runs, written to the outbox by background tasks after the transaction commits.
 
 Mail is written in Indonesian, the office language, whatever language the sender's browser used.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workflow import permissions
+from workflow.mail import mail_queue
 
 
 def _send(subject: str, template: str, context: dict, users) -> int:
-    addresses = sorted({user.email for user in users if user.email})
-    if not addresses:
-        return 0
+    """Queue the message in the outbox (delivered at once, retried on failure); the number queued."""
+    addresses = [user.email for user in users if user.email]
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+    return 1 if mail_queue(subject=subject, body=body, recipients=addresses) else 0
 
 
 @task

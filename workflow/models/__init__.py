@@ -1,3 +1,4 @@
+from .mail import OutgoingMail
 from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
 from .run import Attachment, Disposition, Run, RunStep
 from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepRequirement
@@ -13,6 +14,7 @@ __all__ = [
     "Employee",
     "Executor",
     "LocalGovernment",
+    "OutgoingMail",
     "Position",
     "Sop",
     "SopListItem",

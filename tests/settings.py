@@ -1,0 +1,11 @@
+"""Settings for the test suite: the development profile (a throwaway key, console mail, the demo CA).
+
+pytest-django still runs every test with DEBUG off; the production profile itself is tested by
+starting `manage.py check --deploy` with the production environment (tests/test_production_settings.py).
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from sopkinerja.settings import *  # noqa: E402,F403
