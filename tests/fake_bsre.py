@@ -10,7 +10,8 @@ service: HTTP 400 with JSON {"status_code", "error"}, 2031 for a wrong passphras
 unknown signer; the status answers carry "status" (ISSUE, NOT_REGISTERED, EXPIRED, ...).
 
 A test can make it misbehave on the signing endpoints: `misbehave = "slow"` (sleep `delay` seconds
-first), "error500", "not_pdf" (200 with an HTML page) or "unsigned" (200 with the PDF unchanged).
+first), "error500", "not_pdf" (200 with an HTML page), "unsigned" (200 with the PDF unchanged) or
+"tampered" (a signed PDF changed after signing).
 It records each request without the secret (`calls`) and counts the secrets it received.
 """
 
@@ -245,6 +246,9 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         return False
 
+    def _tamper(self, signed: bytes) -> bytes:
+        return signed.replace(b"/Producer", b"/Producex", 1) if self.fake.misbehave == "tampered" else signed
+
     # -- routes --------------------------------------------------------------------------------
 
     def do_GET(self):  # noqa: N802
@@ -317,7 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(400, {"error": "Dokumen bukan PDF"})
         signed = self.fake.sign(pdf, user, visible=visible, reason=form.get("reason", ""),
                                 location=form.get("location", ""))  # fmt: skip
-        self._send(200, signed, "application/pdf", {"id_dokumen": uuid.uuid4().hex})
+        self._send(200, self._tamper(signed), "application/pdf", {"id_dokumen": uuid.uuid4().hex})
 
     def _sign_v2(self, body: bytes) -> None:
         try:
@@ -352,4 +356,5 @@ class _Handler(BaseHTTPRequestHandler):
                 visible |= {"width": spec.get("width", 100), "height": spec.get("height", 50)}
             signed.append(self.fake.sign(pdf, user, visible=visible, reason=spec.get("reason") or "",
                                          location=spec.get("location") or ""))  # fmt: skip
-        self._json(200, {"file": [base64.b64encode(item).decode() for item in signed], "time": int(time.time() * 1000)})
+        files = [base64.b64encode(self._tamper(item)).decode() for item in signed]
+        self._json(200, {"file": files, "time": int(time.time() * 1000)})

@@ -188,7 +188,7 @@ def test_a_server_error_is_a_service_error(api, fake_bsre, kadis, enrolled, smal
 
 
 @pytest.mark.parametrize("api", ["v1", "v2"])
-@pytest.mark.parametrize("mode", ["not_pdf", "unsigned"])
+@pytest.mark.parametrize("mode", ["not_pdf", "unsigned", "tampered"])
 def test_a_200_without_a_signed_pdf_is_refused_as_not_a_pdf(api, mode, fake_bsre, kadis, enrolled, small_pdf):
     fake_bsre.misbehave = mode
     refused = refusal(bsre(fake_bsre, api), request(small_pdf, kadis))

@@ -21,6 +21,8 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from reports.signing.base import SignatureRequest, SigningRefused, SigningUnavailable
 
@@ -147,6 +149,9 @@ class BsreBackend:
         if response.status_code != 200:
             raise self._refusal(response, employee, request.secret)
         signed = self._signed_pdf(response, employee, request.secret)
+        if not _adds_an_intact_signature(request.pdf, signed):
+            logger.warning("BSrE (%s) answered 200 without a new intact signature (%d bytes)", self.api, len(signed))
+            raise SigningRefused(SigningRefused.NOT_A_PDF, _message("not_a_pdf"))
         logger.info(
             "BSrE (%s) signed %d bytes for %s; id_dokumen=%s",
             self.api,
@@ -283,20 +288,36 @@ class BsreBackend:
                 content = base64.b64decode(files[0] if isinstance(files, list) else files, validate=True)
             except (binascii.Error, TypeError, ValueError, KeyError, IndexError):
                 raise SigningRefused(SigningRefused.NOT_A_PDF, _message("not_a_pdf")) from None
-        if not _has_signature(content):
-            logger.warning("BSrE (%s) answered 200 without a signed PDF (%d bytes)", self.api, len(content))
-            raise SigningRefused(SigningRefused.NOT_A_PDF, _message("not_a_pdf"))
         return content
 
 
-def _has_signature(content: bytes) -> bool:
-    """A PDF that pyHanko can read and that holds at least one signature."""
+def _signatures(content: bytes) -> list | None:
+    """The signatures pyHanko reads in a PDF; None when it is not a readable PDF."""
     if not content.startswith(b"%PDF-"):
-        return False
+        return None
     try:
-        return bool(PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures)
-    except Exception:  # any parse failure means: not a signed PDF
+        return PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures
+    except Exception:  # any parse failure means: not a PDF we can store
+        return None
+
+
+def _adds_an_intact_signature(original: bytes, signed: bytes) -> bool:
+    """The answer is a PDF with one more signature than we sent, covering the whole file, intact and
+    mathematically valid for its certificate (trust in that certificate is the verification page's job)."""
+    before, after = _signatures(original) or [], _signatures(signed)
+    if not after or len(after) <= len(before):
         return False
+    signature = after[-1]
+    try:
+        if signature.evaluate_signature_coverage() != SignatureCoverageLevel.ENTIRE_FILE:
+            return False
+        intact, valid = validate_sig_integrity(
+            signature.signer_info, signature.signer_cert, expected_content_type="data",
+            actual_digest=signature.compute_digest(),
+        )  # fmt: skip
+    except Exception:  # a signature pyHanko cannot check is not one we can vouch for
+        return False
+    return intact and valid
 
 
 def _json(response: requests.Response) -> dict | None:
