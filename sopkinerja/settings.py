@@ -182,6 +182,18 @@ SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", str(BASE_DIR / "var" / "key
 # $remote_addr`). Empty: REMOTE_ADDR, the direct peer.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
+# BSrE (issue 7, part A: the BSrE signer backend, reports/signing/bsre.py; docs/bsre.md).
+# An agency signs through BSrE when its "signing backend" is "bsre" (admin). The client credentials
+# come from BSrE for this installation; the signer's passphrase or TOTP is typed at signing time.
+BSRE_URL = os.environ.get("BSRE_URL", "").rstrip("/")  # e.g. https://esign.example.go.id; empty: off
+BSRE_CLIENT_ID = os.environ.get("BSRE_CLIENT_ID", "")
+BSRE_CLIENT_SECRET = os.environ.get("BSRE_CLIENT_SECRET", "")
+BSRE_API = os.environ.get("BSRE_API", "v1")  # v1 (multipart, NIK) or v2 (JSON, NIK or e-mail)
+BSRE_SECRET_KIND = os.environ.get("BSRE_SECRET_KIND", "passphrase")  # passphrase, or totp with v2
+BSRE_TIMEOUT = float(os.environ.get("BSRE_TIMEOUT", "30"))  # seconds, per connect and per read
+BSRE_VERIFY_TLS = envbool("BSRE_VERIFY_TLS", True)
+BSRE_CA_BUNDLE = os.environ.get("BSRE_CA_BUNDLE", "")  # a PEM bundle for a private CA; overrides the above
+
 # HTTPS: on by default whenever DEBUG is off (redirect, HSTS, secure cookies). HTTPS=0 is for a
 # local trial over plain HTTP only (`make run`). When TLS ends at nginx, set
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO and have nginx send `X-Forwarded-Proto $scheme`.
