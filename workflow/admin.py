@@ -12,6 +12,7 @@ from workflow.models import (
     Employee,
     Executor,
     LocalGovernment,
+    OutgoingMail,
     Position,
     Run,
     RunStep,
@@ -306,3 +307,23 @@ class StepAdmin(AgencyScopedAdmin):
 admin.site.site_header = _("SOP Kinerja administration")
 admin.site.site_title = _("SOP Kinerja")
 admin.site.index_title = _("Organisation, SOPs and performance data")
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent, what waits for another attempt, and why it failed."""
+
+    list_display = ["created_at", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    readonly_fields = [
+        "agency",
+        "recipients",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]

@@ -25,14 +25,14 @@ def one_line(subject: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def mail_queue(*, subject: str, body: str, recipients: list[str], now=None) -> OutgoingMail | None:
+def mail_queue(*, subject: str, body: str, recipients: list[str], agency=None, now=None) -> OutgoingMail | None:
     """Keep the message in the outbox and try to deliver it at once. None when nobody has an address."""
     addresses = sorted({address for address in recipients if address})
     if not addresses:
         return None
     now = now or timezone.now()
     mail = OutgoingMail.objects.create(
-        recipients=addresses, subject=one_line(subject), body=body, created_at=now, next_attempt_at=now
+        agency=agency, recipients=addresses, subject=one_line(subject), body=body, created_at=now, next_attempt_at=now
     )
     mail_deliver(mail_id=mail.pk, now=now)
     mail.refresh_from_db()

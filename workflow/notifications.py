@@ -13,11 +13,11 @@ from workflow import permissions
 from workflow.mail import mail_queue
 
 
-def _send(subject: str, template: str, context: dict, users) -> int:
+def _send(subject: str, template: str, context: dict, users, agency) -> int:
     """Queue the message in the outbox (delivered at once, retried on failure); the number queued."""
     addresses = [user.email for user in users if user.email]
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    return 1 if mail_queue(subject=subject, body=body, recipients=addresses) else 0
+    return 1 if mail_queue(subject=subject, body=body, recipients=addresses, agency=agency) else 0
 
 
 @task
@@ -32,6 +32,7 @@ def disposition_issued(disposition_id: int) -> int:
             "workflow/email/disposition_issued.txt",
             {"disposition": disposition},
             permissions.recipients(disposition.to_position),
+            disposition.to_position.agency,
         )
 
 
@@ -51,6 +52,7 @@ def step_submitted(run_step_id: int) -> int:
             "workflow/email/step_submitted.txt",
             {"run_step": run_step},
             permissions.recipients(approver) if approver else [],
+            run_step.run.sop.agency,
         )
 
 
@@ -69,4 +71,5 @@ def step_returned(run_step_id: int) -> int:
             "workflow/email/step_returned.txt",
             {"run_step": run_step},
             permissions.recipients(run_step.step.executor.position),
+            run_step.run.sop.agency,
         )

@@ -28,6 +28,7 @@ AGENCY_PATHS = {
     "workflow.runstep": "run__sop__agency",
     "workflow.disposition": "run_step__run__sop__agency",
     "workflow.attachment": "run_step__run__sop__agency",
+    "workflow.outgoingmail": "agency",
     "reports.ratingband": "local_government__agencies",
     "reports.objective": "agency",
     "reports.indicator": "objective__agency",

@@ -19,6 +19,9 @@ class OutgoingMail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed for good")
 
+    agency = models.ForeignKey(
+        "workflow.Agency", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("agency")
+    )
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
