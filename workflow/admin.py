@@ -313,7 +313,7 @@ admin.site.index_title = _("Organisation, SOPs and performance data")
 class OutgoingMailAdmin(ReadOnlyAdmin):
     """The outbox: what was sent, what waits for another attempt, and why it failed."""
 
-    list_display = ["created_at", "subject", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_display = ["created_at", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["subject"]
     readonly_fields = [
