@@ -424,3 +424,34 @@ class StepAdmin(AgencyScopedAdmin):
 admin.site.site_header = _("SOP Kinerja administration")
 admin.site.site_title = _("SOP Kinerja")
 admin.site.index_title = _("Organisation, SOPs and performance data")
+
+
+# Login lockouts (django-axes) are not scoped to an agency: only superusers see and unlock them.
+def _superuser_only(admin_class):
+    class SuperuserOnly(admin_class):
+        def has_module_permission(self, request):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_view_permission(self, request, obj=None):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_change_permission(self, request, obj=None):
+            return self.has_view_permission(request) and super().has_change_permission(request, obj)
+
+        def has_delete_permission(self, request, obj=None):
+            return self.has_view_permission(request) and super().has_delete_permission(request, obj)
+
+    SuperuserOnly.__name__ = f"SuperuserOnly{admin_class.__name__}"
+    return SuperuserOnly
+
+
+def _restrict_axes_admin() -> None:
+    import axes.admin  # noqa: F401  (registers axes' admin pages, which are replaced below)
+
+    for model, model_admin in list(admin.site._registry.items()):
+        if model._meta.app_label == "axes":
+            admin.site.unregister(model)
+            admin.site.register(model, _superuser_only(type(model_admin)))
+
+
+_restrict_axes_admin()
