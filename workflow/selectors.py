@@ -151,7 +151,7 @@ def disposition_for(agency: Agency, disposition_id: int):
 def appointments_for_agency(agency: Agency, today):
     """The agency's Plh/Plt appointments with who appointed and ended them: (current, past).
 
-    Current: in force today or still to come. Past: ended, or over."""
+    Current: in force today or still to come. Past: ended early, or over."""
     from workflow.models import ActingAssignment
 
     rows = list(
@@ -159,6 +159,6 @@ def appointments_for_agency(agency: Agency, today):
         .select_related("position", "employee", "appointed_by__employee", "ended_by__employee")
         .order_by("-starts_on", "-pk")
     )
-    current = [a for a in rows if a.ends_on >= today]
-    past = [a for a in rows if a.ends_on < today]
+    current = [a for a in rows if a.ended_at is None and a.ends_on >= today]
+    past = [a for a in rows if a.ended_at is not None or a.ends_on < today]
     return current, past
