@@ -11,13 +11,27 @@ from reports.models import (
     SignedDocument,
     Target,
 )
-from workflow.admin import AgencyScopedAdmin, AgencyScopedInline, ReadOnlyAdmin
+from workflow.admin import AgencyScopedAdmin, AgencyScopedInline, ReadOnlyAdmin, SharedByGovernmentMixin
 
 
 @admin.register(RatingBand)
-class RatingBandAdmin(AgencyScopedAdmin):
+class RatingBandAdmin(SharedByGovernmentMixin, AgencyScopedAdmin):
+    """Shared by every agency of the government: read-only for agency admins."""
+
     list_display = ["label", "lower_bound", "local_government"]
     list_filter = ["local_government"]
+
+    def government_of(self, obj):
+        return obj.local_government
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._may_change(request, None)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "local_government" and field is not None and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(administrators=request.user)
+        return field
 
 
 class IndicatorInline(AgencyScopedInline):

@@ -1,6 +1,7 @@
 """Settings for SOP Kinerja. Everything that differs per installation comes from the environment."""
 
 import os
+from datetime import timedelta as _timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -217,3 +218,21 @@ LOGGING = {
     # WeasyPrint reports every layout step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Login brute-force protection (issue 7 part B, django-axes) ------------------------------
+# A username is locked out from one client address after AXES_FAILURE_LIMIT failed sign-ins, for
+# AXES_COOLOFF_MINUTES; a superuser unlocks it earlier by deleting the attempt in the admin.
+# The client address is the one settings.CLIENT_IP_HEADER names (behind nginx), else REMOTE_ADDR.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "sopkinerja.auth_backends.LoginAttemptBackend",  # AxesStandaloneBackend; must come first
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = _timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "sopkinerja.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "sopkinerja.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429

@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
+from workflow import permissions
 from workflow.models import (
     ActingAssignment,
     Agency,
@@ -24,6 +26,7 @@ from workflow.models import (
     Unit,
 )
 from workflow.scoping import agency_path, scope
+from workflow.services import appointments as appointment_services
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -67,11 +70,42 @@ class AgencyScopedInline(AgencyScopedMixin, admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
+class SharedByGovernmentMixin:
+    """Rows every agency of a local government shares (the government, its rating bands) are
+    read-only for agency admins; a superuser or an administrator of that government changes them
+    (LocalGovernment.administrators)."""
+
+    def government_of(self, obj):
+        raise NotImplementedError
+
+    def _may_change(self, request, obj) -> bool:
+        if obj is None:
+            return request.user.is_superuser or request.user.administered_governments.exists()
+        return self.government_of(obj).is_administered_by(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(AgencyScopedAdmin):
+class LocalGovernmentAdmin(SharedByGovernmentMixin, AgencyScopedAdmin):
     list_display = ["name", "kind", "province"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "province"]
+    filter_horizontal = ["administrators"]
+
+    def government_of(self, obj):
+        return obj
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # a new government has no administrator yet
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who administers a government is decided by a superuser.
+        return [] if request.user.is_superuser else ["administrators"]
 
 
 class DayOffInline(AgencyScopedInline):
@@ -92,14 +126,98 @@ class AgencyAdmin(AgencyScopedAdmin):
         (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
     ]
 
+    # An agency admin keeps their own agency's settings; creating, moving or deleting agencies of
+    # a government is for a superuser or that government's administrator.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or request.user.administered_governments.exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = request.user.is_superuser or (
+            request.user.administered_governments.exists()
+            if obj is None
+            else obj.local_government.is_administered_by(request.user)
+        )
+        return super().has_delete_permission(request, obj) and allowed
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.local_government.is_administered_by(request.user):
+            return ["local_government"]
+        return []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "local_government" and field is not None and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(administrators=request.user)
+        return field
+
 
 @admin.register(ActingAssignment)
 class ActingAssignmentAdmin(AgencyScopedAdmin):
-    list_display = ["position", "employee", "kind", "starts_on", "ends_on", "note"]
+    """Appointments go through workflow.services.appointments; rows are records: never edited or
+    deleted here, only ended (the action). Agency admins read them; only the Kepala Dinas (when
+    staff) or a superuser appoints, and nobody appoints themselves (ActingAssignment.clean)."""
+
+    list_display = ["position", "employee", "kind", "starts_on", "ends_on", "note", "appointed_by", "ended_at"]
     list_filter = ["kind", "position__agency"]
     search_fields = ["employee__full_name", "position__title", "note"]
-    list_select_related = ["position", "employee"]
+    list_select_related = ["position", "employee", "appointed_by"]
     date_hierarchy = "starts_on"
+    fields = ["position", "employee", "kind", "starts_on", "ends_on", "note"]
+    actions = ["end_now"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields  # appointed_by is never input: it is whoever is signed in
+        return [*self.fields, "appointed_by", "appointed_at", "ended_by", "ended_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and permissions.can_appoint_any(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_end_permission(self, request):
+        return permissions.can_appoint_any(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        appointer = request.user
+
+        class AppointmentAdminForm(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                # The model's own rules (who may appoint, not oneself) run in the form's validation.
+                if self.instance._state.adding:
+                    self.instance.appointed_by = appointer
+
+        return AppointmentAdminForm
+
+    def save_model(self, request, obj, form, change):
+        created = appointment_services.acting_appoint(
+            by=request.user,
+            position=obj.position,
+            employee=obj.employee,
+            kind=obj.kind,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            note=obj.note,
+        )
+        obj.pk, obj.appointed_at = created.pk, created.appointed_at
+
+    @admin.action(description=_("End the selected appointments now"), permissions=["end"])
+    def end_now(self, request, queryset):
+        for assignment in queryset:
+            try:
+                appointment_services.acting_end(by=request.user, assignment=assignment)
+            except ValidationError as error:
+                self.message_user(request, f"{assignment}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("Ended: %(appointment)s") % {"appointment": assignment})
 
 
 class ReadOnlyAdmin(AgencyScopedAdmin):
@@ -327,3 +445,34 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
         "sent_at",
         "last_error",
     ]
+
+
+# Login lockouts (django-axes) are not scoped to an agency: only superusers see and unlock them.
+def _superuser_only(admin_class):
+    class SuperuserOnly(admin_class):
+        def has_module_permission(self, request):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_view_permission(self, request, obj=None):
+            return request.user.is_active and request.user.is_superuser
+
+        def has_change_permission(self, request, obj=None):
+            return self.has_view_permission(request) and super().has_change_permission(request, obj)
+
+        def has_delete_permission(self, request, obj=None):
+            return self.has_view_permission(request) and super().has_delete_permission(request, obj)
+
+    SuperuserOnly.__name__ = f"SuperuserOnly{admin_class.__name__}"
+    return SuperuserOnly
+
+
+def _restrict_axes_admin() -> None:
+    import axes.admin  # noqa: F401  (registers axes' admin pages, which are replaced below)
+
+    for model, model_admin in list(admin.site._registry.items()):
+        if model._meta.app_label == "axes":
+            admin.site.unregister(model)
+            admin.site.register(model, _superuser_only(type(model_admin)))
+
+
+_restrict_axes_admin()

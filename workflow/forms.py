@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import validate_evidence_size
 from reports.periods import Period, PeriodKind
-from workflow.models import RunStep, SopVersion, Step
+from workflow.models import ActingAssignment, RunStep, SopVersion, Step
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -84,3 +84,19 @@ class ReturnForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppointmentForm(forms.Form):
+    """The Kepala Dinas appoints a Plh/Plt (workflow.services.appointments.acting_appoint)."""
+
+    position = forms.ModelChoiceField(label=_("Position"), queryset=None, empty_label=_("- Select an option -"))
+    employee = forms.ModelChoiceField(label=_("Acting official"), queryset=None, empty_label=_("- Select an option -"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActingAssignment.Kind.choices)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("Basis (e.g. letter number)"), max_length=300, required=False)
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = agency.positions.order_by("title")
+        self.fields["employee"].queryset = agency.employees.select_related("position").order_by("full_name")

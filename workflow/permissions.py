@@ -3,7 +3,11 @@
 A step is performed by the holders of its executor position, or by an acting official (Plh/Plt)
 for that position on the day. It is approved by the holders of the approver position: the
 step's own approver, else the supervisor of the executor's position. A step whose executor has
-no supervisor (the Kepala Dinas) is approved by its executor.
+no supervisor (the Kepala Dinas) is approved by its executor. Nobody else approves or returns
+an attempt they submitted themselves (separation of duties), also when acting for the approver.
+
+A Plh/Plt is appointed only by the Kepala Dinas (the holder of the head position, not someone
+acting for it) or a superuser, and never for themselves.
 """
 
 import datetime
@@ -29,7 +33,7 @@ def holds(user, position, now: datetime.datetime | None = None) -> bool:
     if employee.position_id == position.pk:
         return True
     today = local_today(position.agency, now)
-    return position.acting.filter(employee=employee, starts_on__lte=today, ends_on__gte=today).exists()
+    return position.acting.in_force(today).filter(employee=employee).exists()
 
 
 def approver_position(step):
@@ -41,8 +45,21 @@ def can_perform(run_step, user) -> bool:
 
 
 def can_approve(run_step, user) -> bool:
+    """The user holds (or acts for) the approver position. See also may_decide."""
     approver = approver_position(run_step.step)
     return holds(user, approver) if approver is not None else can_perform(run_step, user)
+
+
+def decides_own_submission(run_step, decider_id) -> bool:
+    """The decider submitted this attempt, and the step has an approver other than its executor."""
+    if decider_id is None or approver_position(run_step.step) is None:
+        return False  # no supervisor: approved on submission by design
+    return run_step.submitted_by_id == decider_id
+
+
+def may_decide(run_step, user) -> bool:
+    """Offer approve/return: the approver position, and not the one who submitted the attempt."""
+    return can_approve(run_step, user) and not decides_own_submission(run_step, user.pk)
 
 
 def can_start(version, user) -> bool:
@@ -54,6 +71,36 @@ def can_start(version, user) -> bool:
         return True
     first = version.steps.order_by("number").first()
     return first is not None and (holds(user, first.executor.position) or holds(user, approver_position(first)))
+
+
+def head_position(agency):
+    """The Kepala Dinas position: the agency's position without a supervisor."""
+    return agency.positions.filter(rank="kepala_dinas", supervisor__isnull=True).first()
+
+
+def is_head(user, agency) -> bool:
+    """The user holds the Kepala Dinas position itself (acting for it is not enough)."""
+    employee = _employee(user)
+    if employee is None or employee.agency_id != agency.pk:
+        return False
+    head = head_position(agency)
+    return head is not None and employee.position_id == head.pk
+
+
+def can_appoint(user, position) -> bool:
+    """Who may appoint a Plh/Plt for the position (or end one): a superuser, or the agency's
+    Kepala Dinas. Agency admins (staff) may not, for any position: the issue names only these two."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or is_head(user, position.agency)
+
+
+def can_appoint_any(user) -> bool:
+    """The user may appoint somebody somewhere: shows the appointment form and the admin's add button."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    employee = _employee(user)
+    return user.is_superuser or (employee is not None and is_head(user, employee.agency))
 
 
 def can_cancel(run, user) -> bool:

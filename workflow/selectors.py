@@ -114,7 +114,11 @@ def my_work(user, now=None) -> dict:
         "to_perform": list(
             in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions).order_by("due_at")
         ),
-        "to_approve": list(in_progress.filter(approves, state=RunStep.State.SUBMITTED).order_by("submitted_at")),
+        "to_approve": list(
+            in_progress.filter(approves, state=RunStep.State.SUBMITTED)
+            .exclude(submitted_by=user)  # separation of duties: someone else decides
+            .order_by("submitted_at")
+        ),
     }
 
 
@@ -142,3 +146,19 @@ def disposition_for(agency: Agency, disposition_id: int):
         "to_position",
         "read_by__employee",
     ).get(pk=disposition_id, run_step__run__sop__agency=agency)
+
+
+def appointments_for_agency(agency: Agency, today):
+    """The agency's Plh/Plt appointments with who appointed and ended them: (current, past).
+
+    Current: in force today or still to come. Past: ended early, or over."""
+    from workflow.models import ActingAssignment
+
+    rows = list(
+        ActingAssignment.objects.filter(position__agency=agency)
+        .select_related("position", "employee", "appointed_by__employee", "ended_by__employee")
+        .order_by("-starts_on", "-pk")
+    )
+    current = [a for a in rows if a.ended_at is None and a.ends_on >= today]
+    past = [a for a in rows if a.ended_at is not None or a.ends_on < today]
+    return current, past

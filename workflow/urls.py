@@ -13,4 +13,6 @@ urlpatterns = [
     path("steps/<int:run_step_id>/approve/", views.step_approve, name="step-approve"),
     path("steps/<int:run_step_id>/return/", views.step_return, name="step-return"),
     path("disposisi/<int:disposition_id>/", views.disposition_view, name="disposition"),
+    path("plh/", views.appointments, name="appointments"),
+    path("plh/<int:assignment_id>/end/", views.appointment_end, name="appointment-end"),
 ]

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from reports.selectors import latest_reported_quarter, measure
 from workflow import permissions
 from workflow.exceptions import WorkflowRefused
-from workflow.forms import ApproveForm, CancelForm, ReturnForm, RunStartForm, SubmitForm
-from workflow.models import Disposition, Run, RunStep, SopVersion
+from workflow.forms import AppointmentForm, ApproveForm, CancelForm, ReturnForm, RunStartForm, SubmitForm
+from workflow.models import ActingAssignment, Disposition, Run, RunStep, SopVersion
 from workflow.selectors import (
     agency_of,
+    appointments_for_agency,
     disposition_for,
     my_work,
     overdue_steps,
@@ -22,6 +23,7 @@ from workflow.selectors import (
     sop_version_detail,
     sops_for_agency,
 )
+from workflow.services import appointments as appointment_services
 from workflow.services import runs as run_services
 from workflow.timeline import run_timeline
 
@@ -119,7 +121,7 @@ def _run_step_row(rs: RunStep, user, now) -> dict:
         "run_step": rs,
         "overdue": rs.is_overdue(now),
         "can_submit": can_submit,
-        "can_approve": rs.state == RunStep.State.SUBMITTED and permissions.can_approve(rs, user),
+        "can_approve": rs.state == RunStep.State.SUBMITTED and permissions.may_decide(rs, user),
         "submit_form": SubmitForm(run_step=rs, prefix=f"s{rs.pk}") if can_submit else None,
     }
 
@@ -233,3 +235,54 @@ def disposition_view(request, disposition_id: int):
         raise Http404(_("No such disposisi in your agency.")) from None
     run_services.disposition_open(disposition=disposition, user=request.user)
     return render(request, "workflow/disposition.html", {"agency": agency, "disposition": disposition})
+
+
+@login_required
+def appointments(request):
+    """Plh/Plt appointments: everyone of the agency reads them; the Kepala Dinas appoints and ends."""
+    agency = _agency_or_403(request)
+    may_appoint = permissions.is_head(request.user, agency)
+    form = AppointmentForm(request.POST or None, agency=agency) if may_appoint else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only the Kepala Dinas or a system administrator can appoint a Plh or Plt."))
+        if form.is_valid():
+            try:
+                appointment_services.acting_appoint(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, _("The appointment was recorded."))
+                return redirect("workflow:appointments")
+    current, past = appointments_for_agency(agency, permissions.local_today(agency))
+    return render(
+        request,
+        "workflow/appointments.html",
+        {"agency": agency, "form": form, "current": current, "past": past, "may_appoint": may_appoint},
+    )
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_POST
+def appointment_end(request, assignment_id: int):
+    agency = _agency_or_403(request)
+    try:
+        assignment = ActingAssignment.objects.get(pk=assignment_id, position__agency=agency)
+    except ActingAssignment.DoesNotExist:
+        raise Http404(_("No such appointment in your agency.")) from None
+    try:
+        appointment_services.acting_end(by=request.user, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The appointment was ended."))
+    return redirect("workflow:appointments")

@@ -22,6 +22,15 @@ class LocalGovernment(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("e.g. Kabupaten Balangan"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     province = models.CharField(_("province"), max_length=120)
+    # Its rows (the government itself, its rating bands) are shared by every agency of the
+    # government, so agency admins only read them; these logins (and superusers) change them.
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="administered_governments",
+        verbose_name=_("government administrators"),
+        help_text=_("Logins that may change this government and its rating bands. Superusers always may."),
+    )
 
     class Meta:
         verbose_name = _("local government")
@@ -30,6 +39,12 @@ class LocalGovernment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_administered_by(self, user) -> bool:
+        """A superuser, or an active staff login named as this government's administrator."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return user.is_superuser or (user.is_staff and self.administrators.filter(pk=user.pk).exists())
 
 
 class Agency(models.Model):
@@ -294,8 +309,18 @@ class DayOff(models.Model):
         return f"{self.date}: {self.name}"
 
 
+class ActingAssignmentQuerySet(models.QuerySet):
+    def in_force(self, day: datetime.date):
+        """Appointments that cover the day (an ended one has its end moved before today)."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
 class ActingAssignment(models.Model):
-    """Plh / Plt: an employee who acts for a position during a date range."""
+    """Plh / Plt: an employee who acts for a position during a date range.
+
+    Appointed and ended through workflow.services.appointments, which records who did it and when.
+    Rows are never deleted: an ended appointment keeps its history.
+    """
 
     class Kind(models.TextChoices):
         PLH = "plh", _("Plh (pelaksana harian)")
@@ -307,6 +332,26 @@ class ActingAssignment(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     note = models.CharField(_("basis (e.g. letter number)"), max_length=300, blank=True)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointed by"),
+    )
+    appointed_at = models.DateTimeField(_("appointed at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = ActingAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("acting official (Plh/Plt)")
@@ -317,16 +362,31 @@ class ActingAssignment(models.Model):
         return f"{self.get_kind_display()} {self.position}: {self.employee}"
 
     def clean(self) -> None:
+        from workflow import permissions
+
         errors = {}
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+        # An appointment withdrawn before it began ends the day before its start: it covers no day.
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on and self.ended_at is None:
             errors["ends_on"] = _("The end date cannot be before the start date.")
         if self.position_id and self.employee_id:
             if self.employee.agency_id != self.position.agency_id:
                 errors["employee"] = _("The acting official must work in the same agency.")
             elif self.employee.position_id == self.position_id:
                 errors["employee"] = _("This employee already holds the position.")
+        if self._state.adding and self.position_id:
+            # Who appoints is part of the row: the service (and the admin, through it) sets it.
+            if self.appointed_by_id is None:
+                errors["position"] = _("Who appoints the acting official must be recorded.")
+            elif self.employee_id and self.employee.user_id == self.appointed_by_id:
+                errors["employee"] = _("Nobody can appoint themselves as Plh or Plt.")
+            elif not permissions.can_appoint(self.appointed_by, self.position):
+                errors["position"] = _("Only the Kepala Dinas or a system administrator can appoint a Plh or Plt.")
         if errors:
             raise ValidationError(errors)
 
     def covers(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None

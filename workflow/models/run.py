@@ -137,6 +137,14 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         verbose_name=_("submitted by"),
     )
     return_note = models.TextField(_("note on return"), blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last returned by"),
+    )
     returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -199,6 +207,26 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def _has_return_note(self) -> bool:
         return bool(self.return_note.strip())
 
+    # Separation of duties: whoever decides (set on the row before the transition) did not submit
+    # the attempt, even when acting for the approver. A step whose executor has no supervisor (the
+    # Kepala Dinas) is approved on submission by design.
+
+    @rule(_("Who approves or returns the step must be recorded."))
+    def _approver_recorded(self) -> bool:
+        return self.approved_by_id is not None
+
+    @rule(_("Who approves or returns the step must be recorded."))
+    def _returner_recorded(self) -> bool:
+        return self.returned_by_id is not None
+
+    @rule(_("You submitted this step yourself: someone else must approve it."))
+    def _not_approved_by_submitter(self) -> bool:
+        return not permissions.decides_own_submission(self, self.approved_by_id)
+
+    @rule(_("You submitted this step yourself: someone else must return it."))
+    def _not_returned_by_submitter(self) -> bool:
+        return not permissions.decides_own_submission(self, self.returned_by_id)
+
     # Transitions -----------------------------------------------------------------------
 
     @fsm_log_by
@@ -230,7 +258,7 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.APPROVED,
-        conditions=[_run_is_active],
+        conditions=[_run_is_active, _approver_recorded, _not_approved_by_submitter],
         permission=permissions.can_approve,
     )
     def approve(self, by=None, description=None):
@@ -242,7 +270,7 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.ACTIVE,
-        conditions=[_run_is_active, _has_return_note],
+        conditions=[_run_is_active, _has_return_note, _returner_recorded, _not_returned_by_submitter],
         permission=permissions.can_approve,
     )
     def send_back(self, by=None, description=None):

@@ -219,10 +219,13 @@ def _submission_note(run_step: RunStep) -> str:
 def run_step_approve(*, run_step_id: int, user, note: str = "", now: datetime.datetime | None = None) -> RunStep:
     """The approver accepts a submitted step; the next step is handed out, or the run finishes.
 
+    Nobody approves an attempt they submitted themselves, also when acting for the approver.
+
     A decision answered Tidak sends the run back to its branch target: that step and the ones
     after it up to the decision run again as new attempts, and the earlier attempts are kept.
     """
     run_step = _lock_run_step(run_step_id)
+    run_step.approved_by = user  # the transition's rules check who decides
     _refuse_unless_allowed(run_step, run_step.approve, user)
     _approve(run_step, user, note, now or timezone.now())
     return run_step
@@ -230,9 +233,9 @@ def run_step_approve(*, run_step_id: int, user, note: str = "", now: datetime.da
 
 def _approve(run_step: RunStep, user, note: str, now) -> None:
     calendar = WorkingCalendar.for_agency(run_step.run.agency)
+    run_step.approved_by = user
     run_step.approve(by=user, description=note)
     run_step.approved_at = now
-    run_step.approved_by = user
     run_step.actual_minutes = calendar.working_minutes(run_step.activated_at, run_step.submitted_at)
     run_step.save()
     if run_step.step.symbol == Step.Symbol.DECISION and run_step.answer == RunStep.Answer.NO:
@@ -273,9 +276,13 @@ def _finish(run: Run, user, now, calendar: WorkingCalendar) -> None:
 
 @transaction.atomic
 def run_step_send_back(*, run_step_id: int, user, note: str, now: datetime.datetime | None = None) -> RunStep:
-    """The approver returns a submitted step to its executor with a required note; it is active again."""
+    """The approver returns a submitted step to its executor with a required note; it is active again.
+
+    Nobody returns an attempt they submitted themselves, also when acting for the approver.
+    """
     run_step = _lock_run_step(run_step_id)
     run_step.return_note = note or ""
+    run_step.returned_by = user  # the transition's rules check who decides
     _refuse_unless_allowed(run_step, run_step.send_back, user)
     run_step.send_back(by=user, description=run_step.return_note)
     run_step.returned_count += 1

@@ -1,0 +1,98 @@
+"""Plh/Plt appointments: the one place that appoints an acting official or ends an appointment.
+
+The admin and the appointments page both call these functions. The rules themselves live in
+ActingAssignment.clean() and workflow.permissions.can_appoint, so every path obeys them:
+only the Kepala Dinas (the holder of the head position, not a Plh of it) or a superuser
+appoints; nobody appoints themselves. Each appointment and each ending records who did it and
+when on the row, and is written to the `workflow.appointments` log.
+"""
+
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow import permissions
+from workflow.models import ActingAssignment, Employee, Position
+
+log = logging.getLogger("workflow.appointments")
+
+
+@transaction.atomic
+def acting_appoint(
+    *,
+    by,
+    position: Position,
+    employee: Employee,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> ActingAssignment:
+    """Appoint `employee` as Plh/Plt of `position` from `starts_on` to `ends_on` (inclusive).
+
+    Guarantees: the appointer is allowed (ActingAssignment.clean), the row records who appointed
+    and when, and the appointment is logged. A refusal raises ValidationError and saves nothing.
+    """
+    assignment = ActingAssignment(
+        position=position,
+        employee=employee,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note or "",
+        appointed_by=by,
+        appointed_at=now or timezone.now(),
+    )
+    assignment.full_clean()
+    assignment.save()
+    log.info(
+        "appointment %s: %s as %s of %s (agency %s) from %s to %s, by %s",
+        assignment.pk,
+        employee.user.get_username(),
+        assignment.kind,
+        position.title,
+        position.agency.slug,
+        starts_on,
+        ends_on,
+        by.get_username(),
+    )
+    return assignment
+
+
+@transaction.atomic
+def acting_end(*, by, assignment: ActingAssignment, now: datetime.datetime | None = None) -> ActingAssignment:
+    """End an appointment now: from today (in the agency's zone) it no longer confers anything.
+
+    Guarantees: only whoever may appoint for the position ends it; the row stays (history), with
+    its end moved to yesterday (or, when it had not begun, to the day before its start) and who
+    ended it and when; the ending is logged. A refusal raises ValidationError and saves nothing.
+    """
+    assignment = ActingAssignment.objects.select_for_update().select_related("position__agency").get(pk=assignment.pk)
+    if not permissions.can_appoint(by, assignment.position):
+        raise ValidationError(_("Only the Kepala Dinas or a system administrator can end a Plh or Plt appointment."))
+    if assignment.ended_at is not None:
+        raise ValidationError(_("This appointment has already been ended."))
+    now = now or timezone.now()
+    yesterday = permissions.local_today(assignment.position.agency, now) - datetime.timedelta(days=1)
+    if assignment.ends_on > yesterday:
+        assignment.ends_on = max(yesterday, assignment.starts_on - datetime.timedelta(days=1))
+    assignment.ended_by = by
+    assignment.ended_at = now
+    assignment.full_clean()
+    assignment.save()
+    log.info(
+        "appointment %s ended: %s as %s of %s (agency %s), now until %s, by %s",
+        assignment.pk,
+        assignment.employee.user.get_username(),
+        assignment.kind,
+        assignment.position.title,
+        assignment.position.agency.slug,
+        assignment.ends_on,
+        by.get_username(),
+    )
+    return assignment
