@@ -22,6 +22,13 @@ from workflow.nip import format_nip, validate_nip
 from .organisation import Agency, Position, Unit
 
 
+class SopQuerySet(models.QuerySet):
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            refuse_if_signed(SopVersion._base_manager.filter(sop__in=self.values("pk")).values_list("pk", flat=True))
+            return super().delete()
+
+
 class Sop(models.Model):
     """One SOP of an agency, identified by its Nomor SOP. Its content lives in versions."""
 
@@ -37,6 +44,8 @@ class Sop(models.Model):
         help_text=_("The unit named in the SOP's office block, e.g. Sekretariat."),
     )
 
+    objects = SopQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("SOP")
         verbose_name_plural = _("SOPs")
@@ -51,6 +60,12 @@ class Sop(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def delete(self, *args, **kwargs):
+        # Checked before the cascade starts, so the refusal leaves the caller's transaction usable.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            refuse_if_signed(SopVersion._base_manager.filter(sop_id=self.pk).values_list("pk", flat=True))
+            return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         if self.unit_id and self.unit.agency_id != self.agency_id:
@@ -108,6 +123,17 @@ class SopVersionQuerySet(models.QuerySet):
                     raise SignedVersionFrozen(pk)
             return super().update(**kwargs)
 
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            refuse_if_signed((obj.pk for obj in objs), self.db)
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            refuse_if_signed(self.values_list("pk", flat=True), self.db)
+            return super().delete()
+
 
 class VersionContentQuerySet(models.QuerySet):
     """QuerySet writes on a version's content rows obey the same freeze as save() and delete()."""
@@ -130,6 +156,18 @@ class VersionContentQuerySet(models.QuerySet):
             refuse_if_signed({pk for obj in objs for pk in obj.version_ids_in_memory(self.db)}, self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            ids = {pk for obj in objs for pk in obj.version_ids_stored(self.db) | obj.version_ids_in_memory(self.db)}
+            refuse_if_signed(ids, self.db)
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            refuse_if_signed(self.values_list(self.model.version_lookup, flat=True), self.db)
+            return super().delete()
+
 
 class VersionContent(models.Model):
     """A row that hangs off an SOP version: frozen once the version is signed."""
@@ -147,6 +185,12 @@ class VersionContent(models.Model):
             stored = set() if self._state.adding else self.version_ids_stored(using)
             refuse_if_signed(stored | self.version_ids_in_memory(using), using)
             super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            refuse_if_signed(self.version_ids_stored(using), using)
+            return super().delete(*args, **kwargs)
 
     def version_ids_in_memory(self, using: str) -> set[int]:
         """The version this row would belong to, as set in memory."""
@@ -228,6 +272,12 @@ class SopVersion(models.Model):
             if self.pk is not None and not self._state.adding:
                 self._refuse_change_of_signed(using, kwargs.get("update_fields"))
             super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            refuse_if_signed({self.pk}, using)
+            return super().delete(*args, **kwargs)
 
     def _refuse_change_of_signed(self, using: str, update_fields) -> None:
         """Compare with the stored row (locked), not with the in-memory status."""
@@ -486,9 +536,9 @@ class StepRequirement(VersionContent):
         return self.text
 
 
-# Deletes go through the Collector, which sends pre_delete for every row, also for rows removed by
-# a cascade and for QuerySet.delete(): one receiver covers Model.delete(), QuerySet.delete() and
-# the cascade from deleting an SOP or an agency.
+# delete() and QuerySet.delete() check before the Collector starts (a refusal inside it would spoil the
+# caller's transaction). These receivers are the backstop for cascades from further up, e.g. an agency:
+# the Collector sends pre_delete for every row it removes.
 @receiver(pre_delete, sender=SopVersion)
 def refuse_deleting_a_signed_version(sender, instance, using, **kwargs):
     refuse_if_signed({instance.pk}, using)
