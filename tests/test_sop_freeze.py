@@ -287,3 +287,16 @@ def test_the_admin_action_makes_a_new_revision_once(sop000, login):
     for _ in range(2):
         client.post(changelist, {"action": "make_revision", "_selected_action": [sop000.pk]})
     assert sop000.sop.versions.filter(status=SopVersion.Status.DRAFT).count() == 1
+
+
+def test_the_number_and_unit_of_an_sop_with_a_signed_version_cannot_change(sop000, login):
+    sop = sop000.sop
+    sop.number = "SOP – 99/LAIN"
+    with pytest.raises(ValidationError, match="sudah memiliki versi yang ditandatangani"):
+        sop.save()
+    with pytest.raises(ValidationError):
+        type(sop).objects.filter(pk=sop.pk).update(unit=None)
+    page = login("balangan.kasubbag").get(reverse("admin:workflow_sop_change", args=[sop.pk])).content.decode()
+    assert 'name="number"' not in page
+    sop.refresh_from_db()
+    assert sop.number == "SOP – 01/DISPERSIP" and sop.unit is not None

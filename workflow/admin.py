@@ -217,6 +217,12 @@ class SopAdmin(AgencyScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("versions")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Number, unit and agency are printed on the signed sheets (the model refuses the change too).
+        if obj is not None and any(version.is_signed for version in obj.versions.all()):
+            return ["agency", "number", "unit"]
+        return super().get_readonly_fields(request, obj)
+
 
 class FrozenWhenSignedInline(AgencyScopedInline):
     """The rows of a signed version: no add, no change, no delete (the models refuse them too)."""

@@ -21,8 +21,18 @@ from workflow.nip import format_nip, validate_nip
 
 from .organisation import Agency, Position, Unit
 
+# Printed on every signed sheet of the SOP, so they are frozen once one of its versions is signed.
+PRINTED_SOP_FIELDS = {"agency", "agency_id", "number", "unit", "unit_id"}
+
 
 class SopQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            if PRINTED_SOP_FIELDS & set(kwargs):
+                for sop in self.model._base_manager.using(self.db).filter(pk__in=self.values("pk")):
+                    sop.refuse_renaming_if_signed()
+            return super().update(**kwargs)
+
     def delete(self):
         with transaction.atomic(using=self.db):
             refuse_if_signed(SopVersion._base_manager.filter(sop__in=self.values("pk")).values_list("pk", flat=True))
@@ -61,11 +71,28 @@ class Sop(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            if self.pk is not None and not self._state.adding:
+                stored = type(self)._base_manager.filter(pk=self.pk).values("agency_id", "number", "unit_id").first()
+                now = {"agency_id": self.agency_id, "number": self.number, "unit_id": self.unit_id}
+                if stored is not None and stored != now:
+                    self.refuse_renaming_if_signed()
+            super().save(*args, **kwargs)
+
     def delete(self, *args, **kwargs):
         # Checked before the cascade starts, so the refusal leaves the caller's transaction usable.
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
             refuse_if_signed(SopVersion._base_manager.filter(sop_id=self.pk).values_list("pk", flat=True))
             return super().delete(*args, **kwargs)
+
+    def refuse_renaming_if_signed(self) -> None:
+        if SopVersion._base_manager.filter(sop_id=self.pk, status__in=SIGNED_STATUSES).exists():
+            raise ValidationError(
+                gettext("SOP %(number)s has a signed version: its number, unit and agency cannot change.")
+                % {"number": type(self)._base_manager.get(pk=self.pk).number},
+                code="signed_version_frozen",
+            )
 
     def clean(self) -> None:
         if self.unit_id and self.unit.agency_id != self.agency_id:
