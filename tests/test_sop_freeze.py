@@ -300,3 +300,27 @@ def test_the_number_and_unit_of_an_sop_with_a_signed_version_cannot_change(sop00
     assert 'name="number"' not in page
     sop.refresh_from_db()
     assert sop.number == "SOP – 01/DISPERSIP" and sop.unit is not None
+
+
+def test_the_database_refuses_raw_sql_changes_to_a_signed_version_on_postgresql(sop000):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL only")
+    statements = [
+        ("UPDATE workflow_sopversion SET name = 'Diubah' WHERE id = %s", [sop000.pk]),
+        ("DELETE FROM workflow_step WHERE version_id = %s", [sop000.pk]),
+        (
+            "UPDATE workflow_steprequirement SET text = 'x' WHERE step_id IN "
+            "(SELECT id FROM workflow_step WHERE version_id = %s)",
+            [sop000.pk],
+        ),
+        ("UPDATE workflow_sop SET number = 'Lain' WHERE id = %s", [sop000.sop_id]),
+    ]
+    for sql, params in statements:
+        with pytest.raises(DatabaseError, match="signed"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    with transaction.atomic(), connection.cursor() as cursor:  # withdrawing is still allowed
+        cursor.execute("UPDATE workflow_sopversion SET status = 'withdrawn' WHERE id = %s", [sop000.pk])
+    sop000.refresh_from_db()
+    assert sop000.status == SopVersion.Status.WITHDRAWN and sop000.name == "SOP Mekanisme Pengumpulan Data Kinerja"
