@@ -324,3 +324,17 @@ def test_the_database_refuses_raw_sql_changes_to_a_signed_version_on_postgresql(
         cursor.execute("UPDATE workflow_sopversion SET status = 'withdrawn' WHERE id = %s", [sop000.pk])
     sop000.refresh_from_db()
     assert sop000.status == SopVersion.Status.WITHDRAWN and sop000.name == "SOP Mekanisme Pengumpulan Data Kinerja"
+
+
+def test_the_admin_refuses_a_second_draft_with_a_form_error(sop000, login):
+    revise(sop000)
+    management = {
+        f"{prefix}-{key}": value
+        for prefix in ("list_entries", "executors", "steps")
+        for key, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0), ("MIN_NUM_FORMS", 0), ("MAX_NUM_FORMS", 1000))
+    }
+    data = {"sop": sop000.sop_id, "revision": 5, "name": "Draf kedua", "made_on": "2026-01-02", **management}
+    data["revised_on"] = "2026-11-21"
+    response = login("balangan.kasubbag").post(reverse("admin:workflow_sopversion_add"), data)
+    assert response.status_code == 200 and "sudah memiliki revisi draf" in response.content.decode()
+    assert sop000.sop.versions.filter(status=SopVersion.Status.DRAFT).count() == 1
