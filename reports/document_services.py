@@ -142,18 +142,16 @@ def document_sign(
 
 
 def _make_effective(version: SopVersion, signer: documents.Signer, day) -> None:
-    SopVersion.objects.filter(sop=version.sop, status=SopVersion.Status.EFFECTIVE).update(
-        status=SopVersion.Status.WITHDRAWN
+    """Signing a draft makes it effective and withdraws the previous one (the rule lives with the SOP)."""
+    from workflow.services.sop import sop_version_make_effective  # imported here: this body is all part D owns
+
+    sop_version_make_effective(
+        version=version,
+        effective_on=day,
+        approver_title=signer.title,
+        approver_name=signer.name,
+        approver_nip=signer.nip,
     )
-    version.status = SopVersion.Status.EFFECTIVE
-    version.effective_on = day
-    version.approver_title, version.approver_name, version.approver_nip = (
-        signer.title,
-        signer.name,
-        signer.nip.replace(" ", ""),
-    )
-    version.full_clean()
-    version.save()
 
 
 @transaction.atomic

@@ -1,8 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Textarea
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workflow import permissions
@@ -27,6 +32,7 @@ from workflow.models import (
 )
 from workflow.scoping import agency_path, scope
 from workflow.services import appointments as appointment_services
+from workflow.services.sop import can_revise, sop_version_revise
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -298,9 +304,19 @@ class EmployeeAdmin(AgencyScopedAdmin):
 
 
 class VersionInline(AgencyScopedInline):
+    """Versions are listed here and edited on their own page, where a signed one is read-only."""
+
     model = SopVersion
     fields = ["revision", "name", "status", "made_on", "revised_on", "effective_on"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Sop)
@@ -319,13 +335,37 @@ class SopAdmin(AgencyScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("versions")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Number, unit and agency are printed on the signed sheets (the model refuses the change too).
+        if obj is not None and any(version.is_signed for version in obj.versions.all()):
+            return ["agency", "number", "unit"]
+        return super().get_readonly_fields(request, obj)
 
-class ListItemInline(AgencyScopedInline):
+
+class FrozenWhenSignedInline(AgencyScopedInline):
+    """The rows of a signed version: no add, no change, no delete (the models refuse them too)."""
+
+    @staticmethod
+    def signed(obj) -> bool:
+        version = obj.version if isinstance(obj, Step) else obj
+        return version is not None and version.is_signed
+
+    def has_add_permission(self, request, obj=None):
+        return not self.signed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.signed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.signed(obj) and super().has_delete_permission(request, obj)
+
+
+class ListItemInline(FrozenWhenSignedInline):
     model = SopListItem
     fields = ["section", "order", "text"]
 
 
-class VersionChildInline(AgencyScopedInline):
+class VersionChildInline(FrozenWhenSignedInline):
     """Choices of executor and branch target limited to the version being edited."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -365,13 +405,30 @@ class StepInline(VersionChildInline):
         return ", ".join(step.requirement_texts()) if step.pk else "—"
 
 
+class SopVersionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        sop = cleaned.get("sop")
+        # The partial unique constraint reads the status, which is not a field of this form.
+        others = SopVersion.objects.filter(sop=sop, status=SopVersion.Status.DRAFT).exclude(pk=self.instance.pk)
+        if sop and self.instance.status == SopVersion.Status.DRAFT and others.exists():
+            raise ValidationError(gettext("This SOP already has a draft revision; edit that one."))
+        return cleaned
+
+
 @admin.register(SopVersion)
 class SopVersionAdmin(AgencyScopedAdmin):
+    """Drafts are edited here; signed versions are read-only and change only by a new revision."""
+
     list_display = ["sop", "name", "revision", "status", "effective_on", "step_count", "jumlah", "agency"]
     list_filter = ["status", "sop__agency"]
     search_fields = ["name", "sop__number"]
-    readonly_fields = ["jumlah"]
+    # Only signing sets the status, the effective date and who approved.
+    readonly_fields = ["jumlah", "status", "effective_on", "approver_title", "approver_name", "approver_nip"]
     inlines = [ListItemInline, ExecutorInline, StepInline]
+    form = SopVersionForm
+    actions = ["make_revision"]
+    change_form_template = "admin/workflow/sopversion/change_form.html"
     fieldsets = [
         (None, {"fields": ["sop", "revision", "name", "status", "jumlah"]}),
         (_("Dates"), {"fields": ["made_on", "revised_on", "effective_on"]}),
@@ -381,6 +438,56 @@ class SopVersionAdmin(AgencyScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("sop__agency__local_government").prefetch_related("steps")
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.is_signed) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.is_signed) and super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        revise = path(
+            "<path:object_id>/revise/",
+            self.admin_site.admin_view(self.revise_view),
+            name="workflow_sopversion_revise",
+        )
+        return [revise, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_revise": bool(version and version.is_signed and can_revise(request.user, version)),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revise_view(self, request, object_id):
+        """The "Make a new revision" button of a signed version's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(self.get_queryset(request), pk=object_id)
+        draft = self._revise(request, version)
+        target = draft or version
+        return redirect(reverse("admin:workflow_sopversion_change", args=[target.pk]))
+
+    @admin.action(description=_("Make a new revision"), permissions=["add"])
+    def make_revision(self, request, queryset):
+        for version in queryset:
+            self._revise(request, version)
+
+    def _revise(self, request, version) -> SopVersion | None:
+        try:
+            draft = sop_version_revise(version=version, user=request.user)
+        except (ValidationError, PermissionDenied) as refusal:
+            self.message_user(request, " ".join(getattr(refusal, "messages", [str(refusal)])), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            gettext("Revision %(revision)d of SOP %(number)s is a draft: edit it, then have it signed.")
+            % {"revision": draft.revision, "number": draft.sop.number},
+            messages.SUCCESS,
+        )
+        return draft
 
     @admin.display(description=_("agency"), ordering="sop__agency")
     def agency(self, version):
@@ -395,7 +502,7 @@ class SopVersionAdmin(AgencyScopedAdmin):
         return str(version.total_duration()) if version.pk else "—"
 
 
-class RequirementInline(AgencyScopedInline):
+class RequirementInline(FrozenWhenSignedInline):
     model = StepRequirement
     fields = ["order", "text"]
 
@@ -412,9 +519,17 @@ class StepAdmin(AgencyScopedAdmin):
     def waktu(self, step):
         return str(step.duration)
 
+    def has_change_permission(self, request, obj=None):
+        return not (obj and obj.version.is_signed) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.version.is_signed) and super().has_delete_permission(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if field is not None and db_field.name == "version":
+            field.queryset = field.queryset.filter(status=SopVersion.Status.DRAFT)  # only a draft takes new steps
         if field is not None and object_id and db_field.name in {"executor", "no_branch_to"}:
             step = Step.objects.filter(pk=object_id).first()
             if step:

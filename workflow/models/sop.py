@@ -1,15 +1,42 @@
-"""The SOP document in the PermenPAN-RB 35/2012 format: identity part and flowchart table."""
+"""The SOP document in the PermenPAN-RB 35/2012 format: identity part and flowchart table.
+
+A signed version (effective or withdrawn) is frozen: the model layer refuses every change to it
+and to the rows that hang off it (list items, executor columns, steps, requirements), whether it
+comes through save(), delete(), a cascade, or a QuerySet's update()/bulk_update()/bulk_create()/
+delete(). The only change left is its status moving from effective to withdrawn. A change is a
+new revision (`workflow.services.sop.sop_version_revise`).
+"""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workflow.duration import Duration, TimeUnit, total_duration
 from workflow.nip import format_nip, validate_nip
 
 from .organisation import Agency, Position, Unit
+
+# Printed on every signed sheet of the SOP, so they are frozen once one of its versions is signed.
+PRINTED_SOP_FIELDS = {"agency", "agency_id", "number", "unit", "unit_id"}
+
+
+class SopQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            if PRINTED_SOP_FIELDS & set(kwargs):
+                for sop in self.model._base_manager.using(self.db).filter(pk__in=self.values("pk")):
+                    sop.refuse_renaming_if_signed()
+            return super().update(**kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            refuse_if_signed(SopVersion._base_manager.filter(sop__in=self.values("pk")).values_list("pk", flat=True))
+            return super().delete()
 
 
 class Sop(models.Model):
@@ -27,6 +54,8 @@ class Sop(models.Model):
         help_text=_("The unit named in the SOP's office block, e.g. Sekretariat."),
     )
 
+    objects = SopQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("SOP")
         verbose_name_plural = _("SOPs")
@@ -42,6 +71,29 @@ class Sop(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            if self.pk is not None and not self._state.adding:
+                stored = type(self)._base_manager.filter(pk=self.pk).values("agency_id", "number", "unit_id").first()
+                now = {"agency_id": self.agency_id, "number": self.number, "unit_id": self.unit_id}
+                if stored is not None and stored != now:
+                    self.refuse_renaming_if_signed()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # Checked before the cascade starts, so the refusal leaves the caller's transaction usable.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            refuse_if_signed(SopVersion._base_manager.filter(sop_id=self.pk).values_list("pk", flat=True))
+            return super().delete(*args, **kwargs)
+
+    def refuse_renaming_if_signed(self) -> None:
+        if SopVersion._base_manager.filter(sop_id=self.pk, status__in=SIGNED_STATUSES).exists():
+            raise ValidationError(
+                gettext("SOP %(number)s has a signed version: its number, unit and agency cannot change.")
+                % {"number": type(self)._base_manager.get(pk=self.pk).number},
+                code="signed_version_frozen",
+            )
+
     def clean(self) -> None:
         if self.unit_id and self.unit.agency_id != self.agency_id:
             raise ValidationError({"unit": _("The unit must belong to the SOP's agency.")})
@@ -51,6 +103,137 @@ class Sop(models.Model):
         versions = self.versions.all()
         effective = [v for v in versions if v.status == SopVersion.Status.EFFECTIVE]
         return effective[0] if effective else max(versions, key=lambda v: v.revision, default=None)
+
+
+# Statuses of a version that was signed once: its text is what a signed PDF carries.
+SIGNED_STATUSES = ("effective", "withdrawn")
+
+
+class SignedVersionFrozen(ValidationError):
+    """Refusal of any change to a signed SOP version or to a row of its content."""
+
+    def __init__(self, version_id: int):
+        version = SopVersion._base_manager.select_related("sop").get(pk=version_id)
+        self.version_id = version_id
+        super().__init__(
+            gettext(
+                'SOP %(number)s "%(name)s" revision %(revision)d is signed and cannot be changed. '
+                "Make a new revision to change it."
+            )
+            % {"number": version.sop.number, "name": version.name, "revision": version.revision},
+            code="signed_version_frozen",
+        )
+
+
+def refuse_if_signed(version_ids, using: str = "default") -> None:
+    """Lock the versions (so a concurrent signing waits) and refuse if any of them is signed."""
+    ids = {pk for pk in version_ids if pk is not None}
+    if not ids:
+        return
+    rows = SopVersion._base_manager.using(using).select_for_update().filter(pk__in=ids).order_by("pk")
+    for pk, status in rows.values_list("pk", "status"):
+        if status in SIGNED_STATUSES:
+            raise SignedVersionFrozen(pk)
+
+
+class SopVersionQuerySet(models.QuerySet):
+    def signed(self) -> "SopVersionQuerySet":
+        return self.filter(status__in=SIGNED_STATUSES)
+
+    def update(self, **kwargs):
+        """Refused when it touches a signed version, except withdrawing effective ones (status only)."""
+        withdrawing = set(kwargs) == {"status"} and kwargs["status"] == "withdrawn"
+        with transaction.atomic(using=self.db):
+            locked = self.model._base_manager.using(self.db).select_for_update().filter(pk__in=self.values("pk"))
+            for pk, status in locked.order_by("pk").values_list("pk", "status"):
+                if status in SIGNED_STATUSES and not withdrawing:
+                    raise SignedVersionFrozen(pk)
+            return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            refuse_if_signed((obj.pk for obj in objs), self.db)
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            refuse_if_signed(self.values_list("pk", flat=True), self.db)
+            return super().delete()
+
+
+class VersionContentQuerySet(models.QuerySet):
+    """QuerySet writes on a version's content rows obey the same freeze as save() and delete()."""
+
+    def update(self, **kwargs):
+        lookup = self.model.version_lookup
+        with transaction.atomic(using=self.db):
+            refuse_if_signed(self.values_list(lookup, flat=True).distinct(), self.db)
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            # Rows moved to another version (or step) must not land in a signed one either.
+            refuse_if_signed(
+                self.model._base_manager.using(self.db).filter(pk__in=pks).values_list(lookup, flat=True), self.db
+            )
+            return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            refuse_if_signed({pk for obj in objs for pk in obj.version_ids_in_memory(self.db)}, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            ids = {pk for obj in objs for pk in obj.version_ids_stored(self.db) | obj.version_ids_in_memory(self.db)}
+            refuse_if_signed(ids, self.db)
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            refuse_if_signed(self.values_list(self.model.version_lookup, flat=True), self.db)
+            return super().delete()
+
+
+class VersionContent(models.Model):
+    """A row that hangs off an SOP version: frozen once the version is signed."""
+
+    version_lookup = "version"  # the path from this row to its SopVersion
+
+    objects = VersionContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            stored = set() if self._state.adding else self.version_ids_stored(using)
+            refuse_if_signed(stored | self.version_ids_in_memory(using), using)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            refuse_if_signed(self.version_ids_stored(using), using)
+            return super().delete(*args, **kwargs)
+
+    def version_ids_in_memory(self, using: str) -> set[int]:
+        """The version this row would belong to, as set in memory."""
+        hop, _sep, rest = self.version_lookup.partition("__")
+        value = getattr(self, self._meta.get_field(hop).attname)
+        if not rest:
+            return {value}
+        related = self._meta.get_field(hop).related_model
+        return set(related._base_manager.using(using).filter(pk=value).values_list(rest, flat=True))
+
+    def version_ids_stored(self, using: str) -> set[int]:
+        """The version this row belongs to, as stored (compare with the row, not with memory)."""
+        if self.pk is None:
+            return set()
+        rows = type(self)._base_manager.using(using).filter(pk=self.pk)
+        return set(rows.values_list(self.version_lookup, flat=True))
 
 
 class SopVersion(models.Model):
@@ -79,6 +262,8 @@ class SopVersion(models.Model):
         help_text=_("Where this text comes from, and which parts were reconstructed or assumed."),
     )
 
+    objects = SopVersionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("SOP version")
         verbose_name_plural = _("SOP versions")
@@ -95,11 +280,51 @@ class SopVersion(models.Model):
                 name="one_effective_version_per_sop",
                 violation_error_message=_("Only one version of an SOP can be effective at a time."),
             ),
+            # A change is one new revision at a time: a second draft would compete for the same number.
+            models.UniqueConstraint(
+                fields=["sop"],
+                condition=Q(status="draft"),
+                name="one_draft_version_per_sop",
+                violation_error_message=_("This SOP already has a draft revision; edit that one."),
+            ),
         ]
 
     def __str__(self) -> str:
         suffix = f" (rev. {self.revision})" if self.revision else ""
         return f"{self.sop.number} {self.name}{suffix}"
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            if self.pk is not None and not self._state.adding:
+                self._refuse_change_of_signed(using, kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            refuse_if_signed({self.pk}, using)
+            return super().delete(*args, **kwargs)
+
+    def _refuse_change_of_signed(self, using: str, update_fields) -> None:
+        """Compare with the stored row (locked), not with the in-memory status."""
+        fields = [f for f in self._meta.concrete_fields if not f.primary_key]
+        if update_fields is not None:
+            fields = [f for f in fields if f.name in update_fields or f.attname in update_fields]
+        stored = (
+            type(self)
+            ._base_manager.using(using)
+            .select_for_update()
+            .filter(pk=self.pk)
+            .values(*{"status", *(f.attname for f in fields)})
+            .first()
+        )
+        if stored is None or stored["status"] not in SIGNED_STATUSES:
+            return  # a draft (or a row that is gone) is editable
+        changed = {f.name for f in fields if f.to_python(getattr(self, f.attname)) != stored[f.attname]}
+        withdrawing = stored["status"] == self.Status.EFFECTIVE and self.status == self.Status.WITHDRAWN
+        if changed and not (withdrawing and changed == {"status"}):
+            raise SignedVersionFrozen(self.pk)
 
     @property
     def agency(self) -> Agency:
@@ -108,6 +333,26 @@ class SopVersion(models.Model):
     @property
     def approver_nip_display(self) -> str:
         return format_nip(self.approver_nip)
+
+    @property
+    def is_signed(self) -> bool:
+        """Effective or withdrawn: signed once, so frozen (as stored in memory; the guard reads the row)."""
+        return self.status in SIGNED_STATUSES
+
+    def make_effective(self, *, effective_on, approver_title: str, approver_name: str, approver_nip: str) -> None:
+        """Signing: a draft becomes effective, with the date and who signed it. Rules only, no saving."""
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(_("Only a draft SOP version can be made effective."))
+        self.status = self.Status.EFFECTIVE
+        self.effective_on = effective_on
+        self.approver_title, self.approver_name = approver_title, approver_name
+        self.approver_nip = approver_nip.replace(" ", "")
+
+    def withdraw(self) -> None:
+        """A newer revision took over: this one stays readable, with its signed PDF, but is no longer run."""
+        if self.status != self.Status.EFFECTIVE:
+            raise ValidationError(_("Only the effective SOP version can be withdrawn."))
+        self.status = self.Status.WITHDRAWN
 
     def clean(self) -> None:
         errors = {}
@@ -133,7 +378,7 @@ class SopVersion(models.Model):
         return total_duration((step.duration_amount, step.duration_unit) for step in self.steps.all())
 
 
-class SopListItem(models.Model):
+class SopListItem(VersionContent):
     """One numbered item of an identity list (Dasar Hukum, Kualifikasi, Keterkaitan, Peralatan)."""
 
     class Section(models.TextChoices):
@@ -163,7 +408,7 @@ class SopListItem(models.Model):
         return f"{self.order}. {self.text}"
 
 
-class Executor(models.Model):
+class Executor(VersionContent):
     """A Pelaksana column of the flowchart table, mapped to a position of the agency."""
 
     version = models.ForeignKey(SopVersion, models.CASCADE, related_name="executors", verbose_name=_("version"))
@@ -196,7 +441,7 @@ class Executor(models.Model):
             raise ValidationError({"position": _("The position must belong to the SOP's agency.")})
 
 
-class Step(models.Model):
+class Step(VersionContent):
     """One row of the flowchart table."""
 
     class Symbol(models.TextChoices):
@@ -293,10 +538,12 @@ class Step(models.Model):
         return [item.text for item in self.requirements.all()]
 
 
-class StepRequirement(models.Model):
+class StepRequirement(VersionContent):
     """One item of a step's Kelengkapan (the inputs it needs)."""
 
     step = models.ForeignKey(Step, models.CASCADE, related_name="requirements", verbose_name=_("step"))
+
+    version_lookup = "step__version"
     order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
     text = models.CharField(_("text"), max_length=300)
 
@@ -314,3 +561,19 @@ class StepRequirement(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# delete() and QuerySet.delete() check before the Collector starts (a refusal inside it would spoil the
+# caller's transaction). These receivers are the backstop for cascades from further up, e.g. an agency:
+# the Collector sends pre_delete for every row it removes.
+@receiver(pre_delete, sender=SopVersion)
+def refuse_deleting_a_signed_version(sender, instance, using, **kwargs):
+    refuse_if_signed({instance.pk}, using)
+
+
+def refuse_deleting_signed_content(sender, instance, using, **kwargs):
+    refuse_if_signed(instance.version_ids_stored(using), using)
+
+
+for _content in (SopListItem, Executor, Step, StepRequirement):
+    pre_delete.connect(refuse_deleting_signed_content, sender=_content, dispatch_uid=f"freeze-{_content.__name__}")

@@ -1,12 +1,19 @@
 """Write paths for the organisation and SOP documents. Each function validates everything it
-writes and runs in one transaction: bad input raises ValidationError and saves nothing."""
+writes and runs in one transaction: bad input raises ValidationError and saves nothing.
+
+A signed SOP version never changes (the models refuse it); a change is a new draft revision made
+by `sop_version_revise`, which becomes effective when signed (`sop_version_make_effective`).
+"""
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.models import (
@@ -20,6 +27,9 @@ from workflow.models import (
     Step,
     StepRequirement,
 )
+from workflow.scoping import scope
+
+logger = logging.getLogger("sopkinerja.sop")
 
 
 @dataclass
@@ -64,6 +74,8 @@ def sop_version_create(
 
     Guarantees: every row passes full_clean (step numbers unique, decisions have a 'Tidak'
     target, durations positive, positions of the SOP's agency); otherwise nothing is saved.
+    An effective (or withdrawn) version, e.g. an SOP signed on paper, is filled as a draft and
+    given its status last, so it is frozen from the moment it is complete.
     """
     version = SopVersion(
         sop=sop,
@@ -81,6 +93,8 @@ def sop_version_create(
         provenance=provenance,
     )
     version.full_clean()
+    version.status = SopVersion.Status.DRAFT
+    version.validate_constraints()  # at most one draft per SOP
     version.save()
 
     for section, texts in (lists or {}).items():
@@ -143,6 +157,131 @@ def sop_version_create(
                 _("Step %(number)d: %(problems)s") % {"number": spec.number, "problems": " ".join(error.messages)}
             ) from error
         step.save()
+    if status != SopVersion.Status.DRAFT:
+        version.status = status
+        version.save(update_fields=["status"])
+    return version
+
+
+def can_revise(user, version: SopVersion) -> bool:
+    """Whoever may add SOP versions in the admin, for their own agency (a superuser for any)."""
+    return user.has_perm("workflow.add_sopversion") and scope(SopVersion.objects.filter(pk=version.pk), user).exists()
+
+
+@transaction.atomic
+def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None = None) -> SopVersion:
+    """Copy a signed (effective or withdrawn) version into a new draft revision, to be edited and signed.
+
+    Guarantees: the draft has the next revision number of the SOP (highest + 1), today's revision
+    date, no effective date or approver (signing sets them), and the same identity text, lists,
+    executor columns, steps (with their 'Tidak' targets and approvers) and requirements. At most
+    one draft per SOP: a second revision is refused while one is open (row lock on the SOP, and a
+    partial unique constraint). Refuses anyone who may not add SOP versions for that agency.
+    """
+    if not can_revise(user, version):
+        raise PermissionDenied(_("You may not make a new revision of this SOP."))
+    sop = Sop.objects.select_for_update().get(pk=version.sop_id)  # one draft at a time
+    source = SopVersion.objects.get(pk=version.pk)  # the stored row, not what the caller holds
+    if source.status == SopVersion.Status.DRAFT:
+        raise ValidationError(_("This version is still a draft: edit it instead of making a new revision."))
+    open_draft = sop.versions.filter(status=SopVersion.Status.DRAFT).first()
+    if open_draft is not None:
+        raise ValidationError(
+            _("SOP %(number)s already has a draft revision (revision %(revision)d): edit or sign that one first.")
+            % {"number": sop.number, "revision": open_draft.revision}
+        )
+    today = today or timezone.now().astimezone(sop.agency.zone).date()
+    draft = SopVersion(
+        sop=sop,
+        revision=(sop.versions.aggregate(n=Max("revision"))["n"] or 0) + 1,
+        name=source.name,
+        status=SopVersion.Status.DRAFT,
+        made_on=source.made_on,
+        revised_on=max(today, source.made_on),
+        warning=source.warning,
+        recording=source.recording,
+        provenance=source.provenance,
+    )
+    draft.full_clean()
+    draft.save()
+    SopListItem.objects.bulk_create(
+        SopListItem(version=draft, section=item.section, order=item.order, text=item.text)
+        for item in source.list_entries.all()
+    )
+    columns = {
+        column.pk: Executor.objects.create(
+            version=draft, order=column.order, title=column.title, position=column.position
+        )
+        for column in source.executors.all()
+    }
+    steps = list(source.steps.prefetch_related("requirements").order_by("number"))
+    copies: dict[int, Step] = {}
+    for step in steps:
+        copies[step.pk] = Step.objects.create(
+            version=draft,
+            number=step.number,
+            activity=step.activity,
+            executor=columns[step.executor_id],
+            symbol=step.symbol,
+            cadence=step.cadence,
+            duration_amount=step.duration_amount,
+            duration_unit=step.duration_unit,
+            output=step.output,
+            remark=step.remark,
+            collects_data=step.collects_data,
+            approver_position_id=step.approver_position_id,
+            provenance=step.provenance,
+        )
+        StepRequirement.objects.bulk_create(
+            StepRequirement(step=copies[step.pk], order=item.order, text=item.text) for item in step.requirements.all()
+        )
+    for step in steps:
+        if step.no_branch_to_id:
+            copy = copies[step.pk]
+            copy.no_branch_to = copies[step.no_branch_to_id]
+            copy.save(update_fields=["no_branch_to"])
+    logger.info(
+        "SOP %s: revision %d made from revision %d by %s",
+        sop.number,
+        draft.revision,
+        source.revision,
+        user.get_username(),
+    )
+    return draft
+
+
+@transaction.atomic
+def sop_version_make_effective(
+    *,
+    version: SopVersion,
+    effective_on: datetime.date,
+    approver_title: str,
+    approver_name: str,
+    approver_nip: str,
+) -> SopVersion:
+    """Signing a draft: it becomes the effective version, and the one effective until now is withdrawn.
+
+    Called by the signing path (reports.document_services.document_sign), which has checked who
+    signs. Guarantees: in one transaction, with the SOP row locked, at most one version is
+    effective; the withdrawn one keeps its text and signed PDFs (they point at it with PROTECT).
+    Refuses a version that is not a draft. `version` is refreshed from its stored row.
+    """
+    Sop.objects.select_for_update().get(pk=version.sop_id)
+    version.refresh_from_db()
+    if version.status != SopVersion.Status.DRAFT:
+        raise ValidationError(_("Only a draft SOP version can be made effective."))
+    for previous in SopVersion.objects.filter(sop_id=version.sop_id, status=SopVersion.Status.EFFECTIVE):
+        previous.withdraw()
+        previous.save(update_fields=["status"])
+    version.make_effective(
+        effective_on=effective_on,
+        approver_title=approver_title,
+        approver_name=approver_name,
+        approver_nip=approver_nip,
+    )
+    version.full_clean()
+    version.save()
+    logger.info("SOP %s: revision %d is effective from %s", version.sop.number, version.revision, effective_on)
     return version
 
 
