@@ -219,3 +219,25 @@ def test_pdfsig_finds_the_kepala_dinas_and_the_plh_signatures_valid_and_names_ea
         assert "Signature Validation: Signature is Valid." in report
         assert "Certificate Validation: Certificate is Trusted." in report
         assert "Total document signed" in report
+
+
+def test_create_demo_ca_issues_a_certificate_for_everyone_who_may_sign_and_for_a_named_user(
+    balangan, settings, tmp_path
+):
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    settings.SIGNING_KEY_FILE = str(tmp_path / "people" / "{username}.p12")
+    settings.SIGNING_TRUST_ROOTS = [str(tmp_path / "demo-ca.pem")]
+    make_plh(balangan, "balangan.staf")
+    call_command("create_demo_ca", "--agency", "balangan")
+    issued = {path.stem for path in (tmp_path / "people").glob("*.p12")}
+    assert issued == {"balangan.kadis", "balangan.sekretaris", "balangan.staf"}
+    call_command("create_demo_ca", "--user", "padangpanjang.perencana")
+    bundle = (tmp_path / "people" / "padangpanjang.perencana.p12").read_bytes()
+    _key, certificate, chain = pkcs12.load_key_and_certificates(bundle, DEMO_PASSPHRASE.encode())
+    name = user("padangpanjang.perencana").employee.full_name
+    assert certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == name
+    ca = x509.load_pem_x509_certificate((tmp_path / "demo-ca.pem").read_bytes())
+    assert certificate.issuer == ca.subject and chain == [ca]
+    assert b"PRIVATE KEY" not in (tmp_path / "demo-ca.pem").read_bytes()  # the trust root is public only
