@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from reports import signing
 from reports.document_services import document_sign
 from reports.models import DocumentKind, SignedDocument
-from reports.signing import DEMO_PASSPHRASE
 from reports.periods import Period
+from reports.signing import DEMO_PASSPHRASE
 from workflow.models import ActingAssignment, Employee, Position, SopVersion
 from workflow.services.sop import StepSpec, sop_version_create
 
