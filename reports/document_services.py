@@ -28,6 +28,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from reports import documents, signing
@@ -98,6 +99,7 @@ def _render_to_sign(
     return documents.performance_report(agency, Period.parse(period), stamp=stamp, signer=signer).pdf()
 
 
+@sensitive_variables("secret")
 def _sign_and_store(*, agency, kind, user, secret, pdf, token, signer, now, period, sop_version, via) -> SignedDocument:
     """Sign the bytes with the signer's own key through the agency's backend and store the result.
 
@@ -155,6 +157,7 @@ def _signer_certificate(signed: bytes) -> bytes:
 
 
 @transaction.atomic
+@sensitive_variables("secret")
 def document_sign(
     *,
     agency: Agency,
@@ -343,6 +346,7 @@ def _prepare(request: DocumentRequest) -> None:
 
 
 @transaction.atomic
+@sensitive_variables("secret")
 def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256: str) -> SignedDocument:
     """Sign the prepared PDF of a signing request, exactly those bytes, as its requester.
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from reports import signing
@@ -112,6 +113,7 @@ def request_view(request, request_id: int):
     return render(request, "reports/request.html", context)
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_POST
 def request_sign(request, request_id: int):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
@@ -33,6 +34,7 @@ class LocalBackend:
 
     name = "local"
 
+    @sensitive_variables("request", "signer")
     def sign(self, request: SignatureRequest) -> bytes:
         path = key_path(request.signer)
         if not path.is_file():
