@@ -95,8 +95,8 @@ class RealisationAdmin(AgencyScopedAdmin):
 class SignedDocumentAdmin(ReadOnlyAdmin):
     """Signed documents are evidence: nobody edits or deletes them here."""
 
-    list_display = ["title", "version", "signer_name", "signed_at", "via", "sha256", "agency"]
-    list_filter = ["kind", "via", "agency"]
+    list_display = ["title", "version", "signer_name", "signed_at", "via", "backend", "sha256", "agency"]
+    list_filter = ["kind", "via", "backend", "agency"]
     search_fields = ["title", "signer_name", "sha256"]
     exclude = ["pdf"]
 

@@ -1,10 +1,21 @@
 """Write paths for documents: ask for a PDF (rendered in the background), and sign one.
 
-Signing renders the document once, with the visible TTE block whose QR code carries the
-verification URL, applies the PAdES signature, and stores the bytes with their SHA-256. A signed
-document is never re-rendered; signing again makes a new version.
+Signing is done by the signer, with their own key (the agency's backend: a personal PKCS#12, or
+BSrE), and the secret they type at that moment; the secret is never stored, so it cannot go to a
+background worker. Hence, in the browser, a signing request goes in two steps:
+
+1. the worker renders the exact PDF to be signed (the stamp carries a verification token that is
+   assigned now, the visible block names the requester) and the request waits for the signature;
+2. the requester, who must still hold or act for the head position, types the passphrase and the
+   service signs those exact bytes (their SHA-256 checked) synchronously: document_request_sign.
+
+A signed document is never re-rendered; signing again makes a new version. One request makes at
+most one signed document (row lock on the request, and the request's token is unique).
+`render_pdf --sign` renders and signs in one go (document_sign).
 """
 
+import datetime
+import io
 import logging
 import uuid
 from functools import partial
@@ -13,9 +24,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from reports import documents, signing
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
@@ -31,6 +45,7 @@ def head_position(agency: Agency) -> Position | None:
 
 
 def can_sign(user, agency: Agency) -> bool:
+    """The Kepala Dinas, or a Plh/Plt of that position today (in the agency's zone)."""
     return permissions.holds(user, head_position(agency))
 
 
@@ -64,26 +79,7 @@ def report_is_finished(agency: Agency, period: Period) -> bool:
     return Run.objects.filter(sop__agency=agency, period=str(period), state=Run.State.FINISHED).exists()
 
 
-@transaction.atomic
-def document_sign(
-    *,
-    agency: Agency,
-    kind: str,
-    user,
-    period: str = "",
-    sop_version: SopVersion | None = None,
-    paper: str = "f4",
-    via: str = "web",
-    now=None,
-) -> SignedDocument:
-    """Sign a report or an SOP version as the Kepala Dinas (or Plh) and store the signed bytes.
-
-    Refuses anyone else. In the browser a report can be signed only when its period's run has
-    finished; an operator's `render_pdf --sign` is logged instead. Signing a draft SOP version
-    makes it the effective one.
-    """
-    now = now or timezone.now()
-    _require_signer(user, agency)
+def _check_signable(*, agency: Agency, kind: str, period: str, sop_version: SopVersion | None, via: str) -> None:
     if kind == DocumentKind.REPORT and via == "web" and not report_is_finished(agency, Period.parse(period)):
         raise ValidationError(
             _("The report for %(period)s can be signed once the SOP run for that period has finished.")
@@ -91,25 +87,33 @@ def document_sign(
         )
     if kind == DocumentKind.SOP and sop_version.status == SopVersion.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn SOP version cannot be signed."))
-    Agency.objects.select_for_update().get(pk=agency.pk)  # one version number at a time
-    signer = _signer_for(user, agency)
-    if kind == DocumentKind.SOP and sop_version.status == SopVersion.Status.DRAFT:
-        _make_effective(sop_version, signer, now.astimezone(agency.zone).date())
-    subject = _subject(kind, period=period, sop_version=sop_version)
-    latest = SignedDocument.objects.filter(agency=agency, subject=subject).aggregate(n=Max("version"))["n"] or 0
-    token = uuid.uuid4()
+
+
+def _render_to_sign(
+    *, agency, kind, signer: documents.Signer, token, now, period="", sop_version=None, paper="f4"
+) -> bytes:
+    """The exact PDF to be signed: the stamp with the verification URL, the visible block of the signer."""
     stamp = documents.Stamp(settings.SITE_URL + reverse("reports:verify", args=[token]), now)
     if kind == DocumentKind.SOP:
-        pdf = documents.sop_sheet(sop_version, paper=paper, stamp=stamp, signer=signer).pdf()
-    else:
-        pdf = documents.performance_report(agency, Period.parse(period), stamp=stamp, signer=signer).pdf()
-    signed = signing.sign_pdf(
-        pdf,
-        agency=agency,
-        signer_name=signer.name,
-        reason=_title(kind, period=period, sop_version=sop_version),
-        location=agency.city,
+        return documents.sop_sheet(sop_version, paper=paper, stamp=stamp, signer=signer).pdf()
+    return documents.performance_report(agency, Period.parse(period), stamp=stamp, signer=signer).pdf()
+
+
+@sensitive_variables("secret")
+def _sign_and_store(*, agency, kind, user, secret, pdf, token, signer, now, period, sop_version, via) -> SignedDocument:
+    """Sign the bytes with the signer's own key through the agency's backend and store the result.
+
+    Runs inside the caller's transaction: a SigningRefused propagates and nothing is saved.
+    """
+    Agency.objects.select_for_update().get(pk=agency.pk)  # one version number at a time
+    title = _title(kind, period=period, sop_version=sop_version)
+    backend = signing.backend_for(agency)
+    signed = backend.sign(
+        signing.SignatureRequest(pdf=pdf, signer=user.employee, secret=secret, reason=title, location=agency.city)
     )
+    certificate = _signer_certificate(signed)
+    subject = _subject(kind, period=period, sop_version=sop_version)
+    latest = SignedDocument.objects.filter(agency=agency, subject=subject).aggregate(n=Max("version"))["n"] or 0
     document = SignedDocument.objects.create(
         agency=agency,
         kind=kind,
@@ -117,7 +121,7 @@ def document_sign(
         sop_version=sop_version,
         period=period,
         version=latest + 1,
-        title=_title(kind, period=period, sop_version=sop_version),
+        title=title,
         token=token,
         signed_by=user,
         signer_title=signer.title,
@@ -125,20 +129,84 @@ def document_sign(
         signer_nip=signer.nip,
         signed_at=now,
         via=via,
+        backend=backend.name,
+        signer_certificate=certificate,
         sha256=signing.sha256(signed),
         size=len(signed),
         pdf=signed,
     )
     logger.info(
-        "signed %s v%d for %s by %s via %s (sha256 %s)",
+        "signed %s v%d for %s by %s via %s with %s (sha256 %s)",
         subject,
         document.version,
         agency.slug,
         user.get_username(),
         via,
+        backend.name,
         document.sha256,
     )
     return document
+
+
+def _signer_certificate(signed: bytes) -> bytes:
+    """The DER of the certificate that actually made the last signature, read back from the PDF."""
+    try:
+        return PdfFileReader(io.BytesIO(signed)).embedded_signatures[-1].signer_cert.dump()
+    except Exception:  # whatever the backend returned, it is not a signed PDF we can read
+        raise signing.SigningRefused(signing.SigningRefused.NOT_A_PDF) from None
+
+
+@transaction.atomic
+@sensitive_variables("secret")
+def document_sign(
+    *,
+    agency: Agency,
+    kind: str,
+    user,
+    secret: str,
+    period: str = "",
+    sop_version: SopVersion | None = None,
+    paper: str = "f4",
+    via: str = "web",
+    now=None,
+) -> SignedDocument:
+    """Render and sign a report or an SOP version as `user` (the Kepala Dinas or a current Plh/Plt).
+
+    The signature is made with the user's own key, opened with `secret` (never stored). Refuses
+    anyone else (PermissionDenied); a refusal of the backend (SigningRefused) saves nothing. In the
+    browser a report can be signed only once its period's run has finished. Signing a draft SOP
+    version makes it the effective one.
+    """
+    now = now or timezone.now()
+    _require_signer(user, agency)
+    _check_signable(agency=agency, kind=kind, period=period, sop_version=sop_version, via=via)
+    signer = _signer_for(user, agency)
+    if kind == DocumentKind.SOP and sop_version.status == SopVersion.Status.DRAFT:
+        _make_effective(sop_version, signer, now.astimezone(agency.zone).date())
+    token = uuid.uuid4()
+    pdf = _render_to_sign(
+        agency=agency,
+        kind=kind,
+        signer=signer,
+        token=token,
+        now=now,
+        period=period,
+        sop_version=sop_version,
+        paper=paper,
+    )
+    return _sign_and_store(
+        agency=agency,
+        kind=kind,
+        user=user,
+        secret=secret,
+        pdf=pdf,
+        token=token,
+        signer=signer,
+        now=now,
+        period=period,
+        sop_version=sop_version,
+        via=via,
+    )
 
 
 def _make_effective(version: SopVersion, signer: documents.Signer, day) -> None:
@@ -166,7 +234,11 @@ def document_request(
     paper: str = "f4",
     sign: bool = False,
 ) -> DocumentRequest:
-    """Ask for a PDF; it renders in the background (immediately in development) after commit."""
+    """Ask for a PDF; it renders in the background (immediately in development) after commit.
+
+    With sign=True only a signer may ask; the worker prepares the exact PDF to sign, and the
+    requester signs it on the request page (document_request_sign).
+    """
     if sign:
         _require_signer(user, agency)
     if kind == DocumentKind.DISPOSITION:
@@ -184,34 +256,211 @@ def document_request(
         title=title,
         requested_by=user,
     )
-    from reports.tasks import render_document
-
-    transaction.on_commit(partial(render_document.enqueue, request.pk))
+    transaction.on_commit(partial(_enqueue, request.pk))
     return request
+
+
+def _enqueue(request_id: int) -> None:
+    """Queue the render and remember the task, so recover_documents can tell a dead one."""
+    result = render_document.enqueue(request_id)
+    DocumentRequest.objects.filter(pk=request_id, status=DocumentRequest.Status.PENDING).update(task_id=str(result.id))
+
+
+@task
+def render_document(request_id: int) -> str:
+    """Background rendering of a requested PDF (django-tasks-db's db_worker in production)."""
+    with translation.override("id"):
+        request = DocumentRequest.objects.select_related("agency").filter(pk=request_id).first()
+        if request is None or request.status != DocumentRequest.Status.PENDING:
+            return "skipped"  # done already, or recovered and failed meanwhile
+        return document_render(request).status
 
 
 def document_render(request: DocumentRequest) -> DocumentRequest:
-    """Do the work of one request: render (and sign) it, then mark it ready or failed."""
+    """Do the work of one request: render it (a signing request: the exact PDF to sign), then mark it
+    ready, awaiting the signature, or failed with its reason. It never stays pending."""
     try:
         if request.sign:
-            request.signed_document = document_sign(
-                agency=request.agency,
-                kind=request.kind,
-                user=request.requested_by,
-                period=request.period,
-                sop_version=request.sop_version,
-                paper=request.paper,
-            )
-        elif request.kind == DocumentKind.SOP:
-            request.pdf = documents.sop_sheet(request.sop_version, paper=request.paper).pdf()
-        elif request.kind == DocumentKind.REPORT:
-            request.pdf = documents.performance_report(request.agency, Period.parse(request.period)).pdf()
+            _prepare(request)
         else:
-            request.pdf = documents.disposition_sheet(request.disposition).pdf()
-        request.status = DocumentRequest.Status.READY
-    except (ValidationError, PermissionDenied, signing.SigningUnavailable) as problem:
+            if request.kind == DocumentKind.SOP:
+                request.pdf = documents.sop_sheet(request.sop_version, paper=request.paper).pdf()
+            elif request.kind == DocumentKind.REPORT:
+                request.pdf = documents.performance_report(request.agency, Period.parse(request.period)).pdf()
+            else:
+                request.pdf = documents.disposition_sheet(request.disposition).pdf()
+            request.status = DocumentRequest.Status.READY
+    except (ValidationError, PermissionDenied, signing.SigningRefused) as problem:
         request.status = DocumentRequest.Status.FAILED
         request.error = " ".join(getattr(problem, "messages", [str(problem)]))
+    except Exception:
+        logger.exception("document request %s failed", request.pk)
+        request.status = DocumentRequest.Status.FAILED
+        request.error = _("An unexpected error stopped the rendering; it has been logged. Ask for the document again.")
     request.finished_at = timezone.now()
-    request.save()
+    # Only a pending request is updated: a recovered (failed) one is not overwritten.
+    DocumentRequest.objects.filter(pk=request.pk, status=DocumentRequest.Status.PENDING).update(
+        status=request.status,
+        error=request.error,
+        finished_at=request.finished_at,
+        pdf=request.pdf,
+        token=request.token,
+        prepared_at=request.prepared_at,
+        signer_title=request.signer_title,
+        signer_name=request.signer_name,
+        signer_nip=request.signer_nip,
+    )
     return request
+
+
+def _prepare(request: DocumentRequest) -> None:
+    """Render the exact PDF that the requester will sign, with a verification token assigned now."""
+    user, agency = request.requested_by, request.agency
+    _require_signer(user, agency)
+    _check_signable(agency=agency, kind=request.kind, period=request.period, sop_version=request.sop_version, via="web")
+    signer = _signer_for(user, agency)
+    now = timezone.now()
+    token = request.token or uuid.uuid4()
+    with transaction.atomic():
+        # A draft SOP is printed as it will read once signed (effective date, approver); undone here.
+        if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
+            _make_effective(request.sop_version, signer, now.astimezone(agency.zone).date())
+        pdf = _render_to_sign(
+            agency=agency,
+            kind=request.kind,
+            signer=signer,
+            token=token,
+            now=now,
+            period=request.period,
+            sop_version=request.sop_version,
+            paper=request.paper,
+        )
+        transaction.set_rollback(True)
+    if request.sop_version_id:
+        request.sop_version.refresh_from_db()
+    request.pdf, request.token, request.prepared_at = pdf, token, now
+    request.signer_title, request.signer_name, request.signer_nip = signer.title, signer.name, signer.nip
+    request.status = DocumentRequest.Status.AWAITING
+
+
+@transaction.atomic
+@sensitive_variables("secret")
+def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256: str) -> SignedDocument:
+    """Sign the prepared PDF of a signing request, exactly those bytes, as its requester.
+
+    Idempotent: the request row is locked, and a request already signed returns its document, so a
+    double click or a retried POST never makes a second one. Refuses (nothing saved) anyone but
+    the requester, a requester who no longer holds or acts for the head position, bytes whose
+    SHA-256 is not the one shown, a preparation from an earlier day; SigningRefused from the
+    backend (e.g. a wrong passphrase) saves nothing either.
+    """
+    request = DocumentRequest.objects.select_for_update().select_related("agency__local_government").get(pk=request.pk)
+    if request.signed_document_id:
+        return request.signed_document
+    agency = request.agency
+    if not request.sign or request.status != DocumentRequest.Status.AWAITING:
+        raise ValidationError(_("This request is not waiting for a signature."))
+    if request.requested_by_id != user.pk:
+        raise PermissionDenied(_("Only the person who asked for this document can sign it."))
+    _require_signer(user, agency)
+    signer = _signer_for(user, agency)
+    if (signer.title, signer.name, signer.nip) != (request.signer_title, request.signer_name, request.signer_nip):
+        raise ValidationError(_("The signature block no longer matches your position. Ask for the document again."))
+    now = timezone.now()
+    if request.prepared_at.astimezone(agency.zone).date() != now.astimezone(agency.zone).date():
+        raise ValidationError(_("This PDF was prepared on an earlier day. Ask for the document again."))
+    pdf = bytes(request.pdf)
+    if signing.sha256(pdf) != sha256:
+        raise ValidationError(_("The PDF is not the one you were shown. Open the request again and sign."))
+    _check_signable(agency=agency, kind=request.kind, period=request.period, sop_version=request.sop_version, via="web")
+    if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
+        _make_effective(request.sop_version, signer, request.prepared_at.astimezone(agency.zone).date())
+    document = _sign_and_store(
+        agency=agency,
+        kind=request.kind,
+        user=user,
+        secret=secret,
+        pdf=pdf,
+        token=request.token,
+        signer=signer,
+        now=now,
+        period=request.period,
+        sop_version=request.sop_version,
+        via="web",
+    )
+    request.signed_document = document
+    request.status = DocumentRequest.Status.READY
+    request.finished_at = now
+    request.pdf = None  # the signed bytes live in the SignedDocument
+    request.save(update_fields=["signed_document", "status", "finished_at", "pdf"])
+    return document
+
+
+@transaction.atomic
+def document_requests_recover(*, stale_after: int | None = None, now=None) -> dict[str, int]:
+    """Pending requests whose render has been queued or running for `stale_after` seconds (its worker
+    died: django-tasks-db leaves a killed worker's task RUNNING forever) are queued again, at most
+    DOCUMENT_RENDER_ATTEMPTS times in all, then failed with the reason. Their stale task is marked
+    failed. Rendering makes no signed document, so running it twice is harmless.
+    """
+    stale_after = settings.DOCUMENT_RENDER_TIMEOUT if stale_after is None else stale_after
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=stale_after)
+    requeued = failed = 0
+    stale = DocumentRequest.objects.select_for_update(skip_locked=True).filter(
+        status=DocumentRequest.Status.PENDING, requested_at__lte=cutoff
+    )
+    for request in stale:
+        if _task_is_alive(request.task_id, cutoff):
+            continue
+        _abandon_task(request.task_id)
+        if request.attempts + 1 < settings.DOCUMENT_RENDER_ATTEMPTS:
+            request.attempts += 1
+            request.requested_at = now  # the bound counts again from now
+            request.save(update_fields=["attempts", "requested_at"])
+            transaction.on_commit(partial(_enqueue, request.pk))
+            requeued += 1
+        else:
+            request.status = DocumentRequest.Status.FAILED
+            request.error = _("The background worker stopped while preparing this document. Ask for it again.")
+            request.finished_at = now
+            request.save(update_fields=["status", "error", "finished_at"])
+            failed += 1
+        logger.warning("document request %s recovered: %s", request.pk, request.status)
+    return {"requeued": requeued, "failed": failed}
+
+
+def _task_is_alive(task_id: str, cutoff) -> bool:
+    """A task still queued, or started after the cutoff, may yet finish."""
+    if not task_id:
+        return False
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another tasks backend: nothing to inspect
+        return False
+    from django.tasks import TaskResultStatus
+
+    result = DBTaskResult.objects.filter(pk=task_id).first()
+    if result is None:
+        return False
+    if result.status == TaskResultStatus.READY:
+        return result.enqueued_at > cutoff
+    return result.status == TaskResultStatus.RUNNING and result.started_at and result.started_at > cutoff
+
+
+def _abandon_task(task_id: str) -> None:
+    """Mark a dead worker's task failed, so it does not stay RUNNING for ever."""
+    if not task_id:
+        return
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return
+    from django.tasks import TaskResultStatus
+
+    DBTaskResult.objects.filter(pk=task_id, status__in=[TaskResultStatus.RUNNING, TaskResultStatus.READY]).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="reports.document_services.WorkerLost",
+        traceback="The worker running this task stopped; recovered by recover_documents.",
+    )

@@ -82,3 +82,14 @@ class RealisationForm(forms.Form):
         required=False,
         validators=[FileExtensionValidator(settings.EVIDENCE_EXTENSIONS), validate_evidence_size],
     )
+
+
+class SignForm(forms.Form):
+    """The passphrase of the signer's own key, typed at the moment of signing and never kept."""
+
+    passphrase = forms.CharField(
+        label=_("Passphrase of your signing key"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)

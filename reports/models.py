@@ -301,6 +301,7 @@ class DocumentRequest(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
+        AWAITING = "awaiting", _("Waiting for the signature")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
@@ -326,9 +327,19 @@ class DocumentRequest(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True)
-    signed_document = models.ForeignKey(
+    # One request makes at most one signed document (a retried POST returns the same one).
+    signed_document = models.OneToOneField(
         SignedDocument, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("signed document")
     )
+    # A signing request: the exact PDF to sign is prepared in the background with this token and block.
+    token = models.UUIDField(_("verification token"), null=True, blank=True, unique=True, editable=False)
+    prepared_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
+    signer_title = models.CharField(_("signer's position"), max_length=300, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    signer_nip = models.CharField(_("signer's NIP"), max_length=24, blank=True)
+    # The background task (recover_documents tells a dead worker's task by it) and how often it was queued again.
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
 
     class Meta:
         verbose_name = _("document request")

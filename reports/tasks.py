@@ -1,13 +1,6 @@
-from django.tasks import task
-from django.utils import translation
+"""Background tasks. The document task lives with its service (reports.document_services), so that
+module does not import this one back; it is named here for the worker and for readers."""
 
+from reports.document_services import render_document
 
-@task
-def render_document(request_id: int) -> str:
-    """Background rendering of a requested PDF (django-tasks-db's db_worker in production)."""
-    from reports.document_services import document_render
-    from reports.models import DocumentRequest
-
-    with translation.override("id"):
-        request = document_render(DocumentRequest.objects.select_related("agency").get(pk=request_id))
-    return request.status
+__all__ = ["render_document"]

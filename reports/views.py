@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,11 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from reports import signing
-from reports.document_services import can_sign, document_request
-from reports.forms import RealisationForm, ReportForm, SopSheetForm, VerifyForm
+from reports.document_services import can_sign, document_request, document_request_sign
+from reports.forms import RealisationForm, ReportForm, SignForm, SopSheetForm, VerifyForm
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.periods import Period
 from reports.selectors import figure_entries
@@ -86,19 +88,71 @@ def disposition_print(request, disposition_id: int):
     return _request(request, agency=agency, kind=DocumentKind.DISPOSITION, disposition=disposition)
 
 
+def _sign_form(document: DocumentRequest, user, data=None) -> SignForm | None:
+    """The passphrase form, for the requester only, while the prepared PDF waits for the signature."""
+    if document.status != DocumentRequest.Status.AWAITING or document.requested_by_id != user.pk:
+        return None
+    return SignForm(data, initial={"sha256": signing.sha256(bytes(document.pdf))})
+
+
+def _stalled(document: DocumentRequest) -> bool:
+    age = timezone.now() - document.requested_at
+    return document.status == DocumentRequest.Status.PENDING and age.total_seconds() > settings.DOCUMENT_PENDING_BOUND
+
+
 @login_required
 def request_view(request, request_id: int):
     agency = _agency_or_403(request)
-    document = get_object_or_404(DocumentRequest.objects.defer("pdf"), pk=request_id, agency=agency)
-    return render(request, "reports/request.html", {"agency": agency, "document": document})
+    document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency)
+    context = {
+        "agency": agency,
+        "document": document,
+        "stalled": _stalled(document),
+        "sign_form": _sign_form(document, request.user),
+    }
+    return render(request, "reports/request.html", context)
+
+
+@sensitive_post_parameters("passphrase")
+@login_required
+@require_POST
+def request_sign(request, request_id: int):
+    """Sign the prepared PDF with the passphrase typed now; a second POST returns the same document."""
+    agency = _agency_or_403(request)
+    document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency, sign=True)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            document_request_sign(
+                request=document,
+                user=request.user,
+                secret=form.cleaned_data["passphrase"],
+                sha256=form.cleaned_data["sha256"],
+            )
+        except (PermissionDenied, ValidationError, signing.SigningRefused) as problem:
+            messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
+        else:
+            messages.success(request, _("The document is signed."))
+    else:
+        messages.error(request, _("Type the passphrase of your signing key."))
+    return redirect("reports:request", document.pk)
 
 
 @login_required
 def request_download(request, request_id: int):
     agency = _agency_or_403(request)
-    document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency, status=DocumentRequest.Status.READY)
+    document = get_object_or_404(
+        DocumentRequest,
+        pk=request_id,
+        agency=agency,
+        status__in=[DocumentRequest.Status.READY, DocumentRequest.Status.AWAITING],
+    )
     if document.signed_document_id:
         return redirect("reports:signed-download", document.signed_document_id)
+    if document.status == DocumentRequest.Status.AWAITING:
+        if document.requested_by_id != request.user.pk:  # an unsigned draft, for its signer to check
+            raise Http404
+        return _pdf_response(document.pdf, document.filename.replace(".pdf", "-belum-ditandatangani.pdf"))
     return _pdf_response(document.pdf, document.filename)
 
 

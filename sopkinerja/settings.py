@@ -171,9 +171,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
-# Electronic signatures: one PKCS#12 file per agency ({slug} is replaced), and its passphrase.
-SIGNING_PKCS12 = os.environ.get("SIGNING_PKCS12", str(BASE_DIR / "var" / "keys" / "{slug}.p12"))
-SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "demo-passphrase" if DEBUG else "")
+# --- Issue 7 part A/F (signing): own key per person, documents that never stick ---
+# Local signer backend: one PKCS#12 per person ({username} is replaced by the signer's login). It is
+# opened with the passphrase the signer types when signing; no passphrase is configured anywhere.
+SIGNING_KEY_FILE = os.environ.get("SIGNING_KEY_FILE", str(BASE_DIR / "var" / "keys" / "people" / "{username}.p12"))
+# A document request still pending after this many seconds: its page stops refreshing and says what to do.
+DOCUMENT_PENDING_BOUND = int(os.environ.get("DOCUMENT_PENDING_BOUND", "120"))
+# `recover_documents` (run it before and alongside db_worker) re-queues a request whose render has
+# been running or waiting this long (its worker died), at most DOCUMENT_RENDER_ATTEMPTS times, then fails it.
+DOCUMENT_RENDER_TIMEOUT = int(os.environ.get("DOCUMENT_RENDER_TIMEOUT", "600"))
+DOCUMENT_RENDER_ATTEMPTS = int(os.environ.get("DOCUMENT_RENDER_ATTEMPTS", "2"))
 
 # Verification trusts these CA certificates (PEM files): public material only, never a private key.
 SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", str(BASE_DIR / "var" / "keys" / "demo-ca.pem") if DEBUG else "")

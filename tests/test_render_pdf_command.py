@@ -33,7 +33,8 @@ def test_render_pdf_sop_by_number_on_a4(tmp_path, db):
     assert set(page_sizes_mm(output.read_bytes())) == {(297, 210)}
 
 
-def test_render_pdf_report_sign_writes_the_stored_signed_bytes(tmp_path, balangan):
+def test_render_pdf_report_sign_writes_the_stored_signed_bytes(tmp_path, balangan, monkeypatch):
+    monkeypatch.setenv("SOPKINERJA_SIGNING_PASSPHRASE", signing.DEMO_PASSPHRASE)
     output = tmp_path / "tw1.pdf"
     call_command("render_pdf", "report", "--agency", "balangan", "--period", "2026-TW1", "--sign", "-o", str(output))
     document = SignedDocument.objects.get(agency=balangan, period="2026-TW1")

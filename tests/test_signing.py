@@ -9,6 +9,7 @@ from reports import signing
 from reports.document_services import document_sign
 from reports.models import DocumentKind, SignedDocument
 from reports.periods import Period
+from reports.signing import DEMO_PASSPHRASE
 from workflow.models import ActingAssignment, Employee, Position, SopVersion
 from workflow.services.sop import StepSpec, sop_version_create
 
@@ -17,7 +18,9 @@ from .workflow_helpers import walk
 
 
 def sign_report(agency, who="balangan.kadis", period="2026-TW1", via="command"):
-    return document_sign(agency=agency, kind=DocumentKind.REPORT, user=user(who), period=period, via=via)
+    return document_sign(
+        agency=agency, kind=DocumentKind.REPORT, user=user(who), secret=DEMO_PASSPHRASE, period=period, via=via
+    )
 
 
 def test_the_signed_bytes_are_stored_with_their_hash_and_validate(balangan):
@@ -93,7 +96,11 @@ def test_signing_a_draft_sop_version_makes_it_effective(sop000):
         ],
     )
     document = document_sign(
-        agency=sop000.sop.agency, kind=DocumentKind.SOP, user=user("balangan.kadis"), sop_version=draft
+        agency=sop000.sop.agency,
+        kind=DocumentKind.SOP,
+        user=user("balangan.kadis"),
+        secret=DEMO_PASSPHRASE,
+        sop_version=draft,
     )
     draft.refresh_from_db()
     sop000.refresh_from_db()

@@ -5,13 +5,19 @@ from django.urls import reverse
 
 from reports.document_services import document_sign
 from reports.models import DocumentKind
+from reports.signing import DEMO_PASSPHRASE
 
 from .conftest import user
 
 
 def signed(agency):
     return document_sign(
-        agency=agency, kind=DocumentKind.REPORT, user=user("balangan.kadis"), period="2026-TW1", via="command"
+        agency=agency,
+        kind=DocumentKind.REPORT,
+        user=user("balangan.kadis"),
+        secret=DEMO_PASSPHRASE,
+        period="2026-TW1",
+        via="command",
     )
 
 

@@ -104,11 +104,10 @@ def load_office(data: dict, password: str, today: datetime.date, admin_group: Gr
 
     for spec in data["sops"]:
         _load_sop(agency, spec, units, positions)
-    # A demo signing certificate for the Kepala Dinas (kept if it already exists).
-    from reports.documents import head_of
-    from reports.signing import create_demo_certificate
+    # A demo signing certificate for everyone who may sign (kept if it already exists).
+    from reports.signing import create_demo_certificates
 
-    create_demo_certificate(agency, holder_name=head_of(agency).name)
+    create_demo_certificates(agency)
     _load_performance(agency, data["objectives"], units, today)
     return logins
 

@@ -8,8 +8,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.utils import timezone
 
-from reports.signing.local import _passphrase, key_path
+from reports.signing.local import certificate_path, key_path
 
 
 def _name(common_name: str, organisation: str) -> x509.Name:
@@ -40,8 +42,9 @@ def _key_usage(**allowed) -> x509.KeyUsage:
     return x509.KeyUsage(**{**flags, **allowed})
 
 
-def _demo_ca(directory: Path):
-    key_file, cert_file = directory / "demo-ca.key", directory / "demo-ca.pem"
+def _demo_ca(cert_file: Path):
+    directory = cert_file.parent
+    key_file = cert_file.with_suffix(".key")
     if key_file.exists() and cert_file.exists():
         key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
         return key, x509.load_pem_x509_certificate(cert_file.read_bytes())
@@ -70,17 +73,48 @@ def _demo_ca(directory: Path):
     return key, certificate
 
 
-def create_demo_certificate(agency, *, holder_name: str, replace: bool = False) -> Path:
-    """A demo certificate for the agency's Kepala Dinas, issued by the demo CA, as PKCS#12."""
-    path = key_path(agency)
+DEMO_PASSPHRASE = "demo-passphrase"
+
+
+def _ca_file() -> Path:
+    """The demo CA's certificate: where verification finds it (the first SIGNING_TRUST_ROOTS entry)."""
+    roots = settings.SIGNING_TRUST_ROOTS or [str(Path(settings.BASE_DIR) / "var" / "keys" / "demo-ca.pem")]
+    return Path(roots[0])
+
+
+def demo_signers(agency) -> list:
+    """Everyone in the agency who may sign: the Kepala Dinas, every Sekretaris (the usual Plh), and
+    whoever holds a current or future Plh/Plt appointment on the head position."""
+    from workflow.models import ActingAssignment, Employee, Position
+
+    today = timezone.localdate()
+    people = Employee.objects.filter(agency=agency, position__rank__in=[Position.Rank.HEAD, "sekretaris"])
+    acting = ActingAssignment.objects.filter(
+        position__agency=agency, position__rank=Position.Rank.HEAD, ends_on__gte=today
+    ).values("employee")
+    return list((people | Employee.objects.filter(pk__in=acting)).distinct().select_related("user", "agency"))
+
+
+def create_demo_certificate(employee, *, replace: bool = False, passphrase: str = DEMO_PASSPHRASE) -> Path:
+    """A demo certificate for one person, issued by the demo CA, as PKCS#12 at key_path(employee).
+
+    Subject: CN = full name, O = agency, serialNumber = NIP. The public certificate is written
+    next to it as PEM. Kept when it exists, unless replace.
+    """
+    path = key_path(employee)
     if path.exists() and not replace:
         return path
-    ca_key, ca_certificate = _demo_ca(path.parent)
+    ca_key, ca_certificate = _demo_ca(_ca_file())
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = datetime.datetime.now(datetime.UTC)
+    subject = [x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]
+    subject.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, employee.agency.full_name[:64]))
+    if employee.nip:
+        subject.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, employee.nip))
+    subject.append(x509.NameAttribute(NameOID.COMMON_NAME, employee.full_name[:64]))
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(_name(holder_name, agency.full_name))
+        .subject_name(x509.Name(subject))
         .issuer_name(ca_certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -92,9 +126,19 @@ def create_demo_certificate(agency, *, holder_name: str, replace: bool = False) 
         .sign(ca_key, hashes.SHA256())
     )
     bundle = pkcs12.serialize_key_and_certificates(
-        agency.slug.encode(), key, certificate, [ca_certificate], serialization.BestAvailableEncryption(_passphrase())
+        employee.user.get_username().encode(),
+        key,
+        certificate,
+        [ca_certificate],
+        serialization.BestAvailableEncryption(passphrase.encode()),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(bundle)
     path.chmod(0o600)
+    certificate_path(employee).write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return path
+
+
+def create_demo_certificates(agency, *, replace: bool = False) -> list[Path]:
+    """A demo certificate for every demo official of the agency who may sign (demo_signers)."""
+    return [create_demo_certificate(employee, replace=replace) for employee in demo_signers(agency)]

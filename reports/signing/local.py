@@ -1,7 +1,9 @@
-"""The local backend: PAdES with pyHanko and a PKCS#12 file.
+"""The local backend: PAdES with pyHanko and ONE PKCS#12 FILE PER PERSON.
 
-TRANSITIONAL (issue 7): still one key per agency at settings.SIGNING_PKCS12; to become one
-PKCS#12 per person, opened with the passphrase the signer types.
+The file of a signer is `settings.SIGNING_KEY_FILE` with `{username}` replaced by the signer's
+login (default `var/keys/people/{username}.p12`). It is opened with the passphrase the signer
+types at the moment of signing; that passphrase is used once and never stored or logged.
+Next to it, `{username}.pem` (optional, public) holds the person's certificate.
 """
 
 import io
@@ -9,42 +11,62 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
-from reports.signing.base import SigningUnavailable
+from reports.signing.base import SignatureRequest, SigningRefused, SigningUnavailable
 
 
-def key_path(agency) -> Path:
-    return Path(settings.SIGNING_PKCS12.format(slug=agency.slug))
+def key_path(user) -> Path:
+    """Where the PKCS#12 of this person (a User or an Employee) lives."""
+    username = user.user.get_username() if hasattr(user, "user") else user.get_username()
+    return Path(settings.SIGNING_KEY_FILE.format(username=username))
 
 
-def _passphrase() -> bytes:
-    return settings.SIGNING_PKCS12_PASSPHRASE.encode()
+def certificate_path(user) -> Path:
+    """The person's public certificate (PEM), written next to the PKCS#12 by create_demo_ca."""
+    return key_path(user).with_suffix(".pem")
+
+
+class LocalBackend:
+    """Signs with the signer's own PKCS#12, opened with the passphrase they typed."""
+
+    name = "local"
+
+    @sensitive_variables("request", "signer")
+    def sign(self, request: SignatureRequest) -> bytes:
+        path = key_path(request.signer)
+        if not path.is_file():
+            raise SigningUnavailable()
+        try:
+            # Checked with cryptography first: a wrong passphrase is the signer's mistake, not ours.
+            pkcs12.load_key_and_certificates(path.read_bytes(), request.secret.encode())
+        except ValueError:
+            raise SigningRefused(SigningRefused.WRONG_SECRET) from None
+        signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), [], passphrase=request.secret.encode())
+        metadata = signers.PdfSignatureMetadata(
+            field_name=request.field_name,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+            reason=request.reason,
+            location=request.location,
+            name=request.signer.full_name,
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(request.pdf))
+        return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
 
 
 def _load(agency):
-    path = key_path(agency)
-    if not path.exists():
-        raise SigningUnavailable(f"no signing key for {agency.slug} at {path}")
-    return pkcs12.load_key_and_certificates(path.read_bytes(), _passphrase())
+    """TRANSITIONAL shim for the old verification.py (replaced in issue 7 by public-material-only
+    verification): the Kepala Dinas's public certificate and the trust roots. No private key."""
+    from cryptography import x509
 
+    from workflow.models import Employee, Position
 
-def sign_pdf(pdf: bytes, *, agency, signer_name: str, reason: str, location: str) -> bytes:
-    """Apply a PAdES signature (SHA-256) with the agency's key; returns the signed bytes."""
-    path = key_path(agency)
-    if not path.exists():
-        raise SigningUnavailable(f"no signing key for {agency.slug} at {path}")
-    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=_passphrase())
-    if signer is None:
-        raise SigningUnavailable(f"cannot open the signing key of {agency.slug}")
-    metadata = signers.PdfSignatureMetadata(
-        field_name="TTE",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-        reason=reason,
-        location=location,
-        name=signer_name,
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    head = Employee.objects.filter(agency=agency, position__rank=Position.Rank.HEAD).select_related("user").first()
+    pem = certificate_path(head) if head else None
+    if pem is None or not pem.is_file():
+        raise SigningUnavailable()
+    roots = [x509.load_pem_x509_certificate(Path(p).read_bytes()) for p in settings.SIGNING_TRUST_ROOTS]
+    return None, x509.load_pem_x509_certificate(pem.read_bytes()), roots

@@ -1,22 +1,37 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.documents import head_of
-from reports.signing import create_demo_certificate, key_path
-from workflow.models import Agency
+from reports.signing import DEMO_PASSPHRASE, create_demo_certificate, create_demo_certificates
+from reports.signing.demo_ca import _ca_file
+from workflow.models import Agency, Employee
 
 
 class Command(BaseCommand):
-    help = "Create a self-signed demo CA and a signing certificate (PKCS#12) per agency. Development only."
+    help = (
+        "Create a self-signed demo CA and a signing certificate (PKCS#12, passphrase "
+        f"{DEMO_PASSPHRASE!r}) for every official who may sign: each Kepala Dinas, each Sekretaris and "
+        "every current Plh/Plt of a head position; --user for anyone else. Development only."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", help="Agency slug; all agencies when omitted.")
+        parser.add_argument("--user", action="append", default=[], help="Also issue for this username (repeatable).")
         parser.add_argument("--replace", action="store_true", help="Issue a new certificate even if one exists.")
 
-    def handle(self, *args, agency=None, replace=False, **options):
+    def handle(self, *args, agency=None, user=(), replace=False, **options):
         agencies = Agency.objects.filter(slug=agency) if agency else Agency.objects.all()
         if agency and not agencies.exists():
             raise CommandError(f"No agency with slug {agency!r}.")
-        for item in agencies.select_related("local_government"):
-            path = create_demo_certificate(item, holder_name=head_of(item).name or item.full_name, replace=replace)
-            self.stdout.write(f"{item.slug}: {path}")
-        self.stdout.write(f"Keys are read from {key_path(Agency(slug='{slug}'))}.")
+        paths = []
+        if user:
+            for username in user:
+                employee = Employee.objects.select_related("user", "agency").filter(user__username=username).first()
+                if employee is None:
+                    raise CommandError(f"No employee with username {username!r}.")
+                paths.append(create_demo_certificate(employee, replace=replace))
+        else:
+            for item in agencies.select_related("local_government"):
+                paths += create_demo_certificates(item, replace=replace)
+        for path in paths:
+            self.stdout.write(str(path))
+        self.stdout.write(f"Demo CA certificate (trust root for verification): {_ca_file()}")
+        self.stdout.write(f"Every demo key opens with the passphrase {DEMO_PASSPHRASE!r}.")

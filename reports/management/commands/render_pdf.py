@@ -1,22 +1,30 @@
 """Render any document to a file, for operators and checks.
 
 render_pdf sop --agency SLUG [--number NOMOR] [--paper a4] -o FILE
-render_pdf report --agency SLUG --period PERIOD [--sign] -o FILE
+render_pdf report --agency SLUG --period PERIOD [--sign [--as USERNAME]] -o FILE
+
+--sign signs as the Kepala Dinas, or as USERNAME (the Kepala Dinas or a current Plh/Plt of that
+position), with that person's own key. The passphrase comes from SOPKINERJA_SIGNING_PASSPHRASE,
+else from a prompt when interactive; otherwise the command refuses. It is never logged.
 """
 
 import getpass
 import logging
+import os
+import sys
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import documents
-from reports.document_services import document_sign, head_position
+from reports.document_services import can_sign, document_sign, head_position
 from reports.models import DocumentKind
 from reports.periods import Period
-from reports.signing import SigningUnavailable
+from reports.signing import SigningRefused
 from workflow.models import Agency, Employee, Sop
+
+PASSPHRASE_ENV = "SOPKINERJA_SIGNING_PASSPHRASE"
 
 logger = logging.getLogger("sopkinerja.signing")
 
@@ -30,21 +38,27 @@ class Command(BaseCommand):
         parser.add_argument("--number", help="Nomor SOP; the agency's only or first SOP when omitted.")
         parser.add_argument("--paper", choices=["f4", "a4"], default="f4")
         parser.add_argument("--period", help="2026-TW1 … 2026-TW4, 2026-S1, 2026-S2 or 2026.")
-        parser.add_argument("--sign", action="store_true", help="Sign as the agency's Kepala Dinas.")
+        parser.add_argument("--sign", action="store_true", help="Sign (as the Kepala Dinas unless --as).")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="Sign as this user: the Kepala Dinas or a current Plh/Plt of that position.",
+        )
         parser.add_argument("-o", "--output", required=True, help="The PDF file to write.")
 
-    def handle(self, *args, document, agency, number, paper, period, sign, output, **options):
+    def handle(self, *args, document, agency, number, paper, period, sign, output, as_user=None, **options):
         agency_obj = Agency.objects.select_related("local_government").filter(slug=agency).first()
         if agency_obj is None:
             raise CommandError(f"No agency with slug {agency!r}.")
         try:
-            data = self._render(document, agency_obj, number, paper, period, sign)
-        except (ValidationError, PermissionDenied, SigningUnavailable, ValueError) as problem:
+            data = self._render(document, agency_obj, number, paper, period, sign, as_user)
+        except (ValidationError, PermissionDenied, SigningRefused, ValueError) as problem:
             raise CommandError(" ".join(getattr(problem, "messages", [str(problem)]))) from problem
         Path(output).write_bytes(data)
         self.stdout.write(f"{output}: {len(data)} bytes")
 
-    def _render(self, document, agency, number, paper, period, sign) -> bytes:
+    def _render(self, document, agency, number, paper, period, sign, as_user) -> bytes:
         version = None
         if document == "sop":
             sops = Sop.objects.filter(agency=agency).order_by("number")
@@ -60,21 +74,21 @@ class Command(BaseCommand):
             if version is not None:
                 return documents.sop_sheet(version, paper=paper).pdf()
             return documents.performance_report(agency, Period.parse(period)).pdf()
-        head = Employee.objects.filter(position=head_position(agency)).select_related("user").first()
-        if head is None:
-            raise CommandError(f"{agency.slug} has no Kepala Dinas to sign as.")
+        signer = self._signer(agency, as_user)
+        secret = self._passphrase()
         logger.warning(
             "operator %s signs %s %s of %s as %s",
             getpass.getuser(),
             document,
             period or version,
             agency.slug,
-            head.user.get_username(),
+            signer.get_username(),
         )
         signed = document_sign(
             agency=agency,
             kind=DocumentKind.SOP if version else DocumentKind.REPORT,
-            user=head.user,
+            user=signer,
+            secret=secret,
             period=period or "",
             sop_version=version,
             paper=paper,
@@ -82,3 +96,29 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"signed as {signed.signer_name}, version {signed.version}, sha256 {signed.sha256}")
         return bytes(signed.pdf)
+
+    def _signer(self, agency, as_user):
+        """The user to sign as: --as, else the Kepala Dinas; refused unless they may sign today."""
+        if as_user:
+            employee = Employee.objects.select_related("user").filter(user__username=as_user).first()
+            if employee is None:
+                raise CommandError(f"No employee with username {as_user!r}.")
+        else:
+            employee = Employee.objects.filter(position=head_position(agency)).select_related("user").first()
+            if employee is None:
+                raise CommandError(f"{agency.slug} has no Kepala Dinas to sign as.")
+        if not can_sign(employee.user, agency):
+            raise CommandError(
+                f"{employee.user.get_username()} may not sign for {agency.slug}: only the Kepala Dinas "
+                "or a current Plh/Plt of that position signs."
+            )
+        return employee.user
+
+    def _passphrase(self) -> str:
+        """From SOPKINERJA_SIGNING_PASSPHRASE, else a prompt when interactive; never logged."""
+        secret = os.environ.get(PASSPHRASE_ENV)
+        if secret:
+            return secret
+        if sys.stdin is not None and sys.stdin.isatty():
+            return getpass.getpass("Passphrase of the signing key: ")
+        raise CommandError(f"No passphrase: set {PASSPHRASE_ENV} or run the command in a terminal.")
