@@ -159,6 +159,24 @@ SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", str(BASE_DIR / "var" / "key
 # $remote_addr`). Empty: REMOTE_ADDR, the direct peer.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
+# --- Verification (issue 7 E): the public page that checks an uploaded PDF ---
+# Uploads over this size are refused from their Content-Length, before the body is read.
+VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
+# Checks per client address (settings.CLIENT_IP_HEADER behind a proxy), django-ratelimit syntax.
+VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/m")
+# The rate limit counts in the default cache, which must be shared by every worker process in
+# production: the database cache there (run `python manage.py createcachetable` once per
+# installation); a process-local cache under DEBUG, where one runserver process serves everything.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.locmem.LocMemCache" if DEBUG else "django.core.cache.backends.db.DatabaseCache",
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "sopkinerja_cache"),
+    }
+}
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)

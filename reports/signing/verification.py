@@ -1,18 +1,262 @@
-"""Checking a PDF against a signed document (the public verification page).
+"""Checking an uploaded PDF against a signed document (the public verification page).
 
-TRANSITIONAL (issue 7): still opens the agency's PKCS#12; to use public material only.
+Public material only: the CA certificates in settings.SIGNING_TRUST_ROOTS, the signer's
+certificate stored with the document (or embedded in its stored original) and the stored
+original itself. Never a private key or a passphrase.
+
+`verify_upload` never raises: whatever the bytes, it answers one of five outcomes. Only a file
+byte-identical to the stored original whose signature validates is ever ORIGINAL; everything
+else is judged from cheap, bounded reads (the signature dictionaries), so junk costs little.
 """
 
+import enum
+import functools
 import io
+import logging
 from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
 
+from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from reports.signing.local import _load
+from reports.signing.base import sha256
+
+logger = logging.getLogger(__name__)
+
+# A PDF header must appear near the start (readers tolerate a little junk before it).
+HEADER_WINDOW = 1024
+# Our documents carry one signature; a file with more is looked at up to this many.
+MAX_SIGNATURES = 8
+
+
+class Outcome(enum.StrEnum):
+    ORIGINAL = "original"
+    CHANGED = "changed"
+    OTHER = "other"
+    UNSIGNED = "unsigned"
+    UNREADABLE = "unreadable"
+
+
+HEADLINES = {
+    Outcome.ORIGINAL: _("Authentic."),
+    Outcome.CHANGED: _("Not the original."),
+    Outcome.OTHER: _("Not the original."),
+    Outcome.UNSIGNED: _("Not the original."),
+    Outcome.UNREADABLE: _("Cannot be checked."),
+}
+
+SENTENCES = {
+    Outcome.ORIGINAL: _(
+        "This file is exactly the signed original, and its electronic signature is valid and unchanged."
+    ),
+    Outcome.CHANGED: _(
+        "This file carries the signature of this document, but it was changed after it was signed: "
+        "its content no longer matches the signed original."
+    ),
+    Outcome.OTHER: _(
+        "This file carries an electronic signature, but not the signature of this document: it is "
+        "another document, or it was signed with another key or an untrusted certificate."
+    ),
+    Outcome.UNSIGNED: _("This file carries no electronic signature."),
+    Outcome.UNREADABLE: _("This file cannot be read as a PDF (it is empty, damaged, cut off, encrypted or not a PDF)."),
+}
+
+ALERT_CLASSES = {
+    Outcome.ORIGINAL: "alert-success",
+    Outcome.CHANGED: "alert-danger",
+    Outcome.OTHER: "alert-danger",
+    Outcome.UNSIGNED: "alert-danger",
+    Outcome.UNREADABLE: "alert-warning",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the page tells the visitor about the file they uploaded."""
+
+    outcome: Outcome
+    sha256: str
+    signer: str = ""  # the subject of the certificate found in the file, when one was read
+
+    @property
+    def is_original(self) -> bool:
+        return self.outcome == Outcome.ORIGINAL
+
+    @property
+    def headline(self) -> str:
+        return str(HEADLINES[self.outcome])
+
+    @property
+    def sentence(self) -> str:
+        return str(SENTENCES[self.outcome])
+
+    @property
+    def alert_class(self) -> str:
+        return ALERT_CLASSES[self.outcome]
+
+
+def verify_upload(data: bytes, document) -> Verdict:
+    """Judge `data` against the signed `document`; never raises, whatever the bytes.
+
+    ORIGINAL: byte-identical to the stored original AND its signature validates (intact, trusted,
+    covering the whole file, made with the document's signer certificate).
+    CHANGED: carries this document's signature (the same signature value, or the same signer
+    certificate over bytes that no longer match) but differs from the original.
+    OTHER: signed, but by another document, key or certificate. UNSIGNED: a readable PDF without
+    a signature. UNREADABLE: empty, not a PDF, damaged, truncated or encrypted.
+    """
+    digest = sha256(data)
+    try:
+        return _judge(data, digest, document)
+    except Exception:  # pyHanko and the parsers raise many kinds; a visitor never sees any of them
+        logger.warning("verification of an upload against %s failed", document.token, exc_info=True)
+        return Verdict(Outcome.UNREADABLE, digest)
+
+
+def _judge(data: bytes, digest: str, document) -> Verdict:
+    if not data or b"%PDF-" not in data[:HEADER_WINDOW]:
+        return Verdict(Outcome.UNREADABLE, digest)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            return Verdict(Outcome.UNREADABLE, digest)
+        # Every filled signature field, also those pyHanko ignores (an unknown SubFilter).
+        values = [
+            value.get_object() for _name, value, _field in islice(enumerate_sig_fields(reader, True), MAX_SIGNATURES)
+        ]
+    except Exception:
+        return Verdict(Outcome.UNREADABLE, digest)
+    if not values:
+        return Verdict(Outcome.UNSIGNED, digest)
+
+    reference = _reference(document)
+    signatures = _embedded(reader)
+    if digest == document.sha256:
+        # Byte-identical to what we stored; still confirm the signature itself, from public material.
+        if signatures and _validates(signatures[-1], reference.certificate):
+            return Verdict(Outcome.ORIGINAL, digest, _subject(signatures[-1]))
+        return Verdict(Outcome.OTHER, digest, _subject(signatures[-1]) if signatures else "")
+
+    if reference.contents and any(_raw_contents(value) == reference.contents for value in values):
+        # This document's own signature value, in a file that is no longer the original.
+        return Verdict(Outcome.CHANGED, digest, _subject(signatures[-1]) if signatures else "")
+    for signature in signatures:
+        if (
+            reference.digest
+            and _certificate(signature) == reference.certificate
+            and _digest(signature) == reference.digest
+        ):
+            # The document's signer over the document's signed bytes, with a damaged signature value.
+            return Verdict(Outcome.CHANGED, digest, _subject(signature))
+    return Verdict(Outcome.OTHER, digest, _subject(signatures[-1]) if signatures else "")
+
+
+def _embedded(reader) -> list:
+    try:
+        return reader.embedded_signatures[:MAX_SIGNATURES]
+    except Exception:
+        return []
+
+
+@dataclass(frozen=True)
+class Reference:
+    certificate: bytes  # DER of the document's signer certificate
+    contents: bytes  # the raw signature value (/Contents) of the stored original
+    digest: bytes  # the hash of the bytes its signature covers
+
+
+def _reference(document) -> Reference:
+    """The document's public identity: its signer certificate and its signature value."""
+    certificate = bytes(document.signer_certificate or b"")
+    contents = digest = b""
+    try:
+        signatures = PdfFileReader(io.BytesIO(bytes(document.pdf)), strict=False).embedded_signatures
+        if signatures:
+            contents = _contents(signatures[-1])
+            digest = _digest(signatures[-1])
+            if not certificate:  # documents signed before the certificate was stored
+                certificate = _certificate(signatures[-1]) or b""
+    except Exception:
+        logger.exception("the stored original of %s cannot be read", document.token)
+    return Reference(certificate=certificate, contents=contents, digest=digest)
+
+
+def _contents(signature) -> bytes:
+    return _raw_contents(signature.sig_object)
+
+
+def _raw_contents(signature_dictionary) -> bytes:
+    try:
+        value = signature_dictionary.get("/Contents")
+        return bytes(value.original_bytes) if hasattr(value, "original_bytes") else bytes(value)
+    except Exception:
+        return b""
+
+
+def _certificate(signature) -> bytes | None:
+    try:
+        return signature.signer_cert.dump()
+    except Exception:
+        return None
+
+
+def _subject(signature) -> str:
+    try:
+        return signature.signer_cert.subject.human_friendly
+    except Exception:
+        return ""
+
+
+def _digest(signature) -> bytes:
+    try:
+        return signature.compute_digest("sha256")
+    except Exception:
+        return b""
+
+
+def _validates(signature, certificate: bytes) -> bool:
+    """Intact, valid, trusted by a configured root, covering the whole file, by the expected certificate."""
+    try:
+        if not certificate or _certificate(signature) != certificate:
+            return False
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=list(trust_roots())))
+        return bool(status.intact and status.valid and status.trusted and status.coverage.name == "ENTIRE_FILE")
+    except Exception:
+        logger.warning("a byte-identical copy did not validate", exc_info=True)
+        return False
+
+
+def trust_roots() -> tuple[asn1_x509.Certificate, ...]:
+    """The CA certificates in settings.SIGNING_TRUST_ROOTS, read once per list of paths."""
+    return _load_roots(tuple(settings.SIGNING_TRUST_ROOTS))
+
+
+@functools.cache
+def _load_roots(paths: tuple[str, ...]) -> tuple[asn1_x509.Certificate, ...]:
+    roots = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            logger.error("signing trust root %s cannot be read; signatures will not be trusted", path)
+            continue
+        blocks = [der for _kind, _headers, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+        for der in blocks:
+            try:
+                roots.append(asn1_x509.Certificate.load(der))
+            except Exception:
+                logger.error("signing trust root %s holds something that is not a certificate", path)
+    return tuple(roots)
+
+
+# --- TRANSITIONAL: the older per-agency check, kept for callers written before verify_upload ---
 
 
 @dataclass(frozen=True)
@@ -21,7 +265,7 @@ class Validation:
     intact: bool = False
     trusted: bool = False
     whole_file: bool = False
-    agency_key: bool = False  # signed with this agency's own certificate, not just any from the same CA
+    agency_key: bool = False  # signed with a certificate this agency's documents carry
     signer: str = ""
 
     @property
@@ -30,23 +274,32 @@ class Validation:
 
 
 def validate(pdf: bytes, agency) -> Validation:
-    """Check the PAdES signature against the agency's CA: intact, trusted, covering the whole file."""
+    """Check the PAdES signature against the trust roots and the certificates of the agency's documents.
+
+    Public material only. Prefer `verify_upload(data, document)`, which compares with one document.
+    """
     try:
-        reader = PdfFileReader(io.BytesIO(pdf))
-        signatures = reader.embedded_signatures
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
     except Exception:
         return Validation(signed=False)
     if not signatures:
         return Validation(signed=False)
-    _key, certificate, chain = _load(agency)
-    roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in chain or []]
-    status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=roots))
-    own = certificate.public_bytes(serialization.Encoding.DER)
+    try:
+        status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=list(trust_roots())))
+    except Exception:
+        return Validation(signed=True)
+    certificate = status.signing_cert.dump() if status.signing_cert is not None else None
+    from reports.models import SignedDocument
+
+    known = {
+        _reference(document).certificate
+        for document in SignedDocument.objects.filter(agency=agency).order_by("-pk")[:20]
+    }
     return Validation(
         signed=True,
         intact=bool(status.intact),
         trusted=bool(status.trusted),
         whole_file=status.coverage.name == "ENTIRE_FILE",
-        agency_key=status.signing_cert is not None and status.signing_cert.dump() == own,
+        agency_key=certificate is not None and certificate in known,
         signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
     )
