@@ -19,15 +19,28 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import PdfFileWriter
 
 from reports.document_services import document_sign
-from reports.models import DocumentKind
+from reports.models import DocumentKind, SignedDocument
 from reports.signing.verification import Outcome, verify_upload
 
 from .conftest import user
 
+_signed_rows: dict[tuple, dict] = {}
+
 
 def signed(agency, who="balangan.kadis", period="2026-TW1"):
-    """A genuine signed report: the one place that knows how documents get signed."""
-    return document_sign(agency=agency, kind=DocumentKind.REPORT, user=user(who), period=period, via="command")
+    """A genuine signed report: the one place that knows how documents get signed.
+
+    Rendering and signing take seconds, so each distinct document is signed once per session and
+    later tests store the same signed row again (every test's database changes are rolled back).
+    """
+    key = (agency.slug, who, period)
+    if key in _signed_rows:
+        return SignedDocument.objects.create(**_signed_rows[key])
+    document = document_sign(agency=agency, kind=DocumentKind.REPORT, user=user(who), period=period, via="command")
+    _signed_rows[key] = {
+        field.attname: getattr(document, field.attname) for field in SignedDocument._meta.concrete_fields
+    }
+    return document
 
 
 @pytest.fixture(autouse=True)

@@ -83,7 +83,6 @@ class Verdict:
 
     outcome: Outcome
     sha256: str
-    signer: str = ""  # the subject of the certificate found in the file, when one was read
 
     @property
     def is_original(self) -> bool:
@@ -107,8 +106,8 @@ def verify_upload(data: bytes, document) -> Verdict:
 
     ORIGINAL: byte-identical to the stored original AND its signature validates (intact, trusted,
     covering the whole file, made with the document's signer certificate).
-    CHANGED: carries this document's signature (the same signature value, or the same signer
-    certificate over bytes that no longer match) but differs from the original.
+    CHANGED: carries this document's signature (its signature value, or its signer certificate
+    over its signed bytes) but differs from the original.
     OTHER: signed, but by another document, key or certificate. UNSIGNED: a readable PDF without
     a signature. UNREADABLE: empty, not a PDF, damaged, truncated or encrypted.
     """
@@ -127,35 +126,30 @@ def _judge(data: bytes, digest: str, document) -> Verdict:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
             return Verdict(Outcome.UNREADABLE, digest)
-        # Every filled signature field, also those pyHanko ignores (an unknown SubFilter).
-        values = [
-            value.get_object() for _name, value, _field in islice(enumerate_sig_fields(reader, True), MAX_SIGNATURES)
-        ]
+        # Filled signature fields, also those pyHanko would ignore (an unknown SubFilter). Their
+        # values stay unresolved here: parsing a signature value is the slow part of a check.
+        filled = list(islice(enumerate_sig_fields(reader, True), MAX_SIGNATURES))
     except Exception:
         return Verdict(Outcome.UNREADABLE, digest)
-    if not values:
+    if not filled:
         return Verdict(Outcome.UNSIGNED, digest)
 
     reference = _reference(document)
-    signatures = _embedded(reader)
     if digest == document.sha256:
         # Byte-identical to what we stored; still confirm the signature itself, from public material.
+        signatures = _embedded(reader)
         if signatures and _validates(signatures[-1], reference.certificate):
-            return Verdict(Outcome.ORIGINAL, digest, _subject(signatures[-1]))
-        return Verdict(Outcome.OTHER, digest, _subject(signatures[-1]) if signatures else "")
-
-    if reference.contents and any(_raw_contents(value) == reference.contents for value in values):
-        # This document's own signature value, in a file that is no longer the original.
-        return Verdict(Outcome.CHANGED, digest, _subject(signatures[-1]) if signatures else "")
-    for signature in signatures:
-        if (
-            reference.digest
-            and _certificate(signature) == reference.certificate
-            and _digest(signature) == reference.digest
-        ):
-            # The document's signer over the document's signed bytes, with a damaged signature value.
-            return Verdict(Outcome.CHANGED, digest, _subject(signature))
-    return Verdict(Outcome.OTHER, digest, _subject(signatures[-1]) if signatures else "")
+            return Verdict(Outcome.ORIGINAL, digest)
+        return Verdict(Outcome.OTHER, digest)
+    if reference.contents_text and reference.contents_text in data:
+        # This document's own signature value (unique to it), in a file that is not the original.
+        return Verdict(Outcome.CHANGED, digest)
+    if reference.digest:
+        for signature in _embedded(reader):
+            if _certificate(signature) == reference.certificate and _digest(signature) == reference.digest:
+                # The document's signer over the document's signed bytes, with a damaged signature value.
+                return Verdict(Outcome.CHANGED, digest)
+    return Verdict(Outcome.OTHER, digest)
 
 
 def _embedded(reader) -> list:
@@ -168,36 +162,40 @@ def _embedded(reader) -> list:
 @dataclass(frozen=True)
 class Reference:
     certificate: bytes  # DER of the document's signer certificate
-    contents: bytes  # the raw signature value (/Contents) of the stored original
+    contents_text: bytes  # the signature value as written in the stored original: <hex...>
     digest: bytes  # the hash of the bytes its signature covers
+
+
+# Signed documents never change, so what is read from a stored original is kept (by its hash).
+_references: dict[tuple[str, bytes], Reference] = {}
 
 
 def _reference(document) -> Reference:
     """The document's public identity: its signer certificate and its signature value."""
+    key = (document.sha256, bytes(document.signer_certificate or b""))
+    if key not in _references:
+        if len(_references) > 256:
+            _references.clear()
+        _references[key] = _read_reference(document)
+    return _references[key]
+
+
+def _read_reference(document) -> Reference:
     certificate = bytes(document.signer_certificate or b"")
-    contents = digest = b""
+    contents_text = digest = b""
     try:
-        signatures = PdfFileReader(io.BytesIO(bytes(document.pdf)), strict=False).embedded_signatures
+        original = bytes(document.pdf)
+        signatures = PdfFileReader(io.BytesIO(original), strict=False).embedded_signatures
         if signatures:
-            contents = _contents(signatures[-1])
+            _start, signed_before, signed_after, _length = signatures[-1].byte_range
+            gap = original[signed_before:signed_after]  # what the signature covers all around: <hex...>
+            contents_text = gap if len(gap) > 64 else b""
             digest = _digest(signatures[-1])
             if not certificate:  # documents signed before the certificate was stored
                 certificate = _certificate(signatures[-1]) or b""
     except Exception:
         logger.exception("the stored original of %s cannot be read", document.token)
-    return Reference(certificate=certificate, contents=contents, digest=digest)
-
-
-def _contents(signature) -> bytes:
-    return _raw_contents(signature.sig_object)
-
-
-def _raw_contents(signature_dictionary) -> bytes:
-    try:
-        value = signature_dictionary.get("/Contents")
-        return bytes(value.original_bytes) if hasattr(value, "original_bytes") else bytes(value)
-    except Exception:
-        return b""
+    return Reference(certificate=certificate, contents_text=contents_text, digest=digest)
 
 
 def _certificate(signature) -> bytes | None:
@@ -205,13 +203,6 @@ def _certificate(signature) -> bytes | None:
         return signature.signer_cert.dump()
     except Exception:
         return None
-
-
-def _subject(signature) -> str:
-    try:
-        return signature.signer_cert.subject.human_friendly
-    except Exception:
-        return ""
 
 
 def _digest(signature) -> bytes:
