@@ -7,6 +7,7 @@ reading them and visitors who check too often; it needs public material only.
 import io
 import re
 import shutil
+import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -297,6 +298,21 @@ def test_verification_works_when_the_private_key_files_are_absent(client, balang
         assert "Asli." in page and "sama persis dengan dokumen asli" in page
     finally:
         shutil.move(moved, keys)
+
+
+def test_a_file_that_keeps_the_parser_busy_is_cut_off_at_the_time_limit(balangan, settings):
+    settings.VERIFY_TIMEOUT = 2
+    document = signed(balangan)
+    # pyHanko reads a long number at the cross-reference offset in quadratic time: minutes for this.
+    slow = (
+        b"%PDF-1.7\n"
+        + b"0" * 2_000_000
+        + b"\nxref\n0 1\n0000000000 65535 f \ntrailer<</Root 1 0 R>>\nstartxref\n9\n%%EOF"
+    )
+    started = time.monotonic()
+    assert verify_upload(slow, document).outcome == Outcome.UNREADABLE
+    assert time.monotonic() - started < 10
+    assert verify_upload(unsigned_pdf(), document).outcome == Outcome.UNSIGNED  # new workers take over
 
 
 def test_without_trust_roots_even_the_original_is_not_confirmed(client, balangan, settings, tmp_path):

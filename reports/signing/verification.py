@@ -5,14 +5,19 @@ certificate stored with the document (or embedded in its stored original) and th
 original itself. Never a private key or a passphrase.
 
 `verify_upload` never raises: whatever the bytes, it answers one of five outcomes. Only a file
-byte-identical to the stored original whose signature validates is ever ORIGINAL; everything
-else is judged from cheap, bounded reads (the signature dictionaries), so junk costs little.
+byte-identical to the stored original whose signature validates is ever ORIGINAL. Anything else
+is untrusted input: it is read (cross-reference table and signature fields only) in a worker
+process that is killed past settings.VERIFY_TIMEOUT seconds or VERIFY_WORKER_MEMORY bytes.
 """
 
+import atexit
 import enum
 import functools
 import io
 import logging
+import multiprocessing
+import resource
+import threading
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -122,34 +127,93 @@ def verify_upload(data: bytes, document) -> Verdict:
 def _judge(data: bytes, digest: str, document) -> Verdict:
     if not data or b"%PDF-" not in data[:HEADER_WINDOW]:
         return Verdict(Outcome.UNREADABLE, digest)
+    if digest == document.sha256:
+        # Byte-identical to what we stored (so no hostile input): confirm its signature from public material.
+        signatures = _embedded(PdfFileReader(io.BytesIO(data), strict=False))
+        if signatures and _validates(signatures[-1], _reference(document).certificate):
+            return Verdict(Outcome.ORIGINAL, digest)
+        return Verdict(Outcome.OTHER, digest)
+    return Verdict(_in_worker(data, _reference(document)), digest)
+
+
+def judge_copy(data: bytes, reference: "Reference") -> str:
+    """The outcome for bytes that are not the original; runs in a worker process with bounded time and memory.
+
+    Only cheap reads: the cross-reference table and the signature fields. The document's own
+    signature value is found by a byte search; parsing a signature value is the slow part.
+    """
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
-            return Verdict(Outcome.UNREADABLE, digest)
-        # Filled signature fields, also those pyHanko would ignore (an unknown SubFilter). Their
-        # values stay unresolved here: parsing a signature value is the slow part of a check.
+            return Outcome.UNREADABLE
+        # Filled signature fields, also those pyHanko would ignore (an unknown SubFilter).
         filled = list(islice(enumerate_sig_fields(reader, True), MAX_SIGNATURES))
     except Exception:
-        return Verdict(Outcome.UNREADABLE, digest)
+        return Outcome.UNREADABLE
     if not filled:
-        return Verdict(Outcome.UNSIGNED, digest)
-
-    reference = _reference(document)
-    if digest == document.sha256:
-        # Byte-identical to what we stored; still confirm the signature itself, from public material.
-        signatures = _embedded(reader)
-        if signatures and _validates(signatures[-1], reference.certificate):
-            return Verdict(Outcome.ORIGINAL, digest)
-        return Verdict(Outcome.OTHER, digest)
+        return Outcome.UNSIGNED
     if reference.contents_text and reference.contents_text in data:
         # This document's own signature value (unique to it), in a file that is not the original.
-        return Verdict(Outcome.CHANGED, digest)
+        return Outcome.CHANGED
     if reference.digest:
         for signature in _embedded(reader):
             if _certificate(signature) == reference.certificate and _digest(signature) == reference.digest:
                 # The document's signer over the document's signed bytes, with a damaged signature value.
-                return Verdict(Outcome.CHANGED, digest)
-    return Verdict(Outcome.OTHER, digest)
+                return Outcome.CHANGED
+    return Outcome.OTHER
+
+
+# pyHanko reads some malformed files in quadratic time or memory (a 20 MB number, for example), and
+# a thread cannot be stopped: untrusted bytes are read in worker processes that can be killed.
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def _in_worker(data: bytes, reference: "Reference") -> Outcome:
+    pool = _worker_pool()
+    try:
+        return Outcome(pool.apply_async(judge_copy, (data, reference)).get(timeout=settings.VERIFY_TIMEOUT))
+    except multiprocessing.TimeoutError:
+        logger.warning("an upload took longer than %s s to read; workers restarted", settings.VERIFY_TIMEOUT)
+        _discard(pool)
+        return Outcome.UNREADABLE
+
+
+def _worker_pool():
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")  # never fork a threaded web server
+            _pool = context.Pool(
+                settings.VERIFY_WORKERS, initializer=_start_worker, initargs=(settings.VERIFY_WORKER_MEMORY,)
+            )
+            try:  # wait until the workers run, so their start never counts against a check
+                _pool.apply_async(int).get(timeout=60)
+            except Exception:
+                _pool.terminate()
+                _pool = None
+                raise
+        return _pool
+
+
+def _discard(pool) -> None:
+    """Kill the workers (one is stuck); the next check starts new ones."""
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.terminate()
+
+
+@atexit.register
+def _stop_workers() -> None:
+    if _pool is not None:
+        _pool.terminate()
+
+
+def _start_worker(memory_limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))  # past it, MemoryError: unreadable
+    logging.getLogger("pyhanko").setLevel(logging.ERROR)  # junk makes pyHanko warn at length
 
 
 def _embedded(reader) -> list:
