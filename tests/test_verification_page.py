@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from pyhanko.pdf_utils.generic import pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import PdfFileWriter
 
 from reports.document_services import document_sign
@@ -313,6 +314,19 @@ def test_a_file_that_keeps_the_parser_busy_is_cut_off_at_the_time_limit(balangan
     assert verify_upload(slow, document).outcome == Outcome.UNREADABLE
     assert time.monotonic() - started < 10
     assert verify_upload(unsigned_pdf(), document).outcome == Outcome.UNSIGNED  # new workers take over
+
+
+def certificate_in(pdf: bytes) -> bytes:
+    return PdfFileReader(io.BytesIO(pdf)).embedded_signatures[-1].signer_cert.dump()
+
+
+def test_the_signer_certificate_stored_with_the_document_decides_whose_signature_it_is(balangan, padang_panjang):
+    document = signed(balangan)
+    document.signer_certificate = certificate_in(bytes(document.pdf))
+    assert verify_upload(bytes(document.pdf), document).outcome == Outcome.ORIGINAL
+    # Same bytes, but the document names another official's certificate: not confirmed as original.
+    document.signer_certificate = certificate_in(bytes(signed(padang_panjang, who="padangpanjang.kadis").pdf))
+    assert verify_upload(bytes(document.pdf), document).outcome == Outcome.OTHER
 
 
 def test_without_trust_roots_even_the_original_is_not_confirmed(client, balangan, settings, tmp_path):
