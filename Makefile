@@ -47,6 +47,7 @@ $(DEV_KEY):
 # Serve the app on the embedded SQLite database with demo data.
 run: $(MO) $(DEV_KEY)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py createcachetable
 	$(RUN_ENV) $(PY) manage.py load_demo
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 

@@ -1,14 +1,20 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from reports import signing
 from reports.document_services import can_sign, document_request, document_request_sign
@@ -17,10 +23,14 @@ from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.periods import Period
 from reports.selectors import figure_entries
 from reports.services import evidence_add, realisation_submit
+from reports.signing.verification import verify_upload
 from reports.templatetags.report_tags import angka
+from sopkinerja.client_ip import client_ip
 from workflow.models import Disposition
 from workflow.selectors import figures_locked
 from workflow.views import _agency_or_403
+
+logger = logging.getLogger(__name__)
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -164,27 +174,117 @@ def signed_download(request, document_id: int):
     return _pdf_response(document.pdf, document.filename)
 
 
+@csrf_exempt  # the CSRF check reads the body; it runs below, once the upload limits are in place
 def verify(request, token):
-    """Public page behind the QR code: what was signed, by whom, and whether a PDF is that original."""
+    """Public page behind the QR code: what was signed, by whom, and whether a PDF is that original.
+
+    An upload is refused before its body is read when the visitor posts too often (429) or
+    announces a body over VERIFY_MAX_BYTES (413); a body that grows past the limit while it is
+    read is cut off. Every error path answers a page of ours, never a debug page.
+    """
     document = (
         SignedDocument.objects.select_related("agency__local_government").defer("pdf").filter(token=token).first()
     )
     if document is None:
         raise Http404(_("No signed document has this verification code."))
-    verdict = None
-    form = VerifyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"].read()
-        try:
-            validation = signing.validate(uploaded, document.agency)
-        except signing.SigningUnavailable:
-            validation = signing.Validation(signed=False)
-        verdict = {
-            "same_bytes": signing.sha256(uploaded) == document.sha256,
-            "validation": validation,
-            "sha256": signing.sha256(uploaded),
-        }
-    return render(request, "reports/verify.html", {"document": document, "form": form, "verdict": verdict})
+    if request.method != "POST":
+        return _verify_page(request, document, VerifyForm())
+    if _verify_rate_limited(request):
+        return _verify_page(
+            request,
+            document,
+            VerifyForm(),
+            refusal=_("Too many checks from your address. Wait a minute and try again."),
+            status=429,
+        )
+    if _content_length(request) > settings.VERIFY_MAX_BYTES + VERIFY_FORM_OVERHEAD:
+        return _verify_page(request, document, VerifyForm(), refusal=_too_big(), status=413)
+    limit = VerifyUploadLimit(settings.VERIFY_MAX_BYTES)
+    request.upload_handlers.insert(0, limit)
+    try:
+        request.POST, request.FILES  # noqa: B018 - parse now, under the limit, so errors are ours to answer
+    except (MultiPartParserError, SuspiciousOperation, UnreadablePostError, OSError):
+        return _verify_page(
+            request, document, VerifyForm(), refusal=_("The upload could not be read. Try again."), status=400
+        )
+    if limit.exceeded:
+        return _verify_page(request, document, VerifyForm(), refusal=_too_big(), status=413)
+    return _verify_checked(request, document)
+
+
+@csrf_protect
+def _verify_checked(request, document):
+    form = VerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _verify_page(request, document, form, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read(settings.VERIFY_MAX_BYTES + 1)
+    if len(data) > settings.VERIFY_MAX_BYTES:
+        return _verify_page(request, document, VerifyForm(), refusal=_too_big(), status=413)
+    verdict = verify_upload(data, document)
+    return _verify_page(request, document, VerifyForm(), verdict=verdict)
+
+
+# Room for the multipart boundaries, headers and the CSRF token around the file itself.
+VERIFY_FORM_OVERHEAD = 64 * 1024
+
+
+def _verify_page(request, document, form, *, verdict=None, refusal="", status=200):
+    context = {"document": document, "form": form, "verdict": verdict, "refusal": refusal}
+    return render(request, "reports/verify.html", context, status=status)
+
+
+def _verify_rate_limited(request) -> bool:
+    """Counts this POST against the visitor's address (behind a proxy: settings.CLIENT_IP_HEADER)."""
+    try:
+        return is_ratelimited(
+            request,
+            group="reports:verify",
+            key=lambda _group, request: client_ip(request),
+            rate=settings.VERIFY_RATE,
+            method="POST",
+            increment=True,
+        )
+    except Exception:  # e.g. the cache table was never created: check the file rather than answer a 500
+        logger.exception("the verification rate limit cannot count; checking without it")
+        return False
+
+
+def _content_length(request) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _too_big() -> str:
+    return _("The file is too large to check: at most %(size)s MB.") % {
+        "size": settings.VERIFY_MAX_BYTES // (1024 * 1024)
+    }
+
+
+class VerifyUploadLimit(FileUploadHandler):
+    """Stops reading the request body as soon as the uploaded file passes `limit` bytes.
+
+    Catches bodies that announce a small or no Content-Length and then keep coming; the rest of
+    the body is left unread (connection_reset) rather than consumed.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        return raw_data  # pass the chunk on to the next handler (memory or temporary file)
+
+    def file_complete(self, file_size):
+        return None
 
 
 def _quarters(today) -> list[Period]:

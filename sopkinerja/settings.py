@@ -217,6 +217,29 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "sopkinerja.views.csrf_failure"
 
+# --- Verification (issue 7 E): the public page that checks an uploaded PDF ---
+# Uploads over this size are refused from their Content-Length, before the body is read.
+VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
+# Checks per client address (settings.CLIENT_IP_HEADER behind a proxy), django-ratelimit syntax.
+VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/m")
+# An upload that is not the stored original is read in worker processes (per web process) that
+# are killed past this many seconds or past this address-space size: the file is then "unreadable".
+VERIFY_TIMEOUT = float(os.environ.get("VERIFY_TIMEOUT", "10"))
+VERIFY_WORKERS = int(os.environ.get("VERIFY_WORKERS", "2"))
+VERIFY_WORKER_MEMORY = int(os.environ.get("VERIFY_WORKER_MEMORY", str(1024 * 1024 * 1024)))
+# The rate limit counts in the default cache, which must be shared by every worker process in
+# production: the database cache there (run `python manage.py createcachetable` once per
+# installation); a process-local cache under DEBUG, where one runserver process serves everything.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.locmem.LocMemCache" if DEBUG else "django.core.cache.backends.db.DatabaseCache",
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "sopkinerja_cache"),
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -55,18 +55,3 @@ class LocalBackend:
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(request.pdf))
         return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
-
-
-def _load(agency):
-    """TRANSITIONAL shim for the old verification.py (replaced in issue 7 by public-material-only
-    verification): the Kepala Dinas's public certificate and the trust roots. No private key."""
-    from cryptography import x509
-
-    from workflow.models import Employee, Position
-
-    head = Employee.objects.filter(agency=agency, position__rank=Position.Rank.HEAD).select_related("user").first()
-    pem = certificate_path(head) if head else None
-    if pem is None or not pem.is_file():
-        raise SigningUnavailable()
-    roots = [x509.load_pem_x509_certificate(Path(p).read_bytes()) for p in settings.SIGNING_TRUST_ROOTS]
-    return None, x509.load_pem_x509_certificate(pem.read_bytes()), roots

@@ -1,0 +1,67 @@
+"""An agency that signs with BSrE: the whole signing path, from document_sign to the stored document,
+runs against the fake BSrE service (tests/fake_bsre.py) with the real HTTP client."""
+
+import io
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from reports.document_services import document_sign
+from reports.models import DocumentKind, SignedDocument
+from reports.signing import SigningRefused
+from workflow.models import Employee
+
+from .conftest import user
+from .fake_bsre import FakeBsre
+
+PASSPHRASE = "Rahasia-Kadis#2026"
+NIK = "6308011203660001"
+
+
+@pytest.fixture
+def bsre_agency(balangan, settings):
+    service = FakeBsre().start()
+    settings.BSRE_URL, settings.BSRE_API = service.url, "v1"
+    settings.BSRE_CLIENT_ID, settings.BSRE_CLIENT_SECRET = service.client_id, service.client_secret
+    settings.BSRE_TIMEOUT = 10
+    balangan.signing_backend = "bsre"
+    balangan.save(update_fields=["signing_backend"])
+    kadis = Employee.objects.get(user__username="balangan.kadis")
+    kadis.nik = NIK
+    kadis.save(update_fields=["nik"])
+    service.add_user(name=kadis.full_name, nik=NIK, passphrase=PASSPHRASE)
+    yield service
+    service.stop()
+
+
+def sign(agency, secret):
+    return document_sign(
+        agency=agency, kind=DocumentKind.REPORT, user=user("balangan.kadis"), secret=secret, period="2026-TW1"
+    )
+
+
+def test_a_report_signed_through_bsre_is_stored_with_the_bsre_certificate_of_the_signer(balangan, bsre_agency):
+    document = sign(balangan, PASSPHRASE)
+    assert document.backend == "bsre"
+    signature = PdfFileReader(io.BytesIO(bytes(document.pdf))).embedded_signatures[-1]
+    assert signature.signer_cert.dump() == bytes(document.signer_certificate)
+    assert signature.signer_cert.subject.native["common_name"] == "H. RODY RAHMADY NOOR, S.Sos, MM.Pub"
+    assert signature.signer_cert.issuer.native["common_name"] == "Fake BSrE CA (tests only)"
+    # The app drew the visible block itself; BSrE signed invisibly over it.
+    assert bsre_agency.calls[-1]["tampilan"] == "invisible"
+
+
+def test_a_wrong_bsre_passphrase_stores_nothing_and_says_so(balangan, bsre_agency):
+    with pytest.raises(SigningRefused) as refused:
+        sign(balangan, "salah")
+    assert refused.value.code == SigningRefused.WRONG_SECRET
+    assert "salah" in refused.value.message.lower()
+    assert not SignedDocument.objects.exists()
+
+
+def test_an_unreachable_bsre_stores_nothing(balangan, bsre_agency, settings):
+    bsre_agency.stop()
+    with pytest.raises(SigningRefused) as refused:
+        sign(balangan, PASSPHRASE)
+    assert refused.value.code == SigningRefused.UNREACHABLE
+    assert not SignedDocument.objects.exists()
