@@ -36,7 +36,12 @@ def bsre_agency(balangan, settings):
 
 def sign(agency, secret):
     return document_sign(
-        agency=agency, kind=DocumentKind.REPORT, user=user("balangan.kadis"), secret=secret, period="2026-TW1"
+        agency=agency,
+        kind=DocumentKind.REPORT,
+        user=user("balangan.kadis"),
+        secret=secret,
+        period="2026-TW1",
+        via="command",
     )
 
 
@@ -65,3 +70,19 @@ def test_an_unreachable_bsre_stores_nothing(balangan, bsre_agency, settings):
         sign(balangan, PASSPHRASE)
     assert refused.value.code == SigningRefused.UNREACHABLE
     assert not SignedDocument.objects.exists()
+
+
+def test_a_bsre_signature_verifies_as_the_original_with_bsres_ca_as_the_only_trust_root(
+    balangan, bsre_agency, settings, tmp_path
+):
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from reports.signing.verification import Outcome, verify_upload
+
+    document = sign(balangan, PASSPHRASE)
+    root = tmp_path / "bsre-ca.pem"
+    root.write_bytes(bsre_agency.ca_certificate.public_bytes(Encoding.PEM))
+    settings.SIGNING_TRUST_ROOTS = [str(root)]
+    assert verify_upload(bytes(document.pdf), document).outcome == Outcome.ORIGINAL
+    settings.SIGNING_TRUST_ROOTS = []
+    assert verify_upload(bytes(document.pdf), document).outcome != Outcome.ORIGINAL

@@ -12,8 +12,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from reports.periods import Period
+from workflow import notifications
 from workflow.mail import mail_deliver_due, mail_queue, one_line
-from workflow.models import OutgoingMail, Step
+from workflow.models import Disposition, OutgoingMail
 from workflow.services.runs import run_start
 
 from .conftest import user
@@ -61,12 +62,15 @@ def test_line_breaks_in_a_subject_are_collapsed_to_one_line():
     assert one_line("Mengumpulkan data\nkinerja\r\n  triwulan") == "Mengumpulkan data kinerja triwulan"
 
 
-def test_a_disposisi_for_a_step_with_a_line_break_reaches_the_mail_server(
+def test_a_disposisi_whose_instruction_has_a_line_break_reaches_the_mail_server(
     sop000, smtp_server, django_capture_on_commit_callbacks
 ):
-    Step.objects.filter(version=sop000, number=1).update(activity="Mengumpulkan data\nkinerja triwulan")
-    with django_capture_on_commit_callbacks(execute=True):
-        run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+    with django_capture_on_commit_callbacks(execute=False):
+        run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+    disposition = Disposition.objects.get(run_step__run=run)
+    disposition.instruction = "Mengumpulkan data\nkinerja triwulan"
+    disposition.save(update_fields=["instruction"])
+    notifications.disposition_issued.call(disposition.pk)
     assert len(smtp_server.messages) == 1
     received = smtp_server.messages[0]
     assert received["Subject"] == "Disposisi: Mengumpulkan data kinerja triwulan"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from reports.document_services import document_sign
 from reports.models import DocumentKind, SignedDocument
 from reports.periods import Period
+from reports.signing import DEMO_PASSPHRASE
 from workflow.exceptions import WorkflowRefused
 from workflow.models import Executor, SopListItem, SopVersion, Step, StepRequirement
 from workflow.models.sop import SignedVersionFrozen
@@ -23,7 +24,12 @@ FROZEN = "sudah ditandatangani dan tidak dapat diubah"
 def sign(version, who="balangan.kadis"):
     """The one call into the signing API in this file (it gains a secret= argument at merge)."""
     return document_sign(
-        agency=version.sop.agency, kind=DocumentKind.SOP, user=user(who), sop_version=version, via="command"
+        agency=version.sop.agency,
+        kind=DocumentKind.SOP,
+        user=user(who),
+        secret=DEMO_PASSPHRASE,
+        sop_version=version,
+        via="command",
     )
 
 
