@@ -93,3 +93,8 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
     sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, secret_label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if secret_label:
+            self.fields["passphrase"].label = secret_label

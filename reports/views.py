@@ -102,7 +102,8 @@ def _sign_form(document: DocumentRequest, user, data=None) -> SignForm | None:
     """The passphrase form, for the requester only, while the prepared PDF waits for the signature."""
     if document.status != DocumentRequest.Status.AWAITING or document.requested_by_id != user.pk:
         return None
-    return SignForm(data, initial={"sha256": signing.sha256(bytes(document.pdf))})
+    label = signing.secret_label(document.agency)
+    return SignForm(data, initial={"sha256": signing.sha256(bytes(document.pdf))}, secret_label=label)
 
 
 def _stalled(document: DocumentRequest) -> bool:

@@ -4,6 +4,7 @@ runs against the fake BSrE service (tests/fake_bsre.py) with the real HTTP clien
 import io
 
 import pytest
+from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from reports.document_services import document_sign
@@ -16,6 +17,7 @@ from .fake_bsre import FakeBsre
 
 PASSPHRASE = "Rahasia-Kadis#2026"
 NIK = "6308011203660001"
+TOTP = "482913"
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def bsre_agency(balangan, settings):
     kadis = Employee.objects.get(user__username="balangan.kadis")
     kadis.nik = NIK
     kadis.save(update_fields=["nik"])
-    service.add_user(name=kadis.full_name, nik=NIK, passphrase=PASSPHRASE)
+    service.add_user(name=kadis.full_name, nik=NIK, passphrase=PASSPHRASE, totp=TOTP)
     yield service
     service.stop()
 
@@ -86,3 +88,21 @@ def test_a_bsre_signature_verifies_as_the_original_with_bsres_ca_as_the_only_tru
     assert verify_upload(bytes(document.pdf), document).outcome == Outcome.ORIGINAL
     settings.SIGNING_TRUST_ROOTS = []
     assert verify_upload(bytes(document.pdf), document).outcome != Outcome.ORIGINAL
+
+
+@pytest.mark.parametrize(
+    ("api", "kind", "label"), [("v1", "passphrase", "Passphrase BSrE Anda"), ("v2", "totp", "Kode TOTP BSrE Anda")]
+)
+def test_the_browser_signs_through_bsre_and_asks_for_what_bsre_expects(
+    login, sop000, bsre_agency, settings, django_capture_on_commit_callbacks, api, kind, label
+):
+    from .test_personal_signing import ask_to_sign_the_sop, sign_in_the_browser
+
+    settings.BSRE_API, settings.BSRE_SECRET_KIND = api, kind
+    client = login("balangan.kadis")
+    request = ask_to_sign_the_sop(client, sop000, django_capture_on_commit_callbacks)
+    page = client.get(reverse("reports:request", args=[request.pk])).content.decode()
+    assert label in page
+    sign_in_the_browser(client, request, passphrase=PASSPHRASE if kind == "passphrase" else TOTP)
+    document = SignedDocument.objects.get()
+    assert document.backend == "bsre" and document.signer_name == "H. RODY RAHMADY NOOR, S.Sos, MM.Pub"

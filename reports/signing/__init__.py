@@ -7,7 +7,14 @@ verification.py  checking an uploaded PDF with public material only
 demo_ca.py       demo CA and certificates for development
 """
 
-from reports.signing.base import SignatureRequest, SigningRefused, SigningUnavailable, backend_for, sha256
+from reports.signing.base import (
+    SignatureRequest,
+    SigningRefused,
+    SigningUnavailable,
+    backend_for,
+    secret_label,
+    sha256,
+)
 from reports.signing.demo_ca import DEMO_PASSPHRASE, create_demo_certificate, create_demo_certificates, demo_signers
 from reports.signing.local import LocalBackend, certificate_path, key_path
 from reports.signing.verification import Validation, validate
@@ -20,6 +27,7 @@ __all__ = [
     "SigningUnavailable",
     "Validation",
     "backend_for",
+    "secret_label",
     "certificate_path",
     "create_demo_certificate",
     "create_demo_certificates",

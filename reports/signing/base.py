@@ -75,10 +75,24 @@ class SignerBackend(Protocol):
     """local (a PKCS#12 per person) or bsre (the BSrE esign service)."""
 
     name: str
+    secret_kind: str  # what the signer types: "passphrase" or "totp"
 
     def sign(self, request: SignatureRequest) -> bytes:
         """The signed PDF, or SigningRefused with a message for the signer."""
         ...
+
+
+SECRET_LABELS = {
+    ("local", "passphrase"): _("Passphrase of your signing key"),
+    ("bsre", "passphrase"): _("Your BSrE passphrase"),
+    ("bsre", "totp"): _("Your BSrE TOTP code"),
+}
+
+
+def secret_label(agency: "Agency") -> str:
+    """What the signing form asks for, in the words of the agency's backend."""
+    backend = backend_for(agency)
+    return str(SECRET_LABELS.get((backend.name, backend.secret_kind), SECRET_LABELS[("local", "passphrase")]))
 
 
 def backend_for(agency: "Agency") -> SignerBackend:

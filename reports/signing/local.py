@@ -33,6 +33,7 @@ class LocalBackend:
     """Signs with the signer's own PKCS#12, opened with the passphrase they typed."""
 
     name = "local"
+    secret_kind = "passphrase"
 
     @sensitive_variables("request", "signer")
     def sign(self, request: SignatureRequest) -> bytes:
