@@ -13,4 +13,5 @@ urlpatterns = [
     path("steps/<int:run_step_id>/approve/", views.step_approve, name="step-approve"),
     path("steps/<int:run_step_id>/return/", views.step_return, name="step-return"),
     path("disposisi/<int:disposition_id>/", views.disposition_view, name="disposition"),
+    path("lampiran/<int:attachment_id>/", views.attachment_download, name="attachment-download"),
 ]

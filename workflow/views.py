@@ -2,16 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.selectors import latest_reported_quarter, measure
+from sopkinerja.uploads import download_response
 from workflow import permissions
 from workflow.exceptions import WorkflowRefused
 from workflow.forms import ApproveForm, CancelForm, ReturnForm, RunStartForm, SubmitForm
-from workflow.models import Disposition, Run, RunStep, SopVersion
+from workflow.models import Attachment, Disposition, Run, RunStep, SopVersion
 from workflow.selectors import (
     agency_of,
     disposition_for,
@@ -233,3 +234,11 @@ def disposition_view(request, disposition_id: int):
         raise Http404(_("No such disposisi in your agency.")) from None
     run_services.disposition_open(disposition=disposition, user=request.user)
     return render(request, "workflow/disposition.html", {"agency": agency, "disposition": disposition})
+
+
+@login_required
+def attachment_download(request, attachment_id: int):
+    """A file handed in with a step, for logins of the run's agency only: another agency's is a 404."""
+    agency = _agency_or_403(request)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, run_step__run__sop__agency=agency)
+    return download_response(request, attachment.file, str(attachment))
