@@ -98,7 +98,26 @@ def plain_zip_bytes() -> bytes:
     return _zip({"catatan.txt": "bukan dokumen"})
 
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode."
+def odf_bytes(kind: str) -> bytes:
+    """An OpenDocument file: `mimetype` first, then its manifest and content."""
+    return _zip(
+        {
+            "mimetype": f"application/vnd.oasis.opendocument.{kind}",
+            "META-INF/manifest.xml": "<manifest:manifest/>",
+            "content.xml": "<office:document-content/>",
+        }
+    )
+
+
+def ole2_bytes(stream_name: str) -> bytes:
+    """The header of an OLE2 compound file and a directory entry naming one stream."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    entry = (stream_name.encode("utf-16-le") + b"\x00\x00").ljust(64, b"\x00")
+    return header + entry.ljust(128, b"\x00")
+
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+EXE += b"This program cannot be run in DOS mode."
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>'
 
@@ -114,4 +133,6 @@ def genuine(kind: str) -> bytes:
         "jpg": lambda: image_bytes("JPEG"),
         "docx": docx_bytes,
         "xlsx": xlsx_bytes,
+        "odt": lambda: odf_bytes("text"),
+        "ods": lambda: odf_bytes("spreadsheet"),
     }[kind]()
