@@ -125,3 +125,10 @@ def test_the_run_page_links_the_download_view_not_the_file(login, attachment):
     run = attachment.run_step.run
     html = login("balangan.kadis").get(reverse("workflow:run-detail", args=[run.pk])).content.decode()
     assert attachment_url(attachment) in html and "disposisi ke-1.pdf" in html and "/media/" not in html
+
+
+def test_the_admin_links_evidence_through_the_download_view(client, evidence, balangan):
+    client.force_login(user("admin"))
+    url = reverse("admin:reports_realisation_change", args=[evidence.realisation_id])
+    html = client.get(url).content.decode()
+    assert evidence_url(evidence) in html and "/media/" not in html
