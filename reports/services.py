@@ -114,10 +114,13 @@ def evidence_remove(*, evidence: Evidence, user, now: datetime.datetime | None =
     the row, and deletes the stored file once the transaction commits. A refusal changes nothing.
     """
     evidence = (
-        Evidence.objects.select_for_update()
+        Evidence.objects.select_for_update(of=("self",))
         .select_related("realisation__indicator__objective__agency", "realisation__indicator__responsible_unit")
-        .get(pk=evidence.pk)
+        .filter(pk=evidence.pk)
+        .first()
     )
+    if evidence is None:  # removed by someone else a moment ago
+        raise ValidationError(_("This file has already been removed."))
     realisation = evidence.realisation
     if not permissions.can_remove_evidence(user, evidence):
         raise PermissionDenied(

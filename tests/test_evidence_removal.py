@@ -129,3 +129,11 @@ def test_a_refused_removal_from_the_page_says_why(login, evidence):
 def test_another_agency_cannot_even_find_the_file_to_remove(login, evidence):
     assert login("padangpanjang.kadis").post(reverse("reports:evidence-delete", args=[evidence.pk])).status_code == 404
     assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_a_file_removed_twice_is_refused_the_second_time(evidence, django_capture_on_commit_callbacks):
+    removed_by(evidence, "balangan.sekretaris", django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError) as refusal:
+        evidence_remove(evidence=evidence, user=user("balangan.kabid-perpustakaan"))
+    assert refusal.value.messages == ["Berkas ini sudah dihapus."]
+    assert EvidenceRemoval.objects.count() == 1
