@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import (
     DocumentRequest,
     Evidence,
+    EvidenceRemoval,
     Indicator,
     Objective,
     RatingBand,
@@ -76,9 +79,20 @@ class IndicatorAdmin(AgencyScopedAdmin):
 
 
 class EvidenceInline(AgencyScopedInline):
+    """Shown, not edited: files are added and removed on the figures page, where the quarter's lock
+    holds and a removal is logged. The link goes through the download view, never to MEDIA_ROOT."""
+
     model = Evidence
-    fields = ["file", "description", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["uploaded_at"]
+    fields = ["download", "description", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, evidence):
+        return format_html('<a href="{}">{}</a>', reverse("reports:evidence-download", args=[evidence.pk]), evidence)
 
 
 @admin.register(Realisation)
@@ -106,3 +120,11 @@ class DocumentRequestAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "status", "requested_by", "requested_at", "agency"]
     list_filter = ["status", "kind", "agency"]
     exclude = ["pdf"]
+
+
+@admin.register(EvidenceRemoval)
+class EvidenceRemovalAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "realisation", "uploaded_by", "removed_by", "removed_at"]
+    list_filter = ["realisation__indicator__objective__agency"]
+    search_fields = ["original_name", "realisation__indicator__name"]
+    list_select_related = ["realisation__indicator", "uploaded_by", "removed_by"]

@@ -1,12 +1,10 @@
 import re
 
 from django import forms
-from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.documents import PAPERS
-from reports.models import validate_evidence_size
+from sopkinerja.uploads import validate_upload, validate_upload_size
 from workflow.forms import period_choices
 from workflow.models import SopVersion
 
@@ -80,7 +78,7 @@ class RealisationForm(forms.Form):
     evidence = forms.FileField(
         label=_("Evidence (bukti dukung)"),
         required=False,
-        validators=[FileExtensionValidator(settings.EVIDENCE_EXTENSIONS), validate_evidence_size],
+        validators=[validate_upload, validate_upload_size],
     )
 
 

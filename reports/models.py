@@ -1,17 +1,19 @@
 """Performance data: objectives, indicators, targets (PK and Rencana Aksi), realisations, evidence."""
 
+import os
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from reports.achievement import Aggregation, Band, Polarity, TargetValue
+from sopkinerja.uploads import clean_name, validate_upload, validate_upload_size
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 NON_NEGATIVE = [MinValueValidator(Decimal(0), message=_("The value cannot be negative."))]
@@ -203,27 +205,23 @@ class Realisation(models.Model):
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
+    """A name nobody can guess: the original name is kept on the row, for the download."""
     realisation = instance.realisation
     agency = realisation.indicator.objective.agency.slug
-    return f"evidence/{agency}/{realisation.year}/TW{realisation.quarter}/{filename}"
+    extension = os.path.splitext(filename)[1].lower()
+    return f"evidence/{agency}/{realisation.year}/TW{realisation.quarter}/{uuid.uuid4().hex}{extension}"
 
 
-def validate_evidence_size(file) -> None:
-    if file.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large: at most %(mb)d MB.") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
-        )
+# The name the first migration refers to; the check itself lives with the content check.
+validate_evidence_size = validate_upload_size
 
 
 class Evidence(models.Model):
-    """Bukti dukung: a file attached to a realisation."""
+    """Bukti dukung: a file attached to a realisation, served only through reports.views.evidence_download."""
 
     realisation = models.ForeignKey(Realisation, models.CASCADE, related_name="evidence", verbose_name=_("realisation"))
-    file = models.FileField(
-        _("file"),
-        upload_to=evidence_path,
-        validators=[FileExtensionValidator(settings.EVIDENCE_EXTENSIONS), validate_evidence_size],
-    )
+    file = models.FileField(_("file"), upload_to=evidence_path, validators=[validate_upload, validate_upload_size])
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, editable=False)
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
@@ -236,7 +234,42 @@ class Evidence(models.Model):
         ordering = ["realisation", "uploaded_at"]
 
     def __str__(self) -> str:
-        return self.description or self.file.name
+        return self.description or self.original_name or self.file.name
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.original_name = clean_name(self.file.name)
+        super().save(*args, **kwargs)
+
+
+class EvidenceRemoval(models.Model):
+    """The record of a removed bukti dukung: which file, who uploaded it, who removed it and when.
+
+    The Evidence row and its stored file are deleted; this row is what remains.
+    """
+
+    realisation = models.ForeignKey(
+        Realisation, models.CASCADE, related_name="evidence_removals", verbose_name=_("realisation")
+    )
+    original_name = models.CharField(_("original file name"), max_length=255)
+    stored_name = models.CharField(_("stored file name"), max_length=255)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("removed by")
+    )
+    removed_at = models.DateTimeField(_("removed at"))
+
+    class Meta:
+        verbose_name = _("removed evidence")
+        verbose_name_plural = _("removed evidence")
+        ordering = ["-removed_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class DocumentKind(models.TextChoices):

@@ -2,13 +2,14 @@
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import Evidence, Indicator, Realisation, Target
+from reports.models import Evidence, EvidenceRemoval, Indicator, Realisation, Target
 from reports.periods import Period
 from workflow import permissions
 from workflow.selectors import agency_of, figures_locked
@@ -82,15 +83,62 @@ def realisation_submit(
 
 @transaction.atomic
 def evidence_add(*, realisation: Realisation, file, user, description: str = "") -> Evidence:
-    """Attach a bukti dukung file to a figure, under the same rules as changing the figure."""
+    """Attach a bukti dukung file to a figure, under the same rules as changing the figure.
+
+    The file's content must be an allowed document matching its name (sopkinerja.uploads);
+    otherwise ValidationError and nothing is stored.
+    """
     if not permissions.can_report_for(user, realisation.indicator):
         raise PermissionDenied(_("You can only submit figures for your own agency."))
+    _refuse_if_locked(realisation)
+    evidence = Evidence(realisation=realisation, file=file, description=description, uploaded_by=user)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+def _refuse_if_locked(realisation: Realisation) -> None:
     if figures_locked(realisation.indicator.objective.agency, realisation.year, realisation.quarter):
         raise ValidationError(
             _("The figures for %(period)s are locked: the data-collection step has been handed in.")
             % {"period": Period.quarter(realisation.year, realisation.quarter).label}
         )
-    evidence = Evidence(realisation=realisation, file=file, description=description, uploaded_by=user)
-    evidence.full_clean()
-    evidence.save()
-    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user, now: datetime.datetime | None = None) -> EvidenceRemoval:
+    """Remove a wrong bukti dukung file: its uploader or the head of the indicator's responsible unit
+    (or whoever acts for that head today), while the quarter is not locked.
+
+    Writes an EvidenceRemoval record (which file, uploaded by whom, removed by whom and when), deletes
+    the row, and deletes the stored file once the transaction commits. A refusal changes nothing.
+    """
+    evidence = (
+        Evidence.objects.select_for_update(of=("self",))
+        .select_related("realisation__indicator__objective__agency", "realisation__indicator__responsible_unit")
+        .filter(pk=evidence.pk)
+        .first()
+    )
+    if evidence is None:  # removed by someone else a moment ago
+        raise ValidationError(_("This file has already been removed."))
+    realisation = evidence.realisation
+    if not permissions.can_remove_evidence(user, evidence):
+        raise PermissionDenied(
+            _("Only the person who uploaded this file or the head of the responsible unit can remove it.")
+        )
+    _refuse_if_locked(realisation)
+    removal = EvidenceRemoval.objects.create(
+        realisation=realisation,
+        original_name=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        stored_name=evidence.file.name,
+        description=evidence.description,
+        uploaded_by_id=evidence.uploaded_by_id,
+        uploaded_at=evidence.uploaded_at,
+        removed_by=user,
+        removed_at=now or timezone.now(),
+    )
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    # Only once the removal is committed: a rollback must not leave a row without its file.
+    transaction.on_commit(partial(storage.delete, name))
+    return removal

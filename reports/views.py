@@ -19,13 +19,15 @@ from django_ratelimit.core import is_ratelimited
 from reports import signing
 from reports.document_services import can_sign, document_request, document_request_sign
 from reports.forms import RealisationForm, ReportForm, SignForm, SopSheetForm, VerifyForm
-from reports.models import DocumentKind, DocumentRequest, SignedDocument
+from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.periods import Period
 from reports.selectors import figure_entries
-from reports.services import evidence_add, realisation_submit
+from reports.services import evidence_add, evidence_remove, realisation_submit
 from reports.signing.verification import verify_upload
 from reports.templatetags.report_tags import angka
 from sopkinerja.client_ip import client_ip
+from sopkinerja.uploads import download_response
+from workflow import permissions
 from workflow.models import Disposition
 from workflow.selectors import figures_locked
 from workflow.views import _agency_or_403
@@ -324,6 +326,16 @@ def figures(request, period: str | None = None):
         forms_by_indicator[entry.indicator.pk] = form
         if form.is_valid() and _save_figure(request, entry, selected, form):
             return redirect("reports:figures-period", str(selected))
+    locked = figures_locked(agency, selected.year, selected.number)
+    removable = set()
+    if not locked:
+        removable = {
+            evidence.pk
+            for entry in entries
+            if entry.realisation
+            for evidence in entry.realisation.evidence.all()
+            if permissions.can_remove_evidence(request.user, evidence)
+        }
     return render(
         request,
         "reports/figures.html",
@@ -332,7 +344,8 @@ def figures(request, period: str | None = None):
             "period": selected,
             "choices": choices,
             "rows": [(entry, forms_by_indicator[entry.indicator.pk]) for entry in entries],
-            "locked": figures_locked(agency, selected.year, selected.number),
+            "locked": locked,
+            "removable": removable,
         },
     )
 
@@ -359,3 +372,34 @@ def _save_figure(request, entry, period, form) -> bool:
         request, _("Saved: %(indicator)s, %(period)s.") % {"indicator": entry.indicator.name, "period": period.label}
     )
     return True
+
+
+def _evidence_or_404(agency, evidence_id: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.select_related("realisation__indicator__objective"),
+        pk=evidence_id,
+        realisation__indicator__objective__agency=agency,
+    )
+
+
+@login_required
+def evidence_download(request, evidence_id: int):
+    """A bukti dukung file, for logins of its agency only: another agency's is a 404."""
+    evidence = _evidence_or_404(_agency_or_403(request), evidence_id)
+    return download_response(request, evidence.file, evidence.original_name or str(evidence))
+
+
+@login_required
+@require_POST
+def evidence_delete(request, evidence_id: int):
+    """Remove a wrong bukti dukung file (the uploader or the unit head, while the quarter is open)."""
+    evidence = _evidence_or_404(_agency_or_403(request), evidence_id)
+    realisation = evidence.realisation
+    period = Period.quarter(realisation.year, realisation.quarter)
+    try:
+        removal = evidence_remove(evidence=evidence, user=request.user)
+    except (PermissionDenied, ValidationError) as problem:
+        messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
+    else:
+        messages.success(request, _("Removed: %(name)s.") % {"name": removal.original_name})
+    return redirect("reports:figures-period", str(period))

@@ -120,9 +120,18 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-# Evidence (bukti dukung) uploads.
+# Files (issue 7 part C): evidence (bukti dukung) and step attachments. Their content is checked
+# (sopkinerja/uploads.py) against these extensions and size. Nothing under MEDIA_ROOT is served
+# directly: the download views check login and agency, then hand the transfer to SENDFILE_BACKEND:
+# django_sendfile.backends.simple (Django sends the bytes; development), .nginx (X-Accel-Redirect to
+# SENDFILE_URL, an `internal` location) or .xsendfile (Apache mod_xsendfile). See docs/files.md.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "xlsx", "xls", "docx", "doc", "odt", "ods"]
+SENDFILE_BACKEND = os.environ.get("SENDFILE_BACKEND", "django_sendfile.backends.simple")
+if "." not in SENDFILE_BACKEND:  # "nginx", "xsendfile", "simple" are short for the module
+    SENDFILE_BACKEND = f"django_sendfile.backends.{SENDFILE_BACKEND}"
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = os.environ.get("SENDFILE_URL", "/protected") or None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

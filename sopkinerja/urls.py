@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.templatetags.static import static as static_url
@@ -17,7 +15,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("workflow.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT is served directly, not even with DEBUG on: evidence and attachments
+# go through their download views, which check the login and the agency (docs/files.md).
 
 handler403 = "sopkinerja.views.permission_denied"

@@ -30,6 +30,7 @@ def indonesian():
 @pytest.fixture(autouse=True)
 def uploads_in_a_temp_dir(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SENDFILE_ROOT = settings.MEDIA_ROOT  # downloads are sent from where uploads are stored
 
 
 @pytest.fixture

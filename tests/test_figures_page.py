@@ -4,11 +4,12 @@ from decimal import Decimal as D
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.forms import parse_angka
 from reports.models import Evidence, Indicator, Realisation
+
+from .genuine_files import EXE, pdf_bytes, upload
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_a_figure_is_saved_with_kendala_solusi_and_evidence(login, balangan):
             f"{prefix}-value": "12.750",
             f"{prefix}-obstacles": "Hujan deras di bulan Desember",
             f"{prefix}-solutions": "Layanan keliling",
-            f"{prefix}-evidence": SimpleUploadedFile("buku-tamu.pdf", b"%PDF-1.4", content_type="application/pdf"),
+            f"{prefix}-evidence": upload("buku-tamu.pdf", pdf_bytes()),
         },
     )
     assert response.status_code == 302
@@ -76,10 +77,10 @@ def test_a_file_of_a_forbidden_type_saves_nothing(login, balangan):
         {
             "indicator": indicator.pk,
             f"i{indicator.pk}-value": "100",
-            f"i{indicator.pk}-evidence": SimpleUploadedFile("x.exe", b"MZ"),
+            f"i{indicator.pk}-evidence": upload("x.exe", EXE),
         },
     )
-    assert "Ekstensi berkas" in response.content.decode()
+    assert "“x.exe” ditolak: hanya berkas PDF, PNG, JPEG" in response.content.decode()
     assert not Realisation.objects.filter(indicator=indicator, year=2026, quarter=4).exists()
 
 

@@ -10,6 +10,7 @@ from workflow.models import Attachment, Run, RunStep
 from workflow.services.runs import run_start
 
 from .conftest import user
+from .genuine_files import EXE, pdf_bytes
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_submitting_out_of_order_shows_the_reason(login, run):
 
 def test_a_submission_uploads_its_files(login, run):
     first = step(run, 1)
-    upload = SimpleUploadedFile("disposisi.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    upload = SimpleUploadedFile("disposisi.pdf", pdf_bytes(), content_type="application/pdf")
     response = login("balangan.sekretaris").post(
         reverse("workflow:step-submit", args=[first.pk]),
         {f"s{first.pk}-output_note": "Disposisi terkirim", f"s{first.pk}-files": [upload]},
@@ -61,12 +62,12 @@ def test_a_submission_uploads_its_files(login, run):
 
 def test_a_file_of_a_forbidden_type_is_refused_and_nothing_is_submitted(login, run):
     first = step(run, 1)
-    upload = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    upload = SimpleUploadedFile("virus.exe", EXE, content_type="application/octet-stream")
     response = login("balangan.sekretaris").post(
         reverse("workflow:step-submit", args=[first.pk]),
         {f"s{first.pk}-output_note": "Disposisi", f"s{first.pk}-files": [upload]},
     )
-    assert any("Ekstensi berkas" in message for message in flash(response))
+    assert any("“virus.exe” ditolak" in message for message in flash(response))
     assert step(run, 1).state == RunStep.State.ACTIVE
 
 

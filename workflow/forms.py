@@ -1,10 +1,8 @@
 from django import forms
-from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import validate_evidence_size
 from reports.periods import Period, PeriodKind
+from sopkinerja.uploads import validate_upload, validate_upload_size
 from workflow.models import ActingAssignment, RunStep, SopVersion, Step
 
 
@@ -16,7 +14,7 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; each is checked like an evidence file."""
 
     widget = MultipleFileInput
-    default_validators = [FileExtensionValidator(settings.EVIDENCE_EXTENSIONS), validate_evidence_size]
+    default_validators = [validate_upload, validate_upload_size]
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])

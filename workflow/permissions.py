@@ -145,3 +145,25 @@ def can_report_for(user, indicator, *, collector: bool | None = None) -> bool:
             return True
         unit = unit.parent
     return is_data_collector(user) if collector is None else collector
+
+
+def unit_heads(unit) -> list:
+    """The positions that head a unit: those in it whose supervisor sits outside it (or who have none)."""
+    return [
+        p
+        for p in unit.positions.select_related("supervisor")
+        if p.supervisor is None or p.supervisor.unit_id != unit.pk
+    ]
+
+
+def can_remove_evidence(user, evidence) -> bool:
+    """A bukti dukung file is removed by its uploader, or by the head of the indicator's responsible
+    unit, including whoever acts for that head (Plh/Plt) today."""
+    indicator = evidence.realisation.indicator
+    employee = _employee(user)
+    if employee is None or employee.agency_id != indicator.objective.agency_id:
+        return False
+    if evidence.uploaded_by_id == user.pk:
+        return True
+    unit = indicator.responsible_unit
+    return unit is not None and any(holds(user, head) for head in unit_heads(unit))

@@ -35,6 +35,7 @@ AGENCY_PATHS = {
     "reports.target": "indicator__objective__agency",
     "reports.realisation": "indicator__objective__agency",
     "reports.evidence": "realisation__indicator__objective__agency",
+    "reports.evidenceremoval": "realisation__indicator__objective__agency",
     "reports.signeddocument": "agency",
     "reports.documentrequest": "agency",
 }

@@ -15,4 +15,5 @@ urlpatterns = [
     path("disposisi/<int:disposition_id>/", views.disposition_view, name="disposition"),
     path("plh/", views.appointments, name="appointments"),
     path("plh/<int:assignment_id>/end/", views.appointment_end, name="appointment-end"),
+    path("lampiran/<int:attachment_id>/", views.attachment_download, name="attachment-download"),
 ]

@@ -2,16 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.selectors import latest_reported_quarter, measure
+from sopkinerja.uploads import download_response
 from workflow import permissions
 from workflow.exceptions import WorkflowRefused
 from workflow.forms import AppointmentForm, ApproveForm, CancelForm, ReturnForm, RunStartForm, SubmitForm
-from workflow.models import ActingAssignment, Disposition, Run, RunStep, SopVersion
+from workflow.models import ActingAssignment, Attachment, Disposition, Run, RunStep, SopVersion
 from workflow.selectors import (
     agency_of,
     appointments_for_agency,
@@ -286,3 +287,11 @@ def appointment_end(request, assignment_id: int):
     else:
         messages.success(request, _("The appointment was ended."))
     return redirect("workflow:appointments")
+
+
+@login_required
+def attachment_download(request, attachment_id: int):
+    """A file handed in with a step, for logins of the run's agency only: another agency's is a 404."""
+    agency = _agency_or_403(request)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, run_step__run__sop__agency=agency)
+    return download_response(request, attachment.file, str(attachment))

@@ -4,6 +4,9 @@ Transitions hold the rules only (source, target, conditions, permission). Everyt
 locking, saving, logging, deadlines and e-mail, is done by workflow.services.runs.
 """
 
+import os
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from reports.periods import Period
+from sopkinerja.uploads import clean_name, validate_upload, validate_upload_size
 from workflow import permissions
 
 from .organisation import Position
@@ -278,15 +282,19 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
+    """A name nobody can guess: the original name is kept on the row, for the download."""
     run = instance.run_step.run
-    return f"runs/{run.sop.agency.slug}/{run.period}/{instance.run_step.pk}/{filename}"
+    extension = os.path.splitext(filename)[1].lower()
+    return f"runs/{run.sop.agency.slug}/{run.period}/{instance.run_step.pk}/{uuid.uuid4().hex}{extension}"
 
 
 class Attachment(models.Model):
-    """A file handed in with a step: its output or one of its kelengkapan."""
+    """A file handed in with a step: its output or one of its kelengkapan. Served only through
+    workflow.views.attachment_download."""
 
     run_step = models.ForeignKey(RunStep, models.CASCADE, related_name="attachments", verbose_name=_("run step"))
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_upload, validate_upload_size])
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
@@ -297,7 +305,12 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.original_name = clean_name(self.file.name)
+        super().save(*args, **kwargs)
 
 
 class Disposition(models.Model):

@@ -194,9 +194,11 @@ def run_step_submit(
     run_step.submitted_at = now
     run_step.submitted_by = user
     run_step.save()
-    for upload in files:
-        attachment = Attachment(run_step=run_step, file=upload, uploaded_by=user)
+    # Check every file before storing any, so a refused one leaves no other on disk.
+    attachments = [Attachment(run_step=run_step, file=upload, uploaded_by=user) for upload in files]
+    for attachment in attachments:
         attachment.full_clean()
+    for attachment in attachments:
         attachment.save()
     if permissions.approver_position(run_step.step) is None:
         _approve(run_step, user, _("Approved on submission: the executor has no supervisor."), now)

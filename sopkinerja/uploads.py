@@ -1,0 +1,171 @@
+"""What an uploaded file is, read from its content: the one check that evidence and step attachments share.
+
+A file is accepted when its first bytes (puremagic) say it is a PDF, PNG, JPEG or office document,
+and that kind agrees with its extension. Zips are opened (stdlib zipfile): an OOXML document must
+declare a Word or Excel main part in `[Content_Types].xml` (macro-enabled ones do not qualify), an
+ODF one must name its type in `mimetype`. Legacy Word/Excel files are OLE2 containers; one is
+accepted when its directory holds the Word or Excel stream (an .msi installer is OLE2 too).
+Anything else, an .exe, an HTML page, an SVG or a plain zip renamed, is refused before it is stored.
+"""
+
+import os
+import zipfile
+
+import puremagic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django_sendfile import sendfile
+
+HEAD_BYTES = 8192
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What an extension promises, as the kind that the content must turn out to be.
+KIND_OF_EXTENSION = {
+    "pdf": "pdf",
+    "png": "png",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "odt": "odt",
+    "ods": "ods",
+    "doc": "doc",
+    "xls": "xls",
+}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "png": "PNG",
+    "jpeg": "JPEG",
+    "docx": "Word (docx)",
+    "xlsx": "Excel (xlsx)",
+    "odt": "OpenDocument (odt)",
+    "ods": "OpenDocument (ods)",
+    "doc": "Word (doc)",
+    "xls": "Excel (xls)",
+}
+OOXML_MAIN_PARTS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+}
+ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+# Directory entry names (UTF-16LE) of the main stream of a legacy Word or Excel file.
+OLE2_STREAMS = {"doc": ["WordDocument"], "xls": ["Workbook", "Book"]}
+# A [Content_Types].xml is a few kilobytes; reading no more keeps a zip bomb harmless.
+MANIFEST_MAX_BYTES = 1024 * 1024
+
+
+def sniff(stream) -> str | None:
+    """The kind of document the stream holds (a key of KIND_LABELS), or None if it is none of them."""
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    if not head:
+        return None
+    try:
+        extensions = {match.extension for match in puremagic.magic_string(head)}
+    except (puremagic.PureError, ValueError):
+        return None
+    if ".pdf" in extensions:
+        return "pdf"
+    if ".png" in extensions:
+        return "png"
+    if extensions & {".jpg", ".jpeg"}:
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(stream)
+    if head.startswith(OLE2_MAGIC):
+        return _ole2_kind(stream)
+    return None
+
+
+def _zip_kind(stream) -> str | None:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    kind = ODF_MIMETYPES.get(member.read(100).strip())
+                if kind:
+                    return kind
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as member:
+                    manifest = member.read(MANIFEST_MAX_BYTES).decode("utf-8", "replace")
+                for content_type, kind in OOXML_MAIN_PARTS.items():
+                    if f'"{content_type}"' in manifest:
+                        return kind
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, NotImplementedError, EOFError):
+        return None
+    finally:
+        stream.seek(0)
+    return None
+
+
+def _ole2_kind(stream) -> str | None:
+    stream.seek(0)
+    # The directory sits anywhere in the file; the size limit of uploads bounds this read.
+    content = stream.read(settings.EVIDENCE_MAX_BYTES + 1)
+    stream.seek(0)
+    for kind, streams in OLE2_STREAMS.items():
+        if any(name.encode("utf-16-le") + b"\x00\x00" in content for name in streams):
+            return kind
+    return None
+
+
+def _stream_of(value):
+    """The readable file behind a form upload or a model FieldFile."""
+    return getattr(value, "file", None) or value
+
+
+def validate_upload(value) -> None:
+    """Model and form validator: the file's content is an allowed document matching its extension."""
+    if getattr(value, "_committed", False):
+        return  # already stored: it was checked when it was uploaded
+    name = os.path.basename(value.name or "")
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    expected = KIND_OF_EXTENSION.get(extension)
+    if expected is None or extension not in settings.EVIDENCE_EXTENSIONS:
+        raise ValidationError(
+            _(
+                "“%(name)s” is refused: only PDF, PNG, JPEG, Word (docx, doc), Excel (xlsx, xls), "
+                "ODT and ODS files are accepted."
+            )
+            % {"name": name},
+            code="upload_type",
+        )
+    if sniff(_stream_of(value)) != expected:
+        raise ValidationError(
+            _("“%(name)s” is refused: its content is not a genuine %(kind)s file, whatever its name says.")
+            % {"name": name, "kind": KIND_LABELS[expected]},
+            code="upload_content",
+        )
+
+
+def validate_upload_size(value) -> None:
+    """Model and form validator: the file is within EVIDENCE_MAX_BYTES."""
+    if getattr(value, "_committed", False):
+        return
+    if value.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large: at most %(mb)d MB.") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+            code="upload_size",
+        )
+
+
+def clean_name(name: str) -> str:
+    """The original file name as it may appear in a header: its last path part, no control characters."""
+    name = os.path.basename((name or "").replace("\\", "/"))
+    return "".join(ch for ch in name if ch.isprintable())[:200] or "berkas"
+
+
+def download_response(request, file, name: str):
+    """A stored upload as a download: Content-Disposition attachment with its original name (RFC 6266,
+    filename* when not ASCII), nosniff, never cached by shared caches. The transfer itself is done by
+    SENDFILE_BACKEND: Django in development, the web server (X-Accel-Redirect, X-Sendfile) in production.
+    The caller has checked the login and the agency."""
+    response = sendfile(request, file.path, attachment=True, attachment_filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
