@@ -275,3 +275,4 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "sopkinerja.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "sopkinerja.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no start-up banner in every management command

@@ -45,7 +45,7 @@ def attachment_url(attachment):
 
 
 @pytest.mark.parametrize(("fixture", "url"), [("evidence", evidence_url), ("attachment", attachment_url)])
-def test_an_anonymous_visitor_is_sent_to_the_login_page(client, request, fixture, url):
+def test_an_anonymous_visitor_is_sent_to_the_login_page(db, client, request, fixture, url):
     target = url(request.getfixturevalue(fixture))
     response = client.get(target)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
