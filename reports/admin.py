@@ -97,6 +97,18 @@ class EvidenceInline(AgencyScopedInline):
 
 @admin.register(Realisation)
 class RealisationAdmin(AgencyScopedAdmin):
+    """Read here, entered on the figures page: there the quarter's lock, the unit's rights and the
+    record of removed evidence hold. An edit or delete here would bypass all three."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_display = ["indicator", "year", "quarter", "value", "submitted_by", "submitted_at"]
     list_filter = ["year", "quarter", "indicator__objective__agency", "indicator__responsible_unit"]
     search_fields = ["indicator__name", "obstacles", "solutions"]

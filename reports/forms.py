@@ -70,10 +70,10 @@ class RealisationForm(forms.Form):
         help_text=_("Write 12.500 for twelve thousand five hundred and 64,05 for a decimal."),
     )
     obstacles = forms.CharField(
-        label=_("Obstacles (kendala)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Obstacles (kendala)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
     solutions = forms.CharField(
-        label=_("Remedies (upaya/solusi)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Remedies (upaya/solusi)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = forms.FileField(
         label=_("Evidence (bukti dukung)"),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import timezone, translation
 
 
@@ -37,3 +38,19 @@ class AgencyTimeZoneMiddleware:
             with timezone.override(agency.zone):
                 return self.get_response(request)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 (e.g. opening a POST-only action's address) is the app's own Indonesian page, not an
+    empty response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sopkinerja.middleware.AgencyTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sopkinerja.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -10,6 +10,7 @@ Anything else, an .exe, an HTML page, an SVG or a plain zip renamed, is refused 
 
 import os
 import zipfile
+from xml.etree import ElementTree
 
 import puremagic
 from django.conf import settings
@@ -91,12 +92,26 @@ def _zip_kind(stream) -> str | None:
                 if kind:
                     return kind
             if "[Content_Types].xml" in names:
+                if any(name.lower().endswith("vbaproject.bin") for name in names):
+                    return None  # macros: never an allowed document, whatever the manifest says
                 with archive.open("[Content_Types].xml") as member:
-                    manifest = member.read(MANIFEST_MAX_BYTES).decode("utf-8", "replace")
+                    manifest = ElementTree.fromstring(member.read(MANIFEST_MAX_BYTES))
+                # Read the declared content types themselves, not text that merely looks like one.
+                declared = {element.get("ContentType", "") for element in manifest if element.tag.endswith("Override")}
+                if any("macroenabled" in content_type.lower() for content_type in declared):
+                    return None
                 for content_type, kind in OOXML_MAIN_PARTS.items():
-                    if f'"{content_type}"' in manifest:
+                    if content_type in declared:
                         return kind
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, NotImplementedError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        RuntimeError,
+        ValueError,
+        NotImplementedError,
+        EOFError,
+        ElementTree.ParseError,
+    ):
         return None
     finally:
         stream.seek(0)

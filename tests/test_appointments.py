@@ -215,3 +215,12 @@ def test_the_admin_form_refuses_self_appointment_with_the_reason(login, head):
     assert response.status_code == 200
     assert "Tidak seorang pun dapat menunjuk dirinya sendiri" in response.content.decode()
     assert not ActingAssignment.objects.filter(position=sekretaris).exists()
+
+
+def test_an_appointment_longer_than_a_year_is_refused(head):
+    today = datetime.date.today()
+    reason = refusal(
+        appoint, by=user("balangan.kadis"), position=head, who="balangan.sekretaris", ends_on=today + 400 * DAY
+    )
+    assert reason == "Penunjukan berlaku paling lama satu tahun; tunjuk kembali untuk memperpanjangnya."
+    assert not ActingAssignment.objects.filter(position=head).exists()

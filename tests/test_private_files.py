@@ -132,3 +132,9 @@ def test_the_admin_links_evidence_through_the_download_view(client, evidence, ba
     url = reverse("admin:reports_realisation_change", args=[evidence.realisation_id])
     html = client.get(url).content.decode()
     assert evidence_url(evidence) in html and "/media/" not in html
+
+
+@pytest.mark.parametrize(("fixture", "url"), [("evidence", evidence_url), ("attachment", attachment_url)])
+def test_a_superuser_opens_the_file_linked_from_the_admin(login, request, fixture, url):
+    response = login("admin").get(url(request.getfixturevalue(fixture)))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")

@@ -29,10 +29,45 @@ def manage(*args, **env) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_deploy_checks_are_clean_under_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def a_ca_certificate(directory) -> str:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    path = directory / "ca.pem"
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return str(path)
+
+
+def test_the_deploy_checks_are_clean_under_production_settings(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", SIGNING_TRUST_ROOTS=a_ca_certificate(tmp_path), **PRODUCTION
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_checks_warn_without_trust_roots_and_fail_on_a_missing_one(tmp_path):
+    without = manage("check", "--deploy", **PRODUCTION)
+    assert "sopkinerja.W001" in without.stderr + without.stdout
+    missing = manage("check", "--deploy", SIGNING_TRUST_ROOTS=str(tmp_path / "nothing.pem"), **PRODUCTION)
+    assert missing.returncode != 0 and "sopkinerja.E001" in missing.stderr
 
 
 def test_debug_is_off_and_https_is_enforced_unless_configured_otherwise():
@@ -91,3 +126,9 @@ def test_a_form_without_its_security_token_gets_an_indonesian_refusal(db):
 def test_odd_paths_get_the_apps_not_found_page(client, db, path):
     response = client.get(path)
     assert response.status_code == 404 and "Halaman tidak ditemukan" in response.content.decode()
+
+
+def test_opening_an_action_address_directly_gets_an_indonesian_page_not_an_empty_one(login):
+    response = login("balangan.kadis").get("/plh/1/end/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Tidak dapat dibuka dengan cara ini" in response.content.decode()

@@ -131,3 +131,27 @@ def test_the_figures_page_refuses_an_svg_renamed_pdf_and_saves_nothing(login, ba
     assert "“grafik.pdf” ditolak: isinya bukan berkas PDF yang sebenarnya" in response.content.decode()
     assert not Realisation.objects.filter(indicator=indicator, year=2026, quarter=4).exists()
     assert stored_files(settings) == []
+
+
+def test_a_macro_document_is_refused_even_when_its_manifest_mentions_a_plain_document_in_a_comment():
+    from .genuine_files import _RELS, _zip
+
+    plain = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f"<!-- {plain} -->"
+        '<Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
+    )
+    trick = _zip(
+        {
+            "[Content_Types].xml": manifest,
+            "_rels/.rels": _RELS.format(target="word/document.xml"),
+            "word/document.xml": "<w:document/>",
+            "word/vbaProject.bin": "Attribute VB_Name",
+        }
+    )
+    assert sniff(io.BytesIO(trick)) is None
+    without_the_macro_file = _zip({"[Content_Types].xml": manifest, "word/document.xml": "<w:document/>"})
+    assert sniff(io.BytesIO(without_the_macro_file)) is None

@@ -285,10 +285,36 @@ class UnitAdmin(AgencyScopedAdmin):
 
 @admin.register(Position)
 class PositionAdmin(AgencyScopedAdmin):
+    """An agency admin keeps the organisation up to date, but the head position, every position's
+    rank and supervisor (what permissions and approvals read) change only by a superuser: otherwise
+    an agency admin could make himself Kepala Dinas, or his own approver's approver."""
+
     list_display = ["title", "rank", "unit", "supervisor", "agency"]
     list_filter = ["agency", "rank"]
     search_fields = ["title", "unit__name"]
     list_select_related = ["unit", "supervisor", "agency__local_government"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.rank == Position.Rank.HEAD and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.rank == Position.Rank.HEAD and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            fields += ["agency", "rank", "supervisor"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "rank" and not request.user.is_superuser:
+            field.choices = [choice for choice in field.choices if choice[0] != Position.Rank.HEAD]
+        return field
 
 
 @admin.register(Employee)
@@ -297,6 +323,25 @@ class EmployeeAdmin(AgencyScopedAdmin):
     list_filter = ["agency", "position__rank", "grade"]
     search_fields = ["full_name", "nip", "user__username", "position__title"]
     list_select_related = ["position", "agency__local_government", "user"]
+
+    # Who holds the Kepala Dinas position, and an admin's own position, change only by a superuser.
+    def _guarded(self, request, obj) -> bool:
+        if request.user.is_superuser or obj is None:
+            return False
+        return obj.user_id == request.user.pk or obj.position.rank == Position.Rank.HEAD
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["agency", "position", "user"] if self._guarded(request, obj) else fields
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._guarded(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "position" and field is not None and not request.user.is_superuser:
+            field.queryset = field.queryset.exclude(rank=Position.Rank.HEAD)
+        return field
 
     @admin.display(description=_("NIP"), ordering="nip")
     def nip_display(self, employee):

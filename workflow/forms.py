@@ -55,6 +55,7 @@ class RunStartForm(forms.Form):
 class SubmitForm(forms.Form):
     output_note = forms.CharField(
         label=_("Output"),
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What this step produced, e.g. the disposisi sent or the draft report."),
     )
@@ -73,15 +74,19 @@ class SubmitForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReturnForm(forms.Form):
-    note = forms.CharField(label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("What must be corrected"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AppointmentForm(forms.Form):

@@ -309,6 +309,9 @@ class DayOff(models.Model):
         return f"{self.date}: {self.name}"
 
 
+MAX_ACTING_DAYS = 366
+
+
 class ActingAssignmentQuerySet(models.QuerySet):
     def in_force(self, day: datetime.date):
         """Appointments that cover the day (an ended one has its end moved before today)."""
@@ -368,6 +371,9 @@ class ActingAssignment(models.Model):
         # An appointment withdrawn before it began ends the day before its start: it covers no day.
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on and self.ended_at is None:
             errors["ends_on"] = _("The end date cannot be before the start date.")
+        elif self.starts_on and self.ends_on and (self.ends_on - self.starts_on).days > MAX_ACTING_DAYS:
+            # A Plt lasts months at most; a longer term is a new appointment, looked at again.
+            errors["ends_on"] = _("An appointment lasts at most one year; appoint again to extend it.")
         if self.position_id and self.employee_id:
             if self.employee.agency_id != self.position.agency_id:
                 errors["employee"] = _("The acting official must work in the same agency.")

@@ -1,0 +1,90 @@
+"""An agency admin keeps the organisation up to date, but cannot make anyone (himself first) the
+Kepala Dinas, change what permissions read, or bypass the figures page's lock through the admin."""
+
+from django.urls import reverse
+
+from reports.models import Realisation
+from workflow.models import Employee, Position
+
+from .conftest import user
+
+
+def admin_form(client, url) -> dict:
+    """The change form as the browser would post it back: every field's current value."""
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        data[name] = "" if value is None else value
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+    return data
+
+
+def test_the_agency_admin_cannot_move_himself_into_the_kepala_dinas_position(login, balangan):
+    client = login("balangan.kasubbag")
+    me = Employee.objects.get(user__username="balangan.kasubbag")
+    head = Position.objects.get(agency=balangan, rank=Position.Rank.HEAD)
+    url = reverse("admin:workflow_employee_change", args=[me.pk])
+    data = admin_form(client, url)
+    assert "position" not in data  # read-only for his own row
+    client.post(url, {**data, "position": head.pk})
+    me.refresh_from_db()
+    assert me.position.rank != Position.Rank.HEAD
+
+
+def test_the_kepala_dinas_position_is_never_offered_to_an_agency_admin(login, balangan):
+    client = login("balangan.kasubbag")
+    staff = Employee.objects.get(user__username="balangan.staf")
+    head = Position.objects.get(agency=balangan, rank=Position.Rank.HEAD)
+    url = reverse("admin:workflow_employee_change", args=[staff.pk])
+    data = admin_form(client, url)
+    response = client.post(url, {**data, "position": head.pk})
+    assert response.status_code == 200 and "position" in response.context["adminform"].form.errors
+    staff.refresh_from_db()
+    assert staff.position_id != head.pk
+
+
+def test_the_kepala_dinas_row_and_position_are_read_only_for_an_agency_admin(login, balangan):
+    client = login("balangan.kasubbag")
+    kadis = Employee.objects.get(user__username="balangan.kadis")
+    head = kadis.position
+    assert client.post(reverse("admin:workflow_position_change", args=[head.pk]), {"title": "x"}).status_code == 403
+    assert client.post(reverse("admin:workflow_position_delete", args=[head.pk]), {"post": "yes"}).status_code == 403
+    assert "position" not in admin_form(client, reverse("admin:workflow_employee_change", args=[kadis.pk]))
+    head.refresh_from_db()
+    assert head.title != "x"
+
+
+def test_an_agency_admin_cannot_raise_a_position_to_kepala_dinas_or_change_its_supervisor(login, balangan):
+    client = login("balangan.kasubbag")
+    position = Position.objects.get(agency=balangan, holders__user__username="balangan.staf")
+    url = reverse("admin:workflow_position_change", args=[position.pk])
+    data = admin_form(client, url)
+    assert "rank" not in data and "supervisor" not in data
+    add = client.get(reverse("admin:workflow_position_add")).context["adminform"].form
+    assert Position.Rank.HEAD not in [value for value, _label in add.fields["rank"].choices]
+
+
+def test_a_superuser_still_manages_the_head_position(login, balangan):
+    client = login("admin")
+    kadis = Employee.objects.get(user__username="balangan.kadis")
+    assert "position" in admin_form(client, reverse("admin:workflow_employee_change", args=[kadis.pk]))
+
+
+def test_figures_are_read_only_in_the_admin_so_the_lock_and_the_removal_record_hold(login, balangan):
+    client = login("balangan.kasubbag")
+    realisation = Realisation.objects.filter(indicator__objective__agency=balangan).first()
+    before = realisation.value
+    change = reverse("admin:reports_realisation_change", args=[realisation.pk])
+    assert client.post(change, {"value": "123456"}).status_code == 403
+    delete = reverse("admin:reports_realisation_delete", args=[realisation.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    realisation.refresh_from_db()
+    assert realisation.value == before
+    assert client.get(change).status_code == 200  # still readable
+    assert user("balangan.kasubbag").is_staff
