@@ -13,4 +13,4 @@ def permission_denied(request, exception=None):
 def csrf_failure(request, reason=""):
     """A stale or missing CSRF token: explain it in the visitor's language, never Django's English page."""
     message = _("This form has expired or was sent from another page. Reload the page and send it again.")
-    return render(request, "403.html", {"reason": message}, status=403)
+    return render(request, "403.html", {"reason": message, "expired_form": True}, status=403)

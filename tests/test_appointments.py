@@ -224,3 +224,15 @@ def test_an_appointment_longer_than_a_year_is_refused(head):
     )
     assert reason == "Penunjukan berlaku paling lama satu tahun; tunjuk kembali untuk memperpanjangnya."
     assert not ActingAssignment.objects.filter(position=head).exists()
+
+
+def test_an_appointment_ended_on_its_first_day_keeps_that_day_in_its_history(login, head):
+    today = datetime.date.today()
+    assignment = appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today)
+    assert permissions.holds(user("balangan.sekretaris"), head)
+    acting_end(by=user("balangan.kadis"), assignment=assignment)
+    assignment.refresh_from_db()
+    assert (assignment.starts_on, assignment.ends_on) == (today, today) and assignment.ended_at is not None
+    assert not permissions.holds(user("balangan.sekretaris"), head)
+    page = login("balangan.kadis").get(reverse("workflow:appointments")).content.decode()
+    assert "dicabut sebelum berlaku" not in page and "diakhiri oleh" in page

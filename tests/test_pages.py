@@ -52,3 +52,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_a_wrong_password_is_answered_in_plain_indonesian(client, db):
     response = client.post(reverse("login"), {"username": "balangan.kadis", "password": "salah"})
     assert "Nama pengguna atau sandi salah. Perhatikan huruf besar dan kecilnya." in response.content.decode()
+
+
+def test_a_system_administrator_without_an_agency_lands_in_the_admin_not_on_a_refusal(login):
+    response = login("admin").get(reverse("workflow:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")

@@ -65,6 +65,8 @@ def _form_errors(request, form) -> None:
 
 @login_required
 def home(request):
+    if request.user.is_superuser and agency_of(request.user) is None:
+        return redirect("admin:index")  # a system administrator works across agencies, in the admin
     agency = _agency_or_403(request)
     period = latest_reported_quarter(agency)
     now = timezone.now()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from workflow.nip import format_nip, normalise_nip, validate_nip
@@ -314,8 +315,10 @@ MAX_ACTING_DAYS = 366
 
 class ActingAssignmentQuerySet(models.QuerySet):
     def in_force(self, day: datetime.date):
-        """Appointments that cover the day (an ended one has its end moved before today)."""
-        return self.filter(starts_on__lte=day, ends_on__gte=day)
+        """Appointments that cover the day. One ended early has its end moved to the day it was
+        ended, and no longer counts on that day: it stopped at that moment."""
+        ended_that_day = Q(ended_at__isnull=False, ends_on__lte=day)
+        return self.filter(starts_on__lte=day, ends_on__gte=day).exclude(ended_that_day)
 
 
 class ActingAssignment(models.Model):
@@ -391,7 +394,9 @@ class ActingAssignment(models.Model):
             raise ValidationError(errors)
 
     def covers(self, day: datetime.date) -> bool:
-        return self.starts_on <= day <= self.ends_on
+        """The same rule as ActingAssignmentQuerySet.in_force, for one row."""
+        ended_that_day = self.ended_at is not None and self.ends_on <= day
+        return self.starts_on <= day <= self.ends_on and not ended_that_day
 
     @property
     def ended(self) -> bool:

@@ -66,11 +66,12 @@ def acting_appoint(
 
 @transaction.atomic
 def acting_end(*, by, assignment: ActingAssignment, now: datetime.datetime | None = None) -> ActingAssignment:
-    """End an appointment now: from today (in the agency's zone) it no longer confers anything.
+    """End an appointment now: from this moment it no longer confers anything.
 
     Guarantees: only whoever may appoint for the position ends it; the row stays (history), with
-    its end moved to yesterday (or, when it had not begun, to the day before its start) and who
-    ended it and when; the ending is logged. A refusal raises ValidationError and saves nothing.
+    its end moved to today (the days it covered stay visible; `in_force` leaves an ended row out
+    from its end day on) or, when it had not begun, to the day before its start, and who ended it
+    and when; the ending is logged. A refusal raises ValidationError and saves nothing.
     """
     assignment = ActingAssignment.objects.select_for_update().select_related("position__agency").get(pk=assignment.pk)
     if not permissions.can_appoint(by, assignment.position):
@@ -78,9 +79,11 @@ def acting_end(*, by, assignment: ActingAssignment, now: datetime.datetime | Non
     if assignment.ended_at is not None:
         raise ValidationError(_("This appointment has already been ended."))
     now = now or timezone.now()
-    yesterday = permissions.local_today(assignment.position.agency, now) - datetime.timedelta(days=1)
-    if assignment.ends_on > yesterday:
-        assignment.ends_on = max(yesterday, assignment.starts_on - datetime.timedelta(days=1))
+    today = permissions.local_today(assignment.position.agency, now)
+    if assignment.starts_on > today:
+        assignment.ends_on = assignment.starts_on - datetime.timedelta(days=1)  # withdrawn: covers no day
+    elif assignment.ends_on >= today:
+        assignment.ends_on = today
     assignment.ended_by = by
     assignment.ended_at = now
     assignment.full_clean()
