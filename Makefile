@@ -27,7 +27,7 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-$(MO): $(STAMP) locale/id/LC_MESSAGES/django.po
+$(MO): $(STAMP) locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/djangojs.po
 	@command -v msgfmt >/dev/null || { echo "ERROR: msgfmt missing: apt-get install gettext"; exit 1; }
 	DEBUG=1 $(PY) manage.py compilemessages --locale id --ignore .venv
 	@touch $(MO)
