@@ -168,6 +168,19 @@ def can_revise(user, version: SopVersion) -> bool:
     return user.has_perm("workflow.add_sopversion") and scope(SopVersion.objects.filter(pk=version.pk), user).exists()
 
 
+def _values(row, **changes) -> dict:
+    """Every stored field of a row but its id, with `changes` (by attname) applied. A revision copies
+    rows this way, so a field added to the SOP models is carried into new revisions by itself."""
+    values = {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+    values.pop(row._meta.pk.attname)
+    return {**values, **changes}
+
+
+def _copy_of(row, **changes):
+    """An unsaved copy of the row (see _values)."""
+    return type(row)(**_values(row, **changes))
+
+
 @transaction.atomic
 def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None = None) -> SopVersion:
     """Copy a signed (effective or withdrawn) version into a new draft revision, to be edited and signed.
@@ -191,49 +204,30 @@ def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None
             % {"number": sop.number, "revision": open_draft.revision}
         )
     today = today or timezone.now().astimezone(sop.agency.zone).date()
-    draft = SopVersion(
-        sop=sop,
+    draft = _copy_of(
+        source,
         revision=(sop.versions.aggregate(n=Max("revision"))["n"] or 0) + 1,
-        name=source.name,
         status=SopVersion.Status.DRAFT,
-        made_on=source.made_on,
         revised_on=max(today, source.made_on),
-        warning=source.warning,
-        recording=source.recording,
-        provenance=source.provenance,
+        effective_on=None,
+        approver_title="",
+        approver_name="",
+        approver_nip="",
     )
     draft.full_clean()
     draft.save()
-    SopListItem.objects.bulk_create(
-        SopListItem(version=draft, section=item.section, order=item.order, text=item.text)
-        for item in source.list_entries.all()
-    )
+    SopListItem.objects.bulk_create(_copy_of(item, version_id=draft.pk) for item in source.list_entries.all())
     columns = {
-        column.pk: Executor.objects.create(
-            version=draft, order=column.order, title=column.title, position=column.position
-        )
-        for column in source.executors.all()
+        column.pk: Executor.objects.create(**_values(column, version_id=draft.pk)) for column in source.executors.all()
     }
     steps = list(source.steps.prefetch_related("requirements").order_by("number"))
     copies: dict[int, Step] = {}
     for step in steps:
         copies[step.pk] = Step.objects.create(
-            version=draft,
-            number=step.number,
-            activity=step.activity,
-            executor=columns[step.executor_id],
-            symbol=step.symbol,
-            cadence=step.cadence,
-            duration_amount=step.duration_amount,
-            duration_unit=step.duration_unit,
-            output=step.output,
-            remark=step.remark,
-            collects_data=step.collects_data,
-            approver_position_id=step.approver_position_id,
-            provenance=step.provenance,
+            **_values(step, version_id=draft.pk, executor_id=columns[step.executor_id].pk, no_branch_to_id=None)
         )
         StepRequirement.objects.bulk_create(
-            StepRequirement(step=copies[step.pk], order=item.order, text=item.text) for item in step.requirements.all()
+            _copy_of(item, step_id=copies[step.pk].pk) for item in step.requirements.all()
         )
     for step in steps:
         if step.no_branch_to_id:
