@@ -34,19 +34,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from reports import documents, signing
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.periods import Period
-from workflow import permissions
-from workflow.models import Agency, Position, Run, SopVersion
+from workflow.models import Agency, Run, SopVersion
+from workflow.permissions import can_sign, head_position
+from workflow.services.sop import sop_version_make_effective
 
 logger = logging.getLogger("sopkinerja.signing")
-
-
-def head_position(agency: Agency) -> Position | None:
-    return Position.objects.filter(agency=agency, rank=Position.Rank.HEAD).first()
-
-
-def can_sign(user, agency: Agency) -> bool:
-    """The Kepala Dinas, or a Plh/Plt of that position today (in the agency's zone)."""
-    return permissions.holds(user, head_position(agency))
 
 
 def _require_signer(user, agency: Agency) -> None:
@@ -211,8 +203,6 @@ def document_sign(
 
 def _make_effective(version: SopVersion, signer: documents.Signer, day) -> None:
     """Signing a draft makes it effective and withdraws the previous one (the rule lives with the SOP)."""
-    from workflow.services.sop import sop_version_make_effective  # imported here: this body is all part D owns
-
     sop_version_make_effective(
         version=version,
         effective_on=day,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from reports import signing
-from reports.document_services import can_sign, document_request, document_request_sign
+from reports.document_services import document_request, document_request_sign
 from reports.forms import RealisationForm, ReportForm, SignForm, SopSheetForm, VerifyForm
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.periods import Period
@@ -29,6 +29,7 @@ from sopkinerja.client_ip import client_ip
 from sopkinerja.uploads import download_response
 from workflow import permissions
 from workflow.models import Disposition
+from workflow.permissions import can_sign
 from workflow.selectors import figures_locked
 from workflow.views import _agency_or_403
 

@@ -78,6 +78,11 @@ def head_position(agency):
     return agency.positions.filter(rank="kepala_dinas", supervisor__isnull=True).first()
 
 
+def can_sign(user, agency) -> bool:
+    """The Kepala Dinas, or a Plh/Plt of that position today (in the agency's zone)."""
+    return holds(user, head_position(agency))
+
+
 def is_head(user, agency) -> bool:
     """The user holds the Kepala Dinas position itself (acting for it is not enough)."""
     employee = _employee(user)
@@ -105,8 +110,9 @@ def can_appoint_any(user) -> bool:
 
 def can_cancel(run, user) -> bool:
     agency = run.sop.agency
-    head = agency.positions.filter(rank="kepala_dinas").first()
-    return holds(user, head) or (agency.run_canceller_id is not None and holds(user, agency.run_canceller))
+    return holds(user, head_position(agency)) or (
+        agency.run_canceller_id is not None and holds(user, agency.run_canceller)
+    )
 
 
 def recipients(position, now: datetime.datetime | None = None) -> list:

@@ -18,11 +18,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import documents
-from reports.document_services import can_sign, document_sign, head_position
+from reports.document_services import document_sign
 from reports.models import DocumentKind
 from reports.periods import Period
 from reports.signing import SigningRefused
 from workflow.models import Agency, Employee, Sop
+from workflow.permissions import can_sign, head_position
 
 PASSPHRASE_ENV = "SOPKINERJA_SIGNING_PASSPHRASE"
 
