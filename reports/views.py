@@ -330,12 +330,13 @@ def figures(request, period: str | None = None):
     locked = figures_locked(agency, selected.year, selected.number)
     removable = set()
     if not locked:
+        headed = permissions.headed_unit_ids(request.user)
         removable = {
             evidence.pk
             for entry in entries
             if entry.realisation
             for evidence in entry.realisation.evidence.all()
-            if permissions.can_remove_evidence(request.user, evidence)
+            if permissions.can_remove_evidence(request.user, evidence, headed=headed)
         }
     return render(
         request,

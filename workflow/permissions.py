@@ -153,23 +153,32 @@ def can_report_for(user, indicator, *, collector: bool | None = None) -> bool:
     return is_data_collector(user) if collector is None else collector
 
 
-def unit_heads(unit) -> list:
-    """The positions that head a unit: those in it whose supervisor sits outside it (or who have none)."""
-    return [
-        p
-        for p in unit.positions.select_related("supervisor")
-        if p.supervisor is None or p.supervisor.unit_id != unit.pk
-    ]
+def headed_unit_ids(user) -> set[int]:
+    """The units the user heads today: the unit of a position held or acted for (Plh/Plt) whose
+    supervisor sits outside that unit (or that has none)."""
+    employee = _employee(user)
+    if employee is None:
+        return set()
+    from workflow.models import ActingAssignment, Position
+
+    acting = ActingAssignment.objects.in_force(local_today(employee.agency)).filter(employee=employee)
+    positions = Position.objects.filter(pk__in=[employee.position_id, *acting.values_list("position_id", flat=True)])
+    return {
+        position.unit_id
+        for position in positions.select_related("supervisor")
+        if position.unit_id and (position.supervisor is None or position.supervisor.unit_id != position.unit_id)
+    }
 
 
-def can_remove_evidence(user, evidence) -> bool:
+def can_remove_evidence(user, evidence, *, headed: set[int] | None = None) -> bool:
     """A bukti dukung file is removed by its uploader, or by the head of the indicator's responsible
-    unit, including whoever acts for that head (Plh/Plt) today."""
+    unit, including whoever acts for that head (Plh/Plt) today. Pass `headed` (headed_unit_ids)
+    when checking many files for one user."""
     indicator = evidence.realisation.indicator
     employee = _employee(user)
     if employee is None or employee.agency_id != indicator.objective.agency_id:
         return False
     if evidence.uploaded_by_id == user.pk:
         return True
-    unit = indicator.responsible_unit
-    return unit is not None and any(holds(user, head) for head in unit_heads(unit))
+    headed = headed_unit_ids(user) if headed is None else headed
+    return indicator.responsible_unit_id in headed
