@@ -10,6 +10,7 @@ from reports.document_services import document_sign
 from reports.models import DocumentKind, SignedDocument
 from reports.periods import Period
 from reports.signing import DEMO_PASSPHRASE
+from reports.signing.verification import Outcome, verify_upload
 from workflow.models import ActingAssignment, Employee, Position, SopVersion
 from workflow.services.sop import StepSpec, sop_version_create
 
@@ -27,15 +28,14 @@ def test_the_signed_bytes_are_stored_with_their_hash_and_validate(balangan):
     document = sign_report(balangan)
     data = bytes(document.pdf)
     assert document.sha256 == signing.sha256(data) and document.size == len(data)
-    assert signing.validate(data, balangan).ok
+    assert verify_upload(data, document).outcome == Outcome.ORIGINAL
     assert document.signer_name == "H. RODY RAHMADY NOOR, S.Sos, MM.Pub"
 
 
 def test_any_change_after_signing_breaks_the_signature(balangan):
-    data = bytes(sign_report(balangan).pdf)
-    tampered = data.replace(b"/Producer", b"/Producex", 1)
-    verdict = signing.validate(tampered, balangan)
-    assert verdict.signed and not verdict.ok
+    document = sign_report(balangan)
+    tampered = bytes(document.pdf).replace(b"/Producer", b"/Producex", 1)
+    assert verify_upload(tampered, document).outcome == Outcome.CHANGED
 
 
 def test_signing_again_makes_a_new_version_and_keeps_the_old_bytes(balangan):
@@ -106,13 +106,13 @@ def test_signing_a_draft_sop_version_makes_it_effective(sop000):
     sop000.refresh_from_db()
     assert draft.status == SopVersion.Status.EFFECTIVE and draft.effective_on is not None
     assert sop000.status == SopVersion.Status.WITHDRAWN  # the older version stays readable
-    assert document.kind == "sop" and signing.validate(bytes(document.pdf), sop000.sop.agency).ok
+    assert document.kind == "sop" and verify_upload(bytes(document.pdf), document).outcome == Outcome.ORIGINAL
 
 
 def test_a_document_signed_by_another_agency_is_not_accepted_for_this_one(balangan, padang_panjang):
     data = bytes(sign_report(balangan).pdf)
-    verdict = signing.validate(data, padang_panjang)
-    assert verdict.intact and not verdict.agency_key and not verdict.ok
+    theirs = sign_report(padang_panjang, who="padangpanjang.kadis")
+    assert verify_upload(data, theirs).outcome == Outcome.OTHER
 
 
 def test_signed_documents_cannot_be_edited_or_deleted_in_the_admin(client, balangan):

@@ -17,7 +17,6 @@ from reports.signing.base import (
 )
 from reports.signing.demo_ca import DEMO_PASSPHRASE, create_demo_certificate, create_demo_certificates, demo_signers
 from reports.signing.local import LocalBackend, certificate_path, key_path
-from reports.signing.verification import Validation, validate
 
 __all__ = [
     "DEMO_PASSPHRASE",
@@ -25,7 +24,6 @@ __all__ = [
     "SignatureRequest",
     "SigningRefused",
     "SigningUnavailable",
-    "Validation",
     "backend_for",
     "secret_label",
     "certificate_path",
@@ -34,5 +32,4 @@ __all__ = [
     "demo_signers",
     "key_path",
     "sha256",
-    "validate",
 ]
