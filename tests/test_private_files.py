@@ -138,3 +138,9 @@ def test_the_admin_links_evidence_through_the_download_view(client, evidence, ba
 def test_a_superuser_opens_the_file_linked_from_the_admin(login, request, fixture, url):
     response = login("admin").get(url(request.getfixturevalue(fixture)))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize("who", ["admin", "balangan.kadis"])
+@pytest.mark.parametrize("url", ["/bukti/99999999999999999999/", "/lampiran/99999999999999999999/"])
+def test_an_id_beyond_the_database_range_is_simply_not_found(login, who, url):
+    assert login(who).get(url).status_code == 404
