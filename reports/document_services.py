@@ -50,7 +50,7 @@ def _signer_for(user, agency: Agency) -> documents.Signer:
     """The signer as printed: the Kepala Dinas, or 'Plh.' before the title when an acting official signs."""
     head = head_position(agency)
     employee = user.employee
-    title = f"{head.title} {agency.local_government.name}"
+    title = agency.title_of(head.title)
     if employee.position_id != head.pk:
         title = f"Plh. {title}"
     return documents.Signer(title=title, name=employee.full_name, nip=employee.nip_display)

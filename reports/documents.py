@@ -64,7 +64,7 @@ def _render(template: str, context: dict, agency: Agency, stylesheets: list[str]
 def head_of(agency: Agency) -> Signer:
     head = Position.objects.filter(agency=agency, rank=Position.Rank.HEAD).prefetch_related("holders").first()
     holder = head.holders.first() if head else None
-    title = f"{head.title} {agency.local_government.name}" if head else ""
+    title = agency.title_of(head.title) if head else ""
     return Signer(title=title, name=holder.full_name if holder else "", nip=holder.nip_display if holder else "")
 
 
@@ -99,7 +99,14 @@ def sop_sheet(
     """The SOP in the PermenPAN-RB 35/2012 format: identity page, then the flowchart pages."""
     version = (
         SopVersion.objects.select_related("sop__agency__local_government", "sop__unit")
-        .prefetch_related("list_entries", "executors", "steps__requirements", "steps__executor", "steps__no_branch_to")
+        .prefetch_related(
+            "list_entries",
+            "executors",
+            "steps__requirements",
+            "steps__executor",
+            "steps__exits__target",
+            "steps__actor_links__executor",
+        )
         .get(pk=version.pk)
     )
     executors = list(version.executors.all())
@@ -109,13 +116,15 @@ def sop_sheet(
     flow = [
         FlowStep(
             s.number,
-            column[s.executor_id],
+            column[s.actor_columns()[0].pk],
             s.symbol,
-            s.no_branch_to.number if s.no_branch_to else None,
+            next((e.target.number for e in s.exit_list() if e.target.number < s.number), None)
+            if s.symbol == "decision"
+            else None,
             texts=(
                 (s.activity, widths["kegiatan"]),
                 (", ".join(s.requirement_texts()), widths["kelengkapan"]),
-                (str(s.duration), widths["waktu"]),
+                (s.duration_text, widths["waktu"]),
                 (s.output, widths["output"]),
                 (s.remark, widths["ket"]),
             ),
@@ -128,7 +137,7 @@ def sop_sheet(
     by_number = {s.number: s for s in steps}
     for page in pages:
         page.extra["steps"] = [(row, by_number[row.step.number]) for row in page.rows]
-    lists = {section: version.list_items(section) for section in SopListItem.Section.values}
+    lists = {section: version.list_entries_of(section) for section in SopListItem.Section.values}
     context = {
         "version": version,
         "executors": executors,

@@ -31,8 +31,8 @@ def test_steps_of_the_kepala_dinas_are_approved_on_submission(run):
 def test_tidak_at_the_check_sends_the_run_back_to_drafting_and_keeps_the_history(run):
     for _ in range(6):
         complete_current(run)
-    check = complete_current(run, answer=RunStep.Answer.NO)
-    assert check.step.number == 7 and check.answer == "tidak"
+    check = complete_current(run, answer="Tidak")
+    assert check.step.number == 7 and check.answer == "Tidak"
     assert states(run)[6:] == [
         (7, 1, "approved"),
         (5, 2, "active"),
@@ -44,7 +44,7 @@ def test_tidak_at_the_check_sends_the_run_back_to_drafting_and_keeps_the_history
     ]
     complete_current(run)
     complete_current(run)
-    complete_current(run, answer=RunStep.Answer.YES)
+    complete_current(run, answer="Ya")
     walk(run)
     assert run.state == Run.State.FINISHED
     assert run.steps.filter(step__number=5).count() == 2
@@ -57,5 +57,5 @@ def test_a_decision_cannot_be_submitted_without_ya_or_tidak(run):
     for _ in range(6):
         complete_current(run)
     check = current(run)
-    with pytest.raises(WorkflowRefused, match="Ya atau Tidak"):
+    with pytest.raises(WorkflowRefused, match="salah satu jalur keluarnya"):
         run_step_submit(run_step_id=check.pk, user=user("padangpanjang.kasubbag"), output_note="Sudah diperiksa")

@@ -27,6 +27,8 @@ from workflow.models import (
     SopListItem,
     SopVersion,
     Step,
+    StepActor,
+    StepExit,
     StepRequirement,
     Unit,
 )
@@ -407,7 +409,7 @@ class FrozenWhenSignedInline(AgencyScopedInline):
 
 class ListItemInline(FrozenWhenSignedInline):
     model = SopListItem
-    fields = ["section", "order", "text"]
+    fields = ["section", "order", "label", "text"]
 
 
 class VersionChildInline(FrozenWhenSignedInline):
@@ -416,14 +418,14 @@ class VersionChildInline(FrozenWhenSignedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-        if field is not None and db_field.name in {"executor", "no_branch_to"}:
+        if field is not None and db_field.name == "executor":
             field.queryset = field.queryset.filter(version_id=object_id) if object_id else field.queryset.none()
         return field
 
 
 class ExecutorInline(VersionChildInline):
     model = Executor
-    fields = ["order", "title", "position"]
+    fields = ["order", "title", "short_label", "kind", "position"]
 
 
 class StepInline(VersionChildInline):
@@ -433,10 +435,8 @@ class StepInline(VersionChildInline):
         "activity",
         "executor",
         "symbol",
-        "no_branch_to",
         "cadence",
-        "duration_amount",
-        "duration_unit",
+        "duration_text",
         "output",
         "kelengkapan",
         "collects_data",
@@ -478,7 +478,7 @@ class SopVersionAdmin(AgencyScopedAdmin):
         (None, {"fields": ["sop", "revision", "name", "status", "jumlah"]}),
         (_("Dates"), {"fields": ["made_on", "revised_on", "effective_on"]}),
         (_("Approved by (Disahkan oleh)"), {"fields": ["approver_title", "approver_name", "approver_nip"]}),
-        (_("Identity"), {"fields": ["warning", "recording", "provenance"]}),
+        (_("Identity"), {"fields": ["prepared_by", "checked_by", "provenance"]}),
     ]
 
     def get_queryset(self, request):
@@ -552,17 +552,41 @@ class RequirementInline(FrozenWhenSignedInline):
     fields = ["order", "text"]
 
 
+class StepChildInline(FrozenWhenSignedInline):
+    """Columns and targets limited to the version of the step being edited."""
+
+    fk_name = "step"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        step = Step.objects.filter(pk=object_id).first() if object_id else None
+        if field is not None and db_field.name in {"executor", "target"}:
+            field.queryset = field.queryset.filter(version_id=step.version_id) if step else field.queryset.none()
+        return field
+
+
+class StepActorInline(StepChildInline):
+    model = StepActor
+    fields = ["order", "executor"]
+
+
+class StepExitInline(StepChildInline):
+    model = StepExit
+    fields = ["order", "label", "target"]
+
+
 @admin.register(Step)
 class StepAdmin(AgencyScopedAdmin):
     list_display = ["number", "activity", "executor", "symbol", "cadence", "waktu", "output", "version"]
     list_filter = ["cadence", "symbol", "version__sop__agency"]
     search_fields = ["activity", "output"]
     list_select_related = ["executor", "version__sop"]
-    inlines = [RequirementInline]
+    inlines = [RequirementInline, StepActorInline, StepExitInline]
 
     @admin.display(description=_("time (Waktu)"))
     def waktu(self, step):
-        return str(step.duration)
+        return step.duration_text
 
     def has_change_permission(self, request, obj=None):
         return not (obj and obj.version.is_signed) and super().has_change_permission(request, obj)
@@ -575,7 +599,7 @@ class StepAdmin(AgencyScopedAdmin):
         object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
         if field is not None and db_field.name == "version":
             field.queryset = field.queryset.filter(status=SopVersion.Status.DRAFT)  # only a draft takes new steps
-        if field is not None and object_id and db_field.name in {"executor", "no_branch_to"}:
+        if field is not None and object_id and db_field.name == "executor":
             step = Step.objects.filter(pk=object_id).first()
             if step:
                 field.queryset = field.queryset.filter(version_id=step.version_id)

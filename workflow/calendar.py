@@ -1,7 +1,8 @@
 """The agency's working calendar: working days and hours, Indonesian public holidays and
 cuti bersama (from the `holidays` package), and the agency's own extra days off.
 
-"1 hari" in a Mutu Baku is one working day; "jam" and "menit" are working time.
+"1 hari" in a Mutu Baku is one working day, "1 minggu" five of them (SOP_WORKING_DAYS_PER_WEEK);
+"jam" and "menit" are working time ("jam kerja", "hari kerja" say the same explicitly).
 """
 
 import datetime
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from workflow.duration import TimeUnit
+from workflow.duration import TimeUnit, days_per_week
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +73,9 @@ class WorkingCalendar:
     def add(self, start: datetime.datetime, amount: int, unit: str) -> datetime.datetime:
         """The deadline `amount` `unit`s of working time after `start`."""
         moment = self.working_moment(start)
-        if unit == TimeUnit.DAY:
+        if unit in (TimeUnit.DAY, TimeUnit.WEEK):
             day = moment.date()
-            for _ in range(amount):
+            for _ in range(amount * (days_per_week() if unit == TimeUnit.WEEK else 1)):
                 day = self.next_working_day(day)
             return self._at(day, moment.timetz().replace(tzinfo=None))
         remaining = amount * (60 if unit == TimeUnit.HOUR else 1)
@@ -102,7 +103,20 @@ class WorkingCalendar:
             day += datetime.timedelta(days=1)
         return total
 
-    def standard_minutes(self, amount: int, unit: str) -> int:
-        """A Mutu Baku Waktu in working minutes, so it can be compared with the actual time."""
-        per_unit = {TimeUnit.MINUTE: 1, TimeUnit.HOUR: 60, TimeUnit.DAY: self.minutes_per_day}[TimeUnit(unit)]
+    def due(self, start: datetime.datetime, waktu) -> datetime.datetime | None:
+        """The deadline of a step's Waktu; none for "Menyesuaikan" (no standard) and "Seketika" (done at once)."""
+        if not waktu.amount:
+            return None
+        return self.add(start, waktu.amount, waktu.unit)
+
+    def standard_minutes(self, amount: int | None, unit: str) -> int:
+        """A Mutu Baku Waktu in working minutes, so it can be compared with the actual time (0 without one)."""
+        if amount is None:
+            return 0
+        per_unit = {
+            TimeUnit.MINUTE: 1,
+            TimeUnit.HOUR: 60,
+            TimeUnit.DAY: self.minutes_per_day,
+            TimeUnit.WEEK: self.minutes_per_day * days_per_week(),
+        }[TimeUnit(unit)]
         return amount * per_unit

@@ -1,13 +1,20 @@
 """Waktu of the Mutu Baku, and the Jumlah row that totals it.
 
-Minutes, hours and days are added up separately. Minutes are then folded into hours.
-Hours are not folded into days: a "hari" in an SOP is a working day, not 24 hours, and its
-length differs between agencies, so "3 jam" stays "3 jam" next to "122 hari".
+A step's Waktu is kept as written ("4 jam kerja", "1 Minggu", "Seketika", "Menyesuaikan") and read
+into a value (workflow.sop_text.parse_waktu): an amount of menit, jam, hari or minggu; zero for
+"Seketika"; none at all for "Menyesuaikan" (no standard: no deadline, no overdue mark). All of it is
+working time: "jam kerja" and "hari kerja" only say so explicitly (see workflow.calendar).
+
+The Jumlah adds minutes, hours and days separately; minutes fold into hours, weeks into working days
+(settings.SOP_WORKING_DAYS_PER_WEEK, 5 by default). Hours are not folded into days: a "hari" is a
+working day, whose length differs between agencies, so "3 jam" stays "3 jam" next to "122 hari".
+Steps without a standard are counted, not guessed: "… + 1 langkah menyesuaikan".
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,6 +24,11 @@ class TimeUnit(models.TextChoices):
     MINUTE = "menit", _("minutes")
     HOUR = "jam", _("hours")
     DAY = "hari", _("days")
+    WEEK = "minggu", _("weeks")
+
+
+def days_per_week() -> int:
+    return getattr(settings, "SOP_WORKING_DAYS_PER_WEEK", 5)
 
 
 @dataclass(frozen=True)
@@ -28,10 +40,11 @@ class Duration:
     @classmethod
     def of(cls, amount: int, unit: str) -> "Duration":
         return {
-            TimeUnit.MINUTE: cls(minutes=amount),
-            TimeUnit.HOUR: cls(hours=amount),
-            TimeUnit.DAY: cls(days=amount),
-        }[TimeUnit(unit)]
+            TimeUnit.MINUTE: lambda: cls(minutes=amount),
+            TimeUnit.HOUR: lambda: cls(hours=amount),
+            TimeUnit.DAY: lambda: cls(days=amount),
+            TimeUnit.WEEK: lambda: cls(days=amount * days_per_week()),
+        }[TimeUnit(unit)]()
 
     def __add__(self, other: "Duration") -> "Duration":
         return Duration(self.days + other.days, self.hours + other.hours, self.minutes + other.minutes)
@@ -50,9 +63,83 @@ class Duration:
         return " ".join(parts) or "0"
 
 
+@dataclass(frozen=True)
+class Waktu:
+    """One step's Waktu: its value (amount and unit; None when it has no standard) and its text."""
+
+    amount: int | None
+    unit: str
+    text: str = ""
+
+    @property
+    def has_standard(self) -> bool:
+        return self.amount is not None
+
+    def duration(self) -> Duration:
+        return Duration.of(self.amount, self.unit) if self.has_standard else Duration()
+
+    def __str__(self) -> str:
+        """In the SOP's own unit: "2 hari" stays "2 hari", never "17 jam"."""
+        if not self.has_standard:
+            return str(_("as needed (Menyesuaikan)"))
+        if self.amount == 0:
+            return str(_("immediately (Seketika)"))
+        return {
+            TimeUnit.MINUTE: lambda n: ngettext("%(n)d minute", "%(n)d minutes", n),
+            TimeUnit.HOUR: lambda n: ngettext("%(n)d hour", "%(n)d hours", n),
+            TimeUnit.DAY: lambda n: ngettext("%(n)d day", "%(n)d days", n),
+            TimeUnit.WEEK: lambda n: ngettext("%(n)d week", "%(n)d weeks", n),
+        }[TimeUnit(self.unit)](self.amount) % {"n": self.amount}
+
+
+@dataclass(frozen=True)
+class Total:
+    """The Jumlah: the sum of what has a value, and how many steps have none."""
+
+    duration: Duration
+    without_standard: int = 0
+
+    def __str__(self) -> str:
+        text = str(self.duration)
+        if self.without_standard:
+            extra = ngettext("%(n)d step as needed", "%(n)d steps as needed", self.without_standard) % {
+                "n": self.without_standard
+            }
+            text = f"{text} + {extra}" if self.duration != Duration() else extra
+        return text
+
+    @property
+    def parts(self) -> list[str]:
+        """The Jumlah in pieces that never break inside ("122 hari", "3 jam", "+ 1 langkah …")."""
+        d = self.duration
+        pieces = []
+        if d.days:
+            pieces.append(ngettext("%(n)d day", "%(n)d days", d.days) % {"n": d.days})
+        if d.hours:
+            pieces.append(ngettext("%(n)d hour", "%(n)d hours", d.hours) % {"n": d.hours})
+        if d.minutes:
+            pieces.append(ngettext("%(n)d minute", "%(n)d minutes", d.minutes) % {"n": d.minutes})
+        if not pieces and not self.without_standard:
+            pieces.append("0")
+        if self.without_standard:
+            extra = ngettext("%(n)d step as needed", "%(n)d steps as needed", self.without_standard) % {
+                "n": self.without_standard
+            }
+            pieces.append(f"+ {extra}" if pieces else extra)
+        return pieces
+
+
+def total_waktu(parts: Iterable[Waktu]) -> Total:
+    """Jumlah: the exact, normalised sum of the steps' Waktu."""
+    total, missing = Duration(), 0
+    for waktu in parts:
+        if waktu.has_standard:
+            total = total + waktu.duration()
+        else:
+            missing += 1
+    return Total(total.normalised(), missing)
+
+
 def total_duration(parts: Iterable[tuple[int, str]]) -> Duration:
-    """Jumlah: the exact, normalised sum of (amount, unit) pairs."""
-    total = Duration()
-    for amount, unit in parts:
-        total = total + Duration.of(amount, unit)
-    return total.normalised()
+    """The exact, normalised sum of (amount, unit) pairs."""
+    return total_waktu(Waktu(amount, unit) for amount, unit in parts).duration

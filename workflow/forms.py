@@ -59,7 +59,7 @@ class SubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What this step produced, e.g. the disposisi sent or the draft report."),
     )
-    answer = forms.ChoiceField(label=_("Decision"), choices=RunStep.Answer.choices, widget=forms.RadioSelect)
+    answer = forms.ChoiceField(label=_("Decision"), choices=(), widget=forms.RadioSelect)
     files = MultipleFileField(label=_("Files (output and kelengkapan)"), required=False)
     close_incomplete = forms.BooleanField(
         label=_("Close this step although some units have not submitted their figures"), required=False
@@ -69,6 +69,8 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         if run_step.step.symbol != Step.Symbol.DECISION:
             del self.fields["answer"]
+        else:
+            self.fields["answer"].choices = [(label, label) for label in run_step.step.exit_labels()]
         if not run_step.step.collects_data:
             del self.fields["close_incomplete"]
 

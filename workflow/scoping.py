@@ -22,6 +22,8 @@ AGENCY_PATHS = {
     "workflow.executor": "version__sop__agency",
     "workflow.step": "version__sop__agency",
     "workflow.steprequirement": "step__version__sop__agency",
+    "workflow.stepactor": "step__version__sop__agency",
+    "workflow.stepexit": "step__version__sop__agency",
     "workflow.dayoff": "agency",
     "workflow.actingassignment": "position__agency",
     "workflow.run": "sop__agency",

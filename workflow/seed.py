@@ -17,7 +17,7 @@ from reports.models import Indicator, Objective, RatingBand, Realisation
 from reports.services import realisation_submit, target_set
 from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Unit
 from workflow.services.sop import StepSpec, employee_create, sop_version_create
-from workflow.sop_text import parse_waktu, split_numbered_list, split_requirements
+from workflow.sop_text import split_numbered_list, split_requirements
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILES = ["balangan.json", "padang_panjang.json"]
@@ -122,20 +122,25 @@ def _load_sop(agency: Agency, spec: dict, units: dict, positions: dict) -> None:
         lists = {section: split_numbered_list(cell) for section, cell in spec["lists_raw"].items()}
     else:
         lists = spec["lists"]
+    for section, key in (("peringatan", "warning"), ("pencatatan", "recording")):
+        if spec.get(key):
+            lists.setdefault(section, [spec[key]])
     steps = []
     for row in spec["steps"]:
-        amount, unit = parse_waktu(row["waktu"])
+        exits = None
+        if row.get("no_branch_to"):
+            exits = [("Ya", row["number"] + 1), ("Tidak", row["no_branch_to"])]
         steps.append(
             StepSpec(
                 number=row["number"],
                 activity=row["activity"],
                 executor=row["executor"],
-                duration_amount=amount,
-                duration_unit=unit,
+                actors=[row["executor"]],
+                waktu=row["waktu"],
                 output=row["output"],
                 requirements=split_requirements(row["kelengkapan"]),
                 symbol=row["symbol"],
-                no_branch_to=row.get("no_branch_to"),
+                exits=exits,
                 cadence=row["cadence"],
                 remark=row.get("remark", ""),
                 collects_data=row.get("collects_data", False),
@@ -152,8 +157,6 @@ def _load_sop(agency: Agency, spec: dict, units: dict, positions: dict) -> None:
         approver_title=spec["approver_title"],
         approver_name=spec["approver_name"],
         approver_nip=spec["approver_nip"],
-        warning=spec["warning"],
-        recording=spec["recording"],
         provenance=spec["provenance"],
         lists=lists,
         executors=[(column["title"], positions[column["position"]]) for column in spec["executors"]],

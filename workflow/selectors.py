@@ -33,7 +33,9 @@ def sop_version_detail(agency: Agency, version_id: int) -> SopVersion:
             "executors__position",
             Prefetch(
                 "steps",
-                queryset=Step.objects.select_related("executor", "no_branch_to").prefetch_related("requirements"),
+                queryset=Step.objects.select_related("executor").prefetch_related(
+                    "requirements", "exits__target", "actor_links__executor"
+                ),
             ),
         )
         .get(pk=version_id)
@@ -73,7 +75,6 @@ def run_detail(agency: Agency, run_id: int):
                 queryset=RunStep.objects.select_related(
                     "step__executor__position__supervisor",
                     "step__approver_position",
-                    "step__no_branch_to",
                     "disposition__from_position",
                     "disposition__read_by__employee",
                     "submitted_by__employee",

@@ -1,7 +1,7 @@
 from .mail import OutgoingMail
 from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
 from .run import Attachment, Disposition, Run, RunStep
-from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepRequirement
+from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 
 __all__ = [
     "ActingAssignment",
@@ -20,6 +20,8 @@ __all__ = [
     "SopListItem",
     "SopVersion",
     "Step",
+    "StepActor",
+    "StepExit",
     "StepRequirement",
     "Unit",
 ]

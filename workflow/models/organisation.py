@@ -15,14 +15,24 @@ from workflow.nip import format_nip, normalise_nip, validate_nip
 
 
 class LocalGovernment(models.Model):
+    """The issuing body at the top of an SOP's header: a regional government (Pemerintah Provinsi/
+    Kabupaten/Kota), a ministry or other state institution (Kementerian/Lembaga), or a university."""
+
     class Kind(models.TextChoices):
         PROVINCE = "provinsi", _("Province")
         REGENCY = "kabupaten", _("Regency (kabupaten)")
         CITY = "kota", _("City (kota)")
+        MINISTRY = "kementerian", _("Ministry (Kementerian)")
+        INSTITUTION = "lembaga", _("State institution (Lembaga)")
+        UNIVERSITY = "universitas", _("University")
 
-    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("e.g. Kabupaten Balangan"))
+    REGIONAL = {Kind.PROVINCE, Kind.REGENCY, Kind.CITY}
+
+    name = models.CharField(
+        _("name"), max_length=120, unique=True, help_text=_("e.g. Kabupaten Balangan, Kementerian Agama")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    province = models.CharField(_("province"), max_length=120)
+    province = models.CharField(_("province"), max_length=120, blank=True)
     # Its rows (the government itself, its rating bands) are shared by every agency of the
     # government, so agency admins only read them; these logins (and superusers) change them.
     administrators = models.ManyToManyField(
@@ -40,6 +50,18 @@ class LocalGovernment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_regional(self) -> bool:
+        return self.kind in self.REGIONAL
+
+    @property
+    def header_line(self) -> str:
+        """The first line of the SOP's office block: "PEMERINTAH KABUPATEN BALANGAN", "KEMENTERIAN AGAMA"."""
+        name = self.name
+        if self.is_regional and not name.upper().startswith("PEMERINTAH"):
+            name = f"Pemerintah {name}"
+        return name.upper()
 
     def is_administered_by(self, user) -> bool:
         """A superuser, or an active staff login named as this government's administrator."""
@@ -111,7 +133,17 @@ class Agency(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.name} {self.local_government.name}"
+        """As named after a position: "… Kabupaten Balangan"; a Kanwil or Balai is named in full already."""
+        if self.local_government.is_regional:
+            return f"{self.name} {self.local_government.name}"
+        return self.name
+
+    def title_of(self, position_title: str) -> str:
+        """A position as printed under a signature: "Kepala Dinas … Kabupaten Balangan"; a Kanwil's
+        or a Balai's head is named by the position alone."""
+        if self.local_government.is_regional:
+            return f"{position_title} {self.local_government.name}"
+        return position_title
 
     def clean(self) -> None:
         errors = {}
@@ -138,6 +170,9 @@ class Unit(models.Model):
         DIVISION = "bidang", _("Division (Bidang)")
         SUBDIVISION = "subbagian", _("Subdivision (Subbagian)")
         SECTION = "seksi", _("Section (Seksi)")
+        PART = "bagian", _("Part of a secretariat (Bagian)")
+        TECHNICAL = "upt", _("Technical implementation unit (UPT)")
+        OTHER = "lainnya", _("Other unit")
 
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="units", verbose_name=_("agency"))
     name = models.CharField(_("name"), max_length=200)

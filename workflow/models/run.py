@@ -80,7 +80,7 @@ class Run(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @rule(_("Not every step of this run has been approved yet."))
     def _all_steps_approved(self) -> bool:
-        return not self.steps.exclude(state=RunStep.State.APPROVED).exists()
+        return not self.steps.exclude(state__in=RunStep.DONE).exists()
 
     @rule(_("A reason for cancelling is required."))
     def _has_cancel_reason(self) -> bool:
@@ -108,17 +108,17 @@ class Run(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
 
 class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
-    """One attempt at one step within a run. A decision's 'Tidak' adds new attempts; old ones stay."""
+    """One attempt at one step within a run. An exit back to an earlier step adds new attempts (old
+    ones stay); an exit forward marks the steps it passes over as skipped."""
 
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         ACTIVE = "active", _("In progress")
         SUBMITTED = "submitted", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
+        SKIPPED = "skipped", _("Skipped")
 
-    class Answer(models.TextChoices):
-        YES = "ya", _("Ya")
-        NO = "tidak", _("Tidak")
+    DONE = (State.APPROVED, State.SKIPPED)
 
     run = models.ForeignKey(Run, models.CASCADE, related_name="steps", verbose_name=_("run"))
     step = models.ForeignKey(Step, models.PROTECT, related_name="+", verbose_name=_("step"))
@@ -128,7 +128,9 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     output_note = models.TextField(_("output"), blank=True)
-    answer = models.CharField(_("answer"), max_length=5, choices=Answer.choices, blank=True)
+    answer = models.CharField(
+        _("answer"), max_length=60, blank=True, help_text=_("A decision's answer: the label of one of its exits.")
+    )
     missing_units = models.TextField(_("units without figures when closed"), blank=True)
     closed_incomplete = models.BooleanField(_("closed with units missing"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -189,15 +191,15 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @rule(_("The previous step has not been approved yet."))
     def _previous_approved(self) -> bool:
-        return not self.run.steps.filter(sequence__lt=self.sequence).exclude(state=self.State.APPROVED).exists()
+        return not self.run.steps.filter(sequence__lt=self.sequence).exclude(state__in=self.DONE).exists()
 
     @rule(_("Describe the output of this step before submitting it."))
     def _has_output(self) -> bool:
         return bool(self.output_note.strip())
 
-    @rule(_("Answer the decision with Ya or Tidak."))
+    @rule(_("Answer the decision with one of its exits."))
     def _decision_answered(self) -> bool:
-        return self.step.symbol != Step.Symbol.DECISION or self.answer in self.Answer.values
+        return self.step.symbol != Step.Symbol.DECISION or self.answer in self.step.exit_labels()
 
     @rule(_("Some responsible units have not submitted their figures: close the step listing them, or wait."))
     def _figures_complete_or_closed(self) -> bool:
@@ -243,6 +245,12 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     def activate(self, by=None, description=None):
         pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.WAITING, target=State.SKIPPED, conditions=[_run_is_active])
+    def skip(self, by=None, description=None):
+        """The flow jumped past this step (a decision's exit forward, or an end reached)."""
 
     @fsm_log_by
     @fsm_log_description

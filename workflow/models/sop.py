@@ -16,8 +16,9 @@ from django.dispatch import receiver
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from workflow.duration import Duration, TimeUnit, total_duration
+from workflow.duration import Duration, TimeUnit, Waktu, total_waktu
 from workflow.nip import format_nip, validate_nip
+from workflow.sop_text import parse_waktu
 
 from .organisation import Agency, Position, Unit
 
@@ -43,7 +44,12 @@ class Sop(models.Model):
     """One SOP of an agency, identified by its Nomor SOP. Its content lives in versions."""
 
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="sops", verbose_name=_("agency"))
-    number = models.CharField(_("SOP number"), max_length=100)
+    number = models.CharField(
+        _("SOP number"),
+        max_length=100,
+        blank=True,
+        help_text=_("May stay empty in a draft; an effective SOP needs it."),
+    )
     unit = models.ForeignKey(
         Unit,
         models.PROTECT,
@@ -63,13 +69,14 @@ class Sop(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "number"],
+                condition=~Q(number=""),
                 name="sop_number_unique_per_agency",
                 violation_error_message=_("This agency already has an SOP with this number."),
             )
         ]
 
     def __str__(self) -> str:
-        return self.number
+        return self.number or gettext("(no number yet)")
 
     def save(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
@@ -248,14 +255,18 @@ class SopVersion(models.Model):
     revision = models.PositiveSmallIntegerField(_("revision"), default=0, help_text=_("0 for the original."))
     name = models.CharField(_("SOP name"), max_length=300)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    made_on = models.DateField(_("date made (Tanggal Pembuatan)"))
+    made_on = models.DateField(_("date made (Tanggal Pembuatan)"), null=True, blank=True)
     revised_on = models.DateField(_("date revised (Tanggal Revisi)"), null=True, blank=True)
     effective_on = models.DateField(_("effective date (Tanggal Efektif)"), null=True, blank=True)
     approver_title = models.CharField(_("approved by: position"), max_length=300, blank=True)
     approver_name = models.CharField(_("approved by: name"), max_length=200, blank=True)
     approver_nip = models.CharField(_("approved by: NIP"), max_length=18, blank=True, validators=[validate_nip])
-    warning = models.TextField(_("warning (Peringatan)"), blank=True)
-    recording = models.TextField(_("recording and data keeping (Pencatatan dan Pendataan)"), blank=True)
+    prepared_by = models.CharField(
+        _("prepared by (Penyusun)"), max_length=300, blank=True, help_text=_("Name and position, as printed.")
+    )
+    checked_by = models.CharField(
+        _("checked by (Pemeriksa)"), max_length=300, blank=True, help_text=_("Name and position, as printed.")
+    )
     provenance = models.TextField(
         _("provenance"),
         blank=True,
@@ -363,6 +374,8 @@ class SopVersion(models.Model):
         if self.effective_on and self.made_on and self.effective_on < self.made_on:
             errors["effective_on"] = _("The effective date cannot be before the date made.")
         if self.status == self.Status.EFFECTIVE:
+            if not self.made_on:
+                errors["made_on"] = _("An effective SOP needs its date made (Tanggal Pembuatan).")
             if not self.effective_on:
                 errors["effective_on"] = _("An effective SOP needs its effective date (Tanggal Efektif).")
             if not (self.approver_title and self.approver_name):
@@ -373,23 +386,56 @@ class SopVersion(models.Model):
     def list_items(self, section: str) -> list[str]:
         return [item.text for item in self.list_entries.all() if item.section == section]
 
+    def list_entries_of(self, section: str) -> list["SopListItem"]:
+        """The items of one identity list, in order, each with the numbering it was printed with."""
+        return sorted((item for item in self.list_entries.all() if item.section == section), key=lambda i: i.order)
+
+    def effective_problems(self) -> list[str]:
+        """What stops this version from becoming effective (signing), in Indonesian, one per problem."""
+        from workflow.graph import graph_problems
+
+        problems = []
+        if not self.sop.number or self.sop.number.strip() in {"", "-"}:
+            problems.append(gettext("The SOP has no number (Nomor SOP) yet."))
+        if not self.made_on:
+            problems.append(gettext("The date made (Tanggal Pembuatan) is missing."))
+        if self.revision and not self.revised_on:
+            problems.append(gettext("A revision needs its revision date (Tanggal Revisi)."))
+        steps = list(self.steps.all())
+        if not steps:
+            problems.append(gettext("The SOP has no steps: an effective SOP needs at least one."))
+        else:
+            problems.extend(graph_problems(self))
+        return problems
+
     def total_duration(self) -> Duration:
-        """Jumlah: computed from the steps, never typed."""
-        return total_duration((step.duration_amount, step.duration_unit) for step in self.steps.all())
+        """Jumlah: computed from the steps, never typed (see workflow.duration.total_waktu)."""
+        return total_waktu(step.waktu for step in self.steps.all())
 
 
 class SopListItem(VersionContent):
-    """One numbered item of an identity list (Dasar Hukum, Kualifikasi, Keterkaitan, Peralatan)."""
+    """One item of an identity list, with the numbering it was printed with ("1.", "a.", "-", "")."""
 
     class Section(models.TextChoices):
         LEGAL_BASIS = "dasar_hukum", _("Legal basis (Dasar Hukum)")
         QUALIFICATION = "kualifikasi", _("Executor qualifications (Kualifikasi Pelaksana)")
         RELATED = "keterkaitan", _("Related SOPs (Keterkaitan)")
         EQUIPMENT = "peralatan", _("Equipment (Peralatan/Perlengkapan)")
+        WARNING = "peringatan", _("Warning (Peringatan)")
+        RECORDING = "pencatatan", _("Recording and data keeping (Pencatatan dan Pendataan)")
+        PURPOSE = "tujuan", _("Purpose (Tujuan)")
+        SCOPE = "ruang_lingkup", _("Scope (Ruang Lingkup)")
+        DEFINITIONS = "definisi", _("Definitions (Definisi/Istilah)")
 
     version = models.ForeignKey(SopVersion, models.CASCADE, related_name="list_entries", verbose_name=_("version"))
-    section = models.CharField(_("section"), max_length=12, choices=Section.choices)
+    section = models.CharField(_("section"), max_length=14, choices=Section.choices)
     order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    label = models.CharField(
+        _("numbering as printed"),
+        max_length=12,
+        blank=True,
+        help_text=_('e.g. "1.", "a.", "1)", "-"; empty for a single unnumbered paragraph.'),
+    )
     text = models.TextField(_("text"))
 
     class Meta:
@@ -405,16 +451,34 @@ class SopListItem(VersionContent):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order}. {self.text}"
+        return f"{self.label} {self.text}".strip()
 
 
 class Executor(VersionContent):
-    """A Pelaksana column of the flowchart table, mapped to a position of the agency."""
+    """A Pelaksana column of the flowchart table: a position of the agency, an outside party
+    (Pemohon, OPD terkait, Masyarakat, Instansi lain) or a system (Aplikasi/Sistem)."""
+
+    class Kind(models.TextChoices):
+        POSITION = "position", _("Position of the agency")
+        OUTSIDE = "outside", _("Outside party")
+        SYSTEM = "system", _("System / application")
 
     version = models.ForeignKey(SopVersion, models.CASCADE, related_name="executors", verbose_name=_("version"))
     order = models.PositiveSmallIntegerField(_("column"), validators=[MinValueValidator(1)])
     title = models.CharField(_("column heading"), max_length=200, help_text=_("As printed in the SOP."))
-    position = models.ForeignKey(Position, models.PROTECT, related_name="executor_columns", verbose_name=_("position"))
+    short_label = models.CharField(
+        _("short label"), max_length=40, blank=True, help_text=_("For narrow columns, e.g. Kasubbag PK.")
+    )
+    kind = models.CharField(_("kind of executor"), max_length=10, choices=Kind.choices, default=Kind.POSITION)
+    position = models.ForeignKey(
+        Position,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="executor_columns",
+        verbose_name=_("position"),
+        help_text=_("Only for a column that is a position of the agency."),
+    )
 
     class Meta:
         verbose_name = _("executor (Pelaksana)")
@@ -436,13 +500,45 @@ class Executor(VersionContent):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def label(self) -> str:
+        """The heading for narrow columns."""
+        return self.short_label or self.title
+
+    def _named(self) -> dict:
+        return {"title": self.title}
+
+    @property
+    def is_position(self) -> bool:
+        return self.kind == self.Kind.POSITION
+
     def clean(self) -> None:
+        if self.kind == self.Kind.POSITION and not self.position_id:
+            raise ValidationError(
+                {
+                    "position": _("Column %(title)s is a position of the agency: choose the position.")
+                    % {"title": self.title}
+                }
+            )
+        if self.kind != self.Kind.POSITION and self.position_id:
+            raise ValidationError(
+                {
+                    "position": _("Column %(title)s is an outside party or a system: it has no position.")
+                    % {"title": self.title}
+                }
+            )
         if self.position_id and self.version_id and self.position.agency_id != self.version.sop.agency_id:
             raise ValidationError({"position": _("The position must belong to the SOP's agency.")})
 
 
 class Step(VersionContent):
-    """One row of the flowchart table."""
+    """One row of the flowchart table: a node of the SOP's flow graph.
+
+    Its actors are the columns where its symbol is drawn (one or more, joined). Its executor is the
+    position column whose holder performs it in the app, or records it when the actors are outside
+    parties or a system. Its exits (StepExit) are the arrows out of it: a process step has one, a
+    decision two or more with labels, an end terminator none.
+    """
 
     class Symbol(models.TextChoices):
         TERMINATOR = "terminator", _("Terminator (start/end)")
@@ -457,20 +553,29 @@ class Step(VersionContent):
     version = models.ForeignKey(SopVersion, models.CASCADE, related_name="steps", verbose_name=_("version"))
     number = models.PositiveSmallIntegerField(_("no."), validators=[MinValueValidator(1)])
     activity = models.TextField(_("activity (Kegiatan)"))
-    executor = models.ForeignKey(Executor, models.PROTECT, related_name="steps", verbose_name=_("executor"))
-    symbol = models.CharField(_("symbol"), max_length=12, choices=Symbol.choices, default=Symbol.PROCESS)
-    no_branch_to = models.ForeignKey(
-        "self",
+    executor = models.ForeignKey(
+        Executor,
         models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("on 'Tidak', back to step"),
-        help_text=_("Decisions only: the earlier step the 'Tidak' (no) exit returns to."),
+        related_name="steps",
+        verbose_name=_("performed in the app by"),
+        help_text=_("The position column whose holder performs or records this step."),
     )
+    actors = models.ManyToManyField(
+        Executor,
+        through="StepActor",
+        related_name="acted_steps",
+        verbose_name=_("actors (Pelaksana)"),
+        blank=True,
+    )
+    symbol = models.CharField(_("symbol"), max_length=12, choices=Symbol.choices, default=Symbol.PROCESS)
     cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.QUARTERLY)
-    duration_amount = models.IntegerField(_("time (Waktu)"))
-    duration_unit = models.CharField(_("time unit"), max_length=6, choices=TimeUnit.choices)
+    duration_text = models.CharField(
+        _("time (Waktu) as written"),
+        max_length=60,
+        help_text=_("e.g. 15 menit, 4 jam kerja, 1 minggu, Seketika, Menyesuaikan"),
+    )
+    duration_amount = models.PositiveIntegerField(_("time amount"), null=True, blank=True, editable=False)
+    duration_unit = models.CharField(_("time unit"), max_length=6, choices=TimeUnit.choices, blank=True, editable=False)
     output = models.CharField(_("output"), max_length=300)
     remark = models.CharField(_("remark (Keterangan)"), max_length=300, blank=True)
     collects_data = models.BooleanField(
@@ -507,24 +612,31 @@ class Step(VersionContent):
         return f"{self.number}. {self.activity[:60]}"
 
     @property
+    def waktu(self) -> Waktu:
+        return Waktu(self.duration_amount, self.duration_unit, self.duration_text)
+
+    @property
     def duration(self) -> Duration:
-        return Duration.of(self.duration_amount, self.duration_unit)
+        return self.waktu.duration()
+
+    def clean_fields(self, exclude=None) -> None:
+        """The Waktu as written is read into its value here, so the two never disagree."""
+        super().clean_fields(exclude=exclude)
+        try:
+            waktu = parse_waktu(self.duration_text)
+        except ValidationError as error:
+            raise ValidationError({"duration_text": error.messages}) from error
+        self.duration_amount, self.duration_unit = waktu.amount, waktu.unit
 
     def clean(self) -> None:
         errors = {}
-        if self.duration_amount is not None and self.duration_amount <= 0:
-            errors["duration_amount"] = _("The time (Waktu) of a step must be more than zero.")
         if self.executor_id and self.version_id and self.executor.version_id != self.version_id:
             errors["executor"] = _("The executor must be a column of the same SOP version.")
-        if self.symbol == self.Symbol.DECISION:
-            if not self.no_branch_to_id:
-                errors["no_branch_to"] = _("A decision needs the step its 'Tidak' exit returns to.")
-            elif self.no_branch_to.version_id != self.version_id:
-                errors["no_branch_to"] = _("The 'Tidak' exit must return to a step of the same SOP.")
-            elif self.number is not None and self.no_branch_to.number >= self.number:
-                errors["no_branch_to"] = _("The 'Tidak' exit must return to an earlier step.")
-        elif self.no_branch_to_id:
-            errors["no_branch_to"] = _("Only a decision has a 'Tidak' exit.")
+        elif self.executor_id and not self.executor.is_position:
+            errors["executor"] = _(
+                "Column %(title)s is not a position of the agency: "
+                "choose the position that performs or records the step."
+            ) % {"title": self.executor.title}
         if (
             self.approver_position_id
             and self.version_id
@@ -536,6 +648,61 @@ class Step(VersionContent):
 
     def requirement_texts(self) -> list[str]:
         return [item.text for item in self.requirements.all()]
+
+    def actor_columns(self) -> list[Executor]:
+        """The columns the symbol is drawn in: its actors, else its executor."""
+        actors = [link.executor for link in sorted(self.actor_links.all(), key=lambda link: link.order)]
+        return actors or [self.executor]
+
+    def exit_list(self) -> list["StepExit"]:
+        return sorted(self.exits.all(), key=lambda exit: exit.order)
+
+    def exit_labels(self) -> list[str]:
+        return [exit.label for exit in self.exit_list()]
+
+
+class StepActor(VersionContent):
+    """One actor column of a step (a step done by several positions together has several)."""
+
+    step = models.ForeignKey(Step, models.CASCADE, related_name="actor_links", verbose_name=_("step"))
+    executor = models.ForeignKey(Executor, models.CASCADE, related_name="+", verbose_name=_("executor column"))
+    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+
+    version_lookup = "step__version"
+
+    class Meta:
+        verbose_name = _("step actor")
+        verbose_name_plural = _("step actors")
+        ordering = ["step", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "executor"], name="step_actor_once"),
+            models.UniqueConstraint(fields=["step", "order"], name="step_actor_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.executor)
+
+
+class StepExit(VersionContent):
+    """An arrow out of a step to any step of the same version, earlier or later; labelled on a decision."""
+
+    step = models.ForeignKey(Step, models.CASCADE, related_name="exits", verbose_name=_("step"))
+    order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("e.g. Ya, Tidak, Lengkap, Ditolak"))
+    target = models.ForeignKey(Step, models.CASCADE, related_name="entries", verbose_name=_("to step"))
+
+    version_lookup = "step__version"
+
+    class Meta:
+        verbose_name = _("exit")
+        verbose_name_plural = _("exits")
+        ordering = ["step", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "order"], name="step_exit_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or '→'} {self.target_id}"
 
 
 class StepRequirement(VersionContent):
@@ -575,5 +742,5 @@ def refuse_deleting_signed_content(sender, instance, using, **kwargs):
     refuse_if_signed(instance.version_ids_stored(using), using)
 
 
-for _content in (SopListItem, Executor, Step, StepRequirement):
+for _content in (SopListItem, Executor, Step, StepRequirement, StepActor, StepExit):
     pre_delete.connect(refuse_deleting_signed_content, sender=_content, dispatch_uid=f"freeze-{_content.__name__}")

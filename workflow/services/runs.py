@@ -73,7 +73,8 @@ def _lock_run_step(run_step_id: int) -> RunStep:
     run = Run.objects.select_for_update().select_related("sop__agency").get(pk=run_id)
     run_step = (
         RunStep.objects.select_for_update(of=("self",))
-        .select_related("step__executor__position__agency", "step__approver_position", "step__no_branch_to")
+        .select_related("step__executor__position__agency", "step__approver_position")
+        .prefetch_related("step__exits__target")
         .get(pk=run_step_id)
     )
     run_step.run = run
@@ -89,7 +90,7 @@ def _activate(run_step: RunStep, *, issuer, from_position, now, calendar: Workin
     step = run_step.step
     run_step.activate(by=issuer, description=_("Disposisi issued"))
     run_step.activated_at = now
-    run_step.due_at = calendar.add(now, step.duration_amount, step.duration_unit)
+    run_step.due_at = calendar.due(now, step.waktu)
     run_step.save()
     run = run_step.run
     disposition = Disposition.objects.create(
@@ -111,13 +112,21 @@ def _standard(step: Step, calendar: WorkingCalendar) -> int:
     return calendar.standard_minutes(step.duration_amount, step.duration_unit)
 
 
+def _answer_label(step: Step, answer: str) -> str:
+    """A decision's answer as the exact label of one of its exits (typed case does not matter)."""
+    if step.symbol != Step.Symbol.DECISION:
+        return ""
+    wanted = (answer or "").strip().casefold()
+    return next((label for label in step.exit_labels() if label.casefold() == wanted), (answer or "").strip())
+
+
 def run_steps_for(version: SopVersion, period: Period) -> list[Step]:
     """The steps a run of this period contains: those whose cadence matches, in order."""
     return list(
         version.steps.filter(cadence=period.kind)
         .order_by("number")
         .select_related("executor__position__agency", "approver_position")
-        .prefetch_related("requirements")
+        .prefetch_related("requirements", "exits__target")
     )
 
 
@@ -176,7 +185,8 @@ def run_step_submit(
     close_incomplete: bool = False,
     now: datetime.datetime | None = None,
 ) -> RunStep:
-    """The executor hands in the step's output (text and files); a decision is answered Ya/Tidak.
+    """The executor hands in the step's output (text and files); a decision is answered with the label
+    of one of its exits (Ya/Tidak, Lengkap/Tidak lengkap, Disetujui/Ditolak/Didisposisikan …).
 
     The data-collection step needs every responsible unit's figures, unless the executor closes it
     with the missing units listed. A step whose executor has no supervisor is approved at once.
@@ -184,7 +194,7 @@ def run_step_submit(
     now = now or timezone.now()
     run_step = _lock_run_step(run_step_id)
     run_step.output_note = output_note or ""
-    run_step.answer = answer or ""
+    run_step.answer = _answer_label(run_step.step, answer)
     run_step.closed_incomplete = bool(close_incomplete and run_step.step.collects_data)
     if run_step.closed_incomplete:
         missing = units_missing_figures(run_step.run.agency, run_step.run.period_obj)
@@ -211,7 +221,7 @@ def _submission_note(run_step: RunStep) -> str:
     """What the history shows of a submission: the answer, the output, and units closed without figures."""
     note = run_step.output_note
     if run_step.answer:
-        note = f"{run_step.get_answer_display()}: {note}"
+        note = f"{run_step.answer}: {note}"
     if run_step.closed_incomplete and run_step.missing_units:
         note += " — " + _("closed without figures from: %(units)s") % {"units": run_step.missing_units}
     return note
@@ -219,12 +229,10 @@ def _submission_note(run_step: RunStep) -> str:
 
 @transaction.atomic
 def run_step_approve(*, run_step_id: int, user, note: str = "", now: datetime.datetime | None = None) -> RunStep:
-    """The approver accepts a submitted step; the next step is handed out, or the run finishes.
+    """The approver accepts a submitted step; the run follows its exit (see _follow_exit): the next
+    step is handed out, or the run finishes when an end is reached.
 
     Nobody approves an attempt they submitted themselves, also when acting for the approver.
-
-    A decision answered Tidak sends the run back to its branch target: that step and the ones
-    after it up to the decision run again as new attempts, and the earlier attempts are kept.
     """
     run_step = _lock_run_step(run_step_id)
     run_step.approved_by = user  # the transition's rules check who decides
@@ -240,9 +248,7 @@ def _approve(run_step: RunStep, user, note: str, now) -> None:
     run_step.approved_at = now
     run_step.actual_minutes = calendar.working_minutes(run_step.activated_at, run_step.submitted_at)
     run_step.save()
-    if run_step.step.symbol == Step.Symbol.DECISION and run_step.answer == RunStep.Answer.NO:
-        _loop_back(run_step)
-    following = run_step.run.steps.filter(state=RunStep.State.WAITING).order_by("sequence").first()
+    following = _follow_exit(run_step, user)
     if following is None:
         _finish(run_step.run, user, now, calendar)
         return
@@ -250,23 +256,82 @@ def _approve(run_step: RunStep, user, note: str, now) -> None:
     _activate(following, issuer=user, from_position=from_position, now=now, calendar=calendar)
 
 
-def _loop_back(decision: RunStep) -> None:
-    run = decision.run
-    target = decision.step.no_branch_to
-    again = [s for s in run_steps_for(run.version, run.period_obj) if target.number <= s.number <= decision.step.number]
-    later = run.steps.filter(sequence__gt=decision.sequence)
+def _follow_exit(done: RunStep, user) -> RunStep | None:
+    """The attempt the run goes on with after `done`, following its exit; None when the run ends.
+
+    - the exit's step is the next one planned: that one;
+    - it is planned further on (a forward jump): the attempts passed over are marked skipped;
+    - it is earlier (a loop) or not planned: new attempts are inserted after `done`, from that step up
+      to `done`'s own, the old attempts kept;
+    - an end terminator (no exit), or no further step of the run's cadence: the run ends, and the
+      attempts never reached are marked skipped.
+    """
+    run = done.run
+    cadence_steps = run_steps_for(run.version, run.period_obj)
+    target = _exit_target(done, cadence_steps)
+    waiting = list(
+        run.steps.filter(state=RunStep.State.WAITING, sequence__gt=done.sequence)
+        .select_related("step")
+        .order_by("sequence")
+    )
+    if target is None:
+        _skip(waiting, user, _("Skipped: the flow ended at step %(n)d.") % {"n": done.step.number})
+        return None
+    planned = next((index for index, attempt in enumerate(waiting) if attempt.step_id == target.pk), None)
+    if planned is not None and (planned == 0 or target.number > done.step.number):
+        _skip(
+            waiting[:planned],
+            user,
+            _("Skipped: step %(from)d went on to step %(to)d%(answer)s.")
+            % {"from": done.step.number, "to": target.number, "answer": f" ({done.answer})" if done.answer else ""},
+        )
+        return waiting[planned]
+    again = [target]
+    if target.number <= done.step.number:
+        again = [s for s in cadence_steps if target.number <= s.number <= done.step.number]
+    return _insert_attempts(done, again)[0]
+
+
+def _exit_target(done: RunStep, cadence_steps: list[Step]) -> Step | None:
+    """The step `done`'s exit leads to, within the run's cadence (see run_steps_for)."""
+    exits = done.step.exit_list()
+    if done.step.symbol == Step.Symbol.DECISION:
+        exits = [exit for exit in exits if exit.label == done.answer]
+    if not exits:
+        return None
+    target = exits[0].target
+    if any(step.pk == target.pk for step in cadence_steps):
+        return next(step for step in cadence_steps if step.pk == target.pk)
+    # A step of another cadence (a quarter's flow running on into the semester part): this period's
+    # run goes on with its own next step, or ends.
+    return next((step for step in cadence_steps if step.number > target.number), None)
+
+
+def _skip(attempts: list[RunStep], user, reason: str) -> None:
+    for attempt in attempts:
+        attempt.skip(by=user, description=reason)
+        attempt.save()
+
+
+def _insert_attempts(after: RunStep, steps: list[Step]) -> list[RunStep]:
+    run = after.run
+    later = run.steps.filter(sequence__gt=after.sequence)
     later.update(sequence=F("sequence") + _SEQUENCE_OFFSET)
-    later.update(sequence=F("sequence") - _SEQUENCE_OFFSET + len(again))
+    later.update(sequence=F("sequence") - _SEQUENCE_OFFSET + len(steps))
     attempts = dict(run.steps.values("step_id").annotate(last=Max("attempt")).values_list("step_id", "last"))
     calendar = WorkingCalendar.for_agency(run.agency)
-    for offset, step in enumerate(again, start=1):
-        RunStep.objects.create(
+    created = []
+    for offset, step in enumerate(steps, start=1):
+        attempt = RunStep.objects.create(
             run=run,
             step=step,
             attempt=attempts.get(step.pk, 0) + 1,
-            sequence=decision.sequence + offset,
+            sequence=after.sequence + offset,
             standard_minutes=_standard(step, calendar),
         )
+        attempt.run = run
+        created.append(attempt)
+    return created
 
 
 def _finish(run: Run, user, now, calendar: WorkingCalendar) -> None:

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow.graph import Arrow, Node, default_exits
 from workflow.models import (
     Agency,
     Employee,
@@ -25,6 +26,8 @@ from workflow.models import (
     SopListItem,
     SopVersion,
     Step,
+    StepActor,
+    StepExit,
     StepRequirement,
 )
 from workflow.scoping import scope
@@ -33,16 +36,24 @@ logger = logging.getLogger("sopkinerja.sop")
 
 
 @dataclass
+class ExecutorSpec:
+    title: str
+    position: Position | None = None  # None for an outside party or a system
+    kind: str = Executor.Kind.POSITION
+    short_label: str = ""
+
+
+@dataclass
 class StepSpec:
     number: int
     activity: str
-    executor: str  # the executor column's title
-    duration_amount: int
-    duration_unit: str
+    waktu: str  # as written: "15 menit", "4 jam kerja", "1 minggu", "Seketika", "Menyesuaikan"
     output: str
+    actors: list[str] = field(default_factory=list)  # executor column titles, in the order written
+    executor: str = ""  # the position column that performs it in the app; derived when empty
     requirements: list[str] = field(default_factory=list)
     symbol: str = Step.Symbol.PROCESS
-    no_branch_to: int | None = None  # number of the step the 'Tidak' exit returns to
+    exits: list[tuple[str, int]] | None = None  # (label, step number); None: to the next step
     cadence: str = Step.Cadence.QUARTERLY
     remark: str = ""
     collects_data: bool = False
@@ -50,15 +61,43 @@ class StepSpec:
     provenance: str = ""
 
 
+ListItem = str | tuple[str, str]  # the text, or (numbering as printed, text)
+
+
+def list_rows(texts: list[ListItem]) -> list[tuple[str, str]]:
+    """Items as (label, text). Bare texts are numbered 1., 2. … when there are several."""
+    rows = []
+    for order, item in enumerate(texts, start=1):
+        label, text = item if isinstance(item, tuple) else (f"{order}." if len(texts) > 1 else "", item)
+        rows.append((label, text))
+    return rows
+
+
+def _performer(spec: StepSpec, specs: list[StepSpec], columns: dict[str, Executor]) -> str:
+    """The column whose holder performs the step in the app: its own position actor, else the one
+    of the nearest following step (who receives what an outside party or a system handed over),
+    else of the nearest earlier one."""
+    if spec.executor:
+        return spec.executor
+    ordered = sorted(specs, key=lambda s: s.number)
+    index = ordered.index(spec)
+    for other in [spec, *ordered[index + 1 :], *reversed(ordered[:index])]:
+        for title in other.actors or ([other.executor] if other.executor else []):
+            column = columns.get(title)
+            if column is not None and column.is_position:
+                return title
+    return ""
+
+
 @transaction.atomic
 def sop_version_create(
     *,
     sop: Sop,
     name: str,
-    made_on: datetime.date,
-    executors: list[tuple[str, Position]],
+    made_on: datetime.date | None,
+    executors: list[ExecutorSpec | tuple[str, Position]],
     steps: list[StepSpec],
-    lists: dict[str, list[str]] | None = None,
+    lists: dict[str, list[ListItem]] | None = None,
     revision: int = 0,
     status: str = SopVersion.Status.DRAFT,
     revised_on: datetime.date | None = None,
@@ -66,16 +105,18 @@ def sop_version_create(
     approver_title: str = "",
     approver_name: str = "",
     approver_nip: str = "",
-    warning: str = "",
-    recording: str = "",
+    prepared_by: str = "",
+    checked_by: str = "",
     provenance: str = "",
 ) -> SopVersion:
-    """Create one complete SOP version: identity lists, executor columns and steps.
+    """Create one complete SOP version: identity lists, executor columns, steps and their exits.
 
-    Guarantees: every row passes full_clean (step numbers unique, decisions have a 'Tidak'
-    target, durations positive, positions of the SOP's agency); otherwise nothing is saved.
-    An effective (or withdrawn) version, e.g. an SOP signed on paper, is filled as a draft and
-    given its status last, so it is frozen from the moment it is complete.
+    Guarantees: every row passes full_clean (step numbers unique, Waktu readable, actors are columns
+    of the version, exits lead to steps of the version, positions of the SOP's agency); otherwise
+    nothing is saved. A draft may be incomplete; an effective (or withdrawn) version, e.g. one signed
+    on paper, must pass every rule of `SopVersion.effective_problems` (number, dates, at least one
+    step, a sound flow graph). It is filled as a draft and given its status last, so it is frozen from
+    the moment it is complete. Every error names the step or column it is about.
     """
     version = SopVersion(
         sop=sop,
@@ -88,8 +129,8 @@ def sop_version_create(
         approver_title=approver_title,
         approver_name=approver_name,
         approver_nip=approver_nip.replace(" ", ""),
-        warning=warning,
-        recording=recording,
+        prepared_by=prepared_by,
+        checked_by=checked_by,
         provenance=provenance,
     )
     version.full_clean()
@@ -98,12 +139,25 @@ def sop_version_create(
     version.save()
 
     for section, texts in (lists or {}).items():
-        for order, text in enumerate(texts, start=1):
-            _save(SopListItem(version=version, section=section, order=order, text=text))
+        for order, (label, text) in enumerate(list_rows(texts), start=1):
+            _save(SopListItem(version=version, section=section, order=order, label=label, text=text))
 
     columns: dict[str, Executor] = {}
-    for order, (title, position) in enumerate(executors, start=1):
-        columns[title] = _save(Executor(version=version, order=order, title=title, position=position))
+    for order, column in enumerate(executors, start=1):
+        if isinstance(column, tuple):
+            column = ExecutorSpec(*column)
+        if column.title in columns:
+            raise ValidationError(_("Two executor columns are both called %(title)s.") % {"title": column.title})
+        columns[column.title] = _save(
+            Executor(
+                version=version,
+                order=order,
+                title=column.title,
+                short_label=column.short_label,
+                kind=column.kind,
+                position=column.position,
+            )
+        )
 
     numbers = [spec.number for spec in steps]
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
@@ -114,53 +168,69 @@ def sop_version_create(
         )
     by_number: dict[int, Step] = {}
     for spec in steps:
-        if spec.executor not in columns:
+        for title in [*spec.actors, *([spec.executor] if spec.executor else [])]:
+            if title not in columns:
+                raise ValidationError(
+                    _("Step %(number)d names the executor %(executor)s, which is not a column of this SOP.")
+                    % {"number": spec.number, "executor": title}
+                )
+        performer = _performer(spec, steps, columns)
+        if not performer:
             raise ValidationError(
-                _("Step %(number)d names the executor %(executor)r, which is not a column of this SOP.")
-                % {"number": spec.number, "executor": spec.executor}
+                _("Step %(number)d: no executor column is a position of the agency, so nobody can perform it.")
+                % {"number": spec.number}
             )
         step = Step(
             version=version,
             number=spec.number,
             activity=spec.activity,
-            executor=columns[spec.executor],
+            executor=columns[performer],
             symbol=spec.symbol,
             cadence=spec.cadence,
-            duration_amount=spec.duration_amount,
-            duration_unit=spec.duration_unit,
+            duration_text=spec.waktu,
             output=spec.output,
             remark=spec.remark,
             collects_data=spec.collects_data,
             approver_position=spec.approver_position,
             provenance=spec.provenance,
         )
-        # Branch targets may point at any step, so rows are checked once all exist.
-        step.clean_fields()
-        step.save()
+        _save_step(step)
         by_number[spec.number] = step
+        for order, title in enumerate(spec.actors, start=1):
+            StepActor.objects.create(step=step, executor=columns[title], order=order)
         for order, text in enumerate(spec.requirements, start=1):
             _save(StepRequirement(step=step, order=order, text=text))
 
-    for spec in steps:
-        step = by_number[spec.number]
-        if spec.no_branch_to is not None:
-            if spec.no_branch_to not in by_number:
+    # Exits may point at any step, so they are made once all steps exist.
+    nodes = default_exits([Node(s.number, s.symbol, tuple(Arrow(*e) for e in (s.exits or ()))) for s in steps])
+    for node in nodes:
+        for order, arrow in enumerate(node.exits, start=1):
+            if arrow.target not in by_number:
                 raise ValidationError(
-                    _("Step %(number)d returns to step %(target)d, which does not exist.")
-                    % {"number": spec.number, "target": spec.no_branch_to}
+                    _("Step %(number)d: the exit %(label)s leads to step %(target)d, which does not exist.")
+                    % {"number": node.number, "label": arrow.label or "→", "target": arrow.target}
                 )
-            step.no_branch_to = by_number[spec.no_branch_to]
-        try:
-            step.full_clean()
-        except ValidationError as error:
-            raise ValidationError(
-                _("Step %(number)d: %(problems)s") % {"number": spec.number, "problems": " ".join(error.messages)}
-            ) from error
-        step.save()
+            StepExit.objects.create(
+                step=by_number[node.number], order=order, label=arrow.label.strip(), target=by_number[arrow.target]
+            )
     if status != SopVersion.Status.DRAFT:
+        problems = version.effective_problems()
+        if problems:
+            raise ValidationError(problems)
         version.status = status
         version.save(update_fields=["status"])
     return version
+
+
+def _save_step(step: Step) -> Step:
+    try:
+        step.full_clean()
+    except ValidationError as error:
+        raise ValidationError(
+            _("Step %(number)d: %(problems)s") % {"number": step.number, "problems": " ".join(error.messages)}
+        ) from error
+    step.save()
+    return step
 
 
 def can_revise(user, version: SopVersion) -> bool:
@@ -187,7 +257,7 @@ def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None
 
     Guarantees: the draft has the next revision number of the SOP (highest + 1), today's revision
     date, no effective date or approver (signing sets them), and the same identity text, lists,
-    executor columns, steps (with their 'Tidak' targets and approvers) and requirements. At most
+    executor columns, steps (with their actors, exits and approvers) and requirements. At most
     one draft per SOP: a second revision is refused while one is open (row lock on the SOP, and a
     partial unique constraint). Refuses anyone who may not add SOP versions for that agency.
     """
@@ -220,20 +290,24 @@ def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None
     columns = {
         column.pk: Executor.objects.create(**_values(column, version_id=draft.pk)) for column in source.executors.all()
     }
-    steps = list(source.steps.prefetch_related("requirements").order_by("number"))
+    steps = list(source.steps.prefetch_related("requirements", "actor_links", "exits").order_by("number"))
     copies: dict[int, Step] = {}
     for step in steps:
         copies[step.pk] = Step.objects.create(
-            **_values(step, version_id=draft.pk, executor_id=columns[step.executor_id].pk, no_branch_to_id=None)
+            **_values(step, version_id=draft.pk, executor_id=columns[step.executor_id].pk)
         )
         StepRequirement.objects.bulk_create(
             _copy_of(item, step_id=copies[step.pk].pk) for item in step.requirements.all()
         )
-    for step in steps:
-        if step.no_branch_to_id:
-            copy = copies[step.pk]
-            copy.no_branch_to = copies[step.no_branch_to_id]
-            copy.save(update_fields=["no_branch_to"])
+        StepActor.objects.bulk_create(
+            _copy_of(link, step_id=copies[step.pk].pk, executor_id=columns[link.executor_id].pk)
+            for link in step.actor_links.all()
+        )
+    StepExit.objects.bulk_create(
+        _copy_of(exit, step_id=copies[step.pk].pk, target_id=copies[exit.target_id].pk)
+        for step in steps
+        for exit in step.exits.all()
+    )
     logger.info(
         "SOP %s: revision %d made from revision %d by %s",
         sop.number,
@@ -267,6 +341,9 @@ def sop_version_make_effective(
     for previous in SopVersion.objects.filter(sop_id=version.sop_id, status=SopVersion.Status.EFFECTIVE):
         previous.withdraw()
         previous.save(update_fields=["status"])
+    problems = version.effective_problems()
+    if problems:
+        raise ValidationError(problems)
     version.make_effective(
         effective_on=effective_on,
         approver_title=approver_title,
