@@ -89,8 +89,8 @@ def test_signing_a_draft_sop_version_makes_it_effective(sop000):
                 number=1,
                 activity="Mengumpulkan data",
                 executor="Sekretaris",
-                duration_amount=1,
-                duration_unit="hari",
+                symbol="terminator",
+                waktu="1 hari",
                 output="Disposisi",
             )
         ],

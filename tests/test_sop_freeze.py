@@ -40,19 +40,19 @@ def revise(version, who="balangan.kasubbag"):
 def content(version) -> tuple:
     """Everything a version says, without its identity as a row (pk, revision, status, signature)."""
     version = SopVersion.objects.get(pk=version.pk)
-    identity = (version.sop_id, version.name, version.made_on, version.warning, version.recording, version.provenance)
-    lists = [(i.section, i.order, i.text) for i in version.list_entries.all()]
-    columns = [(e.order, e.title, e.position_id) for e in version.executors.all()]
+    identity = (version.sop_id, version.name, version.made_on, version.prepared_by, version.provenance)
+    lists = [(i.section, i.order, i.label, i.text) for i in version.list_entries.all()]
+    columns = [(e.order, e.title, e.short_label, e.kind, e.position_id) for e in version.executors.all()]
     steps = [
         (
             s.number,
             s.activity,
             s.executor.title,
             s.symbol,
-            s.no_branch_to.number if s.no_branch_to else None,
+            [(e.label, e.target.number) for e in s.exit_list()],
+            [c.title for c in s.actor_columns()],
             s.cadence,
-            s.duration_amount,
-            s.duration_unit,
+            s.duration_text,
             s.output,
             s.remark,
             s.collects_data,
@@ -60,7 +60,9 @@ def content(version) -> tuple:
             s.provenance,
             s.requirement_texts(),
         )
-        for s in version.steps.select_related("executor", "no_branch_to").prefetch_related("requirements")
+        for s in version.steps.select_related("executor").prefetch_related(
+            "requirements", "exits__target", "actor_links__executor"
+        )
     ]
     return identity, lists, columns, steps
 
@@ -76,11 +78,11 @@ def test_editing_an_effective_version_through_save_is_refused(sop000):
 
 def test_the_guard_compares_with_the_stored_row_not_the_status_in_memory(sop000):
     sop000.status = SopVersion.Status.DRAFT
-    sop000.warning = "Tidak ada"
+    sop000.prepared_by = "Tidak ada"
     with pytest.raises(SignedVersionFrozen):
         sop000.save()
     with pytest.raises(SignedVersionFrozen):
-        sop000.save(update_fields=["warning"])
+        sop000.save(update_fields=["prepared_by"])
     assert SopVersion.objects.get(pk=sop000.pk).status == SopVersion.Status.EFFECTIVE
 
 
@@ -89,9 +91,9 @@ def test_editing_an_effective_version_through_a_queryset_is_refused(sop000):
         SopVersion.objects.filter(pk=sop000.pk).update(name="Diubah")
     with pytest.raises(SignedVersionFrozen):
         SopVersion.objects.filter(sop__agency=sop000.sop.agency).update(status=SopVersion.Status.DRAFT)
-    sop000.warning = "Diubah"
+    sop000.prepared_by = "Diubah"
     with pytest.raises(SignedVersionFrozen):
-        SopVersion.objects.bulk_update([sop000], ["warning"])
+        SopVersion.objects.bulk_update([sop000], ["prepared_by"])
     sop000.refresh_from_db()
     assert sop000.name == "SOP Mekanisme Pengumpulan Data Kinerja" and sop000.status == SopVersion.Status.EFFECTIVE
 
@@ -121,12 +123,11 @@ def test_the_steps_of_an_effective_version_cannot_be_added_changed_or_deleted(so
             number=99,
             activity="Langkah tambahan",
             executor=step.executor,
-            duration_amount=1,
-            duration_unit="hari",
+            duration_text="1 hari",
             output="Apa saja",
         )
     with pytest.raises(SignedVersionFrozen):
-        sop000.steps.update(duration_amount=1)
+        sop000.steps.update(duration_text="1 hari")
     with pytest.raises(SignedVersionFrozen):
         Step.objects.filter(version=sop000, number__gt=5).delete()
     step.refresh_from_db()
@@ -196,7 +197,7 @@ def test_revising_makes_a_draft_copy_with_the_next_revision_and_the_same_content
     assert draft.revised_on == datetime.date(2026, 11, 21)
     assert (draft.effective_on, draft.approver_name, draft.approver_nip) == (None, "", "")
     assert content(draft) == content(sop002)
-    assert draft.steps.filter(symbol=Step.Symbol.DECISION, no_branch_to__version=draft).exists()
+    assert draft.steps.filter(symbol=Step.Symbol.DECISION, exits__target__version=draft).exists()
     assert draft.total_duration() == sop002.total_duration()
 
 

@@ -5,9 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from workflow.duration import TimeUnit
-from workflow.models import Position, Sop, SopVersion, Step
-from workflow.services.sop import StepSpec, sop_version_create
+from workflow.models import Executor, Position, Sop, SopVersion, Step
+from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_create
 
 
 @pytest.fixture
@@ -21,10 +20,10 @@ def positions(agency, *ranks):
 
 def create(sop, steps, executors=None, **identity):
     sekretaris, staf = positions(sop.agency, "sekretaris", "staf")
+    identity.setdefault("made_on", datetime.date(2026, 1, 5))
     return sop_version_create(
         sop=sop,
         name="SOP Uji",
-        made_on=datetime.date(2026, 1, 5),
         executors=executors or [("Sekretaris", sekretaris), ("Staf", staf)],
         steps=steps,
         **identity,
@@ -35,9 +34,8 @@ def step(number, **overrides):
     values = dict(
         number=number,
         activity=f"Kegiatan {number}",
-        executor="Staf",
-        duration_amount=1,
-        duration_unit=TimeUnit.DAY,
+        actors=["Staf"],
+        waktu="1 hari",
         output="Dokumen",
     )
     values.update(overrides)
@@ -55,49 +53,75 @@ def refused(sop, *args, **kwargs) -> str:
 def test_a_valid_sop_with_a_decision_loop_is_saved_whole(new_sop):
     version = create(
         new_sop,
-        [step(1, requirements=["Disposisi"]), step(2), step(3, symbol="decision", no_branch_to=2)],
+        [
+            step(1, requirements=["Disposisi"], symbol="terminator"),
+            step(2),
+            step(3, symbol="decision", exits=[("Ya", 4), ("Tidak", 2)]),
+            step(4, symbol="terminator"),
+        ],
     )
-    assert version.steps.count() == 3
-    assert version.steps.get(number=3).no_branch_to.number == 2
+    assert version.steps.count() == 4
+    assert [(e.label, e.target.number) for e in version.steps.get(number=3).exit_list()] == [("Ya", 4), ("Tidak", 2)]
     assert version.steps.get(number=1).requirement_texts() == ["Disposisi"]
+    assert version.effective_problems() == []
 
 
 def test_duplicate_step_numbers_are_refused(new_sop):
     assert "tidak boleh bernomor sama (2)" in refused(new_sop, [step(1), step(2), step(2)])
 
 
-def test_a_decision_without_its_branch_target_is_refused(new_sop):
-    message = refused(new_sop, [step(1), step(2, symbol="decision")])
-    assert "Langkah 2" in message and "jalur 'Tidak'" in message
+def test_an_exit_to_a_step_that_does_not_exist_is_refused_naming_the_step(new_sop):
+    message = refused(new_sop, [step(1), step(2, symbol="decision", exits=[("Ya", 1), ("Tidak", 7)])])
+    assert "Langkah 2: jalur keluar Tidak menuju langkah 7, yang tidak ada." in message
 
 
-def test_a_decision_that_returns_forwards_is_refused(new_sop):
-    message = refused(new_sop, [step(1, symbol="decision", no_branch_to=2), step(2)])
-    assert "langkah sebelumnya" in message
+@pytest.mark.parametrize("waktu", ["-15 menit", "kira-kira", "3 tahun"])
+def test_a_waktu_that_cannot_be_read_is_refused_naming_the_step(new_sop, waktu):
+    message = refused(new_sop, [step(1), step(2, waktu=waktu)])
+    assert message.startswith("Langkah 2:") and "tidak dapat dibaca" in message
 
 
-def test_a_process_with_a_tidak_exit_is_refused(new_sop):
-    assert "Hanya simbol keputusan" in refused(new_sop, [step(1), step(2, no_branch_to=1)])
+def test_a_step_done_only_by_outside_parties_needs_a_position_somewhere(new_sop):
+    columns = [ExecutorSpec("Pemohon", None, Executor.Kind.OUTSIDE)]
+    message = refused(new_sop, [step(1, actors=["Pemohon"])], executors=columns)
+    assert "Langkah 1: tidak ada kolom pelaksana yang merupakan jabatan di dinas" in message
 
 
-@pytest.mark.parametrize("amount", [0, -15])
-def test_a_zero_or_negative_duration_is_refused(new_sop, amount):
-    assert "harus lebih dari nol" in refused(new_sop, [step(1, duration_amount=amount)])
+def test_an_outside_party_column_cannot_name_a_position(new_sop):
+    (staf,) = positions(new_sop.agency, "staf")
+    message = refused(new_sop, [step(1)], executors=[ExecutorSpec("Staf", staf, Executor.Kind.OUTSIDE)])
+    assert "pihak luar atau sistem: tidak memiliki jabatan" in message
 
 
 def test_an_executor_that_is_not_a_column_is_refused(new_sop):
-    assert "bukan kolom pelaksana" in refused(new_sop, [step(1, executor="Kepala Dinas")])
+    assert "bukan kolom pelaksana" in refused(new_sop, [step(1, actors=["Kepala Dinas"])])
 
 
 def test_an_executor_position_of_another_agency_is_refused(new_sop, padang_panjang):
     (foreign,) = positions(padang_panjang, "sekretaris")
-    message = refused(new_sop, [step(1, executor="Sekretaris")], executors=[("Sekretaris", foreign)])
+    message = refused(new_sop, [step(1, actors=["Sekretaris"])], executors=[("Sekretaris", foreign)])
     assert "dinas pemilik SOP" in message
 
 
 def test_an_effective_sop_needs_its_effective_date_and_approver(new_sop):
     message = refused(new_sop, [step(1)], status=SopVersion.Status.EFFECTIVE)
     assert "tanggal efektif" in message and "mengesahkan" in message
+
+
+def test_an_effective_sop_with_zero_steps_is_refused(new_sop):
+    signed = dict(effective_on=datetime.date(2026, 1, 6), approver_title="Kepala Dinas", approver_name="Nama")
+    message = refused(new_sop, [], status=SopVersion.Status.EFFECTIVE, **signed)
+    assert "SOP belum memiliki langkah" in message
+
+
+def test_a_draft_may_have_no_number_and_no_dates_yet(balangan):
+    sop = Sop.objects.create(agency=balangan, number="")
+    version = create(sop, [step(1, symbol="terminator")], made_on=None)
+    assert version.status == SopVersion.Status.DRAFT and version.made_on is None
+    assert "SOP belum memiliki Nomor SOP." in version.effective_problems()
+    assert "Tanggal Pembuatan belum diisi." in version.effective_problems()
+    another = create(Sop.objects.create(agency=balangan, number=""), [step(1, symbol="terminator")], made_on=None)
+    assert another.sop.number == "" and str(another.sop) == "(belum bernomor)"
 
 
 def test_a_revision_needs_its_revision_date(new_sop):
@@ -111,7 +135,7 @@ def test_an_approver_with_a_bad_nip_is_refused(new_sop):
 def test_only_one_version_of_an_sop_is_effective_and_older_ones_stay_readable(sop000):
     revision = create(
         sop000.sop,
-        [step(1)],
+        [step(1, symbol="terminator")],
         revision=1,
         revised_on=datetime.date(2026, 2, 1),
         executors=[("Staf", positions(sop000.sop.agency, "staf")[0])],

@@ -21,7 +21,7 @@ def approver_of(run_step: RunStep):
 
 
 def current(run: Run) -> RunStep | None:
-    return run.steps.exclude(state=RunStep.State.APPROVED).order_by("sequence").first()
+    return run.steps.exclude(state__in=RunStep.DONE).order_by("sequence").first()
 
 
 def complete_current(run: Run, *, answer: str = "", now: datetime.datetime | None = None, **submit) -> RunStep:

@@ -178,6 +178,13 @@ class Migration(migrations.Migration):
             model_name='stepexit',
             constraint=models.UniqueConstraint(fields=('step', 'order'), name='step_exit_order_unique'),
         ),
+        migrations.AlterField(
+            model_name="disposition",
+            name="due_at",
+            field=models.DateTimeField(
+                blank=True, help_text="None when the Waktu sets no deadline.", null=True, verbose_name="due at"
+            ),
+        ),
         migrations.RunPython(to_graph, elidable=False),
         migrations.RemoveConstraint(
             model_name='sop',

@@ -336,7 +336,9 @@ class Disposition(models.Model):
     instruction = models.TextField(_("instruction"))
     requirements = models.TextField(_("requirements expected (kelengkapan)"), blank=True)
     issued_at = models.DateTimeField(_("issued at"))
-    due_at = models.DateTimeField(_("due at"))
+    due_at = models.DateTimeField(
+        _("due at"), null=True, blank=True, help_text=_("None when the Waktu sets no deadline.")
+    )
     read_at = models.DateTimeField(_("first read at"), null=True, blank=True)
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
