@@ -11,7 +11,7 @@ from reports.models import DocumentKind, SignedDocument
 from reports.periods import Period
 from reports.signing import DEMO_PASSPHRASE
 from workflow.exceptions import WorkflowRefused
-from workflow.models import Executor, SopListItem, SopVersion, Step, StepRequirement
+from workflow.models import Executor, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 from workflow.models.sop import SignedVersionFrozen
 from workflow.services.runs import run_start
 from workflow.services.sop import sop_version_revise
@@ -157,6 +157,23 @@ def test_the_executors_list_items_and_requirements_of_an_effective_version_are_f
         StepRequirement.objects.filter(step__version=sop000).delete()
     assert content(sop000) == content(SopVersion.objects.get(pk=sop000.pk))
     assert not SopListItem.objects.filter(version=sop000, order__gte=98).exists()
+
+
+def test_the_actors_and_exits_of_an_effective_version_are_frozen(sop000):
+    first, second = sop000.steps.order_by("number")[:2]
+    exit = first.exits.get()
+    exit.target = sop000.steps.get(number=5)
+    with pytest.raises(SignedVersionFrozen):
+        exit.save()
+    with pytest.raises(SignedVersionFrozen):
+        StepExit.objects.create(step=second, order=2, label="Lompat", target=first)
+    with pytest.raises(SignedVersionFrozen):
+        StepExit.objects.filter(step__version=sop000).update(label="Ya")
+    with pytest.raises(SignedVersionFrozen):
+        first.actor_links.get().delete()
+    with pytest.raises(SignedVersionFrozen):
+        StepActor.objects.bulk_create([StepActor(step=first, executor=sop000.executors.last(), order=2)])
+    assert content(sop000) == content(SopVersion.objects.get(pk=sop000.pk))
 
 
 def test_withdrawing_is_the_only_change_left_and_a_withdrawn_version_is_frozen_too(sop000):
@@ -323,6 +340,15 @@ def test_the_database_refuses_raw_sql_changes_to_a_signed_version_on_postgresql(
             [sop000.pk],
         ),
         ("UPDATE workflow_sop SET number = 'Lain' WHERE id = %s", [sop000.sop_id]),
+        (
+            "UPDATE workflow_stepexit SET label = 'x' WHERE step_id IN "
+            "(SELECT id FROM workflow_step WHERE version_id = %s)",
+            [sop000.pk],
+        ),
+        (
+            "DELETE FROM workflow_stepactor WHERE step_id IN (SELECT id FROM workflow_step WHERE version_id = %s)",
+            [sop000.pk],
+        ),
     ]
     for sql, params in statements:
         with pytest.raises(DatabaseError, match="signed"), transaction.atomic(), connection.cursor() as cursor:
