@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 
 from reports.document_services import document_sign
@@ -16,7 +17,7 @@ from reports.signing.verification import Outcome, verify_upload
 from workflow.models import RunStep, SopMonitoring
 from workflow.permissions import local_today
 from workflow.scoping import scope
-from workflow.selectors import due_assessments, run_evidence
+from workflow.selectors import add_months, due_assessments, run_evidence
 from workflow.services.evaluation import sop_monitoring_record
 from workflow.services.runs import run_start, run_step_send_back, run_step_submit
 
@@ -66,7 +67,10 @@ def test_a_monitoring_is_recorded_and_shows_in_the_table(login, sop000):
     page = client.get(reverse("workflow:monitoring"), {"tahun": year, "semester": semester}).content.decode()
     assert "Penyampaian data dari bidang terlambat." in page
     assert "Berjalan kurang baik" in page and sop000.sop.number in page
+    assert f"Monitoring, Semester {'I' if semester == 1 else 'II'} {year}" in page
     assert "Kirim pengingat sepekan sebelum batas waktu." in page
+    next_monitoring = add_months(local_today(sop000.sop.agency), 6)  # counted from the one just recorded
+    assert "Monitoring berikutnya" in page and date_filter(next_monitoring) in page
 
 
 def test_a_monitoring_is_a_record_that_is_never_changed(sop000):

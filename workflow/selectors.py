@@ -187,12 +187,38 @@ class DueAssessment:
     since: datetime.date  # the day it fell due
 
 
-def due_assessments(user, today: datetime.date) -> list[DueAssessment]:
-    """Monitoring (every 6 months) and evaluation (every 12) due on the effective SOPs the user may
-    assess, counted from the last one recorded for the version, else from its effective date.
-    Two queries, whatever the number of SOPs."""
+@dataclass(frozen=True)
+class AssessmentSchedule:
+    version: SopVersion
+    next_monitoring: datetime.date
+    next_evaluation: datetime.date
+
+
+def assessment_schedule(versions: QuerySet[SopVersion]) -> list[AssessmentSchedule]:
+    """When each of these (effective) versions is next due for monitoring (6 months) and evaluation
+    (12 months): counted from the last one recorded for the version, else from its effective date.
+    One query; the SOP list can show the next monitoring date with it."""
     from django.db.models import Max
 
+    versions = versions.select_related("sop").annotate(
+        last_monitoring=Max("monitorings__assessed_on"), last_evaluation=Max("evaluations__evaluated_on")
+    )
+    schedule = []
+    for version in versions.order_by("sop__number"):
+        start = version.effective_on or version.made_on
+        schedule.append(
+            AssessmentSchedule(
+                version,
+                add_months(version.last_monitoring or start, MONITORING_MONTHS),
+                add_months(version.last_evaluation or start, EVALUATION_MONTHS),
+            )
+        )
+    return schedule
+
+
+def due_assessments(user, today: datetime.date) -> list[DueAssessment]:
+    """Monitoring and evaluation due by `today` on the effective SOPs the user may assess
+    (permissions.can_assess), oldest first. A fixed number of queries, whatever the number of SOPs."""
     from workflow.permissions import assessment_scope
 
     agency_id, everything, units = assessment_scope(user)
@@ -201,19 +227,12 @@ def due_assessments(user, today: datetime.date) -> list[DueAssessment]:
     versions = SopVersion.objects.filter(status=SopVersion.Status.EFFECTIVE, sop__agency_id=agency_id)
     if not everything:
         versions = versions.filter(sop__unit_id__in=units)
-    versions = versions.select_related("sop").annotate(
-        last_monitoring=Max("monitorings__assessed_on"), last_evaluation=Max("evaluations__evaluated_on")
-    )
     due = []
-    for version in versions.order_by("sop__number"):
-        start = version.effective_on or version.made_on
-        for kind, last, months in (
-            ("monitoring", version.last_monitoring, MONITORING_MONTHS),
-            ("evaluation", version.last_evaluation, EVALUATION_MONTHS),
-        ):
-            since = add_months(last or start, months)
-            if since <= today:
-                due.append(DueAssessment(kind, version, since))
+    for row in assessment_schedule(versions):
+        if row.next_monitoring <= today:
+            due.append(DueAssessment("monitoring", row.version, row.next_monitoring))
+        if row.next_evaluation <= today:
+            due.append(DueAssessment("evaluation", row.version, row.next_evaluation))
     return sorted(due, key=lambda item: (item.since, item.version.sop.number, item.kind))
 
 

@@ -7,11 +7,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from reports.periods import Period, PeriodKind
 from workflow import permissions
 from workflow.exceptions import WorkflowRefused
 from workflow.forms_evaluation import EvaluationForm, MonitoringForm
 from workflow.models import SopVersion
-from workflow.selectors import evaluations_of, monitoring_table, monitorings_of, run_evidence
+from workflow.selectors import assessment_schedule, evaluations_of, monitoring_table, monitorings_of, run_evidence
 from workflow.services import evaluation as services
 from workflow.views import _agency_or_403
 
@@ -126,11 +127,11 @@ def monitoring_list(request):
         "agency": agency,
         "year": year,
         "semester": semester,
-        "period": f"{year}-S{semester}",
+        "period_label": Period(year, PeriodKind.SEMESTER, semester).label,
         "years": range(today.year, today.year - 5, -1),
-        "versions": SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
-        .select_related("sop")
-        .order_by("sop__number"),
+        "schedule": assessment_schedule(
+            SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
+        ),
         **monitoring_table(agency, year, semester),
     }
     return render(request, "workflow/monitoring_list.html", context)
