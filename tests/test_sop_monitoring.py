@@ -14,8 +14,8 @@ from reports.models import DocumentKind, DocumentRequest
 from reports.periods import Period
 from reports.signing import DEMO_PASSPHRASE
 from reports.signing.verification import Outcome, verify_upload
-from workflow.models import RunStep, SopMonitoring
-from workflow.permissions import local_today
+from workflow.models import ActingAssignment, Position, RunStep, SopMonitoring
+from workflow.permissions import can_assess, local_today
 from workflow.scoping import scope
 from workflow.selectors import add_months, due_assessments, run_evidence
 from workflow.services.evaluation import sop_monitoring_record
@@ -230,3 +230,33 @@ def test_the_monitoring_pdf_is_asked_for_and_signed_on_the_documents_page(
     request.refresh_from_db()
     assert request.signed_document is not None
     assert verify_upload(bytes(request.signed_document.pdf), request.signed_document).outcome == Outcome.ORIGINAL
+
+
+def test_six_months_after_the_last_day_of_august_is_the_end_of_february():
+    assert add_months(datetime.date(2025, 8, 31), 6) == datetime.date(2026, 2, 28)
+    assert add_months(datetime.date(2023, 8, 31), 6) == datetime.date(2024, 2, 29)
+    assert add_months(datetime.date(2024, 1, 2), 12) == datetime.date(2025, 1, 2)
+
+
+def test_an_acting_sekretaris_may_assess_for_the_day_of_the_appointment(balangan, sop000):
+    today = local_today(balangan)
+    staff = user("balangan.staf")
+    assert not can_assess(staff, sop000)
+    ActingAssignment.objects.create(
+        position=Position.objects.get(agency=balangan, rank="sekretaris"),
+        employee=staff.employee,
+        starts_on=today,
+        ends_on=today,
+    )
+    assert can_assess(staff, sop000)
+    assert record(sop000, who="balangan.staf").assessor_name == staff.employee.full_name
+
+
+def test_due_assessments_and_the_evidence_take_a_fixed_number_of_queries(sop000, django_assert_max_num_queries):
+    sekretaris = user("balangan.sekretaris")
+    today = local_today(sop000.sop.agency)
+    with django_assert_max_num_queries(6):
+        due_assessments(sekretaris, today)
+    walk(run_start(version=sop000, period=Period.parse("2025-TW4"), user=sekretaris))
+    with django_assert_max_num_queries(3):
+        run_evidence(sop000)
