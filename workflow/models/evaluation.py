@@ -61,9 +61,9 @@ class SopMonitoring(Record):
     """One row of the monitoring form: how an SOP ran in a semester, as the assessor judged it."""
 
     class Assessment(models.TextChoices):
-        GOOD = "baik", _("Berjalan dengan baik")
-        POOR = "kurang_baik", _("Berjalan kurang baik")
-        NOT_RUNNING = "tidak_berjalan", _("Tidak berjalan")
+        GOOD = "baik", _("Runs well")
+        POOR = "kurang_baik", _("Runs less than well")
+        NOT_RUNNING = "tidak_berjalan", _("Does not run")
 
     version = models.ForeignKey(SopVersion, models.PROTECT, related_name="monitorings", verbose_name=_("SOP version"))
     period = models.CharField(_("semester"), max_length=10, help_text=_("2026-S1 or 2026-S2"))
