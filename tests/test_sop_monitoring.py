@@ -192,6 +192,8 @@ def test_the_monitoring_page_shows_the_evidence_next_to_the_form(login, sop000):
     page = login("balangan.sekretaris").get(reverse("workflow:sop-monitoring", args=[sop000.pk])).content.decode()
     assert "Yang diukur dari pelaksanaan" in page and "Langkah terlambat" in page
     assert 'name="assessment"' in page and "style=" not in page and "<script>" not in page
+    sheet = login("balangan.staf").get(reverse("workflow:sop-detail", args=[sop000.pk])).content.decode()
+    assert reverse("workflow:sop-monitoring", args=[sop000.pk]) in sheet
 
 
 def test_the_monitoring_pdf_renders_and_is_signed_by_the_kepala_dinas_and_verifies(balangan, sop000):
