@@ -59,10 +59,14 @@ def _signer_for(user, agency: Agency) -> documents.Signer:
 def _title(kind: str, *, period: str = "", sop_version: SopVersion | None = None) -> str:
     if kind == DocumentKind.SOP:
         return f"{sop_version.sop.number} {sop_version.name}"
+    if kind == DocumentKind.MONITORING:
+        return documents.monitoring_title(Period.parse(period))
     return documents.report_title(Period.parse(period))
 
 
 def _subject(kind: str, *, period: str = "", sop_version: SopVersion | None = None) -> str:
+    if kind == DocumentKind.MONITORING:
+        return f"monev:{period}"
     return f"sop:{sop_version.pk}" if kind == DocumentKind.SOP else f"report:{period}"
 
 
@@ -88,6 +92,8 @@ def _render_to_sign(
     stamp = documents.Stamp(settings.SITE_URL + reverse("reports:verify", args=[token]), now)
     if kind == DocumentKind.SOP:
         return documents.sop_sheet(sop_version, paper=paper, stamp=stamp, signer=signer).pdf()
+    if kind == DocumentKind.MONITORING:
+        return documents.monitoring_report(agency, Period.parse(period), stamp=stamp, signer=signer).pdf()
     return documents.performance_report(agency, Period.parse(period), stamp=stamp, signer=signer).pdf()
 
 
@@ -162,7 +168,8 @@ def document_sign(
     via: str = "web",
     now=None,
 ) -> SignedDocument:
-    """Render and sign a report or an SOP version as `user` (the Kepala Dinas or a current Plh/Plt).
+    """Render and sign a report, an SOP version or a semester's SOP monitoring as `user` (the
+    Kepala Dinas or a current Plh/Plt).
 
     The signature is made with the user's own key, opened with `secret` (never stored). Refuses
     anyone else (PermissionDenied); a refusal of the backend (SigningRefused) saves nothing. In the
@@ -277,6 +284,8 @@ def document_render(request: DocumentRequest) -> DocumentRequest:
                 request.pdf = documents.sop_sheet(request.sop_version, paper=request.paper).pdf()
             elif request.kind == DocumentKind.REPORT:
                 request.pdf = documents.performance_report(request.agency, Period.parse(request.period)).pdf()
+            elif request.kind == DocumentKind.MONITORING:
+                request.pdf = documents.monitoring_report(request.agency, Period.parse(request.period)).pdf()
             else:
                 request.pdf = documents.disposition_sheet(request.disposition).pdf()
             request.status = DocumentRequest.Status.READY

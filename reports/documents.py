@@ -17,6 +17,7 @@ from reports.flowchart import FlowStep, build, text_height
 from reports.periods import Period, PeriodKind
 from reports.selectors import indicators_for, measure
 from workflow.models import Agency, Position, SopListItem, SopVersion
+from workflow.selectors import monitoring_table
 
 PAPERS = {"f4": ("F4", 330.0, 215.0), "a4": ("A4", 297.0, 210.0)}
 MARGIN = 10.0
@@ -214,6 +215,34 @@ def _agreement(agency: Agency, year: int) -> list[dict]:
         target = next((t for t in indicator.targets.all() if t.year == year and t.quarter is None), None)
         rows.append({"indicator": indicator, "target": target.as_target() if target else None})
     return rows
+
+
+# Monitoring and evaluation of SOPs -------------------------------------------------------------
+
+
+def monitoring_title(period: Period) -> str:
+    with translation.override("id"):
+        return f"Monitoring dan Evaluasi SOP {period.label}"
+
+
+def monitoring_report(
+    agency: Agency,
+    period: Period,
+    *,
+    stamp: Stamp | None = None,
+    signer: Signer | None = None,
+    on: datetime.date | None = None,
+) -> Document:
+    """The semester's monitoring form in the national columns, and the evaluations made in it."""
+    context = {
+        "period": period,
+        "title": monitoring_title(period),
+        **monitoring_table(agency, period.year, period.number),
+        "signer": signer or head_of(agency),
+        "stamp": stamp,
+        "signed_on": (stamp.signed_at.astimezone(agency.zone).date() if stamp else on or timezone.localdate()),
+    }
+    return _render("reports/monitoring_report.html", context, agency, ["@page { size: A4 landscape; }"])
 
 
 # Lembar disposisi -----------------------------------------------------------------------------

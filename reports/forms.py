@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.documents import PAPERS
+from reports.periods import Period, PeriodKind
 from sopkinerja.uploads import validate_upload, validate_upload_size
 from workflow.forms import period_choices
 from workflow.models import SopVersion
@@ -32,6 +33,20 @@ class ReportForm(forms.Form):
     def __init__(self, *args, year: int, can_sign: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = period_choices(year) + period_choices(year - 1)
+        if not can_sign:
+            del self.fields["sign"]
+
+
+class MonitoringReportForm(forms.Form):
+    """The semester's SOP monitoring and evaluation table (PermenPAN-RB 35/2012)."""
+
+    period = forms.ChoiceField(label=_("Semester"))
+    sign = forms.BooleanField(label=_("Sign electronically (TTE)"), required=False)
+
+    def __init__(self, *args, year: int, can_sign: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        semesters = [Period(y, PeriodKind.SEMESTER, n) for y in (year, year - 1) for n in (1, 2)]
+        self.fields["period"].choices = [(str(p), p.label) for p in semesters]
         if not can_sign:
             del self.fields["sign"]
 

@@ -276,6 +276,7 @@ class DocumentKind(models.TextChoices):
     SOP = "sop", _("SOP sheet")
     REPORT = "report", _("Performance report")
     DISPOSITION = "disposition", _("Lembar disposisi")
+    MONITORING = "monev", _("SOP monitoring and evaluation")
 
 
 class SignedDocument(models.Model):

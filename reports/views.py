@@ -18,7 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 from reports import signing
 from reports.document_services import document_request, document_request_sign
-from reports.forms import RealisationForm, ReportForm, SignForm, SopSheetForm, VerifyForm
+from reports.forms import MonitoringReportForm, RealisationForm, ReportForm, SignForm, SopSheetForm, VerifyForm
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.periods import Period
 from reports.selectors import figure_entries
@@ -58,7 +58,18 @@ def document_list(request):
     year = timezone.localdate().year
     sop_form = SopSheetForm(agency=agency, can_sign=signer, prefix="sop")
     report_form = ReportForm(year=year, can_sign=signer, prefix="report")
-    if request.method == "POST":
+    monev_form = MonitoringReportForm(year=year, can_sign=signer, prefix="monev")
+    if request.method == "POST" and "monev-period" in request.POST:
+        monev_form = MonitoringReportForm(request.POST, year=year, can_sign=signer, prefix="monev")
+        if monev_form.is_valid():
+            return _request(
+                request,
+                agency=agency,
+                kind=DocumentKind.MONITORING,
+                period=monev_form.cleaned_data["period"],
+                sign=monev_form.cleaned_data.get("sign", False),
+            )
+    elif request.method == "POST":
         if "sop-sop_version" in request.POST:
             sop_form = SopSheetForm(request.POST, agency=agency, can_sign=signer, prefix="sop")
             if sop_form.is_valid():
@@ -87,6 +98,7 @@ def document_list(request):
             "agency": agency,
             "sop_form": sop_form,
             "report_form": report_form,
+            "monev_form": monev_form,
             "requests": DocumentRequest.objects.filter(agency=agency).select_related("signed_document")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
         },

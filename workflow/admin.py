@@ -24,7 +24,9 @@ from workflow.models import (
     Run,
     RunStep,
     Sop,
+    SopEvaluation,
     SopListItem,
+    SopMonitoring,
     SopVersion,
     Step,
     StepActor,
@@ -660,3 +662,22 @@ def _restrict_axes_admin() -> None:
 
 
 _restrict_axes_admin()
+
+
+@admin.register(SopMonitoring)
+class SopMonitoringAdmin(ReadOnlyAdmin):
+    """Records: written on the monitoring page (services.evaluation), never edited here."""
+
+    list_display = ["version", "period", "assessment", "assessor_name", "assessed_on"]
+    list_filter = ["assessment", "period"]
+    search_fields = ["version__sop__number", "version__name", "notes"]
+    list_select_related = ["version__sop"]
+
+
+@admin.register(SopEvaluation)
+class SopEvaluationAdmin(ReadOnlyAdmin):
+    """Records: written on the evaluation page (services.evaluation), never edited here."""
+
+    list_display = ["version", "evaluated_on", "evaluator_name"]
+    search_fields = ["version__sop__number", "version__name"]
+    list_select_related = ["version__sop"]

@@ -182,3 +182,29 @@ def can_remove_evidence(user, evidence, *, headed: set[int] | None = None) -> bo
         return True
     headed = headed_unit_ids(user) if headed is None else headed
     return indicator.responsible_unit_id in headed
+
+
+def assessment_scope(user) -> tuple[int | None, bool, set[int]]:
+    """What the user may monitor and evaluate: (agency id, every SOP of it?, units whose SOPs).
+
+    The Kepala Dinas and the Sekretaris (or whoever acts for them today) assess every SOP of the
+    agency; the head of a unit (or their Plh/Plt) assesses the SOPs of that unit."""
+    employee = _employee(user)
+    if employee is None:
+        return None, False, set()
+    from workflow.models import Position
+    from workflow.selectors import held_position_ids
+
+    ranks = set(Position.objects.filter(pk__in=held_position_ids(user)).values_list("rank", flat=True))
+    if ranks & {"kepala_dinas", "sekretaris"}:
+        return employee.agency_id, True, set()
+    return employee.agency_id, False, headed_unit_ids(user)
+
+
+def can_assess(user, version) -> bool:
+    """Who may record the monitoring or evaluation of an SOP version: the head of the SOP's unit,
+    the Sekretaris or the Kepala Dinas of its agency, or whoever acts for one of them today."""
+    agency_id, everything, units = assessment_scope(user)
+    if agency_id is None or agency_id != version.sop.agency_id:
+        return False
+    return everything or (version.sop.unit_id is not None and version.sop.unit_id in units)

@@ -1,8 +1,12 @@
 """Read paths for the organisation and SOPs, always scoped to one agency."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from workflow.models import Agency, Employee, Sop, SopVersion, Step
+from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS
 
 
 def agency_of(user) -> Agency | None:
@@ -163,3 +167,227 @@ def appointments_for_agency(agency: Agency, today):
     current = [a for a in rows if a.ended_at is None and a.ends_on >= today]
     past = [a for a in rows if a.ended_at is not None or a.ends_on < today]
     return current, past
+
+
+# Monitoring and evaluation ----------------------------------------------------------------------
+
+
+def add_months(day, months: int):
+    """The same day `months` later; the last day of the month when it has fewer days (31 Aug + 6 = 28/29 Feb)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class DueAssessment:
+    kind: str  # "monitoring" or "evaluation"
+    version: SopVersion
+    since: datetime.date  # the day it fell due
+
+
+@dataclass(frozen=True)
+class AssessmentSchedule:
+    version: SopVersion
+    next_monitoring: datetime.date
+    next_evaluation: datetime.date
+
+
+def assessment_schedule(versions: QuerySet[SopVersion]) -> list[AssessmentSchedule]:
+    """When each of these (effective) versions is next due for monitoring (6 months) and evaluation
+    (12 months): counted from the last one recorded for the version, else from its effective date.
+    One query; the SOP list can show the next monitoring date with it."""
+    from django.db.models import Max
+
+    versions = versions.select_related("sop").annotate(
+        last_monitoring=Max("monitorings__assessed_on"), last_evaluation=Max("evaluations__evaluated_on")
+    )
+    schedule = []
+    for version in versions.order_by("sop__number"):
+        start = version.effective_on or version.made_on
+        schedule.append(
+            AssessmentSchedule(
+                version,
+                add_months(version.last_monitoring or start, MONITORING_MONTHS),
+                add_months(version.last_evaluation or start, EVALUATION_MONTHS),
+            )
+        )
+    return schedule
+
+
+def due_assessments(user, today: datetime.date) -> list[DueAssessment]:
+    """Monitoring and evaluation due by `today` on the effective SOPs the user may assess
+    (permissions.can_assess), oldest first. A fixed number of queries, whatever the number of SOPs."""
+    from workflow.permissions import assessment_scope
+
+    agency_id, everything, units = assessment_scope(user)
+    if agency_id is None or not (everything or units):
+        return []
+    versions = SopVersion.objects.filter(status=SopVersion.Status.EFFECTIVE, sop__agency_id=agency_id)
+    if not everything:
+        versions = versions.filter(sop__unit_id__in=units)
+    due = []
+    for row in assessment_schedule(versions):
+        if row.next_monitoring <= today:
+            due.append(DueAssessment("monitoring", row.version, row.next_monitoring))
+        if row.next_evaluation <= today:
+            due.append(DueAssessment("evaluation", row.version, row.next_evaluation))
+    return sorted(due, key=lambda item: (item.since, item.version.sop.number, item.kind))
+
+
+@dataclass(frozen=True)
+class StepEvidence:
+    number: int
+    activity: str
+    returns: int
+    overdue: int
+    loops: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class RunEvidence:
+    """What the runs of an SOP version measured, as evidence for its monitoring."""
+
+    since: datetime.date | None
+    runs: int  # not cancelled
+    finished: int
+    lead_average: int | None  # working minutes, rounded
+    lead_median: int | None
+    standard_average: int | None  # the Jumlah of the runs' steps, in working minutes
+    over_standard: int  # finished runs whose lead time exceeded their standard
+    steps: list[StepEvidence]
+
+    @property
+    def returns(self) -> int:
+        return sum(step.returns for step in self.steps)
+
+    @property
+    def overdue(self) -> int:
+        return sum(step.overdue for step in self.steps)
+
+    @property
+    def loops(self) -> int:
+        return sum(step.loops for step in self.steps)
+
+    @property
+    def skipped(self) -> int:
+        return sum(step.skipped for step in self.steps)
+
+
+def run_evidence(version: SopVersion, *, since: datetime.date | None = None, now=None) -> RunEvidence:
+    """Lead time against the Jumlah, returns, overdue, looped and skipped steps of the version's runs
+    (started on or after `since`; cancelled runs aside). Three aggregate queries.
+
+    Overdue: a step with a deadline handed in after it, or still open past it. Looped: a second or
+    later attempt (a decision answered Tidak). Skipped: a step in state "skipped" (a branch not taken)."""
+    from statistics import median
+
+    from django.db.models import Avg, Count, F, Q, Sum
+    from django.utils import timezone
+
+    from workflow.models import Run, RunStep
+
+    now = now or timezone.now()
+    runs = Run.objects.filter(version=version).exclude(state=Run.State.CANCELLED)
+    if since is not None:
+        runs = runs.filter(started_at__date__gte=since)
+    totals = runs.aggregate(
+        runs=Count("pk"),
+        finished=Count("pk", filter=Q(state=Run.State.FINISHED)),
+        lead_average=Avg("lead_minutes", filter=Q(state=Run.State.FINISHED)),
+        standard_average=Avg("standard_minutes", filter=Q(state=Run.State.FINISHED)),
+        over_standard=Count("pk", filter=Q(state=Run.State.FINISHED, lead_minutes__gt=F("standard_minutes"))),
+    )
+    leads = list(
+        runs.filter(state=Run.State.FINISHED, lead_minutes__isnull=False).values_list("lead_minutes", flat=True)
+    )
+    handed_in_late = Q(submitted_at__isnull=False, submitted_at__gt=F("due_at"))
+    open_past_due = Q(submitted_at__isnull=True, due_at__lt=now, run__state=Run.State.ACTIVE) & ~Q(
+        state__in=[RunStep.State.APPROVED, RunStep.State.SUBMITTED, "skipped"]
+    )
+    rows = (
+        RunStep.objects.filter(run__in=runs)
+        .values("step__number", "step__activity")
+        .annotate(
+            returns=Sum("returned_count"),
+            overdue=Count("pk", filter=Q(due_at__isnull=False) & (handed_in_late | open_past_due)),
+            loops=Count("pk", filter=Q(attempt__gt=1)),
+            skipped=Count("pk", filter=Q(state="skipped")),  # a string: the state may not exist yet
+        )
+        .order_by("step__number")
+    )
+    return RunEvidence(
+        since=since,
+        runs=totals["runs"],
+        finished=totals["finished"],
+        lead_average=_rounded(totals["lead_average"]),
+        lead_median=_rounded(median(leads) if leads else None),
+        standard_average=_rounded(totals["standard_average"]),
+        over_standard=totals["over_standard"],
+        steps=[
+            StepEvidence(
+                row["step__number"],
+                row["step__activity"],
+                row["returns"] or 0,
+                row["overdue"],
+                row["loops"],
+                row["skipped"],
+            )
+            for row in rows
+        ],
+    )
+
+
+def _rounded(value) -> int | None:
+    return None if value is None else round(value)
+
+
+def monitorings_of(version: SopVersion):
+    return version.monitorings.select_related("assessor").order_by("-assessed_on", "-created_at")
+
+
+def evaluations_of(version: SopVersion):
+    return version.evaluations.select_related("evaluator").order_by("-evaluated_on", "-created_at")
+
+
+def semester_range(year: int, semester: int) -> tuple[datetime.date, datetime.date]:
+    return (
+        (datetime.date(year, 1, 1), datetime.date(year, 6, 30))
+        if semester == 1
+        else (
+            datetime.date(year, 7, 1),
+            datetime.date(year, 12, 31),
+        )
+    )
+
+
+def monitoring_table(agency: Agency, year: int, semester: int) -> dict:
+    """The agency's monitoring form of a semester: the newest monitoring of each SOP recorded for it
+    (a correction is a newer record), and the evaluations made within the semester, newest per SOP."""
+    from workflow.models import SopEvaluation, SopMonitoring
+
+    period = f"{year}-S{semester}"
+    monitorings = (
+        SopMonitoring.objects.filter(version__sop__agency=agency, period=period)
+        .select_related("version__sop")
+        .order_by("version__sop__number", "-assessed_on", "-created_at")
+    )
+    start, end = semester_range(year, semester)
+    evaluations = (
+        SopEvaluation.objects.filter(version__sop__agency=agency, evaluated_on__range=(start, end))
+        .select_related("version__sop")
+        .order_by("version__sop__number", "-evaluated_on", "-created_at")
+    )
+    return {"monitorings": _newest_per_sop(monitorings), "evaluations": _newest_per_sop(evaluations)}
+
+
+def _newest_per_sop(rows) -> list:
+    seen, newest = set(), []
+    for row in rows:
+        if row.version.sop_id not in seen:
+            seen.add(row.version.sop_id)
+            newest.append(row)
+    return newest

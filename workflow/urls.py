@@ -1,11 +1,14 @@
 from django.urls import path
 
-from workflow import views
+from workflow import views, views_evaluation
 
 app_name = "workflow"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sop/<int:version_id>/", views.sop_detail, name="sop-detail"),
+    path("sop/<int:version_id>/monitoring/", views_evaluation.sop_monitoring, name="sop-monitoring"),
+    path("sop/<int:version_id>/evaluasi/", views_evaluation.sop_evaluation, name="sop-evaluation"),
+    path("monitoring/", views_evaluation.monitoring_list, name="monitoring"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_view, name="run-detail"),
     path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),

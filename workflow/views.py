@@ -17,6 +17,7 @@ from workflow.selectors import (
     agency_of,
     appointments_for_agency,
     disposition_for,
+    due_assessments,
     my_work,
     overdue_steps,
     run_detail,
@@ -82,6 +83,7 @@ def home(request):
             "overdue": overdue_steps(agency, now),
             "runs": runs_for_agency(agency).filter(state=Run.State.ACTIVE),
             "now": now,
+            "due_assessments": due_assessments(request.user, permissions.local_today(agency, now)),
         },
     )
 

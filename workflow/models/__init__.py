@@ -1,3 +1,4 @@
+from .evaluation import CRITERIA, SopEvaluation, SopMonitoring
 from .mail import OutgoingMail
 from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
 from .run import Attachment, Disposition, Run, RunStep
@@ -24,4 +25,7 @@ __all__ = [
     "StepExit",
     "StepRequirement",
     "Unit",
+    "CRITERIA",
+    "SopEvaluation",
+    "SopMonitoring",
 ]
