@@ -14,7 +14,7 @@ from reports.models import DocumentKind, DocumentRequest
 from reports.periods import Period
 from reports.signing import DEMO_PASSPHRASE
 from reports.signing.verification import Outcome, verify_upload
-from workflow.models import ActingAssignment, Position, RunStep, SopMonitoring
+from workflow.models import ActingAssignment, Position, SopMonitoring
 from workflow.permissions import can_assess, local_today
 from workflow.scoping import scope
 from workflow.selectors import add_months, due_assessments, run_evidence
@@ -172,19 +172,23 @@ def test_the_evidence_counts_returns_overdue_and_looped_steps_of_real_runs(sop00
     other = run_start(version=sop002, period=Period.parse("2025-TW4"), user=user("padangpanjang.sekretaris"))
     while current(other).step.number != 7:
         complete_current(other)
-    complete_current(other, answer=RunStep.Answer.NO)
+    complete_current(other, answer="Tidak")
     walk(other)
     looped = run_evidence(sop002)
     assert looped.loops == loops_before + 3  # steps 5, 6 and 7 again
     assert {step.number for step in looped.steps if step.loops} == {5, 6, 7}
 
 
-def test_steps_skipped_on_a_branch_are_counted_by_their_state_name(sop000):
-    run = run_start(version=sop000, period=Period.parse("2025-TW4"), user=user("balangan.sekretaris"))
-    # The lead adds the "skipped" state in parallel; the evidence compares with the string.
-    RunStep.objects.filter(run=run, step__number=5).update(state="skipped")
-    evidence = run_evidence(sop000)
-    assert {step.number: step.skipped for step in evidence.steps}[5] >= 1 and evidence.skipped >= 1
+def test_steps_skipped_by_a_forward_jump_are_counted(balangan):
+    from tests.sop_samples import permohonan_sop
+
+    version = permohonan_sop(balangan)
+    run = run_start(version=version, period=Period.parse("2025-TW4"), user=user("balangan.kadis"))
+    for answer in ["", "", "Tidak lengkap", ""]:  # the file is incomplete: on to the return end
+        complete_current(run, answer=answer)
+    evidence = run_evidence(version)
+    skipped = {step.number: step.skipped for step in evidence.steps}
+    assert all(skipped[n] == 1 for n in range(4, 9)) and evidence.skipped == 5
 
 
 def test_the_monitoring_page_shows_the_evidence_next_to_the_form(login, sop000):
