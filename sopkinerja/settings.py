@@ -109,6 +109,9 @@ USE_I18N = True
 USE_TZ = True
 # The server clock; each agency renders in its own zone (Agency.time_zone).
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
+
+# SOPs: "1 minggu" in a Mutu Baku is this many working days (PermenPAN-RB 35/2012 leaves it to the office).
+SOP_WORKING_DAYS_PER_WEEK = envint("SOP_WORKING_DAYS_PER_WEEK", 5)
 FORMAT_MODULE_PATH = ["sopkinerja.formats"]
 
 STATIC_URL = "static/"
