@@ -391,3 +391,74 @@ def _newest_per_sop(rows) -> list:
             seen.add(row.version.sop_id)
             newest.append(row)
     return newest
+
+
+def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
+    """The disposisi to the positions the user holds or acts for: unread ones (all), and the latest
+    read ones, newest first. Two queries, whatever the history."""
+    from workflow.models import Disposition
+
+    positions = held_position_ids(user, now)
+    agency = agency_of(user)
+    rows = Disposition.objects.filter(to_position__in=positions, run_step__run__sop__agency=agency).select_related(
+        "run_step__run__version", "run_step__step", "from_position", "to_position", "read_by__employee"
+    )
+    return {
+        "unread": list(rows.filter(read_at__isnull=True).order_by("-issued_at")),
+        "read": list(rows.filter(read_at__isnull=False).order_by("-issued_at")[:read_limit]),
+    }
+
+
+def unread_disposition_count(user, now=None) -> int:
+    from workflow.models import Disposition
+
+    return Disposition.objects.filter(
+        to_position__in=held_position_ids(user, now), run_step__run__sop__agency=agency_of(user), read_at__isnull=True
+    ).count()
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    run: object
+    done: int  # approved or skipped attempts
+    total: int  # attempts planned so far
+    current: object | None  # the attempt in hand (active or submitted)
+    overdue: bool
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def runs_in_progress(agency: Agency, now, *, sop_id: int | None = None, period: str = "", state: str = "active"):
+    """Runs with their progress, current step, who holds it and its due time: three queries in all."""
+    from django.db.models import Count, Q
+
+    from workflow.models import Run, RunStep
+
+    runs = runs_for_agency(agency).annotate(
+        done=Count("steps", filter=Q(steps__state__in=RunStep.DONE)), total=Count("steps")
+    )
+    if state:
+        runs = runs.filter(state=state)
+    if sop_id:
+        runs = runs.filter(sop_id=sop_id)
+    if period:
+        runs = runs.filter(period=period)
+    runs = list(runs.order_by("-started_at")[:100])
+    current = {
+        attempt.run_id: attempt
+        for attempt in RunStep.objects.filter(
+            run__in=[run.pk for run in runs], state__in=[RunStep.State.ACTIVE, RunStep.State.SUBMITTED]
+        ).select_related("step__executor__position", "step__approver_position")
+    }
+    return [
+        RunProgress(
+            run,
+            run.done,
+            run.total,
+            current.get(run.pk),
+            bool(current.get(run.pk) and run.state == Run.State.ACTIVE and current[run.pk].is_overdue(now)),
+        )
+        for run in runs
+    ]

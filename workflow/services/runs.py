@@ -86,7 +86,10 @@ def _issuer_position(user):
     return employee.position if employee else None
 
 
-def _activate(run_step: RunStep, *, issuer, from_position, now, calendar: WorkingCalendar) -> Disposition:
+def _activate(
+    run_step: RunStep, *, issuer, from_position, now, calendar: WorkingCalendar, note: str = ""
+) -> Disposition:
+    """Hand the step to its executor by disposisi; the approver's note joins the instruction."""
     step = run_step.step
     run_step.activate(by=issuer, description=_("Disposisi issued"))
     run_step.activated_at = now
@@ -99,13 +102,23 @@ def _activate(run_step: RunStep, *, issuer, from_position, now, calendar: Workin
         from_position=from_position,
         to_position=step.executor.position,
         subject=f"{run.version.name} – {run.period_obj.label}",
-        instruction=step.activity,
+        instruction=_instruction(step.activity, note),
         requirements=", ".join(step.requirement_texts()),
         issued_at=now,
         due_at=run_step.due_at,
     )
     transaction.on_commit(partial(notifications.disposition_issued.enqueue, disposition.pk))
     return disposition
+
+
+def _instruction(activity: str, note: str) -> str:
+    note = (note or "").strip()
+    return f"{activity}\n\n{_('Note from the previous step')}: {note}" if note else activity
+
+
+def _read_on_acting(run_step: RunStep, user, now) -> None:
+    """Acting on a step counts as reading its disposisi (compare-and-set, first reader kept)."""
+    Disposition.objects.filter(run_step_id=run_step.pk, read_at__isnull=True).update(read_at=now, read_by=user)
 
 
 def _standard(step: Step, calendar: WorkingCalendar) -> int:
@@ -201,6 +214,7 @@ def run_step_submit(
         run_step.missing_units = ", ".join(unit.name for unit in missing)
     _refuse_unless_allowed(run_step, run_step.submit, user)
     run_step.submit(by=user, description=_submission_note(run_step))
+    _read_on_acting(run_step, user, now)
     run_step.submitted_at = now
     run_step.submitted_by = user
     run_step.save()
@@ -211,7 +225,7 @@ def run_step_submit(
     for attachment in attachments:
         attachment.save()
     if permissions.approver_position(run_step.step) is None:
-        _approve(run_step, user, _("Approved on submission: the executor has no supervisor."), now)
+        _approve(run_step, user, _("Approved on submission: the executor has no supervisor."), now, forward=False)
     else:
         transaction.on_commit(partial(notifications.step_submitted.enqueue, run_step.pk))
     return run_step
@@ -241,7 +255,8 @@ def run_step_approve(*, run_step_id: int, user, note: str = "", now: datetime.da
     return run_step
 
 
-def _approve(run_step: RunStep, user, note: str, now) -> None:
+def _approve(run_step: RunStep, user, note: str, now, *, forward: bool = True) -> None:
+    """Approve, then follow the exit; the approver's own note (`forward`) joins the next instruction."""
     calendar = WorkingCalendar.for_agency(run_step.run.agency)
     run_step.approved_by = user
     run_step.approve(by=user, description=note)
@@ -253,7 +268,9 @@ def _approve(run_step: RunStep, user, note: str, now) -> None:
         _finish(run_step.run, user, now, calendar)
         return
     from_position = permissions.approver_position(run_step.step) or run_step.step.executor.position
-    _activate(following, issuer=user, from_position=from_position, now=now, calendar=calendar)
+    _activate(
+        following, issuer=user, from_position=from_position, now=now, calendar=calendar, note=note if forward else ""
+    )
 
 
 def _follow_exit(done: RunStep, user) -> RunStep | None:
