@@ -97,7 +97,7 @@ def test_the_dashboard_lists_my_tasks_and_my_approvals(login, run):
         reverse("workflow:step-submit", args=[first.pk]), {f"s{first.pk}-output_note": "Disposisi"}
     )
     page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
-    assert page.count("Mengumpulkan data laporan kinerja") == 1
+    assert page.count(f'id="approve-note-{first.pk}"') == 1  # awaiting my approval, once
 
 
 def test_another_agency_cannot_see_or_touch_a_run(login, run):

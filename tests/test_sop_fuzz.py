@@ -28,9 +28,7 @@ def graphs(draw):
     nodes = []
     for number in numbers:
         exits = draw(
-            st.lists(
-                st.tuples(st.sampled_from(["", "Ya", "Tidak", "ya", "Lengkap"]), st.integers(0, 42)), max_size=4
-            )
+            st.lists(st.tuples(st.sampled_from(["", "Ya", "Tidak", "ya", "Lengkap"]), st.integers(0, 42)), max_size=4)
         )
         nodes.append(Node(number, draw(SYMBOLS), tuple(Arrow(label, target) for label, target in exits)))
     return nodes

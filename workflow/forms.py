@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.periods import Period, PeriodKind
 from sopkinerja.uploads import validate_upload, validate_upload_size
-from workflow.models import ActingAssignment, RunStep, SopVersion, Step
+from workflow.models import ActingAssignment, Run, RunStep, Sop, SopVersion, Step
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -105,3 +105,26 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = agency.positions.order_by("title")
         self.fields["employee"].queryset = agency.employees.select_related("position").order_by("full_name")
+
+
+class RunFilterForm(forms.Form):
+    """The dashboard's filters of the runs list: SOP, period and state."""
+
+    sop = forms.ModelChoiceField(label=_("SOP"), queryset=Sop.objects.none(), required=False)
+    period = forms.CharField(label=_("Period"), required=False, max_length=10, help_text=_("e.g. 2026-TW3"))
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))] + list(Run.State.choices))
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sop"].queryset = Sop.objects.filter(agency=agency).order_by("number")
+        for name, css in (("sop", "form-select"), ("period", "form-control"), ("state", "form-select")):
+            self.fields[name].widget.attrs["class"] = f"{css} {css}-sm"
+
+    def clean_period(self):
+        text = self.cleaned_data["period"].strip().upper()
+        if not text:
+            return ""
+        try:
+            return str(Period.parse(text))
+        except (ValueError, KeyError):
+            raise forms.ValidationError(_("Write a period such as 2026-TW3, 2026-S1 or 2026.")) from None

@@ -9,9 +9,17 @@ from django.views.decorators.http import require_POST
 
 from reports.selectors import latest_reported_quarter, measure
 from sopkinerja.uploads import download_response
-from workflow import permissions
+from workflow import permissions, selectors
 from workflow.exceptions import WorkflowRefused
-from workflow.forms import AppointmentForm, ApproveForm, CancelForm, ReturnForm, RunStartForm, SubmitForm
+from workflow.forms import (
+    AppointmentForm,
+    ApproveForm,
+    CancelForm,
+    ReturnForm,
+    RunFilterForm,
+    RunStartForm,
+    SubmitForm,
+)
 from workflow.models import ActingAssignment, Attachment, Disposition, Run, RunStep, SopVersion
 from workflow.selectors import (
     agency_of,
@@ -22,8 +30,10 @@ from workflow.selectors import (
     overdue_steps,
     run_detail,
     runs_for_agency,
+    runs_in_progress,
     sop_version_detail,
     sops_for_agency,
+    unread_disposition_count,
 )
 from workflow.services import appointments as appointment_services
 from workflow.services import runs as run_services
@@ -71,6 +81,11 @@ def home(request):
     agency = _agency_or_403(request)
     period = latest_reported_quarter(agency)
     now = timezone.now()
+    filters = RunFilterForm(request.GET or None, agency=agency)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    work = my_work(request.user, now)
+    overdue = list(overdue_steps(agency, now))
+    due = due_assessments(request.user, permissions.local_today(agency, now))
     return render(
         request,
         "workflow/home.html",
@@ -79,12 +94,34 @@ def home(request):
             "sops": sops_for_agency(agency),
             "period": period,
             "measurements": measure(agency, period) if period else [],
-            "work": my_work(request.user, now),
-            "overdue": overdue_steps(agency, now),
-            "runs": runs_for_agency(agency).filter(state=Run.State.ACTIVE),
+            "work": work,
+            "overdue": overdue,
+            "progress": runs_in_progress(
+                agency,
+                now,
+                sop_id=getattr(chosen.get("sop"), "pk", None),
+                period=chosen.get("period") or "",
+                state=chosen.get("state", "") if filters.is_bound else Run.State.ACTIVE,
+            ),
+            "filters": filters,
+            "counters": {
+                "unread": unread_disposition_count(request.user, now),
+                "to_approve": len(work["to_approve"]),
+                "overdue": len(overdue),
+                "due_assessments": len(due),
+            },
             "now": now,
-            "due_assessments": due_assessments(request.user, permissions.local_today(agency, now)),
+            "due_assessments": due,
         },
+    )
+
+
+@login_required
+def disposition_inbox(request):
+    """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first."""
+    agency = _agency_or_403(request)
+    return render(
+        request, "workflow/disposition_inbox.html", {"agency": agency, **selectors.disposition_inbox(request.user)}
     )
 
 
@@ -193,6 +230,8 @@ def _note_action(request, run_step_id: int, form_class, action, success: str):
         )
     else:
         _form_errors(request, form)
+    if request.htmx:  # approved or returned in place, from the dashboard
+        return render(request, "workflow/partials/decision_result.html", {"run_step": run_step})
     return redirect("workflow:run-detail", run_step.run_id)
 
 

@@ -1,0 +1,107 @@
+"""The dashboard and the disposisi inbox: what waits for me, decided in place, and who has read what."""
+
+import pytest
+from django.urls import reverse
+
+from reports.periods import Period
+from tests.conftest import user
+from tests.workflow_helpers import approver_of, complete_current, current, executor_of
+from workflow.models import Disposition, Run, RunStep
+from workflow.services.runs import run_start, run_step_approve, run_step_submit
+
+
+@pytest.fixture
+def run(sop000):
+    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+
+
+def submit_current(run, note="Selesai"):
+    attempt = current(run)
+    run_step_submit(run_step_id=attempt.pk, user=executor_of(attempt), output_note=note)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def test_the_inbox_lists_my_unread_disposisi_and_never_another_agencys(login, run, sop002):
+    run_start(version=sop002, period=Period.parse("2026-TW4"), user=user("padangpanjang.kadis"))
+    page = login("balangan.sekretaris").get(reverse("workflow:disposition-inbox")).content.decode()
+    mine = current(run).disposition
+    assert mine.number in page and "Kotak masuk disposisi" in page
+    others = Disposition.objects.exclude(run_step__run=run)
+    assert others.exists() and not any(other.number in page for other in others)
+
+
+def test_opening_a_disposisi_moves_it_to_read(login, run):
+    client = login("balangan.sekretaris")
+    disposition = current(run).disposition
+    client.get(reverse("workflow:disposition", args=[disposition.pk]))
+    disposition.refresh_from_db()
+    assert disposition.read_by == user("balangan.sekretaris")
+    page = client.get(reverse("workflow:disposition-inbox")).content.decode()
+    assert "Tidak ada disposisi yang belum dibaca." in page and disposition.number in page
+
+
+def test_acting_on_a_step_without_opening_its_disposisi_counts_as_reading_it(run):
+    attempt = submit_current(run)
+    attempt.disposition.refresh_from_db()
+    assert attempt.disposition.read_at is not None and attempt.disposition.read_by == attempt.submitted_by
+
+
+def test_the_approvers_note_joins_the_next_disposisis_instruction(run):
+    attempt = submit_current(run)
+    run_step_approve(run_step_id=attempt.pk, user=approver_of(attempt), note="Gunakan format triwulan yang baru.")
+    following = current(run).disposition
+    assert following.instruction.startswith(current(run).step.activity)
+    assert "Catatan dari langkah sebelumnya: Gunakan format triwulan yang baru." in following.instruction
+
+
+def test_a_step_is_approved_in_place_from_the_dashboard(login, run):
+    attempt = submit_current(run)
+    approver = approver_of(attempt)
+    client = login(approver.username)
+    assert f"approve-note-{attempt.pk}" in client.get(reverse("workflow:home")).content.decode()
+    response = client.post(reverse("workflow:step-approve", args=[attempt.pk]), {"note": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Langkah 1 telah disetujui." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.state == RunStep.State.APPROVED
+
+
+def test_a_return_from_the_dashboard_without_a_note_is_refused_and_changes_nothing(login, run):
+    attempt = submit_current(run)
+    client = login(approver_of(attempt).username)
+    response = client.post(reverse("workflow:step-return", args=[attempt.pk]), {"note": " "}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "alert-danger" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.state == RunStep.State.SUBMITTED and attempt.returned_count == 0
+
+
+def test_the_dashboard_shows_runs_in_progress_with_their_current_step_and_holder(login, run):
+    complete_current(run)
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    assert '<progress value="1" max="5"' in page
+    assert current(run).step.activity[:30] in page and "Kasubbag Perencanaan dan Keuangan" in page
+
+
+def test_the_runs_can_be_filtered_by_period_and_state_and_a_bad_period_says_why(login, run, sop000):
+    client = login("balangan.kadis")
+    finished = client.get(reverse("workflow:home"), {"state": Run.State.FINISHED}).content.decode()
+    assert "Tidak ada pelaksanaan yang cocok." in finished
+    other = client.get(reverse("workflow:home"), {"period": "2026-TW1", "state": ""}).content.decode()
+    assert "Tidak ada pelaksanaan yang cocok." in other
+    bad = client.get(reverse("workflow:home"), {"period": "kuartal 9"}).content.decode()
+    assert "Tulis periode seperti 2026-TW3" in bad
+
+
+def test_the_dashboard_takes_a_bounded_number_of_queries_whatever_the_runs(
+    login, sop000, django_assert_max_num_queries
+):
+    client = login("balangan.kadis")
+    for quarter in (2, 3):
+        run_start(version=sop000, period=Period.parse(f"2025-TW{quarter}"), user=user("balangan.sekretaris"))
+    with django_assert_max_num_queries(45):
+        client.get(reverse("workflow:home"), {"state": ""})
+    for quarter in (4,):
+        run_start(version=sop000, period=Period.parse(f"2025-TW{quarter}"), user=user("balangan.sekretaris"))
+    run_start(version=sop000, period=Period.parse("2024-TW1"), user=user("balangan.sekretaris"))
+    with django_assert_max_num_queries(45):
+        client.get(reverse("workflow:home"), {"state": ""})
