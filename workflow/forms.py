@@ -110,7 +110,7 @@ class AppointmentForm(forms.Form):
 class RunFilterForm(forms.Form):
     """The dashboard's filters of the runs list: SOP, period and state."""
 
-    sop = forms.ModelChoiceField(label=_("SOP"), queryset=Sop.objects.none(), required=False)
+    sop = forms.ModelChoiceField(label=_("SOP"), queryset=Sop.objects.none(), required=False, empty_label=_("All SOPs"))
     period = forms.CharField(label=_("Period"), required=False, max_length=10, help_text=_("e.g. 2026-TW3"))
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))] + list(Run.State.choices))
 
