@@ -31,10 +31,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports import documents, signing
+from reports import documents, selectors, signing
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.periods import Period
-from workflow.models import Agency, Run, SopVersion
+from workflow.models import Agency, SopVersion
 from workflow.permissions import can_sign, head_position
 from workflow.services.sop import sop_version_make_effective
 
@@ -71,16 +71,17 @@ def _subject(kind: str, *, period: str = "", sop_version: SopVersion | None = No
 
 
 def report_is_finished(agency: Agency, period: Period) -> bool:
-    """A report can be signed once the period's SOP run has finished."""
-    return Run.objects.filter(sop__agency=agency, period=str(period), state=Run.State.FINISHED).exists()
+    return selectors.report_readiness(agency, period).ready
 
 
 def _check_signable(*, agency: Agency, kind: str, period: str, sop_version: SopVersion | None, via: str) -> None:
-    if kind == DocumentKind.REPORT and via == "web" and not report_is_finished(agency, Period.parse(period)):
-        raise ValidationError(
-            _("The report for %(period)s can be signed once the SOP run for that period has finished.")
-            % {"period": Period.parse(period).label}
-        )
+    if kind == DocumentKind.REPORT and via == "web":
+        readiness = selectors.report_readiness(agency, Period.parse(period))
+        if not readiness.ready:
+            raise ValidationError(
+                [_("The report for %(period)s cannot be signed yet.") % {"period": Period.parse(period).label}]
+                + list(readiness.reasons)
+            )
     if kind == DocumentKind.SOP and sop_version.status == SopVersion.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn SOP version cannot be signed."))
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from reports.achievement import (
     DEFAULT_BANDS,
     Band,
@@ -15,7 +17,7 @@ from reports.achievement import (
     rating,
 )
 from reports.models import Indicator, RatingBand, Realisation
-from reports.periods import Period
+from reports.periods import Period, PeriodKind
 from workflow.models import Agency
 
 
@@ -141,3 +143,83 @@ def figure_entries(agency: Agency, period: Period, user) -> list[FigureEntry]:
         )
         entries.append(FigureEntry(indicator, target, realisation))
     return entries
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether a period's report may be signed, and if not, why (one Indonesian sentence each)."""
+
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class _RunFacts:
+    data_runs: frozenset  # periods with a finished run of an SOP that collects the figures
+    finished: frozenset  # periods with any finished run
+    cadences: frozenset  # cadences the agency's effective SOPs define steps for
+
+    @classmethod
+    def of(cls, agency) -> "_RunFacts":
+        from workflow.models import Run, SopVersion
+
+        runs = Run.objects.filter(sop__agency=agency, state=Run.State.FINISHED)
+        return cls(
+            frozenset(runs.filter(version__steps__collects_data=True).values_list("period", flat=True)),
+            frozenset(runs.values_list("period", flat=True)),
+            frozenset(
+                SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.EFFECTIVE).values_list(
+                    "steps__cadence", flat=True
+                )
+            ),
+        )
+
+    def readiness(self, period: Period) -> Readiness:
+        reasons = []
+        for number in period.quarters():
+            quarter = Period.quarter(period.year, number)
+            if str(quarter) not in self.data_runs:
+                reasons.append(_("The data run for %(quarter)s has not finished yet.") % {"quarter": quarter.label})
+        if period.kind != PeriodKind.QUARTER and period.kind in self.cadences and str(period) not in self.finished:
+            reasons.append(_("The SOP run for %(period)s has not finished yet.") % {"period": period.label})
+        return Readiness(tuple(reasons))
+
+
+def report_readiness(agency, period: Period) -> Readiness:
+    """A report is signable when its figures are final: every quarter in it has a finished run of an
+    SOP of the agency that collects the figures; a semester or a year also needs its own finished run
+    where an effective SOP defines steps for that cadence (Balangan's does; Padang Panjang's, one
+    quarterly chain, does not)."""
+    return _RunFacts.of(agency).readiness(period)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    period: Period
+    readiness: Readiness
+    signed: object | None  # the latest SignedDocument of this report, if any
+
+
+def report_overview(agency, year: int) -> list[ReportRow]:
+    """Each report of a year (TW I–IV, S1, S2, the year) with its state: not ready and why, ready to
+    sign, or signed (latest version). Four queries, whatever the history."""
+    from reports.models import DocumentKind, SignedDocument
+
+    facts = _RunFacts.of(agency)
+    periods = [Period.quarter(year, n) for n in (1, 2, 3, 4)]
+    periods += [
+        Period(year, PeriodKind.SEMESTER, 1),
+        Period(year, PeriodKind.SEMESTER, 2),
+        Period(year, PeriodKind.YEAR),
+    ]
+    signed = {}
+    for document in (
+        SignedDocument.objects.filter(agency=agency, kind=DocumentKind.REPORT, period__in=[str(p) for p in periods])
+        .defer("pdf")
+        .order_by("period", "version")
+    ):
+        signed[document.period] = document  # the highest version wins
+    return [ReportRow(period, facts.readiness(period), signed.get(str(period))) for period in periods]

@@ -21,7 +21,7 @@ from reports.document_services import document_request, document_request_sign
 from reports.forms import MonitoringReportForm, RealisationForm, ReportForm, SignForm, SopSheetForm, VerifyForm
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.periods import Period
-from reports.selectors import figure_entries
+from reports.selectors import figure_entries, report_overview
 from reports.services import evidence_add, evidence_remove, realisation_submit
 from reports.signing.verification import verify_upload
 from reports.templatetags.report_tags import angka
@@ -99,6 +99,9 @@ def document_list(request):
             "sop_form": sop_form,
             "report_form": report_form,
             "monev_form": monev_form,
+            "reports": report_overview(agency, year),
+            "previous_reports": report_overview(agency, year - 1),
+            "year": year,
             "requests": DocumentRequest.objects.filter(agency=agency).select_related("signed_document")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
         },

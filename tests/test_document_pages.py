@@ -48,7 +48,7 @@ def test_a_signing_request_for_an_unfinished_period_fails_with_the_reason(
         client.post(reverse("reports:documents"), {"report-period": "2026-TW1", "report-sign": "on"})
     request = DocumentRequest.objects.get(sign=True)
     assert request.status == DocumentRequest.Status.FAILED
-    assert "setelah pelaksanaan SOP untuk periode tersebut selesai" in request.error
+    assert "Pelaksanaan pengumpulan data Triwulan I 2026 belum selesai." in request.error
 
 
 def test_another_agency_cannot_open_or_download_a_document(login, balangan, django_capture_on_commit_callbacks):

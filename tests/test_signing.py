@@ -70,7 +70,7 @@ def test_an_acting_kepala_dinas_signs_as_plh(balangan):
 def test_in_the_browser_a_report_is_signed_only_after_its_run_has_finished(balangan, sop000):
     from workflow.services.runs import run_start
 
-    with pytest.raises(ValidationError, match="setelah pelaksanaan SOP untuk periode tersebut selesai"):
+    with pytest.raises(ValidationError, match="Pelaksanaan pengumpulan data Triwulan I 2025 belum selesai"):
         sign_report(balangan, period="2025-TW1", via="web")
     walk(run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris")))
     assert sign_report(balangan, period="2025-TW1", via="web").version == 1
