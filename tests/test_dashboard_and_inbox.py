@@ -105,3 +105,12 @@ def test_the_dashboard_takes_a_bounded_number_of_queries_whatever_the_runs(
     run_start(version=sop000, period=Period.parse("2024-TW1"), user=user("balangan.sekretaris"))
     with django_assert_max_num_queries(45):
         client.get(reverse("workflow:home"), {"state": ""})
+
+
+def test_each_indicator_on_the_dashboard_has_a_traffic_light_by_its_capaian(login, sop000, settings):
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    # Seed TW III 2026: visitors 85,24 % (yellow), TGM 99,30 % (green); none below 70.
+    assert page.count("light-green") == 7 and page.count("light-yellow") == 1 and "light-red" not in page
+    settings.TRAFFIC_LIGHT_THRESHOLDS = (90, 99.5)
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    assert page.count('class="light light-red"') == 1 and '<span class="visually-hidden">merah</span>' in page

@@ -34,3 +34,16 @@ def target_text(target) -> str:
 @register.filter
 def subtract(value, other):
     return Decimal(value) - Decimal(other)
+
+
+@register.inclusion_tag("partials/traffic_light.html")
+def traffic_light(achievement):
+    """e-SAKIP's traffic light for a capaian: red below the first threshold, green above the second
+    (settings.TRAFFIC_LIGHT_THRESHOLDS, 70 and 90 by default), yellow between."""
+    from django.conf import settings
+
+    if achievement is None:
+        return {"colour": None}
+    red_below, green_above = settings.TRAFFIC_LIGHT_THRESHOLDS
+    colour = "red" if achievement < red_below else "green" if achievement > green_above else "yellow"
+    return {"colour": colour}
