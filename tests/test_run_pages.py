@@ -107,3 +107,10 @@ def test_another_agency_cannot_see_or_touch_a_run(login, run):
     assert client.post(reverse("workflow:run-cancel", args=[run.pk]), {"reason": "x"}).status_code == 404
     disposition = step(run, 1).disposition
     assert client.get(reverse("workflow:disposition", args=[disposition.pk])).status_code == 404
+
+
+def test_staff_who_may_not_start_a_run_are_not_offered_the_form(login, sop000):
+    staff = login("balangan.kasi-layanan").get(reverse("workflow:runs")).content.decode()
+    assert "Pelaksanaan dimulai oleh Kepala Dinas" in staff and 'name="version"' not in staff
+    secretary = login("balangan.sekretaris").get(reverse("workflow:runs")).content.decode()
+    assert 'name="version"' in secretary

@@ -153,7 +153,17 @@ def run_list(request):
                 return redirect("workflow:runs")
         else:
             _form_errors(request, form)
-    return render(request, "workflow/run_list.html", {"agency": agency, "runs": runs_for_agency(agency), "form": form})
+    return render(
+        request,
+        "workflow/run_list.html",
+        {
+            "agency": agency,
+            "runs": runs_for_agency(agency),
+            "form": form,
+            # Offered only to whoever may start one of them; the service refuses anyone else, saying why.
+            "may_start": any(permissions.can_start(v, request.user) for v in form.fields["version"].queryset),
+        },
+    )
 
 
 def _run_step_row(rs: RunStep, user, now) -> dict:
