@@ -34,9 +34,11 @@ def report_everything(agency, year, quarter):
         )
 
 
-def test_the_step_is_refused_while_units_have_not_reported(fourth_quarter):
-    with pytest.raises(WorkflowRefused, match="Beberapa unit penanggung jawab belum menyampaikan"):
+def test_the_step_is_refused_while_units_have_not_reported_naming_them(fourth_quarter):
+    with pytest.raises(WorkflowRefused) as refusal:
         run_step_submit(run_step_id=first_step(fourth_quarter).pk, user=user("balangan.sekretaris"), output_note="x")
+    assert refusal.value.message.startswith("Unit berikut belum menyampaikan data Triwulan IV 2026: Bidang Kearsipan, ")
+    assert "Seksi Pengelolaan dan Pelestarian Arsip. Tunggu, atau tutup langkah ini" in refusal.value.message
 
 
 def test_the_missing_units_are_named(balangan):

@@ -209,9 +209,20 @@ def run_step_submit(
     run_step.output_note = output_note or ""
     run_step.answer = _answer_label(run_step.step, answer)
     run_step.closed_incomplete = bool(close_incomplete and run_step.step.collects_data)
-    if run_step.closed_incomplete:
+    missing = []
+    if run_step.step.collects_data and run_step.run.period_obj.kind == "triwulan":
         missing = units_missing_figures(run_step.run.agency, run_step.run.period_obj)
+    if run_step.closed_incomplete:
         run_step.missing_units = ", ".join(unit.name for unit in missing)
+    named = run_step.state == RunStep.State.ACTIVE and run_step.run.state == Run.State.ACTIVE
+    if missing and named and not run_step.closed_incomplete and permissions.can_perform(run_step, user):
+        raise WorkflowRefused(
+            _(
+                "These units have not submitted their figures for %(period)s: %(units)s. "
+                "Wait for them, or close this step listing them."
+            )
+            % {"period": run_step.run.period_obj.label, "units": ", ".join(unit.name for unit in missing)}
+        )
     _refuse_unless_allowed(run_step, run_step.submit, user)
     run_step.submit(by=user, description=_submission_note(run_step))
     _read_on_acting(run_step, user, now)
