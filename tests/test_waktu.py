@@ -98,3 +98,16 @@ def test_a_duration_is_shown_in_the_sops_own_unit():
         assert str(parse_waktu("1 Minggu")) == "1 minggu"
         assert str(parse_waktu("Menyesuaikan")) == "menyesuaikan"
         assert str(Waktu(0, TimeUnit.MINUTE)) == "seketika"
+
+
+def test_actual_working_time_is_shown_in_working_days_not_in_hours():
+    from types import SimpleNamespace
+
+    from workflow.templatetags.workflow_tags import working_span
+
+    agency = SimpleNamespace(work_starts=datetime.time(7, 30), work_ends=datetime.time(16, 0))  # 510 minutes a day
+    with translation.override("id"):
+        assert working_span(1020, agency) == "2 hari"
+        assert working_span(120 * 510 + 75, agency) == "120 hari 1 jam 15 menit"
+        assert working_span(45, agency) == "45 menit"
+        assert working_span(None, agency) == "—"
