@@ -1,11 +1,14 @@
 from django.urls import path
 
-from workflow import views
+from workflow import views, views_exchange
 
 app_name = "workflow"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sop/<int:version_id>/", views.sop_detail, name="sop-detail"),
+    path("sop/<int:version_id>/unduh/<str:kind>/", views_exchange.sop_download, name="sop-download"),
+    path("sop/templat.xlsx", views_exchange.sop_template, name="sop-template"),
+    path("sop/impor/", views_exchange.sop_import, name="sop-import"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_view, name="run-detail"),
     path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),
