@@ -20,7 +20,9 @@ def test_the_identity_part_is_as_read_from_the_ocr(sop002):
     assert sop002.list_items(Section.EQUIPMENT) == ["SDM", "Laptop", "Printer", "ATK"]
     [warning] = sop002.list_items(Section.WARNING)
     assert warning.startswith("Bila SOP ini tidak dilaksanakan")
-    assert sop002.list_items(Section.RECORDING) == ["Indikator kinerja, target, realisai dan persentase capaian kinerja"]
+    assert sop002.list_items(Section.RECORDING) == [
+        "Indikator kinerja, target, realisai dan persentase capaian kinerja"
+    ]
     assert sop002.sop.agency.time_zone == "Asia/Jakarta"
 
 

@@ -222,3 +222,12 @@ def test_the_import_command_fails_and_lists_the_problems_of_a_bad_file(balangan,
 def test_the_export_command_refuses_an_unknown_agency(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("export_sop", "--agency", "tidak-ada", "-o", str(tmp_path / "x.json"))
+
+
+def test_the_commands_carry_an_sop_through_an_excel_file(padang_panjang, tmp_path):
+    target = tmp_path / "sop.xlsx"
+    call_command("export_sop", "--agency", "padang-panjang", "-o", str(target))
+    copy_ = agency_like(padang_panjang, "salinan-xlsx")
+    call_command("import_sop", "--agency", copy_.slug, "--signed-on-paper", str(target))
+    original = Sop.objects.get(agency=padang_panjang).current_version()
+    assert export_version(Sop.objects.get(agency=copy_).current_version()) == export_version(original)
