@@ -145,3 +145,11 @@ def test_the_sop_pages_offer_the_downloads(login, sop000):
     download = reverse("workflow:sop-download", args=[sop000.pk, "xlsx"])
     assert download in detail and download in home
     assert reverse("workflow:sop-import") in home
+
+
+def test_the_import_page_shows_the_form_and_refuses_a_file_over_the_limit(login):
+    client = login("balangan.kasubbag")
+    page = client.get(reverse("workflow:sop-import")).content.decode()
+    assert 'type="file"' in page and reverse("workflow:sop-template") in page
+    response = upload(client, "besar.json", b" " * (5 * 1024 * 1024 + 1))
+    assert response.context["problems"] == ["Berkas terlalu besar: paling banyak 5 MB."]

@@ -151,13 +151,13 @@ def _step_row(step: dict, steps: list[dict]) -> list:
         step["remark"],
         CADENCES[step["cadence"]],
         YES if step["collects_data"] else NO,
-        step["executor"] if step["executor"] != _first_position(step, steps) else "",
+        step["executor"] if step["executor"] != _only_actor(step) else "",
         step["approver_position"] or "",
         step["provenance"],
     ]
 
 
-def _first_position(step: dict, _steps: list[dict]) -> str | None:
+def _only_actor(step: dict) -> str | None:
     """Dicatat oleh is left blank when it is what the services derive anyway: the step's only actor."""
     return step["actors"][0] if len(step["actors"]) == 1 else None
 

@@ -26,14 +26,15 @@ def sop_import_file(*, agency: Agency, name: str, stream, user, keep_status: boo
     extension = os.path.splitext(name or "")[1].lower().lstrip(".")
     if extension not in CONTENT_TYPES:
         raise ValidationError(_("Only .json and .xlsx files can be imported."))
+    stream.seek(0, os.SEEK_END)
+    if stream.tell() > IMPORT_MAX_BYTES:
+        raise ValidationError(_("The file is too large: at most %(mb)d MB.") % {"mb": IMPORT_MAX_BYTES // 2**20})
     stream.seek(0)
     if extension == "xlsx":
         if sniff(stream) != "xlsx":
             raise ValidationError(_("The file is not a genuine Excel (xlsx) workbook, whatever its name says."))
         return import_workbook(agency, stream, user=user, keep_status=keep_status)
     content = stream.read(IMPORT_MAX_BYTES + 1)
-    if len(content) > IMPORT_MAX_BYTES:
-        raise ValidationError(_("The file is too large: at most %(mb)d MB.") % {"mb": IMPORT_MAX_BYTES // 2**20})
     try:
         document = json.loads(content.decode("utf-8-sig") if isinstance(content, bytes) else content)
     except (UnicodeDecodeError, ValueError) as error:
