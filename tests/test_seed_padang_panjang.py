@@ -18,8 +18,11 @@ def test_the_identity_part_is_as_read_from_the_ocr(sop002):
     ]
     assert sop002.list_items(Section.RELATED) == ["SOP Penyusunan LKjIP", "SOP Pengukuran Kinerja"]
     assert sop002.list_items(Section.EQUIPMENT) == ["SDM", "Laptop", "Printer", "ATK"]
-    assert sop002.warning.startswith("Bila SOP ini tidak dilaksanakan")
-    assert sop002.recording == "Indikator kinerja, target, realisai dan persentase capaian kinerja"
+    [warning] = sop002.list_items(Section.WARNING)
+    assert warning.startswith("Bila SOP ini tidak dilaksanakan")
+    assert sop002.list_items(Section.RECORDING) == [
+        "Indikator kinerja, target, realisai dan persentase capaian kinerja"
+    ]
     assert sop002.sop.agency.time_zone == "Asia/Jakarta"
 
 
@@ -46,7 +49,7 @@ def test_the_chain_runs_from_the_head_of_office_back_to_distribution(sop002):
 def test_the_check_and_paraf_is_a_decision_that_returns_to_drafting(sop002):
     check = sop002.steps.get(number=7)
     assert check.symbol == Step.Symbol.DECISION
-    assert check.no_branch_to.number == 5
+    assert [(exit.label, exit.target.number) for exit in check.exit_list()] == [("Ya", 8), ("Tidak", 5)]
     assert "memaraf" in check.activity
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from reports.achievement import DEFAULT_BANDS
 from reports.models import Indicator, Objective, RatingBand, Realisation
 from reports.services import realisation_submit, target_set
+from workflow.exchange.json_format import import_document
 from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Unit
-from workflow.services.sop import StepSpec, employee_create, sop_version_create
-from workflow.sop_text import split_numbered_list, split_requirements
+from workflow.services.sop import employee_create
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILES = ["balangan.json", "padang_panjang.json"]
@@ -103,7 +103,7 @@ def load_office(data: dict, password: str, today: datetime.date, admin_group: Gr
         logins.append(Login(spec["username"], agency.slug, employee.position.title, employee.full_name))
 
     for spec in data["sops"]:
-        _load_sop(agency, spec, units, positions)
+        _load_sop(agency, spec)
     # A demo signing certificate for everyone who may sign (kept if it already exists).
     from reports.signing import create_demo_certificates
 
@@ -112,56 +112,11 @@ def load_office(data: dict, password: str, today: datetime.date, admin_group: Gr
     return logins
 
 
-def _load_sop(agency: Agency, spec: dict, units: dict, positions: dict) -> None:
-    sop, created = Sop.objects.get_or_create(
-        agency=agency, number=spec["number"], defaults={"unit": units.get(spec.get("unit"))}
-    )
-    if not created and sop.versions.exists():
+def _load_sop(agency: Agency, document: dict) -> None:
+    """The seed SOPs are documents of the exchange format, imported as signed on paper."""
+    if Sop.objects.filter(agency=agency, number=document["number"], versions__isnull=False).exists():
         return
-    if "lists_raw" in spec:
-        lists = {section: split_numbered_list(cell) for section, cell in spec["lists_raw"].items()}
-    else:
-        lists = spec["lists"]
-    for section, key in (("peringatan", "warning"), ("pencatatan", "recording")):
-        if spec.get(key):
-            lists.setdefault(section, [spec[key]])
-    steps = []
-    for row in spec["steps"]:
-        exits = None
-        if row.get("no_branch_to"):
-            exits = [("Ya", row["number"] + 1), ("Tidak", row["no_branch_to"])]
-        steps.append(
-            StepSpec(
-                number=row["number"],
-                activity=row["activity"],
-                executor=row["executor"],
-                actors=[row["executor"]],
-                waktu=row["waktu"],
-                output=row["output"],
-                requirements=split_requirements(row["kelengkapan"]),
-                symbol=row["symbol"],
-                exits=exits,
-                cadence=row["cadence"],
-                remark=row.get("remark", ""),
-                collects_data=row.get("collects_data", False),
-                provenance=row.get("provenance", ""),
-            )
-        )
-    sop_version_create(
-        sop=sop,
-        name=spec["name"],
-        status=spec["status"],
-        made_on=datetime.date.fromisoformat(spec["made_on"]),
-        revised_on=spec["revised_on"] and datetime.date.fromisoformat(spec["revised_on"]),
-        effective_on=spec["effective_on"] and datetime.date.fromisoformat(spec["effective_on"]),
-        approver_title=spec["approver_title"],
-        approver_name=spec["approver_name"],
-        approver_nip=spec["approver_nip"],
-        provenance=spec["provenance"],
-        lists=lists,
-        executors=[(column["title"], positions[column["position"]]) for column in spec["executors"]],
-        steps=steps,
-    )
+    import_document(agency, document, user=None, keep_status=True)
 
 
 def _completed_quarters(year: int, today: datetime.date) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import views, views_evaluation
+from workflow import views, views_evaluation, views_exchange
 
 app_name = "workflow"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("sop/<int:version_id>/monitoring/", views_evaluation.sop_monitoring, name="sop-monitoring"),
     path("sop/<int:version_id>/evaluasi/", views_evaluation.sop_evaluation, name="sop-evaluation"),
     path("monitoring/", views_evaluation.monitoring_list, name="monitoring"),
+    path("sop/<int:version_id>/unduh/<str:kind>/", views_exchange.sop_download, name="sop-download"),
+    path("sop/templat.xlsx", views_exchange.sop_template, name="sop-template"),
+    path("sop/impor/", views_exchange.sop_import, name="sop-import"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_view, name="run-detail"),
     path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),
