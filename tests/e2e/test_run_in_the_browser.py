@@ -31,9 +31,16 @@ def test_the_sekretaris_submits_and_the_kepala_dinas_approves_in_the_browser(sig
     assert run.steps.get(step__number=2).state == RunStep.State.ACTIVE
 
 
-def test_a_refusal_is_shown_to_the_user_in_indonesian(sign_in):
+def test_a_staff_member_is_told_who_starts_runs_instead_of_being_offered_the_form(sign_in):
     staff = sign_in("balangan.staf")
     staff.click("nav >> text=Pelaksanaan SOP")
-    staff.select_option("#id_period", "2025-TW2")
-    staff.click("button:has-text('Mulai')")
-    expect(staff.locator(".alert-danger")).to_have_text("Anda tidak berwenang memulai pelaksanaan SOP ini.")
+    expect(staff.locator("#id_period")).to_have_count(0)
+    expect(staff.locator(".card", has_text="Mulai pelaksanaan")).to_contain_text("Pelaksanaan dimulai oleh Kepala Dinas")
+
+
+def test_a_refusal_is_shown_to_the_user_in_indonesian(sign_in):
+    sekretaris = sign_in("balangan.sekretaris")
+    sekretaris.click("nav >> text=Pelaksanaan SOP")
+    sekretaris.select_option("#id_period", "2025-S1")
+    sekretaris.click("button:has-text('Mulai')")
+    expect(sekretaris.locator(".alert-danger")).to_contain_text("hanya dapat dimulai setelah pelaksanaan")
