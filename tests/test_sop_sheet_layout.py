@@ -54,6 +54,7 @@ def source_words(version) -> set[str]:
     texts += [item.text for item in SopListItem.objects.filter(version=version)]
     for step in version.steps.all():
         texts += [step.activity, step.output, step.remark, step.duration_text, *step.requirement_texts()]
+        texts += step.exit_labels()
     return {word.strip(".,;:()\"'").casefold() for text in texts for word in text.split()}
 
 
