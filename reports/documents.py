@@ -24,7 +24,8 @@ from workflow.models import Agency, Position, SopListItem, SopVersion
 
 PAPERS = {"f4": ("F4", 330.0, 215.0), "a4": ("A4", 297.0, 210.0)}
 # The SOP sheet's page margins (top, right, bottom, left), mm: the one source for both the @page rule
-# and the column widths. The generated rule is !important, so print.css's general margins never win.
+# and the column widths. The generated stylesheet is a user stylesheet for WeasyPrint, so the rules
+# that print.css also sets are !important there, or print.css would win.
 SHEET_MARGINS = (10.0, 12.0, 14.0, 12.0)
 EXECUTOR_WIDTH_MAX = {"f4": 24.0, "a4": 21.0}
 TEXT_WIDTH_MIN = {"f4": 100.0, "a4": 92.0}  # Kegiatan + Kelengkapan + Output never narrower than this
@@ -106,8 +107,8 @@ def header_font_size(headers: list[str], column_width: float) -> float:
     """The executor headings' size (pt) at which the longest word fits its column: headings wrap at
     word boundaries only, never inside a word."""
     longest = max((len(word) for header in headers for word in header.split()), default=1)
-    room = column_width - 1.2  # the heading cells' padding
-    fitting = room / (longest * 0.62 * 0.3528)  # bold DejaVu Sans Condensed: ~0.62 em a character
+    room = column_width - 1.6  # the heading cells' padding and borders
+    fitting = room / (longest * 0.70 * 0.3528)  # bold DejaVu Sans Condensed: up to ~0.66 em a character
     return max(5.0, min(7.0, math.floor(fitting * 10) / 10))
 
 
@@ -118,7 +119,7 @@ def _sop_stylesheet(paper: str, widths: dict, header_pt: float = 7.0) -> str:
     page = f"@page {{ size: {width}mm {height}mm; margin: {top}mm {right}mm {bottom}mm {left}mm !important; }}"
     return (
         f"{page}\n{columns}\n.flow {{ width: {content_width(paper):.2f}mm; }}\n"
-        f".flow th.executor {{ font-size: {header_pt}pt; padding: 0.8mm 0.6mm; }}"
+        f".flow th.executor {{ font-size: {header_pt}pt !important; padding: 0.8mm 0.6mm !important; }}"
     )
 
 

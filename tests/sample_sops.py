@@ -14,7 +14,7 @@ def _positions(agency):
     return list(Position.objects.filter(agency=agency).order_by("pk"))
 
 
-def complex_sop(agency, *, number: str = "SOP – 77/DISPERSIP", status: str = "draft"):
+def complex_sop(agency, *, number: str = "SOP – 77/DISPERSIP", status: str = "draft", lists=None, **identity):
     """Twelve steps: 4 → 7 jumps forward (Tidak lengkap), 7 is a three-way decision (Disetujui,
     Ditolak → end at 12, Didisposisikan → back to 5), 9 has two actors, 10 and 12 are ends."""
     head, secretary, staff = _positions(agency)[:3]
@@ -67,8 +67,10 @@ def complex_sop(agency, *, number: str = "SOP – 77/DISPERSIP", status: str = "
         lists={
             "dasar_hukum": [("1.", "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik")],
             "peringatan": [("a.", "Berkas yang tidak lengkap dikembalikan"), ("b.", "Jawaban paling lama 10 hari")],
+            **(lists or {}),
         },
         status=status,
+        **identity,
     )
 
 

@@ -142,3 +142,21 @@ def test_a_draft_says_draft_on_every_page_and_prints_blank_numbers_as_a_dash(bal
 
 def test_an_effective_sheet_has_no_draft_mark(sop000):
     assert "DRAFT" not in documents.sop_sheet(sop000).html
+
+
+def test_the_optional_identity_items_print_when_present(balangan):
+    version = complex_sop(balangan)
+    html = documents.sop_sheet(version).html
+    assert '<td class="label">Tujuan</td>' not in html, html[html.find("Tujuan") - 300 : html.find("Tujuan") + 100]
+    assert '<td class="label">Penyusun</td>' not in html  # only when present
+    richer = complex_sop(
+        balangan,
+        number="SOP – 79/DISPERSIP",
+        lists={"tujuan": ["Melayani pemohon"], "definisi": [("1.", "Pemohon adalah warga")]},
+        prepared_by="Rina, Staf Pelayanan",
+        checked_by="Budi, Sekretaris",
+    )
+    html = documents.sop_sheet(richer).html
+    assert '<td class="label">Tujuan</td>' in html and "Melayani pemohon" in html and "Definisi/Istilah" in html
+    assert '<td class="label">Penyusun</td><td>Rina, Staf Pelayanan</td>' in html and "Budi, Sekretaris" in html
+    assert '<span class="item-label">1.</span><span class="item-text">Pemohon adalah warga</span>' in html
