@@ -5,23 +5,33 @@ A signed document gets a `Stamp`: the visible TTE block (position, QR code of th
 URL, name, NIP) and a footer line. The bytes are signed afterwards by reports.signing.
 """
 
+import base64
 import datetime
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import segno
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from reports.charts import achievement_bars
-from reports.flowchart import FlowStep, build, text_height
+from reports.flowchart import build, steps_of, text_height
 from reports.periods import Period, PeriodKind
 from reports.selectors import indicators_for, measure
 from workflow.models import Agency, Position, SopListItem, SopVersion
 from workflow.selectors import monitoring_table
 
 PAPERS = {"f4": ("F4", 330.0, 215.0), "a4": ("A4", 297.0, 210.0)}
-MARGIN = 10.0
-BOTTOM_MARGIN = 14.0
+# The SOP sheet's page margins (top, right, bottom, left), mm: the one source for both the @page rule
+# and the column widths. The generated stylesheet is a user stylesheet for WeasyPrint, so the rules
+# that print.css also sets are !important there, or print.css would win.
+SHEET_MARGINS = (10.0, 12.0, 14.0, 12.0)
+EXECUTOR_WIDTH_MAX = {"f4": 24.0, "a4": 21.0}
+TEXT_WIDTH_MIN = {"f4": 100.0, "a4": 92.0}  # Kegiatan + Kelengkapan + Output never narrower than this
+NARROW_EXECUTOR = 19.0  # below this, columns are headed with Executor.label
+PLACEHOLDER_EMBLEM = "img/emblem-placeholder.svg"
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Document:
 
 def _render(template: str, context: dict, agency: Agency, stylesheets: list[str]) -> Document:
     with translation.override("id"), timezone.override(agency.zone):
-        html = render_to_string(template, {**context, "agency": agency})
+        html = render_to_string(template, {"logo": logo_data_uri(agency), **context, "agency": agency})
     return Document(html, tuple(stylesheets))
 
 
@@ -72,12 +82,19 @@ def head_of(agency: Agency) -> Signer:
 # SOP sheet ----------------------------------------------------------------------------------
 
 
-def _column_widths(paper: str, executors: int) -> dict:
+def content_width(paper: str) -> float:
     _label, width, _height = PAPERS[paper]
-    content = width - 2 * MARGIN
-    fixed = {"no": 8.0, "waktu": 17.0, "ket": 21.0}
-    executor = min(24.0 if paper == "f4" else 21.0, content * 0.42 / max(executors, 1))
-    rest = content - sum(fixed.values()) - executor * executors
+    return width - SHEET_MARGINS[1] - SHEET_MARGINS[3]
+
+
+def _column_widths(paper: str, executors: int) -> dict:
+    """Widths (mm) that add up exactly to the printable width of the paper."""
+    content = content_width(paper)
+    fixed = {"no": 8.0, "waktu": 19.0, "ket": 21.0}
+    count = max(executors, 1)
+    area = min(EXECUTOR_WIDTH_MAX[paper] * count, content - sum(fixed.values()) - TEXT_WIDTH_MIN[paper])
+    executor = area / count
+    rest = content - sum(fixed.values()) - executor * count
     return {
         **fixed,
         "executor": executor,
@@ -87,17 +104,51 @@ def _column_widths(paper: str, executors: int) -> dict:
     }
 
 
-def _sop_stylesheet(paper: str, widths: dict) -> str:
-    label, width, height = PAPERS[paper]
+def header_font_size(headers: list[str], column_width: float) -> float:
+    """The executor headings' size (pt) at which the longest word fits its column: headings wrap at
+    word boundaries only, never inside a word."""
+    longest = max((len(word) for header in headers for word in header.split()), default=1)
+    room = column_width - 1.6  # the heading cells' padding and borders
+    fitting = room / (longest * 0.70 * 0.3528)  # bold DejaVu Sans Condensed: up to ~0.66 em a character
+    return max(5.0, min(7.0, math.floor(fitting * 10) / 10))
+
+
+def _sop_stylesheet(paper: str, widths: dict, header_pt: float = 7.0) -> str:
+    _label, width, height = PAPERS[paper]
+    top, right, bottom, left = SHEET_MARGINS
     columns = "\n".join(f".col-{name} {{ width: {value:.2f}mm; }}" for name, value in widths.items())
-    page = f"@page {{ size: {width}mm {height}mm; margin: {MARGIN}mm {MARGIN}mm {BOTTOM_MARGIN}mm {MARGIN}mm; }}"
-    return f"{page}\n{columns}"
+    page = f"@page {{ size: {width}mm {height}mm; margin: {top}mm {right}mm {bottom}mm {left}mm !important; }}"
+    return (
+        f"{page}\n{columns}\n.flow {{ width: {content_width(paper):.2f}mm; }}\n"
+        f".flow th.executor {{ font-size: {header_pt}pt !important; padding: 0.8mm 0.6mm !important; }}"
+    )
 
 
-def sop_sheet(
-    version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = None, signer: Signer | None = None
-) -> bytes:
-    """The SOP in the PermenPAN-RB 35/2012 format: identity page, then the flowchart pages."""
+def _in_indonesian(compute):
+    with translation.override("id"):
+        return compute()
+
+
+def logo_data_uri(agency: Agency) -> str:
+    """The agency's logo embedded as a data URI (documents never fetch a URL); the neutral
+    placeholder emblem when it has none or its file is gone."""
+    content, mime = None, "image/svg+xml"
+    if agency.logo:
+        try:
+            with agency.logo.open("rb") as file:
+                content = file.read()
+            mime = "image/png" if agency.logo.name.lower().endswith(".png") else "image/svg+xml"
+        except OSError:
+            content = None
+    if content is None:
+        mime = "image/svg+xml"
+        content = Path(finders.find(PLACEHOLDER_EMBLEM)).read_bytes()
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = None, signer: Signer | None = None):
+    """The SOP in the PermenPAN-RB 35/2012 format: identity page, then the flowchart pages, drawn from
+    the version's graph by reports.flowchart. A draft carries DRAFT on every page."""
     version = (
         SopVersion.objects.select_related("sop__agency__local_government", "sop__unit")
         .prefetch_related(
@@ -111,29 +162,13 @@ def sop_sheet(
         .get(pk=version.pk)
     )
     executors = list(version.executors.all())
-    column = {executor.pk: index for index, executor in enumerate(executors)}
     steps = list(version.steps.all())
     widths = _column_widths(paper, len(executors))
-    flow = [
-        FlowStep(
-            s.number,
-            column[s.actor_columns()[0].pk],
-            s.symbol,
-            next((e.target.number for e in s.exit_list() if e.target.number < s.number), None)
-            if s.symbol == "decision"
-            else None,
-            texts=(
-                (s.activity, widths["kegiatan"]),
-                (", ".join(s.requirement_texts()), widths["kelengkapan"]),
-                (s.duration_text, widths["waktu"]),
-                (s.output, widths["output"]),
-                (s.remark, widths["ket"]),
-            ),
-        )
-        for s in steps
-    ]
-    header = 5 + max([text_height(e.title, widths["executor"]) for e in executors] + [8]) + 4
-    budget = PAPERS[paper][2] - MARGIN - BOTTOM_MARGIN - 8 - header - 9 - 6  # title, Jumlah row, slack
+    narrow = widths["executor"] < NARROW_EXECUTOR
+    headers = [executor.label if narrow else executor.title for executor in executors]
+    flow = steps_of(version, widths)
+    header = 5 + max([text_height(text, widths["executor"]) for text in headers] + [8]) + 4
+    budget = PAPERS[paper][2] - SHEET_MARGINS[0] - SHEET_MARGINS[2] - 8 - header - 9 - 6  # title, Jumlah, slack
     pages = build(flow, len(executors), widths["executor"], budget)
     by_number = {s.number: s for s in steps}
     for page in pages:
@@ -142,14 +177,20 @@ def sop_sheet(
     context = {
         "version": version,
         "executors": executors,
+        "headers": headers,
+        "narrow": narrow,
         "pages": pages,
         "lists": lists,
         "stamp": stamp,
         "signer": signer or Signer(version.approver_title, version.approver_name, version.approver_nip_display),
         "paper": PAPERS[paper][0],
         "column_numbers": range(1, len(executors) + 7),
+        "is_draft": version.status == SopVersion.Status.DRAFT,
+        "total_parts": _in_indonesian(lambda: version.total_duration().parts),
+        "logo": logo_data_uri(version.sop.agency),
     }
-    return _render("reports/sop_sheet.html", context, version.sop.agency, [_sop_stylesheet(paper, widths)])
+    stylesheet = _sop_stylesheet(paper, widths, header_font_size(headers, widths["executor"]))
+    return _render("reports/sop_sheet.html", context, version.sop.agency, [stylesheet])
 
 
 # Performance reports --------------------------------------------------------------------------

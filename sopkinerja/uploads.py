@@ -184,3 +184,71 @@ def download_response(request, file, name: str):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Agency logos -----------------------------------------------------------------------------------
+LOGO_MAX_BYTES = 1024 * 1024
+SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def _svg_problem(content: bytes) -> str | None:
+    """Why an SVG may not be printed, or None. No DTD at all (so no entities, internal or external),
+    no script or foreignObject, no event attributes, no reference outside the file itself."""
+    upper = content.upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        return _("it declares a DTD or entities")
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError:
+        return _("it is not well-formed XML")
+    if root.tag != SVG_NAMESPACE + "svg":
+        return _("it is not an SVG image")
+    for element in root.iter():
+        name = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if name in {"script", "foreignobject", "iframe", "embed", "object", "handler"}:
+            return _("it contains a script or embedded content")
+        for attribute, value in element.attrib.items():
+            local = attribute.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                return _("it contains an event attribute")
+            if (local == "href" or attribute == XLINK_HREF) and not value.strip().startswith("#"):
+                return _("it refers to another file or address")
+            if "url(" in value.replace(" ", "").lower() and "url(#" not in value.replace(" ", "").lower():
+                return _("it refers to another file or address")
+        css = (element.text or "") if name == "style" else ""
+        if "@import" in css or "url(" in css.replace("url(#", ""):
+            return _("it refers to another file or address")
+    return None
+
+
+def validate_logo(value) -> None:
+    """Model and form validator for Agency.logo: a genuine PNG (magic bytes) or a harmless SVG, at most 1 MB."""
+    if getattr(value, "_committed", False):
+        return
+    name = os.path.basename(value.name or "")
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    if value.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo is too large: at most 1 MB."), code="logo_size")
+    if extension not in {"png", "svg"}:
+        raise ValidationError(
+            _("“%(name)s” is refused: a logo must be a PNG or SVG file.") % {"name": name}, code="logo_type"
+        )
+    stream = _stream_of(value)
+    if extension == "png":
+        if sniff(stream) != "png":
+            raise ValidationError(
+                _("“%(name)s” is refused: its content is not a genuine PNG file, whatever its name says.")
+                % {"name": name},
+                code="logo_content",
+            )
+        return
+    stream.seek(0)
+    content = stream.read(LOGO_MAX_BYTES + 1)
+    stream.seek(0)
+    problem = _svg_problem(content)
+    if problem:
+        raise ValidationError(
+            _("“%(name)s” is refused as a logo: %(problem)s.") % {"name": name, "problem": problem},
+            code="logo_content",
+        )

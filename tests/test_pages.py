@@ -23,13 +23,14 @@ def test_the_sop_page_shows_the_identity_the_steps_and_the_computed_jumlah(login
     page = login("balangan.staf").get(reverse("workflow:sop-detail", args=[sop000.pk])).content.decode()
     assert "Disahkan oleh" in page and "NIP. 19660313 198903 1 011" in page
     assert "Peraturan Presiden Nomor 29 Tahun 2014" in page
-    assert page.count('class="symbol ') == 9
-    assert "Jumlah" in page and "122 hari 3 jam 2 menit" in page
+    assert page.count('class="flow-row"') == 9  # the flowchart rows, drawn as on the PDF sheet
+    assert "Jumlah" in page and all(f">{part}<" in page for part in ("122 hari", "3 jam", "2 menit"))
 
 
 def test_the_decision_of_seed_002_shows_where_tidak_returns(login, sop002):
     page = login("padangpanjang.perencana").get(reverse("workflow:sop-detail", args=[sop002.pk])).content.decode()
-    assert "Tidak → 5" in page
+    assert "Tidak: ke langkah 5" in page
+    assert ">Tidak</text>" in page  # the drawn arrow's label
 
 
 def test_pages_send_a_content_security_policy_without_inline_code(login):

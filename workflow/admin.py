@@ -131,7 +131,7 @@ class AgencyAdmin(AgencyScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DayOffInline]
     fieldsets = [
-        (None, {"fields": ["local_government", "name", "slug", "city", "address", "time_zone"]}),
+        (None, {"fields": ["local_government", "name", "slug", "city", "address", "time_zone", "logo"]}),
         (_("Working calendar"), {"fields": ["work_days", "work_starts", "work_ends"]}),
         (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
     ]

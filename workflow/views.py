@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.flowchart import web_rows
 from reports.selectors import latest_reported_quarter, measure
 from sopkinerja.uploads import download_response
 from workflow import permissions, selectors
@@ -132,7 +133,9 @@ def sop_detail(request, version_id: int):
         version = sop_version_detail(agency, version_id)
     except SopVersion.DoesNotExist:
         raise Http404(_("No such SOP in your agency.")) from None
-    return render(request, "workflow/sop_detail.html", {"agency": agency, "version": version})
+    # The flowchart is drawn by the same code as the PDF sheet (reports.flowchart).
+    flow = web_rows(version)
+    return render(request, "workflow/sop_detail.html", {"agency": agency, "version": version, "flow": flow})
 
 
 @login_required

@@ -1,7 +1,9 @@
 """Organisation: local government -> agency (OPD) -> units -> positions -> employees."""
 
 import datetime
+import os
 import re
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sopkinerja.uploads import validate_logo
 from workflow.nip import format_nip, normalise_nip, validate_nip
 
 
@@ -70,6 +73,12 @@ class LocalGovernment(models.Model):
         return user.is_superuser or (user.is_staff and self.administrators.filter(pk=user.pk).exists())
 
 
+def logo_path(instance: "Agency", filename: str) -> str:
+    """Stored privately like other uploads, under a name nobody can guess."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"logos/{instance.slug}/{uuid.uuid4().hex}{extension}"
+
+
 class Agency(models.Model):
     """An OPD / Dinas: the office that owns SOPs, people and performance data."""
 
@@ -109,6 +118,13 @@ class Agency(models.Model):
         choices=[("local", _("Local certificate per person (PKCS#12)")), ("bsre", _("BSrE esign service"))],
         default="local",
         help_text=_("How this agency's officials sign documents electronically."),
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_path,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG or SVG, at most 1 MB. Printed on the SOP sheets and the reports."),
     )
     cap_achievement = models.BooleanField(
         _("cap achievement at 100 %"),

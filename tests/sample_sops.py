@@ -1,0 +1,112 @@
+"""SOPs that the seeds do not have, built through the entry path (sop_version_create): a graph with a
+forward jump, a three-way decision, two ends and a step with two actors; and one with ten columns."""
+
+import datetime
+
+from workflow.models import Executor, Position, Sop
+from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_create
+
+OUTSIDE = Executor.Kind.OUTSIDE
+SYSTEM = Executor.Kind.SYSTEM
+
+
+def _positions(agency):
+    return list(Position.objects.filter(agency=agency).order_by("pk"))
+
+
+def complex_sop(agency, *, number: str = "SOP – 77/DISPERSIP", status: str = "draft", lists=None, **identity):
+    """Twelve steps: 4 → 7 jumps forward (Tidak lengkap), 7 is a three-way decision (Disetujui,
+    Ditolak → end at 12, Didisposisikan → back to 5), 9 has two actors, 10 and 12 are ends."""
+    head, secretary, staff = _positions(agency)[:3]
+    sop = Sop.objects.create(agency=agency, number=number)
+    executors = [
+        ExecutorSpec("Pemohon", None, OUTSIDE),
+        ExecutorSpec("Staf Pelayanan", staff, short_label="Staf"),
+        ExecutorSpec("Sekretaris", secretary),
+        ExecutorSpec("Kepala Dinas", head),
+        ExecutorSpec("Aplikasi SRIKANDI", None, SYSTEM, short_label="Aplikasi"),
+    ]
+
+    def step(n, activity, actors, symbol="process", exits=None, waktu="1 hari", **more):
+        return StepSpec(n, activity, waktu, f"Dokumen langkah {n}", actors=actors, symbol=symbol, exits=exits, **more)
+
+    steps = [
+        step(1, "Pemohon mengajukan permohonan", ["Pemohon"], "terminator", waktu="Seketika"),
+        step(2, "Menerima berkas permohonan dan mencatat dalam buku agenda", ["Staf Pelayanan"], waktu="15 menit"),
+        step(3, "Mencatat permohonan ke aplikasi", ["Aplikasi SRIKANDI"], waktu="Seketika (otomatis)"),
+        step(
+            4,
+            "Memeriksa kelengkapan berkas",
+            ["Staf Pelayanan"],
+            "decision",
+            [("Lengkap", 5), ("Tidak lengkap", 11)],
+            waktu="4 jam kerja",
+        ),
+        step(5, "Menelaah permohonan dan menyiapkan konsep jawaban", ["Sekretaris"], waktu="2 hari kerja"),
+        step(6, "Memaraf konsep jawaban", ["Sekretaris"], waktu="1 jam"),
+        step(
+            7,
+            "Memutuskan permohonan",
+            ["Kepala Dinas"],
+            "decision",
+            [("Disetujui", 8), ("Ditolak", 12), ("Didisposisikan", 5)],
+            waktu="1 minggu",
+        ),
+        step(8, "Menandatangani surat jawaban", ["Kepala Dinas"], waktu="30 menit"),
+        step(9, "Menyerahkan surat jawaban kepada pemohon", ["Staf Pelayanan", "Pemohon"], waktu="Menyesuaikan"),
+        step(10, "Permohonan selesai", ["Pemohon"], "terminator", exits=[], waktu="Seketika"),
+        step(11, "Mengembalikan berkas untuk dilengkapi", ["Staf Pelayanan"], exits=[("", 2)], waktu="1 hari"),
+        step(12, "Permohonan ditolak dan diarsipkan", ["Aplikasi SRIKANDI"], "terminator", exits=[], waktu="5 menit"),
+    ]
+    return sop_version_create(
+        sop=sop,
+        name="Pelayanan Permohonan Informasi",
+        made_on=None if status == "draft" else datetime.date(2026, 1, 5),
+        executors=executors,
+        steps=steps,
+        lists={
+            "dasar_hukum": [("1.", "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik")],
+            "peringatan": [("a.", "Berkas yang tidak lengkap dikembalikan"), ("b.", "Jawaban paling lama 10 hari")],
+            **(lists or {}),
+        },
+        status=status,
+        **identity,
+    )
+
+
+def wide_sop(agency, *, columns: int = 10, number: str = "SOP – 78/DISPERSIP"):
+    """An SOP with ten executor columns with long headings, each step in the next column."""
+    positions = _positions(agency)
+    sop = Sop.objects.create(agency=agency, number=number)
+    titles = [
+        "Kepala Dinas Perpustakaan",
+        "Sekretaris Dinas",
+        "Kepala Bidang Pengembangan",
+        "Kepala Sub Bagian Umum dan Kepegawaian",
+        "Pejabat Fungsional Pustakawan",
+        "Pengelola Layanan Operasional",
+        "Pemohon",
+        "Organisasi Perangkat Daerah Terkait",
+        "Masyarakat",
+        "Aplikasi Pelaporan Kinerja",
+    ][:columns]
+    executors = []
+    for i, title in enumerate(titles):
+        if i < 6:
+            executors.append(ExecutorSpec(title, positions[i]))
+        else:
+            executors.append(ExecutorSpec(title, None, OUTSIDE if i < 9 else SYSTEM))
+    steps = [
+        StepSpec(
+            n,
+            f"Kegiatan nomor {n} yang dikerjakan",
+            "1 hari",
+            "Dokumen",
+            actors=[titles[(n - 1) % columns]],
+            symbol="terminator" if n in (1, columns + 1) else "process",
+            exits=[] if n == columns + 1 else None,
+            executor=titles[min((n - 1) % columns, 5)] if (n - 1) % columns >= 6 else "",
+        )
+        for n in range(1, columns + 2)
+    ]
+    return sop_version_create(sop=sop, name="SOP Sepuluh Pelaksana", made_on=None, executors=executors, steps=steps)
