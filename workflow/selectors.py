@@ -163,3 +163,58 @@ def appointments_for_agency(agency: Agency, today):
     current = [a for a in rows if a.ended_at is None and a.ends_on >= today]
     past = [a for a in rows if a.ended_at is not None or a.ends_on < today]
     return current, past
+
+
+# Monitoring (PermenPAN-RB 35/2012) is due every 6 months from the effective date. Until the
+# monitoring records exist, the next date is counted from the effective date only.
+MONITORING_MONTHS = 6
+
+
+def _next_monitoring(effective_on):
+    """Due 6 months after the effective date; a date in the past is an overdue monitoring."""
+    from dateutil.relativedelta import relativedelta
+
+    return effective_on + relativedelta(months=MONITORING_MONTHS) if effective_on else None
+
+
+def sop_list(agency: Agency) -> list[dict]:
+    """Every SOP of the agency with its current revision, status, effective date, next monitoring
+    date, the draft being written and its older revisions: two queries, whatever the number of SOPs.
+    """
+    sops = (
+        Sop.objects.filter(agency=agency)
+        .select_related("unit")
+        .prefetch_related(Prefetch("versions", queryset=SopVersion.objects.order_by("-revision")))
+        .order_by("number", "pk")
+    )
+    rows = []
+    for sop in sops:
+        versions = list(sop.versions.all())
+        effective = next((v for v in versions if v.status == SopVersion.Status.EFFECTIVE), None)
+        draft = next((v for v in versions if v.status == SopVersion.Status.DRAFT), None)
+        current = effective or (versions[0] if versions else None)
+        rows.append(
+            {
+                "sop": sop,
+                "current": current,
+                "effective": effective,
+                "draft": draft,
+                # a new revision starts from the effective text (else the newest signed one)
+                "revisable": None if draft else effective or next((v for v in versions if v.is_signed), None),
+                "next_monitoring": _next_monitoring(effective.effective_on if effective else None),
+            }
+        )
+    return rows
+
+
+def sop_revisions(agency: Agency, sop_id: int) -> list[tuple]:
+    """Every revision of one SOP, newest first, each with its signed PDFs: (version, [SignedDocument])."""
+    from reports.models import SignedDocument
+
+    versions = list(SopVersion.objects.filter(sop__agency=agency, sop_id=sop_id).order_by("-revision"))
+    signed: dict[int, list] = {}
+    for document in (
+        SignedDocument.objects.filter(agency=agency, sop_version__in=versions).defer("pdf").order_by("-signed_at")
+    ):
+        signed.setdefault(document.sop_version_id, []).append(document)
+    return [(version, signed.get(version.pk, [])) for version in versions]
