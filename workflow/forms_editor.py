@@ -106,7 +106,10 @@ class NewSopForm(forms.Form):
 
 class IdentityForm(forms.Form):
     number = forms.CharField(
-        label=_("SOP number"), max_length=100, required=False, help_text=_("It may stay empty while the SOP is a draft.")
+        label=_("SOP number"),
+        max_length=100,
+        required=False,
+        help_text=_("It may stay empty while the SOP is a draft."),
     )
     name = forms.CharField(label=_("SOP name"), max_length=300)
     unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
