@@ -62,6 +62,7 @@ def sop_index(request):
             "agency": agency,
             "rows": sop_list(agency),
             "may_author": can_author(request.user, agency),
+            "may_sign": can_sign(request.user, agency),
             "today": local_today(agency),
         },
     )
