@@ -258,3 +258,15 @@ def test_an_end_terminator_has_no_exit_and_a_start_goes_to_the_next_step(login, 
     assert not draft.steps.get(number=6).exit_list()
     assert Sop.objects.filter(pk=draft.sop_id, number="800/01/SOP/2026").exists()
     assert draft.steps.get(number=3).symbol == Step.Symbol.DECISION
+
+
+def test_the_sop_page_links_its_revisions_and_offers_a_new_revision_to_authors_only(login, sop000):
+    url = reverse("workflow:sop-detail", args=[sop000.pk])
+    author_page = login(AUTHOR).get(url).content.decode()
+    assert reverse("workflow:sop-history", args=[sop000.pk]) in author_page
+    assert reverse("workflow:sop-revise", args=[sop000.pk]) in author_page
+    staff_page = login("balangan.staf").get(url).content.decode()
+    assert reverse("workflow:sop-history", args=[sop000.pk]) in staff_page
+    assert reverse("workflow:sop-revise", args=[sop000.pk]) not in staff_page
+    assert login("balangan.staf").post(reverse("workflow:sop-revise", args=[sop000.pk])).status_code == 302
+    assert not SopVersion.objects.filter(sop=sop000.sop, status=SopVersion.Status.DRAFT).exists()

@@ -285,8 +285,9 @@ class _Formset(forms.BaseFormSet):
         ]
 
 
-ExecutorFormSet = forms.formset_factory(ExecutorForm, formset=_Formset, extra=1, can_delete=True)
-StepFormSet = forms.formset_factory(StepForm, formset=_Formset, extra=1, can_delete=True)
+# Blank rows at the end; several steps can be written before saving, so forward exits resolve.
+ExecutorFormSet = forms.formset_factory(ExecutorForm, formset=_Formset, extra=2, can_delete=True)
+StepFormSet = forms.formset_factory(StepForm, formset=_Formset, extra=3, can_delete=True)
 
 
 def posted_column_titles(data, prefix: str = "col") -> list[str]:

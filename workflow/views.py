@@ -93,7 +93,10 @@ def sop_detail(request, version_id: int):
         version = sop_version_detail(agency, version_id)
     except SopVersion.DoesNotExist:
         raise Http404(_("No such SOP in your agency.")) from None
-    return render(request, "workflow/sop_detail.html", {"agency": agency, "version": version})
+    from workflow.services.sop_editor import can_author
+
+    context = {"agency": agency, "version": version, "may_author": can_author(request.user, agency)}
+    return render(request, "workflow/sop_detail.html", context)
 
 
 @login_required

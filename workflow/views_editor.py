@@ -92,8 +92,8 @@ def sop_revise(request, version_id: int):
     version = _version_or_404(agency, version_id)
     try:
         draft = sop_version_revise(version=version, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("workflow:sop-list")
     messages.success(request, _("Revision %(n)d was made as a draft.") % {"n": draft.revision})
     return redirect("workflow:sop-edit", draft.pk)
