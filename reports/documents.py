@@ -146,6 +146,14 @@ def logo_data_uri(agency: Agency) -> str:
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
+def flowchart_pages(flow: list, headers: list[str], widths: dict, paper: str = "f4") -> list:
+    """The flowchart split into the sheet's pages: the one place that knows how much of a page the
+    drawing may fill (the PDF sheet and the editor's preview both call it)."""
+    header = 5 + max([text_height(text, widths["executor"]) for text in headers] + [8]) + 4
+    budget = PAPERS[paper][2] - SHEET_MARGINS[0] - SHEET_MARGINS[2] - 8 - header - 9 - 6  # title, Jumlah, slack
+    return build(flow, len(headers), widths["executor"], budget)
+
+
 def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = None, signer: Signer | None = None):
     """The SOP in the PermenPAN-RB 35/2012 format: identity page, then the flowchart pages, drawn from
     the version's graph by reports.flowchart. A draft carries DRAFT on every page."""
@@ -166,10 +174,7 @@ def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = N
     widths = _column_widths(paper, len(executors))
     narrow = widths["executor"] < NARROW_EXECUTOR
     headers = [executor.label if narrow else executor.title for executor in executors]
-    flow = steps_of(version, widths)
-    header = 5 + max([text_height(text, widths["executor"]) for text in headers] + [8]) + 4
-    budget = PAPERS[paper][2] - SHEET_MARGINS[0] - SHEET_MARGINS[2] - 8 - header - 9 - 6  # title, Jumlah, slack
-    pages = build(flow, len(executors), widths["executor"], budget)
+    pages = flowchart_pages(steps_of(version, widths), headers, widths, paper)
     by_number = {s.number: s for s in steps}
     for page in pages:
         page.extra["steps"] = [(row, by_number[row.step.number]) for row in page.rows]

@@ -462,3 +462,50 @@ def runs_in_progress(agency: Agency, now, *, sop_id: int | None = None, period: 
         )
         for run in runs
     ]
+
+
+def sop_list(agency: Agency) -> list[dict]:
+    """Every SOP of the agency with its current revision, status, effective date, next monitoring
+    date (selectors.assessment_schedule), the draft being written and its older revisions: three
+    queries, whatever the number of SOPs.
+    """
+    sops = (
+        Sop.objects.filter(agency=agency)
+        .select_related("unit")
+        .prefetch_related(Prefetch("versions", queryset=SopVersion.objects.order_by("-revision")))
+        .order_by("number", "pk")
+    )
+    sops = list(sops)
+    effective_ids = [v.pk for sop in sops for v in sop.versions.all() if v.status == SopVersion.Status.EFFECTIVE]
+    schedule = {row.version.pk: row for row in assessment_schedule(SopVersion.objects.filter(pk__in=effective_ids))}
+    rows = []
+    for sop in sops:
+        versions = list(sop.versions.all())
+        effective = next((v for v in versions if v.status == SopVersion.Status.EFFECTIVE), None)
+        draft = next((v for v in versions if v.status == SopVersion.Status.DRAFT), None)
+        current = effective or (versions[0] if versions else None)
+        rows.append(
+            {
+                "sop": sop,
+                "current": current,
+                "effective": effective,
+                "draft": draft,
+                # a new revision starts from the effective text (else the newest signed one)
+                "revisable": None if draft else effective or next((v for v in versions if v.is_signed), None),
+                "next_monitoring": schedule[effective.pk].next_monitoring if effective else None,
+            }
+        )
+    return rows
+
+
+def sop_revisions(agency: Agency, sop_id: int) -> list[tuple]:
+    """Every revision of one SOP, newest first, each with its signed PDFs: (version, [SignedDocument])."""
+    from reports.models import SignedDocument
+
+    versions = list(SopVersion.objects.filter(sop__agency=agency, sop_id=sop_id).order_by("-revision"))
+    signed: dict[int, list] = {}
+    for document in (
+        SignedDocument.objects.filter(agency=agency, sop_version__in=versions).defer("pdf").order_by("-signed_at")
+    ):
+        signed.setdefault(document.sop_version_id, []).append(document)
+    return [(version, signed.get(version.pk, [])) for version in versions]

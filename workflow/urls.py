@@ -1,10 +1,12 @@
 from django.urls import path
 
-from workflow import views, views_evaluation, views_exchange
+from workflow import views, views_editor, views_evaluation, views_exchange
 
 app_name = "workflow"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sop/", views_editor.sop_index, name="sop-list"),
+    path("sop/baru/", views_editor.sop_new, name="sop-new"),
     path("sop/<int:version_id>/", views.sop_detail, name="sop-detail"),
     path("sop/<int:version_id>/monitoring/", views_evaluation.sop_monitoring, name="sop-monitoring"),
     path("sop/<int:version_id>/evaluasi/", views_evaluation.sop_evaluation, name="sop-evaluation"),
@@ -12,6 +14,10 @@ urlpatterns = [
     path("sop/<int:version_id>/unduh/<str:kind>/", views_exchange.sop_download, name="sop-download"),
     path("sop/templat.xlsx", views_exchange.sop_template, name="sop-template"),
     path("sop/impor/", views_exchange.sop_import, name="sop-import"),
+    path("sop/<int:version_id>/ubah/", views_editor.sop_edit, name="sop-edit"),
+    path("sop/<int:version_id>/pratinjau/", views_editor.sop_preview, name="sop-preview"),
+    path("sop/<int:version_id>/revisi/", views_editor.sop_revise, name="sop-revise"),
+    path("sop/<int:version_id>/riwayat/", views_editor.sop_history, name="sop-history"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_view, name="run-detail"),
     path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),

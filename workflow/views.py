@@ -133,9 +133,16 @@ def sop_detail(request, version_id: int):
         version = sop_version_detail(agency, version_id)
     except SopVersion.DoesNotExist:
         raise Http404(_("No such SOP in your agency.")) from None
+    from workflow.services.sop_editor import can_author
+
     # The flowchart is drawn by the same code as the PDF sheet (reports.flowchart).
-    flow = web_rows(version)
-    return render(request, "workflow/sop_detail.html", {"agency": agency, "version": version, "flow": flow})
+    context = {
+        "agency": agency,
+        "version": version,
+        "flow": web_rows(version),
+        "may_author": can_author(request.user, agency),
+    }
+    return render(request, "workflow/sop_detail.html", context)
 
 
 @login_required

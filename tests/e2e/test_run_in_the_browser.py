@@ -35,7 +35,9 @@ def test_a_staff_member_is_told_who_starts_runs_instead_of_being_offered_the_for
     staff = sign_in("balangan.staf")
     staff.click("nav >> text=Pelaksanaan SOP")
     expect(staff.locator("#id_period")).to_have_count(0)
-    expect(staff.locator(".card", has_text="Mulai pelaksanaan")).to_contain_text("Pelaksanaan dimulai oleh Kepala Dinas")
+    expect(staff.locator(".card", has_text="Mulai pelaksanaan")).to_contain_text(
+        "Pelaksanaan dimulai oleh Kepala Dinas"
+    )
 
 
 def test_a_refusal_is_shown_to_the_user_in_indonesian(sign_in):

@@ -137,7 +137,29 @@ def sop_version_create(
     version.status = SopVersion.Status.DRAFT
     version.validate_constraints()  # at most one draft per SOP
     version.save()
+    sop_version_fill(version=version, executors=executors, steps=steps, lists=lists)
+    if status != SopVersion.Status.DRAFT:
+        problems = version.effective_problems()
+        if problems:
+            raise ValidationError(problems)
+        version.status = status
+        version.save(update_fields=["status"])
+    return version
 
+
+def sop_version_fill(
+    *,
+    version: SopVersion,
+    executors: list[ExecutorSpec | tuple[str, Position]],
+    steps: list[StepSpec],
+    lists: dict[str, list[ListItem]] | None = None,
+) -> None:
+    """Add identity lists, executor columns, steps, actors, requirements and exits to an empty draft.
+
+    The one path that writes SOP content (sop_version_create, and the editor's sop_draft_save after it
+    empties a draft). Every row passes full_clean; an error names the step or column and, inside the
+    caller's transaction, saves nothing.
+    """
     for section, texts in (lists or {}).items():
         for order, (label, text) in enumerate(list_rows(texts), start=1):
             _save(SopListItem(version=version, section=section, order=order, label=label, text=text))
@@ -213,13 +235,6 @@ def sop_version_create(
             StepExit.objects.create(
                 step=by_number[node.number], order=order, label=arrow.label.strip(), target=by_number[arrow.target]
             )
-    if status != SopVersion.Status.DRAFT:
-        problems = version.effective_problems()
-        if problems:
-            raise ValidationError(problems)
-        version.status = status
-        version.save(update_fields=["status"])
-    return version
 
 
 def _save_step(step: Step) -> Step:

@@ -1,0 +1,310 @@
+"""The SOP list and the SOP editor: thin views over workflow.services.sop_editor.
+
+The editor is one form (identity and lists, executor columns, steps). Every button saves the whole
+draft through `sop_draft_save`; moving a step also renumbers it. A form with errors is shown again
+with what was typed and each message next to its field and step. The flowchart preview is drawn
+from the unsaved form by the same code as the PDF (`flowchart_preview`).
+"""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflow.forms_editor import (
+    ExecutorFormSet,
+    IdentityForm,
+    NewSopForm,
+    StepForm,
+    StepFormSet,
+    posted_column_titles,
+)
+from workflow.models import SopVersion
+from workflow.permissions import can_sign, local_today
+from workflow.selectors import agency_of, sop_list, sop_revisions, sop_version_detail
+from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_revise
+from workflow.services.sop_editor import (
+    can_author,
+    draft_problems,
+    renumbered,
+    sop_draft_create,
+    sop_draft_save,
+    step_moved,
+)
+
+
+def _agency_or_403(request):
+    agency = agency_of(request.user)
+    if agency is None:
+        raise PermissionDenied(_("Your login is not linked to an agency."))
+    return agency
+
+
+def _version_or_404(agency, version_id: int) -> SopVersion:
+    try:
+        return sop_version_detail(agency, version_id)
+    except SopVersion.DoesNotExist:
+        raise Http404(_("No such SOP in your agency.")) from None
+
+
+@login_required
+def sop_index(request):
+    agency = _agency_or_403(request)
+    return render(
+        request,
+        "workflow/editor/sop_list.html",
+        {
+            "agency": agency,
+            "rows": sop_list(agency),
+            "may_author": can_author(request.user, agency),
+            "may_sign": can_sign(request.user, agency),
+            "today": local_today(agency),
+        },
+    )
+
+
+@login_required
+def sop_new(request):
+    agency = _agency_or_403(request)
+    if not can_author(request.user, agency):
+        raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
+    form = NewSopForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = sop_draft_create(agency=agency, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_on(form, error)
+        else:
+            messages.success(request, _("The draft was created. Add its columns and steps."))
+            return redirect("workflow:sop-edit", version.pk)
+    return render(request, "workflow/editor/sop_new.html", {"agency": agency, "form": form})
+
+
+@login_required
+@require_POST
+def sop_revise(request, version_id: int):
+    agency = _agency_or_403(request)
+    version = _version_or_404(agency, version_id)
+    try:
+        draft = sop_version_revise(version=version, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("workflow:sop-list")
+    messages.success(request, _("Revision %(n)d was made as a draft.") % {"n": draft.revision})
+    return redirect("workflow:sop-edit", draft.pk)
+
+
+def _forms(request, agency, version: SopVersion | None):
+    """The editor's three parts, bound to the POST or filled from the stored draft."""
+    if request.method == "POST":
+        columns = posted_column_titles(request.POST)
+        return (
+            IdentityForm(request.POST, agency=agency),
+            ExecutorFormSet(request.POST, prefix="col", form_kwargs={"agency": agency}),
+            StepFormSet(request.POST, prefix="step", form_kwargs={"columns": columns}),
+        )
+    executors = list(version.executors.all())
+    return (
+        IdentityForm(initial=IdentityForm.initial_for(version), agency=agency),
+        ExecutorFormSet(
+            prefix="col",
+            form_kwargs={"agency": agency},
+            initial=[
+                {"title": e.title, "short_label": e.short_label, "kind": e.kind, "position": e.position_id}
+                for e in executors
+            ],
+        ),
+        StepFormSet(
+            prefix="step",
+            form_kwargs={"columns": [e.title for e in executors]},
+            initial=[StepForm.initial_for(step) for step in version.steps.all()],
+        ),
+    )
+
+
+def _content(columns, steps) -> tuple[list[ExecutorSpec], list[StepSpec]]:
+    """What the valid formsets hold, steps numbered by their place on the page."""
+    executors = [form.spec() for _n, form in columns.kept_forms()]
+    return executors, renumbered([form.spec(number) for number, form in steps.kept_forms()])
+
+
+def _move(request, steps, specs: list[StepSpec]) -> list[StepSpec]:
+    """Apply a "move step up/down" button: value "<number on the page>:up" or ":down"."""
+    number, _sep, direction = request.POST.get("move", "").partition(":")
+    shown = [n for n, _form in steps.kept_forms()]
+    if not number.isdigit() or int(number) not in shown or direction not in {"up", "down"}:
+        return specs
+    return step_moved(specs, shown.index(int(number)), -1 if direction == "up" else 1)
+
+
+@login_required
+def sop_edit(request, version_id: int):
+    agency = _agency_or_403(request)
+    version = _version_or_404(agency, version_id)
+    if version.status != SopVersion.Status.DRAFT:
+        messages.error(request, _("This version is signed and cannot be edited. Make a new revision to change it."))
+        return redirect("workflow:sop-detail", version.pk)
+    if not can_author(request.user, agency):
+        raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
+    identity, columns, steps = _forms(request, agency, version)
+    if request.method == "POST":
+        if all([identity.is_valid(), columns.is_valid(), steps.is_valid()]):
+            executors, specs = _content(columns, steps)
+            try:
+                sop_draft_save(
+                    version=version,
+                    user=request.user,
+                    identity=identity.identity(),
+                    executors=executors,
+                    steps=_move(request, steps, specs),
+                    lists=identity.lists(),
+                )
+            except ValidationError as error:
+                _errors_on(identity, error, steps)
+            else:
+                messages.success(request, _("The draft was saved."))
+                return redirect("workflow:sop-edit", version.pk)
+        messages.error(request, _("The draft was not saved: correct the fields marked below."))
+    return render(
+        request,
+        "workflow/editor/sop_edit.html",
+        {
+            "agency": agency,
+            "version": version,
+            "identity": identity,
+            "columns": columns,
+            "steps": steps,
+            "preview": _preview(*_specs_of(version)) if request.method == "GET" else None,
+            "may_sign": can_sign(request.user, agency),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sop_preview(request, version_id: int):
+    """The flowchart of the unsaved form, and its graph problems: an htmx partial."""
+    agency = _agency_or_403(request)
+    version = _version_or_404(agency, version_id)
+    if version.status != SopVersion.Status.DRAFT or not can_author(request.user, agency):
+        raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
+    _identity, columns, steps = _forms(request, agency, version)
+    columns.is_valid(), steps.is_valid()
+    return render(request, "workflow/editor/preview.html", {"preview": _preview_from(columns, steps)})
+
+
+def _preview_from(columns, steps) -> dict:
+    """The preview of what the rows hold so far; rows that do not validate yet are left out."""
+    executors = [form.spec() for _n, form in columns.kept_forms() if _valid(form)]
+    titles = {spec.title for spec in executors}
+    kept = steps.kept_forms()
+    specs = renumbered(
+        [form.spec(number) for number, form in kept if _valid(form) and set(form.cleaned_data["actors"]) <= titles]
+    )
+    return _preview(executors, specs, left_out=len(kept) - len(specs))
+
+
+def _specs_of(version: SopVersion) -> tuple[list[ExecutorSpec], list[StepSpec]]:
+    """The stored draft as the editor's specs, for the preview of a page just opened."""
+    executors = [ExecutorSpec(e.title, e.position, e.kind, e.short_label) for e in version.executors.all()]
+    steps = [
+        StepSpec(
+            number=step.number,
+            activity=step.activity,
+            waktu=step.duration_text,
+            output=step.output,
+            actors=[column.title for column in step.actor_columns()],
+            requirements=step.requirement_texts(),
+            symbol=step.symbol,
+            exits=[(e.label, e.target.number) for e in step.exit_list()],
+            remark=step.remark,
+        )
+        for step in version.steps.all()
+    ]
+    return executors, steps
+
+
+def _preview(executors: list[ExecutorSpec], specs: list[StepSpec], left_out: int = 0) -> dict:
+    pages = flowchart_preview(executors, specs) if executors and specs else []
+    by_number = {spec.number: spec for spec in specs}
+    for page in pages:
+        page.extra["steps"] = [(row, by_number[row.step.number]) for row in page.rows]
+    return {
+        "executors": executors,
+        "pages": pages,
+        "problems": draft_problems(specs),
+        "left_out": left_out,
+    }
+
+
+def _valid(form) -> bool:
+    return hasattr(form, "cleaned_data") and not form.errors and bool(form.cleaned_data)
+
+
+def flowchart_preview(executors: list[ExecutorSpec], steps: list[StepSpec]):
+    """The flowchart pages of unsaved content, drawn by reports.flowchart exactly as
+    reports.documents.sop_sheet calls it for the PDF (F4). The one place the editor draws."""
+    from reports.documents import NARROW_EXECUTOR, _column_widths, flowchart_pages
+    from reports.flowchart import FlowExit, FlowStep
+    from workflow.graph import Arrow, Node, default_exits
+
+    widths = _column_widths("f4", len(executors))
+    column = {spec.title: index for index, spec in enumerate(executors)}
+    nodes = {
+        node.number: node
+        for node in default_exits([Node(s.number, s.symbol, tuple(Arrow(*e) for e in (s.exits or ()))) for s in steps])
+    }
+    numbers = {s.number for s in steps}
+    flow = [
+        FlowStep(
+            s.number,
+            tuple(column[title] for title in s.actors),
+            s.symbol,
+            tuple(FlowExit(a.label, a.target) for a in nodes[s.number].exits if a.target in numbers),
+            texts=(
+                (s.activity, widths["kegiatan"]),
+                (", ".join(s.requirements), widths["kelengkapan"]),
+                (s.waktu, widths["waktu"]),
+                (s.output, widths["output"]),
+                (s.remark, widths["ket"]),
+            ),
+        )
+        for s in steps
+    ]
+    narrow = widths["executor"] < NARROW_EXECUTOR
+    headers = [(e.short_label if narrow and e.short_label else e.title) for e in executors]
+    return flowchart_pages(flow, headers, widths, "f4")
+
+
+STEP_MESSAGE = re.compile(r"^(?:Langkah|Step)\s+(\d+)\b")
+
+
+def _errors_on(form, error: ValidationError, steps=None) -> None:
+    """A service's refusal: on the field it names; a message about step N next to step N (as
+    numbered on the page); else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    rows = dict(enumerate((f for _n, f in steps.kept_forms()), start=1)) if steps is not None else {}
+    for message in error.messages:
+        match = STEP_MESSAGE.match(message)
+        row = rows.get(int(match.group(1))) if match else None
+        (row or form).add_error(None, message)
+
+
+@login_required
+def sop_history(request, version_id: int):
+    """Every revision of the SOP of this version, with its signed PDFs."""
+    agency = _agency_or_403(request)
+    version = _version_or_404(agency, version_id)
+    return render(
+        request,
+        "workflow/editor/sop_history.html",
+        {"agency": agency, "version": version, "revisions": sop_revisions(agency, version.sop_id)},
+    )
