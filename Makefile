@@ -37,7 +37,7 @@ messages: $(MO)
 # A local trial: production settings (DEBUG off, the app's own error pages) over plain HTTP on
 # 127.0.0.1, a secret key made once in var/, mail printed to the console, the demo CA trusted.
 DEV_KEY := var/dev-secret-key
-RUN_ENV  = DEBUG=$${DEBUG:-0} HTTPS=0 SECRET_KEY="$$(cat $(DEV_KEY))" WHITENOISE_USE_FINDERS=1 \
+RUN_ENV  = DEBUG=$${DEBUG:-0} HTTPS=0 HOST="$(HOST)" SECRET_KEY="$$(cat $(DEV_KEY))" WHITENOISE_USE_FINDERS=1 \
            EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
            SIGNING_TRUST_ROOTS=$(CURDIR)/var/keys/demo-ca.pem
 

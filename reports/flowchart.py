@@ -22,6 +22,8 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
+from django.utils.translation import gettext as _
+
 MIN_ROW_HEIGHT = 19.0
 BAND = 10.0  # room for off-page connectors above the first and below the last row of a page
 STROKE = 0.35
@@ -222,12 +224,24 @@ class _Canvas:
     def shape(self, markup: str) -> None:
         self.parts.append(markup)
 
-    def svg(self) -> str:
+    def svg(self, title: str = "") -> str:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width:.2f}mm" height="{self.height:.2f}mm" '
             f'viewBox="0 0 {self.width:.2f} {self.height:.2f}" class="flow-row" role="img">'
-            f"{''.join(self.parts)}{''.join(self.labels)}</svg>"
+            f"<title>{escape(title)}</title>{''.join(self.parts)}{''.join(self.labels)}</svg>"
         )
+
+
+def describe(step: FlowStep) -> str:
+    """What a row's drawing shows, in words: the drawing's title for screen readers."""
+    kind = {"terminator": _("start or end"), "process": _("activity"), "decision": _("decision")}.get(step.symbol, "")
+    text = _("Step %(n)d, %(kind)s") % {"n": step.number, "kind": kind}
+    if step.exits:
+        arrows = ", ".join(
+            (f"{exit.label} → {exit.target}" if exit.label else f"→ {exit.target}") for exit in step.exits
+        )
+        text += "; " + _("goes to %(arrows)s") % {"arrows": arrows}
+    return text
 
 
 def symbol_size(symbol: str, column_width: float) -> tuple[float, float]:
@@ -427,7 +441,7 @@ def _draw_page(page, columns, column_width, crossing, straight, page_of, p) -> N
 
         for column in step.columns:
             _symbol(canvas, step.symbol, centre(column), cy, column_width)
-        row.svg = canvas.svg()
+        row.svg = canvas.svg(describe(step))
 
 
 WEB_COLUMN_WIDTH = 24.0

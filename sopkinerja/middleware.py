@@ -54,3 +54,40 @@ class MethodNotAllowedPageMiddleware:
             page["Allow"] = response.get("Allow", "")
             return page
         return response
+
+
+VIEWING_AGENCY_SESSION_KEY = "viewing_agency"
+
+
+class AgencySwitcherMiddleware:
+    """A superuser or government administrator sees one agency's pages at a time: the one chosen in
+    the navbar's switcher (kept in the session), else, for a login without an employee profile, the
+    first agency it may view. The choice is put on the user, where `agency_of` (the one place pages
+    resolve their agency) finds it. It grants no position: actions still check positions held.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and (user.is_superuser or user.is_staff):
+            agency = self._viewed_agency(request)
+            if agency is not None:
+                user.viewing_agency = agency
+        return self.get_response(request)
+
+    def _viewed_agency(self, request):
+        from workflow.models import Employee
+        from workflow.selectors import switchable_agencies
+
+        agencies = switchable_agencies(request.user)
+        chosen = request.session.get(VIEWING_AGENCY_SESSION_KEY)
+        if chosen is not None:
+            agency = agencies.filter(pk=chosen).first()
+            if agency is not None:
+                return agency
+            del request.session[VIEWING_AGENCY_SESSION_KEY]  # no longer theirs to view
+        if Employee.objects.filter(user=request.user).exists():
+            return None  # an employee starts on its own agency
+        return agencies.first()

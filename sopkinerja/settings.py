@@ -20,6 +20,27 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def default_site_url(environ) -> str:
+    """SITE_URL when none is set: http(s)://HOST[:PORT] from the environment. HOST is "name",
+    "name:port", "[v6]:port" or a bare address; PORT (if set) wins over HOST's port. A wildcard bind
+    address (0.0.0.0, ::) is not one anyone can open, so it becomes 127.0.0.1 (set SITE_URL then)."""
+    host, port = environ.get("HOST", "").strip(), ""
+    if host.startswith("["):
+        host, _bracket, rest = host[1:].partition("]")
+        port = rest.lstrip(":")
+    elif host.count(":") == 1:
+        host, port = host.split(":")
+    if host in {"", "0.0.0.0", "::", "*"}:
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    port = environ.get("PORT", "").strip() or port or "8000"
+    debug = environ.get("DEBUG", "0").strip().lower() in {"1", "true", "yes", "on"}
+    https = environ.get("HTTPS", str(not debug)).strip().lower() in {"1", "true", "yes", "on"}
+    scheme, usual_port = ("https", "443") if https else ("http", "80")
+    return f"{scheme}://{host}" + ("" if port == usual_port else f":{port}")
+
+
 def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, str(default)))
 
@@ -181,8 +202,10 @@ MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)
 MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sop-kinerja@localhost")
-# The address people reach the application at, for links in e-mail.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people reach the application at, for links in e-mail and the QR codes on signed
+# PDFs. Never taken from a request (a forged Host header must not reach a signed document): set
+# SITE_URL, or it is built from HOST ("host" or "host:port", as `make run` takes it) and PORT.
+SITE_URL = (os.environ.get("SITE_URL") or default_site_url(os.environ)).rstrip("/")
 
 # Background PDF work: immediate in development and tests; in production set
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py db_worker`.
@@ -284,3 +307,10 @@ AXES_CLIENT_IP_CALLABLE = "sopkinerja.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "sopkinerja.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no start-up banner in every management command
+
+# --- Issue 9 (ui): agency switcher for superusers and government administrators ---------------
+# They view one agency at a time, chosen in the navbar (kept in the session); agency_of() reads it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("sopkinerja.middleware.AgencyTimeZoneMiddleware"), "sopkinerja.middleware.AgencySwitcherMiddleware"
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("sopkinerja.context_processors.agency_switcher")

@@ -1,7 +1,14 @@
-"""Project-wide pages: the refusal shown when a form's security token is missing or stale."""
+"""Project-wide pages: the refusal shown when a form's security token is missing or stale, and the
+agency switcher of superusers and government administrators."""
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sopkinerja.middleware import VIEWING_AGENCY_SESSION_KEY
 
 
 def permission_denied(request, exception=None):
@@ -14,3 +21,23 @@ def csrf_failure(request, reason=""):
     """A stale or missing CSRF token: explain it in the visitor's language, never Django's English page."""
     message = _("This form has expired or was sent from another page. Reload the page and send it again.")
     return render(request, "403.html", {"reason": message, "expired_form": True}, status=403)
+
+
+@login_required
+@require_POST
+def agency_switch(request):
+    """Remember which agency a superuser or government administrator views; refuse any other."""
+    from workflow.selectors import switchable_agencies
+
+    agency = switchable_agencies(request.user).filter(slug=request.POST.get("agency", "")).first()
+    if agency is None:
+        raise PermissionDenied(
+            _("You may not view this agency: only a superuser or an administrator of its government may.")
+        )
+    request.session[VIEWING_AGENCY_SESSION_KEY] = agency.pk
+    target = request.POST.get("next", "")
+    host = request.get_host()
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={host}, require_https=request.is_secure())
+    if not safe:
+        target = "workflow:home"
+    return redirect(target)

@@ -152,7 +152,7 @@ def test_every_edge_crossing_a_page_break_has_a_connector_at_both_ends():
 def test_only_the_standard_symbols_are_used():
     pages = build(SEED_002, columns=4, column_width=24, budget=500)
     svg = svg_of(pages)
-    assert set(re.findall(r"<(\w+)[ >]", svg)) <= {"svg", "polyline", "polygon", "rect", "text"}
+    assert set(re.findall(r"<(\w+)[ >]", svg)) <= {"svg", "title", "polyline", "polygon", "rect", "text"}
     assert svg.count(' rx="') == 2  # the two terminators are capsules
 
 
@@ -189,3 +189,13 @@ def test_ten_columns_stay_legible_on_f4(balangan):
         if w["xMax"] - w["xMin"] > widths["executor"] - 0.6
     ]
     assert not too_wide, (widths["executor"], size, too_wide)
+
+
+def test_each_row_tells_a_screen_reader_what_it_draws():
+    pages = build(SEED_002, columns=4, column_width=24, budget=500)
+    titles = re.findall(r"<title>(.*?)</title>", svg_of(pages))
+    assert len(titles) == len(SEED_002)
+    decision = next(step for step in SEED_002 if step.symbol == "decision")
+    described = titles[SEED_002.index(decision)]
+    assert described.startswith(f"Langkah {decision.number}, keputusan; menuju ")  # Indonesian by default
+    assert all(f"→ {exit.target}" in described for exit in decision.exits)

@@ -55,6 +55,7 @@ def test_a_wrong_password_is_answered_in_plain_indonesian(client, db):
     assert "Nama pengguna atau sandi salah. Perhatikan huruf besar dan kecilnya." in response.content.decode()
 
 
-def test_a_system_administrator_without_an_agency_lands_in_the_admin_not_on_a_refusal(login):
+def test_a_system_administrator_without_an_agency_sees_an_agency_not_a_refusal(login):
+    # Issue 9 item 12: the agency switcher shows the superuser an agency (tests/test_agency_switcher.py).
     response = login("admin").get(reverse("workflow:home"))
-    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert response.status_code == 200 and response.context["agency"] is not None

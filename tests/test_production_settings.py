@@ -106,8 +106,12 @@ def test_a_missing_page_is_the_apps_own_indonesian_page(client, db):
     assert "Halaman tidak ditemukan" in page and "SOP Kinerja" in page and "Traceback" not in page
 
 
-def test_a_refused_page_is_the_apps_own_indonesian_page_with_the_reason(login):
-    response = login("admin").get(reverse("reports:figures"))  # a superuser with no agency
+def test_a_refused_page_is_the_apps_own_indonesian_page_with_the_reason(client, db):
+    from django.contrib.auth import get_user_model
+
+    # A login with no employee profile and no agency to view (a superuser now gets the switcher).
+    client.force_login(get_user_model().objects.create_user("tamu", password="x-password-1"))
+    response = client.get(reverse("reports:figures"))
     assert response.status_code == 403
     page = response.content.decode()
     assert "Akses ditolak" in page and "Akun Anda belum terhubung ke sebuah dinas." in page

@@ -10,13 +10,35 @@ from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS
 
 
 def agency_of(user) -> Agency | None:
-    """The agency a login belongs to; None for an anonymous user or a login without a profile."""
+    """The agency whose pages a login sees: the one a superuser or government administrator chose
+    in the agency switcher (set on the request's user by AgencySwitcherMiddleware), else the
+    employee's own; None for an anonymous user or a login without either.
+
+    Viewing an agency grants no position in it: every action still checks the positions held
+    (workflow.permissions), so a viewer without one reads and does nothing else.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
+    viewing = getattr(user, "viewing_agency", None)
+    if viewing is not None:
+        return viewing
     try:
         return user.employee.agency
     except Employee.DoesNotExist:
         return None
+
+
+def switchable_agencies(user) -> QuerySet[Agency]:
+    """The agencies a login may view through the switcher: all for a superuser, those of the
+    governments it administers for a government administrator (LocalGovernment.administrators)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Agency.objects.none()
+    agencies = Agency.objects.select_related("local_government").order_by("local_government__name", "name")
+    if user.is_superuser:
+        return agencies
+    if not user.is_staff:
+        return Agency.objects.none()
+    return agencies.filter(local_government__administrators=user)
 
 
 def sops_for_agency(agency: Agency) -> QuerySet[Sop]:

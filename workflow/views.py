@@ -185,6 +185,9 @@ def _run_step_row(rs: RunStep, user, now) -> dict:
         "can_submit": can_submit,
         "can_approve": rs.state == RunStep.State.SUBMITTED and permissions.may_decide(rs, user),
         "submit_form": SubmitForm(run_step=rs, prefix=f"s{rs.pk}") if can_submit else None,
+        # One pair of note boxes per step, each with its own ids, so every label points at its box.
+        "approve_form": ApproveForm(prefix=f"a{rs.pk}"),
+        "return_form": ReturnForm(prefix=f"r{rs.pk}"),
     }
 
 
@@ -206,8 +209,6 @@ def run_view(request, run_id: int):
             "rows": rows,
             "timeline": run_timeline(run),
             "can_cancel": run.state == Run.State.ACTIVE and permissions.can_cancel(run, request.user),
-            "approve_form": ApproveForm(),
-            "return_form": ReturnForm(),
             "cancel_form": CancelForm(),
         },
     )
@@ -235,10 +236,12 @@ def step_submit(request, run_step_id: int):
     return redirect("workflow:run-detail", run_step.run_id)
 
 
-def _note_action(request, run_step_id: int, form_class, action, success: str):
+def _note_action(request, run_step_id: int, form_class, prefix: str, action, success: str):
     """Approve or return a step: both take the step and the approver's note."""
     run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
-    form = form_class(request.POST)
+    # The run page prefixes each step's note box (unique ids); other pages may post a plain `note`.
+    prefix = f"{prefix}{run_step.pk}"
+    form = form_class(request.POST, prefix=prefix if f"{prefix}-note" in request.POST else None)
     if form.is_valid():
         _act(
             request,
@@ -258,15 +261,15 @@ def _note_action(request, run_step_id: int, form_class, action, success: str):
 @login_required
 @require_POST
 def step_approve(request, run_step_id: int):
-    return _note_action(request, run_step_id, ApproveForm, run_services.run_step_approve, _("Step %(n)d approved."))
+    approved = _("Step %(n)d approved.")
+    return _note_action(request, run_step_id, ApproveForm, "a", run_services.run_step_approve, approved)
 
 
 @login_required
 @require_POST
 def step_return(request, run_step_id: int):
-    return _note_action(
-        request, run_step_id, ReturnForm, run_services.run_step_send_back, _("Step %(n)d returned to its executor.")
-    )
+    returned = _("Step %(n)d returned to its executor.")
+    return _note_action(request, run_step_id, ReturnForm, "r", run_services.run_step_send_back, returned)
 
 
 @login_required

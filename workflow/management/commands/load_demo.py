@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from workflow.seed import DEFAULT_PASSWORD, load_all
@@ -15,4 +16,5 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.agency:<15} {login.position} ({login.name})")
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in.")
+        # SITE_URL, not a fixed address: `make run HOST=…` sets it, so this is where the app really is.
+        self.stdout.write(f"Open {settings.SITE_URL}/ and sign in.")

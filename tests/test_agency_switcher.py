@@ -1,0 +1,102 @@
+"""A superuser or government administrator sees one agency's pages at a time, chosen in the navbar,
+as its Kepala Dinas would, and is offered and allowed no action where it holds no position."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from reports.periods import Period
+from workflow.models import RunStep
+from workflow.selectors import agency_of
+from workflow.services.runs import run_start
+
+from .conftest import user
+from .workflow_helpers import complete_current, current, executor_of
+
+SWITCH = reverse("agency-switch")
+
+
+@pytest.fixture
+def government_admin(balangan):
+    """A staff login without an employee profile, administering Kabupaten Balangan."""
+    login = get_user_model().objects.create_user("pemkab.admin", password="x-password-1", is_staff=True)
+    balangan.local_government.administrators.add(login)
+    return login
+
+
+@pytest.fixture
+def submitted_step(sop000) -> RunStep:
+    """Balangan's quarter run with step 2 handed in and waiting for its approver."""
+    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+    complete_current(run)
+    run_step = current(run)
+    from workflow.services.runs import run_step_submit
+
+    run_step_submit(run_step_id=run_step.pk, user=executor_of(run_step), output_note="Direkap")
+    run_step.refresh_from_db()
+    assert run_step.state == RunStep.State.SUBMITTED
+    return run_step
+
+
+def test_the_superuser_sees_an_agency_instead_of_a_403(client, balangan):
+    client.force_login(user("admin"))
+    response = client.get(reverse("workflow:home"))
+    assert response.status_code == 200
+    assert 'id="agency-switch"' in response.content.decode()
+
+
+def test_a_superuser_switches_to_padang_panjang_and_sees_its_pages(client, padang_panjang):
+    client.force_login(user("admin"))
+    response = client.post(SWITCH, {"agency": "padang-panjang", "next": reverse("workflow:runs")})
+    assert response.status_code == 302 and response["Location"] == reverse("workflow:runs")
+    page = client.get(reverse("workflow:home"))
+    assert page.status_code == 200
+    assert page.context["agency"] == padang_panjang
+    assert f'<option value="padang-panjang" selected>{padang_panjang.name}</option>' in page.content.decode()
+
+
+def test_a_superuser_viewing_an_agency_is_offered_no_approval_and_is_refused_one(client, submitted_step):
+    client.force_login(user("admin"))
+    page = client.get(reverse("workflow:run-detail", args=[submitted_step.run_id])).content.decode()
+    assert reverse("workflow:step-approve", args=[submitted_step.pk]) not in page
+    response = client.post(reverse("workflow:step-approve", args=[submitted_step.pk]), {"note": ""})
+    assert response.status_code == 302
+    assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
+    submitted_step.refresh_from_db()
+    assert submitted_step.state == RunStep.State.SUBMITTED
+
+
+def test_a_government_administrator_sees_its_own_governments_agency(client, government_admin, balangan):
+    client.force_login(government_admin)
+    response = client.get(reverse("workflow:home"))
+    assert response.status_code == 200 and response.context["agency"] == balangan
+
+
+def test_a_government_administrator_may_not_switch_to_another_government(client, government_admin, balangan):
+    client.force_login(government_admin)
+    response = client.post(SWITCH, {"agency": "padang-panjang", "next": "/"})
+    assert response.status_code == 403
+    assert "hanya superuser atau administrator pemerintah" in response.content.decode()
+    assert client.get(reverse("workflow:home")).context["agency"] == balangan
+
+
+def test_an_ordinary_employee_has_no_switcher_and_cannot_switch(login, balangan):
+    client = login("balangan.staf")
+    assert 'id="agency-switch"' not in client.get(reverse("workflow:home")).content.decode()
+    assert client.post(SWITCH, {"agency": "padang-panjang"}).status_code == 403
+    assert client.get(reverse("workflow:home")).context["agency"] == balangan
+
+
+def test_the_switcher_never_redirects_to_another_site(client, balangan):
+    client.force_login(user("admin"))
+    response = client.post(SWITCH, {"agency": "balangan", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("workflow:home")
+
+
+def test_agency_of_follows_the_switcher_and_otherwise_the_employee(balangan, padang_panjang):
+    staff = user("balangan.staf")
+    assert agency_of(staff) == balangan
+    admin = user("admin")
+    admin.viewing_agency = padang_panjang
+    assert agency_of(admin) == padang_panjang
