@@ -330,4 +330,4 @@ def evidence_delete(request, evidence_id: int):
         messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
     else:
         messages.success(request, _("Removed: %(name)s.") % {"name": removal.original_name})
-    return redirect("reports:figures-period", str(period))
+    return redirect("reports:figures-unit", str(period), realisation.indicator.responsible_unit_id)

@@ -185,3 +185,29 @@ def test_the_page_keeps_a_bounded_number_of_queries_at_sixty_indicators(login, b
     with django_assert_max_num_queries(40):
         html = client.get(unit_url(indicator)).content.decode()
     assert "Indikator tambahan 59" in html
+
+
+def test_a_report_prints_n_a_with_its_reason_as_a_footnote(balangan):
+    from django.template.loader import render_to_string
+
+    from reports.periods import Period
+    from reports.selectors import measure
+    from reports.services import realisation_submit
+    from reports.values import Figure
+
+    from .conftest import user
+
+    indicator = visitors(balangan)
+    realisation_submit(
+        indicator=indicator,
+        year=2026,
+        quarter=4,
+        value=Figure(None, True),
+        not_available_reason="Gedung direnovasi",
+        user=user("balangan.kasi-layanan"),
+    )
+    rows = measure(balangan, Period.parse("2026-TW4"))
+    html = render_to_string("reports/partials/measure_table.html", {"rows": rows})
+    assert "n/a<sup>" in html and "n/a TW 4: Gedung direnovasi" in html
+    row = next(r for r in rows if r.indicator == indicator)
+    assert row.actual is None and row.achievement is None

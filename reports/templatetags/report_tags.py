@@ -26,6 +26,13 @@ def persen(value) -> str:
 def target_text(target) -> str:
     if target is None:
         return "—"
+    form = getattr(target, "form", "single")
+    if form == "ratio":
+        return f"1:{angka(target.low)}"
+    if form == "ceiling":
+        return f"maks. {angka(target.low)}"
+    if form == "floor":
+        return f"min. {angka(target.low)}"
     if target.high is None:
         return angka(target.low)
     return f"{angka(target.low)} – {angka(target.high)}"
