@@ -161,6 +161,15 @@ class Target(models.Model):
     def clean(self) -> None:
         if self.upper_value is not None and self.value is not None and self.upper_value < self.value:
             raise ValidationError({"upper_value": _("The upper bound cannot be below the target.")})
+        # The one rule for every path (browser, Excel, admin, target_set): a signed PK freezes its year.
+        if (
+            self.indicator_id
+            and self.year
+            and TargetLock.objects.filter(agency_id=self.indicator.objective.agency_id, year=self.year).exists()
+        ):
+            raise ValidationError(
+                _("The targets for %(year)s are locked: the Perjanjian Kinerja has been signed.") % {"year": self.year}
+            )
         if self.form == TargetForm.RANGE and self.upper_value is None:
             raise ValidationError({"upper_value": _("A range target needs an upper bound.")})
         if self.form not in (TargetForm.SINGLE, TargetForm.RANGE) and self.upper_value is not None:

@@ -30,9 +30,9 @@ def target_set(
 ) -> Target:
     """Set the annual target (quarter None) or a quarterly target of an indicator.
 
-    Refused (ValidationError, nothing saved) once the year's PK is locked (TargetLock).
+    Refused (ValidationError, nothing saved) once the year's PK is locked (TargetLock, checked by
+    Target.clean so that the admin obeys it too).
     """
-    _refuse_if_targets_locked(indicator.objective.agency, year)
     target = Target.objects.filter(indicator=indicator, year=year, quarter=quarter).first() or Target(
         indicator=indicator, year=year, quarter=quarter
     )
