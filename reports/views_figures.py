@@ -95,6 +95,7 @@ def figures(request, period: str | None = None):
             "units": [(unit, states.get(unit.pk, UnitSubmission.State.DRAFT)) for unit in units],
             "state_labels": dict(UnitSubmission.State.choices),
             "waiting": waiting,
+            "can_edit_targets": can_edit_targets(request.user, agency),
         },
     )
 

@@ -211,3 +211,26 @@ def test_a_report_prints_n_a_with_its_reason_as_a_footnote(balangan):
     assert "n/a<sup>" in html and "n/a TW 4: Gedung direnovasi" in html
     row = next(r for r in rows if r.indicator == indicator)
     assert row.actual is None and row.achievement is None
+
+
+def test_the_sekretaris_chooses_among_every_unit_and_finds_the_targets(login):
+    html = login("balangan.sekretaris").get(reverse("reports:figures-period", args=["2026-TW4"])).content.decode()
+    assert "Seksi Layanan dan Pembudayaan Gemar Membaca" in html and "Bidang Kearsipan" in html
+    assert reverse("reports:targets", args=[2026]) in html
+
+
+def test_the_unit_head_finds_what_waits_for_review(login, balangan):
+    from reports.periods import Period
+    from reports.services import FigureRow, figures_save_draft, unit_submission_submit
+    from reports.values import Figure
+
+    from .conftest import user
+
+    unit = visitors(balangan).responsible_unit
+    rows = [FigureRow(indicator=i, figure=Figure(D(1))) for i in unit_rows(balangan, visitors(balangan))]
+    figures_save_draft(unit=unit, period=Period.parse("2026-TW4"), rows=rows, user=user("balangan.kasi-layanan"))
+    unit_submission_submit(unit=unit, period=Period.parse("2026-TW4"), user=user("balangan.kasi-layanan"))
+    html = login("balangan.kabid-perpustakaan").get(reverse("reports:figures-period", args=["2026-TW4"]))
+    assert (
+        "Menunggu pemeriksaan Anda" in html.content.decode() and unit_url(visitors(balangan)) in html.content.decode()
+    )

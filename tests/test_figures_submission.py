@@ -128,3 +128,44 @@ def test_kirim_and_return_in_the_browser(login, balangan):
     assert submission.state == "returned"
     html = login("balangan.kasi-layanan").get(reverse("reports:figures-unit", args=["2026-TW4", unit.pk]))
     assert "Lengkapi bukti dukung" in html.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_clicks_on_kirim_submit_once():
+    import threading
+
+    from django.db import connection
+
+    from workflow.models import Agency
+    from workflow.seed import load_all
+
+    from .conftest import PASSWORD, TODAY
+
+    if not Agency.objects.exists():  # an earlier transactional test emptied the database
+        load_all(password=PASSWORD, today=TODAY)
+    balangan = Agency.objects.get(slug="balangan")
+    unit = layanan(balangan)
+    fill(unit)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def click():
+        try:
+            sender = user("balangan.kasi-layanan")
+            barrier.wait()
+            unit_submission_submit(unit=unit, period=TW4, user=sender)
+            outcomes.append("submitted")
+        except ValidationError as refusal:
+            outcomes.append(" ".join(refusal.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["Data ini sudah dikirim.", "submitted"]
+    submission = UnitSubmission.objects.get(unit=unit, period="2026-TW4")
+    assert StateLog.objects.for_(submission).filter(state="submitted").count() == 1
