@@ -27,12 +27,24 @@ class Aggregation(models.TextChoices):
     AVERAGE = "average", _("Average of the quarters")
 
 
+class TargetForm(models.TextChoices):
+    """How a target is written. Ratio and ceiling are met by staying low, floor by staying high."""
+
+    SINGLE = "single", _("Single value")
+    RANGE = "range", _("Range")
+    RATIO = "ratio", _("Ratio (1:n, lower is better)")
+    CEILING = "ceiling", _("Ceiling (maksimal)")
+    FLOOR = "floor", _("Floor (minimal)")
+
+
 @dataclass(frozen=True)
 class TargetValue:
-    """A single target, or a range target from `low` to `high`."""
+    """A target: a single value, a range from `low` to `high`, a ratio 1:`low`, or a ceiling or
+    floor at `low`."""
 
     low: Decimal
     high: Decimal | None = None
+    form: str = TargetForm.SINGLE
 
     def reference_for(self, actual: Decimal) -> Decimal:
         """The figure to compare with: a range uses its upper bound above it, its lower bound below it."""
@@ -45,6 +57,12 @@ class TargetValue:
         return actual  # inside the range: the target is met exactly
 
     def __str__(self) -> str:
+        if self.form == TargetForm.RATIO:
+            return f"1:{self.low}"
+        if self.form == TargetForm.CEILING:
+            return f"≤ {self.low}"
+        if self.form == TargetForm.FLOOR:
+            return f"≥ {self.low}"
         return f"{self.low}" if self.high is None else f"{self.low}–{self.high}"
 
 
@@ -54,10 +72,24 @@ def achievement(target: TargetValue | None, actual: Decimal | None, polarity: st
     Higher is better: R / T × 100. Lower is better: (2 − R/T) × 100.
     A zero target is met by any actual for "higher is better" (100) and only by a zero actual for
     "lower is better" (100, else 0). The result never goes below zero.
+
+    The target's form decides the direction where it implies one (docs/capaian.md): a ratio 1:T is
+    lower-is-better on T; a ceiling gives 100 at or below it, else the lower-is-better figure; a
+    floor gives 100 at or above it, else R / T × 100. Single and range follow the indicator.
     """
     if target is None or actual is None:
         return None
     reference = target.reference_for(actual)
+    if target.form == TargetForm.RATIO:
+        polarity = Polarity.LOWER_IS_BETTER
+    elif target.form == TargetForm.CEILING:
+        if actual <= target.low:
+            return HUNDRED
+        polarity = Polarity.LOWER_IS_BETTER
+    elif target.form == TargetForm.FLOOR:
+        if actual >= target.low:
+            return HUNDRED
+        polarity = Polarity.HIGHER_IS_BETTER
     if reference == ZERO:
         if polarity == Polarity.HIGHER_IS_BETTER:
             return HUNDRED if actual >= ZERO else ZERO
@@ -94,7 +126,9 @@ def roll_up_targets(targets: Sequence[TargetValue | None], rule: str) -> TargetV
     low = roll_up([t.low for t in targets], rule)
     highs = [t.high for t in targets]
     high = roll_up(highs, rule) if all(h is not None for h in highs) else None
-    return TargetValue(low, high)
+    forms = {t.form for t in targets}
+    form = forms.pop() if len(forms) == 1 else TargetForm.SINGLE
+    return TargetValue(low, high, form)
 
 
 @dataclass(frozen=True)

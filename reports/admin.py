@@ -13,6 +13,8 @@ from reports.models import (
     Realisation,
     SignedDocument,
     Target,
+    TargetLock,
+    UnitSubmission,
 )
 from workflow.admin import AgencyScopedAdmin, AgencyScopedInline, ReadOnlyAdmin, SharedByGovernmentMixin
 
@@ -140,3 +142,19 @@ class EvidenceRemovalAdmin(ReadOnlyAdmin):
     list_filter = ["realisation__indicator__objective__agency"]
     search_fields = ["original_name", "realisation__indicator__name"]
     list_select_related = ["realisation__indicator", "uploaded_by", "removed_by"]
+
+
+@admin.register(UnitSubmission)
+class UnitSubmissionAdmin(ReadOnlyAdmin):
+    """Handed in, approved and returned in the app (reports.services); shown here, never edited."""
+
+    list_display = ["unit", "period", "state", "submitted_by", "submitted_at", "approved_by", "approved_at"]
+    list_filter = ["state", "unit__agency"]
+    search_fields = ["unit__name", "period"]
+    list_select_related = ["unit", "submitted_by", "approved_by"]
+
+
+@admin.register(TargetLock)
+class TargetLockAdmin(ReadOnlyAdmin):
+    list_display = ["agency", "year", "locked_by", "locked_at"]
+    list_filter = ["agency"]

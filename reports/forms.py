@@ -1,10 +1,10 @@
-import re
-
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from reports.documents import PAPERS
 from reports.periods import Period, PeriodKind
+from reports.values import parse_angka, parse_figure, parse_target  # noqa: F401 - parse_angka: the old home
 from sopkinerja.uploads import validate_upload, validate_upload_size
 from workflow.forms import period_choices
 from workflow.models import SopVersion
@@ -55,46 +55,58 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label=_("The PDF you received"))
 
 
-def parse_angka(text: str) -> str:
-    """Read a number written the Indonesian way into a plain decimal string.
+class FigureRowForm(forms.Form):
+    """One indicator's row of the unit page: realisasi (a number, a ratio or n/a), the n/a reason,
+    kendala, solusi and one bukti dukung file. Plain fields, rendered by hand: the page must stay
+    fast at sixty rows."""
 
-    "12.500" is twelve thousand five hundred, "64,05" is a decimal, "1.234,5" is both. A single
-    dot followed by other than exactly three digits ("64.05") is taken as a decimal point.
-    """
-    value = (text or "").strip().replace(" ", "")
-    if "," in value:
-        return value.replace(".", "").replace(",", ".")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", value):
-        return value.replace(".", "")
-    return value
-
-
-class AngkaField(forms.DecimalField):
-    def to_python(self, value):
-        return super().to_python(parse_angka(str(value)) if value not in (None, "") else value)
-
-
-class RealisationForm(forms.Form):
-    value = AngkaField(
-        label=_("Realisation"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        # A text box: a number input would refuse the Indonesian decimal comma.
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text=_("Write 12.500 for twelve thousand five hundred and 64,05 for a decimal."),
-    )
-    obstacles = forms.CharField(
-        label=_("Obstacles (kendala)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    solutions = forms.CharField(
-        label=_("Remedies (upaya/solusi)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    value = forms.CharField(label=_("Realisation"), required=False, max_length=40)
+    na_reason = forms.CharField(label=_("Reason it is not available"), required=False, max_length=1000)
+    obstacles = forms.CharField(label=_("Obstacles (kendala)"), required=False, max_length=4000)
+    solutions = forms.CharField(label=_("Remedies (upaya/solusi)"), required=False, max_length=4000)
     evidence = forms.FileField(
-        label=_("Evidence (bukti dukung)"),
-        required=False,
-        validators=[validate_upload, validate_upload_size],
+        label=_("Evidence (bukti dukung)"), required=False, validators=[validate_upload, validate_upload_size]
     )
+
+    def clean(self):
+        data = super().clean()
+        typed = (data.get("value") or "").strip()
+        data["figure"] = None
+        if not typed:
+            if any(data.get(name) for name in ("na_reason", "obstacles", "solutions", "evidence")):
+                self.add_error("value", _("Enter the realisation, or n/a with a reason."))
+            return data
+        try:
+            data["figure"] = parse_figure(typed)
+        except ValidationError as problem:
+            self.add_error("value", problem)
+            return data
+        if data["figure"].not_available and not (data.get("na_reason") or "").strip():
+            self.add_error("na_reason", _("Say why the figure is not available."))
+        return data
+
+
+class TargetRowForm(forms.Form):
+    """One indicator's targets for a year: the PK (annual) target and TW I–IV, each in any form."""
+
+    annual = forms.CharField(label=_("Annual target (PK)"), required=False, max_length=60)
+    q1 = forms.CharField(label="TW I", required=False, max_length=60)
+    q2 = forms.CharField(label="TW II", required=False, max_length=60)
+    q3 = forms.CharField(label="TW III", required=False, max_length=60)
+    q4 = forms.CharField(label="TW IV", required=False, max_length=60)
+
+    def clean(self):
+        data = super().clean()
+        data["targets"] = {}
+        for name, quarter in (("annual", None), ("q1", 1), ("q2", 2), ("q3", 3), ("q4", 4)):
+            typed = (data.get(name) or "").strip()
+            if not typed:
+                continue
+            try:
+                data["targets"][quarter] = parse_target(typed)
+            except ValidationError as problem:
+                self.add_error(name, problem)
+        return data
 
 
 class SignForm(forms.Form):

@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from reports.achievement import Aggregation, Band, Polarity, TargetValue
+from reports.achievement import Aggregation, Band, Polarity, TargetForm, TargetValue
 from sopkinerja.uploads import clean_name, validate_upload, validate_upload_size
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -121,11 +123,12 @@ class Target(models.Model):
         validators=QUARTER_VALIDATORS,
         help_text=_("Empty for the annual target."),
     )
-    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
+    form = models.CharField(_("form"), max_length=8, choices=TargetForm.choices, default=TargetForm.SINGLE)
+    value = models.DecimalField(_("target"), max_digits=18, decimal_places=4, validators=NON_NEGATIVE)
     upper_value = models.DecimalField(
         _("upper bound"),
-        max_digits=14,
-        decimal_places=2,
+        max_digits=18,
+        decimal_places=4,
         null=True,
         blank=True,
         validators=NON_NEGATIVE,
@@ -158,9 +161,24 @@ class Target(models.Model):
     def clean(self) -> None:
         if self.upper_value is not None and self.value is not None and self.upper_value < self.value:
             raise ValidationError({"upper_value": _("The upper bound cannot be below the target.")})
+        # The one rule for every path (browser, Excel, admin, target_set): a signed PK freezes its year.
+        if (
+            self.indicator_id
+            and self.year
+            and TargetLock.objects.filter(agency_id=self.indicator.objective.agency_id, year=self.year).exists()
+        ):
+            raise ValidationError(
+                _("The targets for %(year)s are locked: the Perjanjian Kinerja has been signed.") % {"year": self.year}
+            )
+        if self.form == TargetForm.RANGE and self.upper_value is None:
+            raise ValidationError({"upper_value": _("A range target needs an upper bound.")})
+        if self.form not in (TargetForm.SINGLE, TargetForm.RANGE) and self.upper_value is not None:
+            raise ValidationError({"upper_value": _("Only a range target has an upper bound.")})
 
     def as_target(self) -> TargetValue:
-        return TargetValue(self.value, self.upper_value)
+        # Rows written before target forms existed carry a range as an upper bound only.
+        form = TargetForm.RANGE if self.upper_value is not None else self.form
+        return TargetValue(self.value, self.upper_value, form)
 
 
 class Realisation(models.Model):
@@ -169,7 +187,12 @@ class Realisation(models.Model):
     indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="realisations", verbose_name=_("indicator"))
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
-    value = models.DecimalField(_("realisation"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE)
+    value = models.DecimalField(
+        _("realisation"), max_digits=18, decimal_places=4, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    # "n/a" (tidak tersedia) is stored as such, never as a number, with the reason reports print.
+    not_available = models.BooleanField(_("not available (n/a)"), default=False)
+    not_available_reason = models.TextField(_("why it is not available"), blank=True)
     obstacles = models.TextField(_("obstacles (kendala)"), blank=True)
     solutions = models.TextField(_("remedies (upaya/solusi)"), blank=True)
     submitted_by = models.ForeignKey(
@@ -186,13 +209,22 @@ class Realisation(models.Model):
                 fields=["indicator", "year", "quarter"],
                 name="one_realisation_per_quarter",
                 violation_error_message=_("A realisation for this indicator and quarter already exists."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(not_available=True, value__isnull=True) | Q(not_available=False, value__isnull=False),
+                name="realisation_value_or_not_available",
+                violation_error_message=_("A realisation is either a number or n/a."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.year}-TW{self.quarter}: {self.value}"
+        return f"{self.indicator} {self.year}-TW{self.quarter}: {'n/a' if self.not_available else self.value}"
 
     def clean(self) -> None:
+        if self.not_available and not self.not_available_reason.strip():
+            raise ValidationError({"not_available_reason": _("Say why the figure is not available.")})
+        if not self.not_available and self.value is None:
+            raise ValidationError({"value": _("Enter the realisation, or n/a with a reason.")})
         if self.indicator_id and self.year and not self.indicator.targets.filter(year=self.year).exists():
             raise ValidationError(
                 {
@@ -202,6 +234,114 @@ class Realisation(models.Model):
                     % {"year": self.year}
                 }
             )
+
+
+class UnitSubmission(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """A unit's figures for one quarter, as a whole: a draft while entered, then submitted to the unit
+    head, who approves or returns it with a note. Submitted and approved figures are locked.
+
+    Transitions hold the rules only; reports.services does the locking, saving and logging.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    LOCKED = (State.SUBMITTED, State.APPROVED)
+
+    unit = models.ForeignKey("workflow.Unit", models.CASCADE, related_name="submissions", verbose_name=_("unit"))
+    period = models.CharField(_("period"), max_length=10)
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("returned by")
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_note = models.TextField(_("return note"), blank=True)
+
+    class Meta:
+        verbose_name = _("unit data submission")
+        verbose_name_plural = _("unit data submissions")
+        ordering = ["-period", "unit"]
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="one_submission_per_unit_period")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period}: {self.get_state_display()}"
+
+    @property
+    def locked(self) -> bool:
+        return self.state in self.LOCKED
+
+    def _has_return_note(self) -> bool:
+        return bool(self.return_note.strip())
+
+    _has_return_note.refusal = _("Write a note saying what must be fixed.")
+
+    def _not_approved_by_submitter(self) -> bool:
+        return self.approved_by_id != self.submitted_by_id
+
+    _not_approved_by_submitter.refusal = _("You submitted these figures yourself: someone else must review them.")
+
+    def _not_returned_by_submitter(self) -> bool:
+        return self.returned_by_id != self.submitted_by_id
+
+    _not_returned_by_submitter.refusal = _not_approved_by_submitter.refusal
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
+    def submit(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.APPROVED, conditions=[_not_approved_by_submitter])
+    def approve(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RETURNED,
+        conditions=[_has_return_note, _not_returned_by_submitter],
+    )
+    def send_back(self, by=None, description=None):
+        pass
+
+
+class TargetLock(models.Model):
+    """The PK of a year is signed: its targets can no longer change. Set by the Kepala Dinas."""
+
+    agency = models.ForeignKey("workflow.Agency", models.CASCADE, related_name="target_locks", verbose_name=_("agency"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("locked by")
+    )
+    locked_at = models.DateTimeField(_("locked at"))
+
+    class Meta:
+        verbose_name = _("target lock (PK signed)")
+        verbose_name_plural = _("target locks (PK signed)")
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_target_lock_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}"
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from reports.achievement import (
@@ -16,7 +17,7 @@ from reports.achievement import (
     period_target,
     rating,
 )
-from reports.models import Indicator, RatingBand, Realisation
+from reports.models import Indicator, RatingBand, Realisation, Target
 from reports.periods import Period, PeriodKind
 from workflow.models import Agency
 
@@ -37,6 +38,8 @@ class Measurement:
     rating: str
     obstacles: list[str]
     solutions: list[str]
+    # (quarter, reason) of each quarter reported "n/a": the report prints n/a with the reason as a footnote.
+    not_available: tuple = ()
 
 
 def indicators_for(agency: Agency):
@@ -60,7 +63,7 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
             cumulative=indicator.cumulative,
             annual_target=next((t.as_target() for t in targets if t.quarter is None), None),
             quarter_targets={t.quarter: t.as_target() for t in targets if t.quarter},
-            actuals={r.quarter: r.value for r in realisations},
+            actuals={r.quarter: r.value for r in realisations if not r.not_available},
         )
         target = period_target(figures, period)
         actual = period_actual(figures, period)
@@ -77,6 +80,7 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
                 rating=rating(shown, bands),
                 obstacles=[r.obstacles for r in in_period if r.obstacles],
                 solutions=[r.solutions for r in in_period if r.solutions],
+                not_available=tuple((r.quarter, r.not_available_reason) for r in in_period if r.not_available),
             )
         )
     return rows
@@ -94,10 +98,23 @@ def latest_reported_quarter(agency: Agency) -> Period | None:
 
 
 def units_missing_figures(agency: Agency, period: Period) -> list:
-    """Responsible units that still lack a realisation for some indicator in the period's quarter(s)."""
+    """Responsible units whose figures for the period's quarter(s) are not in: a unit counts once its
+    quarter is submitted to (or approved by) its head, not while it is a draft or returned.
+
+    Figures recorded outside the unit page (the seed's history, the admin) have no submission row;
+    such a quarter counts when every indicator of the unit has its figure.
+    """
+    from reports.models import UnitSubmission
     from workflow.models import Unit
 
     quarters = period.quarters()
+    labels = [str(Period.quarter(period.year, q)) for q in quarters]
+    states = {
+        (unit_id, label): state
+        for unit_id, label, state in UnitSubmission.objects.filter(unit__agency=agency, period__in=labels).values_list(
+            "unit_id", "period", "state"
+        )
+    }
     missing_ids = set()
     indicators = (
         Indicator.objects.filter(objective__agency=agency, targets__year=period.year)
@@ -106,8 +123,12 @@ def units_missing_figures(agency: Agency, period: Period) -> list:
     )
     for indicator in indicators:
         reported = {r.quarter for r in indicator.realisations.all() if r.year == period.year}
-        if not set(quarters) <= reported:
-            missing_ids.add(indicator.responsible_unit_id)
+        for quarter in quarters:
+            state = states.get((indicator.responsible_unit_id, str(Period.quarter(period.year, quarter))))
+            if state is None and quarter in reported:
+                continue
+            if state not in UnitSubmission.LOCKED:
+                missing_ids.add(indicator.responsible_unit_id)
     return list(Unit.objects.filter(pk__in=missing_ids).order_by("name"))
 
 
@@ -115,34 +136,107 @@ def units_missing_figures(agency: Agency, period: Period) -> list:
 class FigureEntry:
     indicator: Indicator
     target: TargetValue | None
+    annual_target: TargetValue | None
     realisation: object | None
 
 
-def figure_entries(agency: Agency, period: Period, user) -> list[FigureEntry]:
-    """The indicators the user enters figures for, with the quarter's target and current figure."""
+def unit_indicators(unit, year: int) -> list[Indicator]:
+    """The indicators a unit answers for in a year: those it is responsible for that have a target then."""
+    return list(
+        Indicator.objects.filter(responsible_unit=unit, targets__year=year)
+        .distinct()
+        .select_related("objective", "responsible_unit")
+        .order_by("objective__order", "order")
+    )
+
+
+def figure_entries(unit, period: Period) -> list[FigureEntry]:
+    """Every indicator the unit answers for in the quarter, with the quarter's and the year's target and
+    the current figure with its evidence. A fixed number of queries, whatever the number of indicators."""
+    quarter = period.number
+    indicators = (
+        Indicator.objects.filter(responsible_unit=unit, targets__year=period.year)
+        .distinct()
+        .select_related("objective", "responsible_unit")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.filter(year=period.year), to_attr="year_targets"),
+            Prefetch(
+                "realisations",
+                queryset=Realisation.objects.filter(year=period.year, quarter=quarter)
+                .select_related("submitted_by__employee")
+                .prefetch_related("evidence"),
+                to_attr="quarter_realisations",
+            ),
+        )
+        .order_by("objective__order", "order")
+    )
+    entries = []
+    for indicator in indicators:
+        targets = {t.quarter: t.as_target() for t in indicator.year_targets}
+        realisation = indicator.quarter_realisations[0] if indicator.quarter_realisations else None
+        entries.append(FigureEntry(indicator, targets.get(quarter), targets.get(None), realisation))
+    return entries
+
+
+def reporting_units(agency: Agency, user, year: int) -> list:
+    """The units whose figures the user may enter in the year (own unit, units below it, or all of them
+    for the Kepala Dinas, the Sekretaris and the data collector)."""
+    from workflow.models import Unit
     from workflow.permissions import can_report_for, is_data_collector
 
-    quarter = period.quarters()[0]
     collector = is_data_collector(user)
-    entries = []
-    for indicator in (
-        indicators_for(agency)
-        .prefetch_related("targets", "realisations__evidence")
-        .order_by("objective__order", "order")
-    ):
-        if not can_report_for(user, indicator, collector=collector):
-            continue
-        target = next(
-            (t.as_target() for t in indicator.targets.all() if t.year == period.year and t.quarter == quarter), None
-        )
-        has_year = any(t.year == period.year for t in indicator.targets.all())
-        if not has_year:
-            continue
-        realisation = next(
-            (r for r in indicator.realisations.all() if r.year == period.year and r.quarter == quarter), None
-        )
-        entries.append(FigureEntry(indicator, target, realisation))
-    return entries
+    indicators = Indicator.objects.filter(objective__agency=agency, targets__year=year).distinct()
+    indicators = indicators.select_related("objective", "responsible_unit__parent__parent__parent")
+    unit_ids = {i.responsible_unit_id for i in indicators if can_report_for(user, i, collector=collector)}
+    return list(Unit.objects.filter(pk__in=unit_ids).order_by("name"))
+
+
+def unit_head_position(unit):
+    """The position heading a unit: in the unit, with a supervisor outside it (or none)."""
+    for position in unit.positions.select_related("supervisor").order_by("pk"):
+        if position.supervisor is None or position.supervisor.unit_id != unit.pk:
+            return position
+    return None
+
+
+def submission_reviewer_position(submission):
+    """Who reviews a unit's figures: the unit head; when the head submitted them, the head's supervisor."""
+    from workflow.permissions import holds
+
+    head = unit_head_position(submission.unit)
+    if head is None:
+        return None
+    if submission.submitted_by_id and holds(submission.submitted_by, head) and head.supervisor_id:
+        return head.supervisor
+    return head
+
+
+def can_review_submission(user, submission) -> bool:
+    from workflow.permissions import holds
+
+    return holds(user, submission_reviewer_position(submission))
+
+
+def submissions_to_review(agency: Agency, user) -> list:
+    """The unit quarters waiting for this user's review (for the unit page and the dashboard)."""
+    from reports.models import UnitSubmission
+
+    waiting = UnitSubmission.objects.filter(unit__agency=agency, state=UnitSubmission.State.SUBMITTED)
+    waiting = waiting.select_related("unit", "submitted_by__employee")
+    return [s for s in waiting if can_review_submission(user, s)]
+
+
+def can_edit_targets(user, agency: Agency) -> bool:
+    """Targets are entered by the planning staff: the Sekretaris, whoever performs the agency's
+    data-collection step (the Kasubbag Perencanaan in Balangan, the Fungsional Perencana in Padang
+    Panjang), or an agency admin (a staff login of the agency)."""
+    from workflow.permissions import is_data_collector
+    from workflow.selectors import agency_of
+
+    if agency_of(user) != agency:
+        return False
+    employee = user.employee
+    return user.is_staff or employee.position.rank == "sekretaris" or is_data_collector(user)
 
 
 @dataclass(frozen=True)

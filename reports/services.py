@@ -1,6 +1,7 @@
 """Write paths for performance data. Bad input raises ValidationError and saves nothing."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
@@ -9,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import Evidence, EvidenceRemoval, Indicator, Realisation, Target
+from reports.achievement import TargetForm, TargetValue
+from reports.models import Evidence, EvidenceRemoval, Indicator, Realisation, Target, TargetLock, UnitSubmission
 from reports.periods import Period
+from reports.values import Figure
 from workflow import permissions
 from workflow.selectors import agency_of, figures_locked
 
@@ -23,13 +26,19 @@ def target_set(
     value: Decimal,
     quarter: int | None = None,
     upper_value: Decimal | None = None,
+    form: str | None = None,
 ) -> Target:
-    """Set the annual target (quarter None) or a quarterly target of an indicator."""
+    """Set the annual target (quarter None) or a quarterly target of an indicator.
+
+    Refused (ValidationError, nothing saved) once the year's PK is locked (TargetLock, checked by
+    Target.clean so that the admin obeys it too).
+    """
     target = Target.objects.filter(indicator=indicator, year=year, quarter=quarter).first() or Target(
         indicator=indicator, year=year, quarter=quarter
     )
     target.value = value
     target.upper_value = upper_value
+    target.form = form or (TargetForm.RANGE if upper_value is not None else TargetForm.SINGLE)
     target.full_clean()
     target.save()
     return target
@@ -41,10 +50,11 @@ def realisation_submit(
     indicator: Indicator,
     year: int,
     quarter: int,
-    value: Decimal,
+    value: "Decimal | Figure",
     user,
     obstacles: str = "",
     solutions: str = "",
+    not_available_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Realisation:
     """Record (or correct) a unit's figure for one indicator and quarter, with who and when.
@@ -65,13 +75,17 @@ def realisation_submit(
             _("The figures for %(period)s are locked: the data-collection step has been handed in.")
             % {"period": Period.quarter(year, quarter).label}
         )
+    _refuse_if_submitted(indicator.responsible_unit_id, Period.quarter(year, quarter))
     # Lock the indicator first: two first submissions for the same quarter then meet one after
     # the other, and the second corrects the first instead of hitting the unique constraint.
     Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
     realisation = Realisation.objects.filter(indicator=indicator, year=year, quarter=quarter).first() or Realisation(
         indicator=indicator, year=year, quarter=quarter
     )
-    realisation.value = value
+    figure = value if isinstance(value, Figure) else Figure(value)
+    realisation.value = figure.value
+    realisation.not_available = figure.not_available
+    realisation.not_available_reason = not_available_reason if figure.not_available else ""
     realisation.obstacles = obstacles
     realisation.solutions = solutions
     realisation.submitted_by = user
@@ -98,6 +112,9 @@ def evidence_add(*, realisation: Realisation, file, user, description: str = "")
 
 
 def _refuse_if_locked(realisation: Realisation) -> None:
+    _refuse_if_submitted(
+        realisation.indicator.responsible_unit_id, Period.quarter(realisation.year, realisation.quarter)
+    )
     if figures_locked(realisation.indicator.objective.agency, realisation.year, realisation.quarter):
         raise ValidationError(
             _("The figures for %(period)s are locked: the data-collection step has been handed in.")
@@ -142,3 +159,202 @@ def evidence_remove(*, evidence: Evidence, user, now: datetime.datetime | None =
     # Only once the removal is committed: a rollback must not leave a row without its file.
     transaction.on_commit(partial(storage.delete, name))
     return removal
+
+
+def _refuse_if_submitted(unit_id: int, period: Period) -> None:
+    submission = UnitSubmission.objects.filter(unit_id=unit_id, period=str(period)).first()
+    if submission is not None and submission.locked:
+        raise ValidationError(
+            _("The figures of %(unit)s for %(period)s have been submitted and are locked until they are returned.")
+            % {"unit": submission.unit.name, "period": period.label}
+        )
+
+
+def _refuse_if_targets_locked(agency, year: int) -> None:
+    if TargetLock.objects.filter(agency=agency, year=year).exists():
+        raise ValidationError(
+            _("The targets for %(year)s are locked: the Perjanjian Kinerja has been signed.") % {"year": year}
+        )
+
+
+# Figures of a unit for a quarter: the draft, the submission, the review --------------------------
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One indicator's row as typed on the unit page or in the Excel file."""
+
+    indicator: Indicator
+    figure: Figure
+    not_available_reason: str = ""
+    obstacles: str = ""
+    solutions: str = ""
+    evidence: object | None = None
+
+
+def _submission_for_update(unit, period: Period) -> UnitSubmission:
+    """The unit's submission row for the quarter, created as a draft if new, and row-locked: two
+    clicks (or two people) on the same unit and quarter run one after the other."""
+    UnitSubmission.objects.get_or_create(unit=unit, period=str(period))
+    return UnitSubmission.objects.select_for_update().select_related("unit").get(unit=unit, period=str(period))
+
+
+@transaction.atomic
+def figures_save_draft(*, unit, period: Period, rows: list[FigureRow], user, now=None) -> UnitSubmission:
+    """Save every row of the unit's quarter at once, as a draft: all rows or none.
+
+    Refused with nothing saved when the quarter is submitted or locked by its data-collection step,
+    or when any row is refused; the ValidationError then maps each refused indicator's pk to its
+    messages, so the page can show each next to its row.
+    """
+    submission = _submission_for_update(unit, period)
+    if submission.locked:
+        raise ValidationError(
+            _("The figures of %(unit)s for %(period)s have been submitted and are locked until they are returned.")
+            % {"unit": unit.name, "period": period.label}
+        )
+    problems = {}
+    for row in rows:
+        if row.indicator.responsible_unit_id != unit.pk:
+            raise PermissionDenied(_("You do not enter figures for this indicator."))
+        try:
+            with transaction.atomic():
+                realisation = realisation_submit(
+                    indicator=row.indicator,
+                    year=period.year,
+                    quarter=period.number,
+                    value=row.figure,
+                    obstacles=row.obstacles,
+                    solutions=row.solutions,
+                    not_available_reason=row.not_available_reason,
+                    user=user,
+                    now=now,
+                )
+                if row.evidence:
+                    evidence_add(realisation=realisation, file=row.evidence, user=user)
+        except ValidationError as problem:
+            problems[str(row.indicator.pk)] = problem.messages
+    if problems:
+        raise ValidationError(problems)
+    return submission
+
+
+@transaction.atomic
+def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmission:
+    """Kirim: the unit's quarter goes to its head for review, once every indicator it answers for has
+    a figure (a number or n/a). Locked from then until returned; a second click is refused."""
+    from reports.selectors import unit_indicators
+
+    submission = _submission_for_update(unit, period)
+    indicators = unit_indicators(unit, period.year)
+    # The unit's indicators share one responsible unit, so one check answers for all of them.
+    if not indicators or not permissions.can_report_for(user, indicators[0]):
+        raise PermissionDenied(_("You do not enter figures for this unit."))
+    if submission.locked:
+        raise ValidationError(_("These figures have already been submitted."))
+    reported = set(
+        Realisation.objects.filter(indicator__in=indicators, year=period.year, quarter=period.number).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    missing = [i.name for i in indicators if i.pk not in reported]
+    if missing:
+        raise ValidationError(
+            _("Every indicator needs a figure (or n/a with a reason) before sending. Missing: %(names)s.")
+            % {"names": "; ".join(missing)}
+        )
+    submission.submit(by=user)
+    submission.submitted_by = user
+    submission.submitted_at = now or timezone.now()
+    submission.save()
+    return submission
+
+
+def _submission_to_review(submission_id: int, user) -> UnitSubmission:
+    from reports.selectors import can_review_submission
+
+    submission = UnitSubmission.objects.select_for_update().select_related("unit__agency").get(pk=submission_id)
+    if not can_review_submission(user, submission):
+        raise PermissionDenied(_("Only the head of the unit reviews its figures."))
+    if submission.state != UnitSubmission.State.SUBMITTED:
+        raise ValidationError(_("These figures are not waiting for review."))
+    return submission
+
+
+def _refuse_unless_can(submission: UnitSubmission, transition_method) -> None:
+    from django_fsm import can_proceed
+
+    if not can_proceed(transition_method):
+        for condition in transition_method._django_fsm.get_transition(submission.state).conditions:
+            if not condition(submission):
+                raise ValidationError(str(condition.refusal))
+
+
+@transaction.atomic
+def unit_submission_approve(*, submission_id: int, user, now=None) -> UnitSubmission:
+    """The unit head accepts the quarter's figures; they stay locked."""
+    submission = _submission_to_review(submission_id, user)
+    submission.approved_by = user
+    _refuse_unless_can(submission, submission.approve)
+    submission.approve(by=user)
+    submission.approved_at = now or timezone.now()
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def unit_submission_return(*, submission_id: int, user, note: str, now=None) -> UnitSubmission:
+    """The unit head returns the quarter's figures with a required note; they open again for editing."""
+    submission = _submission_to_review(submission_id, user)
+    submission.return_note = (note or "").strip()
+    submission.returned_by = user
+    _refuse_unless_can(submission, submission.send_back)
+    submission.send_back(by=user, description=submission.return_note)
+    submission.returned_at = now or timezone.now()
+    submission.save()
+    return submission
+
+
+# Targets (PK and Rencana Aksi) in the browser -----------------------------------------------------
+
+
+@transaction.atomic
+def targets_save(*, agency, year: int, rows: dict[Indicator, dict[int | None, TargetValue]], user) -> int:
+    """Save the PK (quarter None) and Rencana Aksi targets of many indicators at once: all or none.
+
+    Only the planning staff (reports.selectors.can_edit_targets) may, and only until the year's PK
+    is locked. Returns the number of targets written.
+    """
+    from reports.selectors import can_edit_targets
+
+    if not can_edit_targets(user, agency):
+        raise PermissionDenied(_("Targets are entered by the planning staff."))
+    _refuse_if_targets_locked(agency, year)
+    count = 0
+    for indicator, targets in rows.items():
+        if indicator.objective.agency_id != agency.pk:
+            raise PermissionDenied(_("You can only submit figures for your own agency."))
+        for quarter, target in targets.items():
+            target_set(
+                indicator=indicator,
+                year=year,
+                quarter=quarter,
+                value=target.low,
+                upper_value=target.high,
+                form=target.form,
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def target_lock(*, agency, year: int, user, now=None) -> TargetLock:
+    """Kunci PK: the Kepala Dinas (or Plh/Plt) records that the year's PK is signed; targets freeze."""
+    if not permissions.can_sign(user, agency):
+        raise PermissionDenied(_("Only the Kepala Dinas locks the Perjanjian Kinerja."))
+    lock, created = TargetLock.objects.get_or_create(
+        agency=agency, year=year, defaults={"locked_by": user, "locked_at": now or timezone.now()}
+    )
+    if not created:
+        raise ValidationError(_("The targets for %(year)s are already locked.") % {"year": year})
+    return lock

@@ -1,11 +1,24 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_figures
 
 app_name = "reports"
 urlpatterns = [
-    path("data/", views.figures, name="figures"),
-    path("data/<str:period>/", views.figures, name="figures-period"),
+    path("data/", views_figures.figures, name="figures"),
+    path("data/<str:period>/", views_figures.figures, name="figures-period"),
+    path("data/<str:period>/unit/<int:unit_id>/", views_figures.figures_unit, name="figures-unit"),
+    path(
+        "data/<str:period>/unit/<int:unit_id>/capaian/<int:indicator_id>/",
+        views_figures.capaian_cell,
+        name="figures-capaian",
+    ),
+    path("data/<str:period>/unit/<int:unit_id>/kirim/", views_figures.figures_submit, name="figures-submit"),
+    path("data/<str:period>/unit/<int:unit_id>/excel/", views_figures.figures_excel, name="figures-excel"),
+    path("data/kiriman/<int:submission_id>/setujui/", views_figures.submission_approve, name="submission-approve"),
+    path("data/kiriman/<int:submission_id>/kembalikan/", views_figures.submission_return, name="submission-return"),
+    path("target/<int:year>/", views_figures.targets, name="targets"),
+    path("target/<int:year>/excel/", views_figures.targets_excel, name="targets-excel"),
+    path("target/<int:year>/kunci/", views_figures.targets_lock, name="targets-lock"),
     path("bukti/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
     path("bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence-delete"),
     path("dokumen/", views.document_list, name="documents"),

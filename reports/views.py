@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
 from django.http import Http404, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,19 +17,16 @@ from django_ratelimit.core import is_ratelimited
 
 from reports import signing
 from reports.document_services import document_request, document_request_sign
-from reports.forms import MonitoringReportForm, RealisationForm, ReportForm, SignForm, SopSheetForm, VerifyForm
+from reports.forms import MonitoringReportForm, ReportForm, SignForm, SopSheetForm, VerifyForm
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.periods import Period
-from reports.selectors import figure_entries, report_overview
-from reports.services import evidence_add, evidence_remove, realisation_submit
+from reports.selectors import report_overview
+from reports.services import evidence_remove
 from reports.signing.verification import verify_upload
-from reports.templatetags.report_tags import angka
 from sopkinerja.client_ip import client_ip
 from sopkinerja.uploads import download_response
-from workflow import permissions
 from workflow.models import Disposition
 from workflow.permissions import can_sign
-from workflow.selectors import figures_locked
 from workflow.views import _agency_or_403
 
 logger = logging.getLogger(__name__)
@@ -306,91 +302,6 @@ class VerifyUploadLimit(FileUploadHandler):
         return None
 
 
-def _quarters(today) -> list[Period]:
-    current = (today.month - 1) // 3 + 1
-    this_year = [Period.quarter(today.year, q) for q in range(current, 0, -1)]
-    return this_year + [Period.quarter(today.year - 1, q) for q in (4, 3, 2, 1)]
-
-
-@login_required
-def figures(request, period: str | None = None):
-    """Staff enter their unit's quarterly figures: realisasi, kendala, solusi and bukti dukung."""
-    agency = _agency_or_403(request)
-    choices = _quarters(timezone.localdate())
-    try:
-        selected = Period.parse(period) if period else choices[0]
-    except ValueError as problem:
-        raise Http404(str(problem)) from None
-    if selected.kind != "triwulan":
-        raise Http404(_("Figures are entered per quarter."))
-    entries = figure_entries(agency, selected, request.user)
-    forms_by_indicator = {}
-    for entry in entries:
-        initial = {}
-        if entry.realisation:
-            initial = {
-                "value": angka(entry.realisation.value),
-                "obstacles": entry.realisation.obstacles,
-                "solutions": entry.realisation.solutions,
-            }
-        forms_by_indicator[entry.indicator.pk] = RealisationForm(initial=initial, prefix=f"i{entry.indicator.pk}")
-    if request.method == "POST":
-        entry = next((e for e in entries if str(e.indicator.pk) == request.POST.get("indicator")), None)
-        if entry is None:
-            raise Http404(_("You do not enter figures for this indicator."))
-        form = RealisationForm(request.POST, request.FILES, prefix=f"i{entry.indicator.pk}")
-        forms_by_indicator[entry.indicator.pk] = form
-        if form.is_valid() and _save_figure(request, entry, selected, form):
-            return redirect("reports:figures-period", str(selected))
-    locked = figures_locked(agency, selected.year, selected.number)
-    removable = set()
-    if not locked:
-        headed = permissions.headed_unit_ids(request.user)
-        removable = {
-            evidence.pk
-            for entry in entries
-            if entry.realisation
-            for evidence in entry.realisation.evidence.all()
-            if permissions.can_remove_evidence(request.user, evidence, headed=headed)
-        }
-    return render(
-        request,
-        "reports/figures.html",
-        {
-            "agency": agency,
-            "period": selected,
-            "choices": choices,
-            "rows": [(entry, forms_by_indicator[entry.indicator.pk]) for entry in entries],
-            "locked": locked,
-            "removable": removable,
-        },
-    )
-
-
-@transaction.atomic
-def _save_figure(request, entry, period, form) -> bool:
-    try:
-        realisation = realisation_submit(
-            indicator=entry.indicator,
-            year=period.year,
-            quarter=period.number,
-            value=form.cleaned_data["value"],
-            obstacles=form.cleaned_data["obstacles"],
-            solutions=form.cleaned_data["solutions"],
-            user=request.user,
-        )
-        if form.cleaned_data.get("evidence"):
-            evidence_add(realisation=realisation, file=form.cleaned_data["evidence"], user=request.user)
-    except (ValidationError, PermissionDenied) as problem:
-        transaction.set_rollback(True)
-        messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
-        return False
-    messages.success(
-        request, _("Saved: %(indicator)s, %(period)s.") % {"indicator": entry.indicator.name, "period": period.label}
-    )
-    return True
-
-
 def _evidence_or_404(agency, evidence_id: int) -> Evidence:
     return get_object_or_404(
         Evidence.objects.select_related("realisation__indicator__objective"),
@@ -423,4 +334,4 @@ def evidence_delete(request, evidence_id: int):
         messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
     else:
         messages.success(request, _("Removed: %(name)s.") % {"name": removal.original_name})
-    return redirect("reports:figures-period", str(period))
+    return redirect("reports:figures-unit", str(period), realisation.indicator.responsible_unit_id)

@@ -9,6 +9,7 @@ from reports.achievement import (
     Band,
     IndicatorFigures,
     Polarity,
+    TargetForm,
     TargetValue,
     achievement,
     capped,
@@ -157,3 +158,30 @@ def test_rating_bands_are_configurable():
     assert rating(D(90), bands) == "Memuaskan"
     assert rating(D(84), bands) == "Tidak Memuaskan"
     assert rating(None, bands) == ""
+
+
+# Target forms (docs/capaian.md has a worked example of each) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "polarity", "expected"),
+    [
+        (TargetValue(D(80)), D(72), Polarity.HIGHER_IS_BETTER, D(90)),
+        (TargetValue(D(70), D(80), TargetForm.RANGE), D(75), Polarity.HIGHER_IS_BETTER, D(100)),
+        (TargetValue(D(70), D(80), TargetForm.RANGE), D(63), Polarity.HIGHER_IS_BETTER, D(90)),
+        (TargetValue(D(32), form=TargetForm.RATIO), D(28), Polarity.HIGHER_IS_BETTER, D("112.5")),
+        (TargetValue(D(32), form=TargetForm.RATIO), D(40), Polarity.HIGHER_IS_BETTER, D(75)),
+        (TargetValue(D(1), form=TargetForm.CEILING), D("0.8"), Polarity.HIGHER_IS_BETTER, D(100)),
+        (TargetValue(D(1), form=TargetForm.CEILING), D("1.2"), Polarity.HIGHER_IS_BETTER, D(80)),
+        (TargetValue(D(1), form=TargetForm.CEILING), D(3), Polarity.HIGHER_IS_BETTER, D(0)),
+        (TargetValue(D(0), form=TargetForm.CEILING), D(0), Polarity.HIGHER_IS_BETTER, D(100)),
+        (TargetValue(D(80), form=TargetForm.FLOOR), D(95), Polarity.LOWER_IS_BETTER, D(100)),
+        (TargetValue(D(80), form=TargetForm.FLOOR), D(60), Polarity.LOWER_IS_BETTER, D(75)),
+    ],
+)
+def test_each_target_form_has_a_defined_achievement(target, actual, polarity, expected):
+    assert achievement(target, actual, polarity) == expected
+
+
+def test_an_n_a_quarter_is_skipped_not_counted_as_zero():
+    assert roll_up([D(10), None, D(20)], Aggregation.SUM) == D(30)

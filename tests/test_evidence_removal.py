@@ -96,15 +96,19 @@ def test_no_file_is_removed_once_the_quarter_is_locked(evidence, sop000, setting
     assert (settings.MEDIA_ROOT / evidence.file.name).exists()
 
 
-def figures(client) -> str:
-    return client.get(reverse("reports:figures-period", args=["2026-TW3"])).content.decode()
+def unit_page(evidence) -> str:
+    return reverse("reports:figures-unit", args=["2026-TW3", evidence.realisation.indicator.responsible_unit_id])
+
+
+def figures(client, evidence) -> str:
+    return client.get(unit_page(evidence)).content.decode()
 
 
 def test_the_figures_page_offers_hapus_only_to_those_allowed(login, evidence):
     delete_url = reverse("reports:evidence-delete", args=[evidence.pk])
-    assert delete_url in figures(login("balangan.sekretaris"))
-    assert delete_url in figures(login("balangan.kabid-perpustakaan"))
-    kadis_page = figures(login("balangan.kadis"))
+    assert delete_url in figures(login("balangan.sekretaris"), evidence)
+    assert delete_url in figures(login("balangan.kabid-perpustakaan"), evidence)
+    kadis_page = figures(login("balangan.kadis"), evidence)
     assert "salah unggah.pdf" in kadis_page and delete_url not in kadis_page
 
 
@@ -113,7 +117,7 @@ def test_removing_from_the_page_is_a_post_that_says_what_was_removed(login, evid
     delete_url = reverse("reports:evidence-delete", args=[evidence.pk])
     assert client.get(delete_url).status_code == 405
     response = client.post(delete_url)
-    assert response["Location"] == reverse("reports:figures-period", args=["2026-TW3"])
+    assert response["Location"] == unit_page(evidence)
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Dihapus: salah unggah.pdf."]
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
 

@@ -117,7 +117,8 @@ def test_nothing_under_media_is_served_with_debug_on_or_off(login, evidence, set
 
 
 def test_the_figures_page_links_the_download_view_not_the_file(login, evidence):
-    html = login("balangan.kasi-layanan").get(reverse("reports:figures-period", args=["2026-TW3"])).content.decode()
+    html = login("balangan.kasi-layanan").get(reverse("reports:figures-period", args=["2026-TW3"]), follow=True)
+    html = html.content.decode()
     assert evidence_url(evidence) in html and "/media/" not in html
 
 

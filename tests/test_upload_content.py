@@ -121,9 +121,8 @@ def test_legacy_office_files_are_told_apart_from_other_ole2_containers():
 def test_the_figures_page_refuses_an_svg_renamed_pdf_and_saves_nothing(login, balangan, settings):
     indicator = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
     response = login("balangan.kasi-layanan").post(
-        reverse("reports:figures-period", args=["2026-TW4"]),
+        reverse("reports:figures-unit", args=["2026-TW4", indicator.responsible_unit_id]),
         {
-            "indicator": indicator.pk,
             f"i{indicator.pk}-value": "100",
             f"i{indicator.pk}-evidence": files.upload("grafik.pdf", files.SVG),
         },

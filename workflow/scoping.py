@@ -42,6 +42,8 @@ AGENCY_PATHS = {
     "reports.evidenceremoval": "realisation__indicator__objective__agency",
     "reports.signeddocument": "agency",
     "reports.documentrequest": "agency",
+    "reports.unitsubmission": "unit__agency",
+    "reports.targetlock": "agency",
 }
 
 

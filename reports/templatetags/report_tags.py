@@ -13,7 +13,9 @@ def angka(value, places: int | None = None) -> str:
         return "—"
     value = Decimal(value)
     if places is None:
-        places = 0 if value == value.to_integral_value() else 2
+        # Two decimals as before, more when the figure has them (0,277): values keep up to four.
+        decimals = max(-value.normalize().as_tuple().exponent, 0)
+        places = 0 if value == value.to_integral_value() else min(max(decimals, 2), 4)
     return number_format(round(value, int(places)), decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 
@@ -26,6 +28,13 @@ def persen(value) -> str:
 def target_text(target) -> str:
     if target is None:
         return "—"
+    form = getattr(target, "form", "single")
+    if form == "ratio":
+        return f"1:{angka(target.low)}"
+    if form == "ceiling":
+        return f"maks. {angka(target.low)}"
+    if form == "floor":
+        return f"min. {angka(target.low)}"
     if target.high is None:
         return angka(target.low)
     return f"{angka(target.low)} – {angka(target.high)}"

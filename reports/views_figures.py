@@ -1,0 +1,431 @@
+"""Isi data kinerja: a unit's quarter on one page (save all, Kirim, review), its Excel round trip,
+the live capaian cell, and the year's targets (PK and Rencana Aksi) for the planning staff.
+
+Thin views: the services write, the selectors read, reports.values reads what was typed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports import excel
+from reports.achievement import achievement, capped, rating
+from reports.forms import FigureRowForm, TargetRowForm
+from reports.models import Indicator, TargetLock, UnitSubmission
+from reports.periods import Period
+from reports.selectors import (
+    can_edit_targets,
+    can_review_submission,
+    figure_entries,
+    rating_bands_for,
+    reporting_units,
+    submissions_to_review,
+)
+from reports.services import (
+    FigureRow,
+    figures_save_draft,
+    target_lock,
+    targets_save,
+    unit_submission_approve,
+    unit_submission_return,
+    unit_submission_submit,
+)
+from reports.values import format_number, parse_figure, target_text
+from sopkinerja.uploads import validate_upload, validate_upload_size
+from workflow import permissions
+from workflow.models import Unit
+from workflow.selectors import figures_locked
+from workflow.views import _agency_or_403
+
+
+def _refusal(problem) -> str:
+    return " ".join(getattr(problem, "messages", [str(problem)]))
+
+
+def _quarters(today) -> list[Period]:
+    current = (today.month - 1) // 3 + 1
+    this_year = [Period.quarter(today.year, q) for q in range(current, 0, -1)]
+    return this_year + [Period.quarter(today.year - 1, q) for q in (4, 3, 2, 1)]
+
+
+def _quarter_or_404(period: str | None, choices: list[Period]) -> Period:
+    try:
+        selected = Period.parse(period) if period else choices[0]
+    except ValueError as problem:
+        raise Http404(str(problem)) from None
+    if selected.kind != "triwulan":
+        raise Http404(_("Figures are entered per quarter."))
+    return selected
+
+
+def _unit_or_404(agency, unit_id: int, user, year: int) -> Unit:
+    unit = get_object_or_404(Unit, pk=unit_id, agency=agency)  # another agency's unit is a 404
+    if unit not in reporting_units(agency, user, year) and not _reviews(user, unit):
+        raise PermissionDenied(_("You do not enter figures for this unit."))
+    return unit
+
+
+def _reviews(user, unit) -> bool:
+    return unit.pk in permissions.headed_unit_ids(user)
+
+
+@login_required
+def figures(request, period: str | None = None):
+    """The quarter's units: straight to the user's own unit page when there is only one."""
+    agency = _agency_or_403(request)
+    choices = _quarters(timezone.localdate())
+    selected = _quarter_or_404(period, choices)
+    units = reporting_units(agency, request.user, selected.year)
+    waiting = submissions_to_review(agency, request.user)
+    if len(units) == 1 and not waiting:
+        return redirect("reports:figures-unit", str(selected), units[0].pk)
+    states = dict(UnitSubmission.objects.filter(unit__in=units, period=str(selected)).values_list("unit_id", "state"))
+    return render(
+        request,
+        "reports/figures/units.html",
+        {
+            "agency": agency,
+            "period": selected,
+            "choices": choices,
+            "units": [(unit, states.get(unit.pk, UnitSubmission.State.DRAFT)) for unit in units],
+            "state_labels": dict(UnitSubmission.State.choices),
+            "waiting": waiting,
+            "can_edit_targets": can_edit_targets(request.user, agency),
+        },
+    )
+
+
+def _row_forms(entries, data=None, files=None) -> list[tuple]:
+    rows = []
+    for entry in entries:
+        initial = {}
+        realisation = entry.realisation
+        if realisation is not None:
+            initial = {
+                "value": "n/a" if realisation.not_available else format_number(realisation.value),
+                "na_reason": realisation.not_available_reason,
+                "obstacles": realisation.obstacles,
+                "solutions": realisation.solutions,
+            }
+        rows.append((entry, FigureRowForm(data, files, initial=initial, prefix=f"i{entry.indicator.pk}")))
+    return rows
+
+
+def _capaian(agency, indicator, target, figure, bands):
+    if figure is None or figure.not_available:
+        return None, ""
+    shown = capped(achievement(target, figure.value, indicator.polarity), agency.cap_achievement)
+    return shown, rating(shown, bands)
+
+
+@login_required
+def figures_unit(request, period: str, unit_id: int):
+    """One unit and quarter: every indicator's targets, realisasi, kendala, solusi, bukti dukung and
+    capaian. "Simpan draf" saves all rows in one transaction; a refused row re-shows every input."""
+    agency = _agency_or_403(request)
+    choices = _quarters(timezone.localdate())
+    selected = _quarter_or_404(period, choices)
+    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    entries = figure_entries(unit, selected)
+    submission = UnitSubmission.objects.filter(unit=unit, period=str(selected)).first()
+    rows = _row_forms(entries)
+    status = 200
+    if request.method == "POST":
+        if submission is not None and submission.locked or figures_locked(agency, selected.year, selected.number):
+            messages.error(request, _("These figures are locked and cannot be changed."))
+            return redirect("reports:figures-unit", str(selected), unit.pk)
+        rows = _row_forms(entries, request.POST, request.FILES)
+        if all(form.is_valid() for _entry, form in rows):
+            typed = [
+                FigureRow(
+                    indicator=entry.indicator,
+                    figure=form.cleaned_data["figure"],
+                    not_available_reason=form.cleaned_data["na_reason"],
+                    obstacles=form.cleaned_data["obstacles"],
+                    solutions=form.cleaned_data["solutions"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+                for entry, form in rows
+                if form.cleaned_data["figure"] is not None
+            ]
+            try:
+                figures_save_draft(unit=unit, period=selected, rows=typed, user=request.user)
+            except (ValidationError, PermissionDenied) as problem:
+                _attach_errors(rows, problem)
+            else:
+                messages.success(request, _("Draft saved: %(count)s figures.") % {"count": len(typed)})
+                return redirect("reports:figures-unit", str(selected), unit.pk)
+        messages.error(request, _("Nothing was saved. Correct the rows marked below."))
+        status = 400
+    return render(request, "reports/figures.html", _unit_context(request, agency, unit, selected, rows), status=status)
+
+
+def _attach_errors(rows, problem) -> None:
+    by_indicator = getattr(problem, "error_dict", None)
+    for entry, form in rows:
+        if by_indicator and str(entry.indicator.pk) in by_indicator:
+            for error in by_indicator[str(entry.indicator.pk)]:
+                form.add_error("value", error)
+    if not by_indicator and rows:
+        rows[0][1].add_error(None, _refusal(problem))
+
+
+def _unit_context(request, agency, unit, period, rows) -> dict:
+    submission = UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
+    bands = rating_bands_for(agency)
+    step_locked = figures_locked(agency, period.year, period.number)
+    locked = step_locked or (submission is not None and submission.locked)
+    removable = set()
+    if not locked:
+        headed = permissions.headed_unit_ids(request.user)
+        removable = {
+            evidence.pk
+            for entry, _form in rows
+            if entry.realisation
+            for evidence in entry.realisation.evidence.all()
+            if permissions.can_remove_evidence(request.user, evidence, headed=headed)
+        }
+    table = []
+    for entry, form in rows:
+        figure = None
+        if entry.realisation is not None:
+            figure = parse_figure("n/a") if entry.realisation.not_available else parse_figure(entry.realisation.value)
+        percent, predikat = _capaian(agency, entry.indicator, entry.target, figure, bands)
+        table.append((entry, form, percent, predikat))
+    return {
+        "agency": agency,
+        "unit": unit,
+        "period": period,
+        "choices": _quarters(timezone.localdate()),
+        "rows": table,
+        "removable": removable,
+        "submission": submission,
+        "locked": locked,
+        "step_locked": step_locked,
+        "can_review": submission is not None and can_review_submission(request.user, submission),
+        "can_enter": unit in reporting_units(agency, request.user, period.year),
+    }
+
+
+@login_required
+@require_POST
+def capaian_cell(request, period: str, unit_id: int, indicator_id: int):
+    """htmx: the capaian and predikat of what is typed in a row, computed here, not in the browser."""
+    agency = _agency_or_403(request)
+    selected = _quarter_or_404(period, _quarters(timezone.localdate()))
+    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    entry = next((e for e in figure_entries(unit, selected) if e.indicator.pk == indicator_id), None)
+    if entry is None:
+        raise Http404(_("You do not enter figures for this indicator."))
+    typed = request.POST.get(f"i{indicator_id}-value", "").strip()
+    problem = ""
+    figure = None
+    if typed:
+        try:
+            figure = parse_figure(typed)
+        except ValidationError as refused:
+            problem = _refusal(refused)
+    percent, predikat = _capaian(agency, entry.indicator, entry.target, figure, rating_bands_for(agency))
+    return render(
+        request,
+        "reports/figures/capaian_cell.html",
+        {"entry": entry, "percent": percent, "predikat": predikat, "problem": problem},
+    )
+
+
+@login_required
+@require_POST
+def figures_submit(request, period: str, unit_id: int):
+    """Kirim: the unit's quarter goes to its head for review."""
+    agency = _agency_or_403(request)
+    selected = _quarter_or_404(period, _quarters(timezone.localdate()))
+    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    try:
+        unit_submission_submit(unit=unit, period=selected, user=request.user)
+    except (ValidationError, PermissionDenied) as problem:
+        messages.error(request, _refusal(problem))
+    else:
+        messages.success(request, _("Sent to the head of %(unit)s for review.") % {"unit": unit.name})
+    return redirect("reports:figures-unit", str(selected), unit.pk)
+
+
+def _submission_or_404(agency, submission_id: int) -> UnitSubmission:
+    return get_object_or_404(UnitSubmission.objects.select_related("unit"), pk=submission_id, unit__agency=agency)
+
+
+@login_required
+@require_POST
+def submission_approve(request, submission_id: int):
+    agency = _agency_or_403(request)
+    submission = _submission_or_404(agency, submission_id)
+    try:
+        unit_submission_approve(submission_id=submission.pk, user=request.user)
+    except (ValidationError, PermissionDenied) as problem:
+        messages.error(request, _refusal(problem))
+    else:
+        messages.success(request, _("Approved: %(unit)s.") % {"unit": submission.unit.name})
+    return redirect("reports:figures-unit", submission.period, submission.unit_id)
+
+
+@login_required
+@require_POST
+def submission_return(request, submission_id: int):
+    agency = _agency_or_403(request)
+    submission = _submission_or_404(agency, submission_id)
+    try:
+        unit_submission_return(submission_id=submission.pk, user=request.user, note=request.POST.get("note", ""))
+    except (ValidationError, PermissionDenied) as problem:
+        messages.error(request, _refusal(problem))
+    else:
+        messages.success(request, _("Returned to %(unit)s with your note.") % {"unit": submission.unit.name})
+    return redirect("reports:figures-unit", submission.period, submission.unit_id)
+
+
+# Excel --------------------------------------------------------------------------------------------
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=excel.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _checked_upload(request):
+    """The uploaded .xlsx, content-checked (an .exe renamed .xlsx is refused), or a refusal."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError(_("Choose the Excel file to upload."))
+    if not upload.name.lower().endswith(".xlsx"):
+        raise ValidationError(_("Upload the .xlsx file downloaded from this page."))
+    validate_upload_size(upload)
+    validate_upload(upload)
+    upload.seek(0)
+    return upload
+
+
+@login_required
+def figures_excel(request, period: str, unit_id: int):
+    """GET: the quarter as a pre-filled .xlsx. POST: the filled file back, saved as a draft (all rows
+    or none; refused rows are listed by row number)."""
+    agency = _agency_or_403(request)
+    selected = _quarter_or_404(period, _quarters(timezone.localdate()))
+    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    entries = figure_entries(unit, selected)
+    if request.method != "POST":
+        data = excel.figures_workbook(agency=agency, unit=unit, period=selected, entries=entries)
+        return _xlsx_response(data, f"data-kinerja-{unit.pk}-{selected}.xlsx")
+    problems = []
+    try:
+        upload = _checked_upload(request)
+        rows = excel.read_figures(upload, entries=entries)
+        figures_save_draft(unit=unit, period=selected, rows=rows, user=request.user)
+    except excel.WorkbookRefused as refused:
+        problems = refused.problems
+    except (ValidationError, PermissionDenied) as problem:
+        problems = [_refusal(problem)]
+    else:
+        messages.success(
+            request,
+            _("The Excel file is saved as a draft: %(count)s figures. Check them below, then send them (Kirim).")
+            % {"count": len(rows)},
+        )
+        return redirect("reports:figures-unit", str(selected), unit.pk)
+    context = _unit_context(request, agency, unit, selected, _row_forms(entries))
+    context["excel_problems"] = problems
+    messages.error(request, _("Nothing was saved from the Excel file."))
+    return render(request, "reports/figures.html", context, status=400)
+
+
+# Targets ------------------------------------------------------------------------------------------
+
+
+def _target_rows(agency, year: int, data=None):
+    indicators = (
+        Indicator.objects.filter(objective__agency=agency)
+        .select_related("objective", "responsible_unit")
+        .prefetch_related("targets")
+        .order_by("objective__order", "order")
+    )
+    rows = []
+    for indicator in indicators:
+        targets = {t.quarter: t.as_target() for t in indicator.targets.all() if t.year == year}
+        initial = {"annual": target_text(targets.get(None))}
+        initial |= {f"q{q}": target_text(targets.get(q)) for q in (1, 2, 3, 4)}
+        rows.append((indicator, TargetRowForm(data, initial=initial, prefix=f"t{indicator.pk}")))
+    return rows
+
+
+@login_required
+def targets(request, year: int):
+    """The year's PK and Rencana Aksi targets, typed in any target form, for the planning staff."""
+    agency = _agency_or_403(request)
+    editor = can_edit_targets(request.user, agency)
+    lock = TargetLock.objects.filter(agency=agency, year=year).select_related("locked_by__employee").first()
+    rows = _target_rows(agency, year)
+    status = 200
+    problems = []
+    if request.method == "POST":
+        if not editor:
+            raise PermissionDenied(_("Targets are entered by the planning staff."))
+        try:
+            if "file" in request.FILES:
+                upload = _checked_upload(request)
+                typed = excel.read_targets(upload, indicators=[indicator for indicator, _form in rows])
+            else:
+                rows = _target_rows(agency, year, request.POST)
+                if not all(form.is_valid() for _indicator, form in rows):
+                    raise ValidationError(_("Nothing was saved. Correct the rows marked below."))
+                typed = {indicator: form.cleaned_data["targets"] for indicator, form in rows}
+            count = targets_save(agency=agency, year=year, rows=typed, user=request.user)
+        except excel.WorkbookRefused as refused:
+            problems = refused.problems
+            messages.error(request, _("Nothing was saved from the Excel file."))
+        except (ValidationError, PermissionDenied) as problem:
+            messages.error(request, _refusal(problem))
+        else:
+            messages.success(request, _("Targets saved: %(count)s.") % {"count": count})
+            return redirect("reports:targets", year)
+        status = 400
+    return render(
+        request,
+        "reports/figures/targets.html",
+        {
+            "agency": agency,
+            "year": year,
+            "years": [timezone.localdate().year + offset for offset in (1, 0, -1)],
+            "rows": rows,
+            "editor": editor and lock is None,
+            "lock": lock,
+            "can_lock": lock is None and permissions.can_sign(request.user, agency),
+            "excel_problems": problems,
+        },
+        status=status,
+    )
+
+
+@login_required
+def targets_excel(request, year: int):
+    agency = _agency_or_403(request)
+    if not can_edit_targets(request.user, agency):
+        raise PermissionDenied(_("Targets are entered by the planning staff."))
+    rows = _target_rows(agency, year)
+    return _xlsx_response(excel.targets_workbook(agency=agency, year=year, rows=rows), f"target-{year}.xlsx")
+
+
+@login_required
+@require_POST
+def targets_lock(request, year: int):
+    """Kunci PK: the Kepala Dinas records that the year's Perjanjian Kinerja is signed."""
+    agency = _agency_or_403(request)
+    try:
+        target_lock(agency=agency, year=year, user=request.user)
+    except (ValidationError, PermissionDenied) as problem:
+        messages.error(request, _refusal(problem))
+    else:
+        messages.success(request, _("The targets for %(year)s are locked.") % {"year": year})
+    return redirect("reports:targets", year)
