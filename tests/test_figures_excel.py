@@ -1,6 +1,7 @@
 """The unit's quarter as an Excel file: downloaded pre-filled and protected, filled offline, uploaded back."""
 
 import io
+import zipfile
 from decimal import Decimal as D
 
 from django.urls import reverse
@@ -110,3 +111,18 @@ def test_an_exe_renamed_xlsx_is_refused(login, balangan):
 
 def test_another_agency_cannot_download_the_file(login, balangan):
     assert login("padangpanjang.kadis").get(url(layanan(balangan))).status_code == 404
+
+
+def test_a_workbook_that_unpacks_too_big_is_refused_and_nothing_is_saved(login, balangan):
+    unit = layanan(balangan)
+    client = login("balangan.kasi-layanan")
+    data = filled(downloaded(client, unit), {"F4": "5"})
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("xl/media/padding.bin", b"\0" * (21 * 1024 * 1024))  # a few kB packed
+    assert len(bomb.getvalue()) < 1024 * 1024
+    response = client.post(url(unit), {"file": upload("isi.xlsx", bomb.getvalue())})
+    assert "Berkas Excel terlalu besar" in response.content.decode()
+    assert not Realisation.objects.filter(indicator__responsible_unit=unit, year=2026, quarter=4).exists()

@@ -229,7 +229,7 @@ def test_the_sop_list_shows_revision_status_and_next_monitoring_in_a_fixed_numbe
     login, balangan, sop000, django_assert_max_num_queries
 ):
     client = login(AUTHOR)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("workflow:sop-list")).content.decode()
     from dateutil.relativedelta import relativedelta
     from django.utils.formats import date_format
@@ -237,7 +237,7 @@ def test_the_sop_list_shows_revision_status_and_next_monitoring_in_a_fixed_numbe
     with_draft = sop_draft_create(agency=balangan, user=user(AUTHOR), number="", name="Tambahan")
     assert sop000.sop.number in page and sop000.name in page
     assert date_format(sop000.effective_on + relativedelta(months=6)) in page
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         assert with_draft.name in client.get(reverse("workflow:sop-list")).content.decode()
 
 

@@ -145,6 +145,8 @@ def test_the_sop_pages_offer_the_downloads(login, sop000):
     download = reverse("workflow:sop-download", args=[sop000.pk, "xlsx"])
     assert download in detail and download in home
     assert reverse("workflow:sop-import") in home
+    listing = client.get(reverse("workflow:sop-list")).content.decode()
+    assert reverse("workflow:sop-import") in listing and reverse("workflow:sop-template") in listing
 
 
 def test_the_import_page_shows_the_form_and_refuses_a_file_over_the_limit(login):

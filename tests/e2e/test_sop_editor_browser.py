@@ -1,9 +1,12 @@
 """An SOP written in the browser: a three-way decision, previewed, signed by the Kepala Dinas, run once,
-and its sheet downloaded. Screenshots of the editor at 1366 and 390 px go to /work/shots/editor/."""
+and its sheet downloaded. Screenshots of the editor at 1366 and 390 px go to SCREENSHOTS_DIR
+(default var/screenshots/)."""
 
+import os
 import re
 from pathlib import Path
 
+from django.conf import settings
 from playwright.sync_api import expect
 
 from reports.periods import Period
@@ -12,7 +15,7 @@ from tests.workflow_helpers import approver_of, executor_of
 from workflow.models import Position, Run, RunStep, SopVersion
 from workflow.services.runs import run_start, run_step_approve, run_step_submit
 
-SHOTS = Path("/work/shots/editor")
+SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", settings.BASE_DIR / "var" / "screenshots"))
 
 THREE_WAY = "Disetujui: 3; Ditolak: 4; Didisposisikan: 1"
 STEPS = [
@@ -21,7 +24,7 @@ STEPS = [
     ("Memutuskan permohonan", "Kepala Dinas", "decision", THREE_WAY, "1 hari kerja"),
     ("Menerbitkan surat", "Kasubbag", "process", "5", "2 jam"),
     ("Memberitahu penolakan", "Kasubbag", "process", "", "Menyesuaikan"),
-    ("Selesai", "Kasubbag", "terminator", "", "5 menit"),  # Seketika: see the report (due_at)
+    ("Selesai", "Kasubbag", "terminator", "", "Seketika"),
 ]
 
 
