@@ -156,10 +156,14 @@ def period_target(figures: IndicatorFigures, period: Period) -> TargetValue | No
     return roll_up_targets([figures.quarter_targets.get(q) for q in quarters], figures.aggregation)
 
 
+def quarters_counted(figures: IndicatorFigures, period: Period) -> list[int]:
+    """The quarters whose realisations make up the period's: to date for cumulative indicators."""
+    return period.quarters_to_date() if figures.cumulative else period.quarters()
+
+
 def period_actual(figures: IndicatorFigures, period: Period) -> Decimal | None:
     """The realisation of a period: to date for cumulative indicators, else over its own quarters."""
-    quarters = period.quarters_to_date() if figures.cumulative else period.quarters()
-    return roll_up([figures.actuals.get(q) for q in quarters], figures.aggregation)
+    return roll_up([figures.actuals.get(q) for q in quarters_counted(figures, period)], figures.aggregation)
 
 
 @dataclass(frozen=True)

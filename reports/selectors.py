@@ -15,6 +15,7 @@ from reports.achievement import (
     capped,
     period_actual,
     period_target,
+    quarters_counted,
     rating,
 )
 from reports.models import Indicator, RatingBand, Realisation, Target
@@ -40,6 +41,13 @@ class Measurement:
     solutions: list[str]
     # (quarter, reason) of each quarter reported "n/a": the report prints n/a with the reason as a footnote.
     not_available: tuple = ()
+    # Quarters the period's realisation should count but nobody reported, not even as n/a: the report
+    # says so in a footnote rather than silently carrying another quarter's value.
+    missing_quarters: tuple = ()
+
+    @property
+    def footnoted(self) -> bool:
+        return bool(self.not_available or self.missing_quarters)
 
 
 def indicators_for(agency: Agency):
@@ -50,14 +58,19 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
     """Target, realisation, capaian and predikat of every indicator of the agency for the period,
     rolled up by each indicator's rule. Two queries for targets and realisations, whatever the count."""
     indicators = list(
-        indicators_for(agency).prefetch_related("targets", "realisations").order_by("objective__order", "order")
+        indicators_for(agency)
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.filter(year=period.year)),
+            Prefetch("realisations", queryset=Realisation.objects.filter(year=period.year)),
+        )
+        .order_by("objective__order", "order")
     )
     bands = rating_bands_for(agency)
     quarters = set(period.quarters())
     rows = []
     for indicator in indicators:
-        targets = [t for t in indicator.targets.all() if t.year == period.year]
-        realisations = [r for r in indicator.realisations.all() if r.year == period.year]
+        targets = list(indicator.targets.all())
+        realisations = list(indicator.realisations.all())
         figures = IndicatorFigures(
             aggregation=indicator.aggregation,
             cumulative=indicator.cumulative,
@@ -81,6 +94,9 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
                 obstacles=[r.obstacles for r in in_period if r.obstacles],
                 solutions=[r.solutions for r in in_period if r.solutions],
                 not_available=tuple((r.quarter, r.not_available_reason) for r in in_period if r.not_available),
+                missing_quarters=tuple(
+                    q for q in quarters_counted(figures, period) if q not in {r.quarter for r in realisations}
+                ),
             )
         )
     return rows

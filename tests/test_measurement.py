@@ -54,3 +54,25 @@ def test_an_agencys_own_rating_bands_replace_the_default(balangan):
 def test_measurements_never_include_another_agencys_indicators(balangan, padang_panjang):
     names = {r.indicator.objective.agency_id for r in measure(padang_panjang, Period.parse("2026-TW1"))}
     assert names == {padang_panjang.pk}
+
+
+def test_a_quarter_nobody_reported_is_named_instead_of_silently_carrying_another_quarters_value(balangan):
+    rows = measure(balangan, Period.parse("2026"))
+    reading = row(rows, "Tingkat Gemar Membaca (TGM)")
+    assert reading.missing_quarters == (4,)
+    assert reading.actual == row(measure(balangan, Period.parse("2026-TW3")), "Tingkat Gemar Membaca (TGM)").actual
+    assert reading.footnoted
+
+
+def test_a_fully_reported_quarter_has_no_missing_quarters(balangan):
+    rows = measure(balangan, Period.parse("2026-TW3"))
+    assert all(r.missing_quarters == () for r in rows if r.actual is not None)
+
+
+def test_the_annual_report_footnotes_each_indicator_with_a_missing_quarter(balangan):
+    from reports import documents
+
+    html = documents.performance_report(balangan, Period.parse("2026")).html
+    rows = measure(balangan, Period.parse("2026"))
+    number = next(i for i, r in enumerate(rows, 1) if r.indicator.name == "Tingkat Gemar Membaca (TGM)")
+    assert f"{number}) tidak ada data TW 4: realisasi dihitung tanpa triwulan tersebut." in html
