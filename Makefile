@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 MO     := locale/id/LC_MESSAGES/django.mo
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint messages makemessages check bench clean browser
+.PHONY: run serve test lint messages makemessages check bench clean browser
 
 # Find Python >= 3.12: pyenv (reads .python-version), then python3.13, python3.12, python3.
 $(PY):
@@ -51,6 +51,24 @@ run: $(MO) $(DEV_KEY)
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(RUN_ENV) $(PY) manage.py load_demo
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
+
+# The production stack on this machine: gunicorn (WEB_WORKERS processes) with static files through
+# whitenoise, PostgreSQL from DATABASE_URL, and the background worker (documents, e-mail) beside it.
+# Settings come from the environment (README, "Settings"); SECRET_KEY defaults to the one in var/.
+WEB_WORKERS ?= 3
+SERVE_ENV  = DEBUG=0 HTTPS=$${HTTPS:-0} HOST="$(HOST)" SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_KEY))}" \
+             TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend} \
+             EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
+
+serve: $(MO) $(DEV_KEY)
+	@case "$${DATABASE_URL:-}" in postgres*) ;; *) \
+	  echo "ERROR: make serve needs a PostgreSQL database: DATABASE_URL=postgres://user:password@host/name make serve"; \
+	  exit 1;; esac
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py createcachetable
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	$(SERVE_ENV) sh -c '$(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(PY) -m gunicorn sopkinerja.wsgi --bind "$(HOST)" --workers $(WEB_WORKERS) --access-logfile - --graceful-timeout 10'
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
 # Signature checks use poppler's pdfsig with an NSS trust store (libnss3-tools' certutil).

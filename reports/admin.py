@@ -15,6 +15,7 @@ from reports.models import (
     Target,
     TargetLock,
     UnitSubmission,
+    WorkerHeartbeat,
 )
 from workflow.admin import AgencyScopedAdmin, AgencyScopedInline, ReadOnlyAdmin, SharedByGovernmentMixin
 
@@ -134,6 +135,11 @@ class DocumentRequestAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "status", "requested_by", "requested_at", "agency"]
     list_filter = ["status", "kind", "agency"]
     exclude = ["pdf"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["worker_id", "seen_at"]
 
 
 @admin.register(EvidenceRemoval)

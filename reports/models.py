@@ -526,3 +526,17 @@ class DocumentRequest(models.Model):
     @property
     def filename(self) -> str:
         return f"{slugify(self.title)}.pdf"
+
+
+class WorkerHeartbeat(models.Model):
+    """When each background worker process (`manage.py worker`) was last alive; `/health/` reads it."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

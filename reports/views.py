@@ -98,7 +98,9 @@ def document_list(request):
             "reports": report_overview(agency, year),
             "previous_reports": report_overview(agency, year - 1),
             "year": year,
-            "requests": DocumentRequest.objects.filter(agency=agency).select_related("signed_document")[:20],
+            "requests": DocumentRequest.objects.filter(agency=agency)
+            .select_related("signed_document")
+            .defer("pdf", "signed_document__pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
         },
     )

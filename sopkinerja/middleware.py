@@ -31,8 +31,9 @@ class AgencyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from workflow.selectors import agency_of
+        from workflow.selectors import agency_of, load_employee
 
+        load_employee(request.user)
         agency = agency_of(request.user)
         if agency is not None:
             with timezone.override(agency.zone):

@@ -208,7 +208,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sop-kinerja@localhost
 SITE_URL = (os.environ.get("SITE_URL") or default_site_url(os.environ)).rstrip("/")
 
 # Background PDF work: immediate in development and tests; in production set
-# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py db_worker`.
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py worker` (db_worker after
+# recover_documents). The worker writes a heartbeat every WORKER_HEARTBEAT_INTERVAL seconds; /health/
+# fails when the newest is older than WORKER_HEARTBEAT_STALE (only with the database queue).
+WORKER_HEARTBEAT_INTERVAL = float(os.environ.get("WORKER_HEARTBEAT_INTERVAL", "15"))
+WORKER_HEARTBEAT_STALE = float(os.environ.get("WORKER_HEARTBEAT_STALE", "60"))
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
 # --- Issue 7 part A/F (signing): own key per person, documents that never stick ---
@@ -247,6 +251,7 @@ BSRE_CA_BUNDLE = os.environ.get("BSRE_CA_BUNDLE", "")  # a PEM bundle for a priv
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO and have nginx send `X-Forwarded-Proto $scheme`.
 HTTPS = envbool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer probes over plain HTTP behind the TLS proxy
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -5,10 +5,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sopkinerja.forms import LoginForm
+from sopkinerja.health import health
 from sopkinerja.views import agency_switch
 
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("agency/switch/", agency_switch, name="agency-switch"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -27,12 +27,19 @@ def sekretaris(balangan) -> Position:
     return Position.objects.get(agency=balangan, rank="sekretaris")
 
 
+def balangan_today() -> datetime.date:
+    """Today where the appointments are made: Balangan keeps WITA, a date ahead of UTC every evening."""
+    from workflow.models import Agency
+
+    return permissions.local_today(Agency.objects.get(slug="balangan"))
+
+
 def employee(username: str) -> Employee:
     return Employee.objects.get(user__username=username)
 
 
 def appoint(by, position, who, **extra):
-    today = datetime.date.today()
+    today = balangan_today()
     values = {"kind": "plh", "starts_on": today - DAY, "ends_on": today + 5 * DAY, "note": "ST 800/12/2026"}
     return acting_appoint(by=by, position=position, employee=employee(who), **(values | extra))
 
@@ -95,7 +102,7 @@ def test_an_ended_appointment_no_longer_confers_the_position_and_records_who_end
 
 
 def test_an_appointment_ended_before_it_began_covers_no_day(head):
-    today = datetime.date.today()
+    today = balangan_today()
     assignment = appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today + DAY)
     acting_end(by=user("balangan.kadis"), assignment=assignment)
     assignment.refresh_from_db()
@@ -118,7 +125,7 @@ def test_another_agency_does_not_see_the_appointments(login, head):
 
 def test_the_kepala_dinas_appoints_from_the_page(login, sekretaris):
     client = login("balangan.kadis")
-    today = datetime.date.today()
+    today = balangan_today()
     form = {
         "position": sekretaris.pk,
         "employee": employee("balangan.kasubbag-umum").pk,
@@ -137,7 +144,7 @@ def test_the_kepala_dinas_appoints_from_the_page(login, sekretaris):
 
 
 def test_the_page_refuses_a_post_from_someone_who_is_not_the_kepala_dinas(login, head):
-    today = datetime.date.today()
+    today = balangan_today()
     form = {
         "position": head.pk,
         "employee": employee("balangan.kasubbag").pk,
@@ -154,7 +161,7 @@ def test_the_page_refuses_a_post_from_someone_who_is_not_the_kepala_dinas(login,
 
 
 def admin_form(position, who) -> dict:
-    today = datetime.date.today()
+    today = balangan_today()
     return {
         "position": position.pk,
         "employee": employee(who).pk,
@@ -218,7 +225,7 @@ def test_the_admin_form_refuses_self_appointment_with_the_reason(login, head):
 
 
 def test_an_appointment_longer_than_a_year_is_refused(head):
-    today = datetime.date.today()
+    today = balangan_today()
     reason = refusal(
         appoint, by=user("balangan.kadis"), position=head, who="balangan.sekretaris", ends_on=today + 400 * DAY
     )
@@ -227,7 +234,7 @@ def test_an_appointment_longer_than_a_year_is_refused(head):
 
 
 def test_an_appointment_ended_on_its_first_day_keeps_that_day_in_its_history(login, head):
-    today = datetime.date.today()
+    today = balangan_today()
     assignment = appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today)
     assert permissions.holds(user("balangan.sekretaris"), head)
     acting_end(by=user("balangan.kadis"), assignment=assignment)

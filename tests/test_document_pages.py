@@ -58,3 +58,18 @@ def test_another_agency_cannot_open_or_download_a_document(login, balangan, djan
     other = login("padangpanjang.perencana")
     assert other.get(reverse("reports:request", args=[request.pk])).status_code == 404
     assert other.get(reverse("reports:request-download", args=[request.pk])).status_code == 404
+
+
+def test_the_documents_page_reads_no_pdf_bytes_of_what_it_lists(login, balangan, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("balangan.staf")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:documents"), {"report-period": "2026-TW3"})
+    assert DocumentRequest.objects.filter(agency=balangan, status=DocumentRequest.Status.READY).exists()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:documents"))
+    assert page.status_code == 200 and "Laporan Kinerja Triwulan III 2026" in page.content.decode()
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in selects if '"pdf"' in sql.split(" FROM ")[0]]

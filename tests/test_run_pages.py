@@ -114,3 +114,45 @@ def test_staff_who_may_not_start_a_run_are_not_offered_the_form(login, sop000):
     assert "Pelaksanaan dimulai oleh Kepala Dinas" in staff and 'name="version"' not in staff
     secretary = login("balangan.sekretaris").get(reverse("workflow:runs")).content.decode()
     assert 'name="version"' in secretary
+
+
+def _finished_runs(version, count: int, first_year: int) -> None:
+    """Years of finished quarterly runs, written straight to the table (their steps do not matter here)."""
+    from django.utils import timezone
+
+    starter = user("balangan.sekretaris")
+    Run.objects.bulk_create(
+        Run(
+            sop=version.sop,
+            version=version,
+            period=f"{first_year + n // 4}-TW{n % 4 + 1}",
+            state=Run.State.FINISHED,
+            started_by=starter,
+            started_at=timezone.now(),
+        )
+        for n in range(count)
+    )
+
+
+def test_the_runs_list_shows_a_page_at_a_time_at_the_same_cost_whatever_the_history(
+    login, sop000, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("balangan.sekretaris")
+    _finished_runs(sop000, 30, 2000)
+    with CaptureQueriesContext(connection) as small:
+        first = client.get(reverse("workflow:runs"))
+    assert len(first.context["runs"]) == 25 and "Halaman 1 dari 2" in first.content.decode()
+    _finished_runs(sop000, 60, 2010)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(reverse("workflow:runs"), {"page": "4"})
+    total = Run.objects.filter(sop=sop000.sop).count()  # the seed's own runs and the 90 written here
+    assert len(response.context["runs"]) == total - 3 * 25
+    assert "Halaman 4 dari 4" in response.content.decode()
+
+
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(login, sop000):
+    response = login("balangan.sekretaris").get(reverse("workflow:runs"), {"page": "abc"})
+    assert response.status_code == 200 and response.context["runs"].number == 1

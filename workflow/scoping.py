@@ -46,6 +46,9 @@ AGENCY_PATHS = {
     "reports.targetlock": "agency",
 }
 
+# Models of the installation, not of any agency: only a superuser sees them (scope() gives others none).
+INSTALLATION_WIDE = {"reports.workerheartbeat"}
+
 
 def agency_path(model: type[Model]) -> str | None:
     return AGENCY_PATHS.get(model._meta.label_lower)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -145,6 +146,9 @@ def sop_detail(request, version_id: int):
     return render(request, "workflow/sop_detail.html", context)
 
 
+RUNS_PER_PAGE = 25
+
+
 @login_required
 def run_list(request):
     agency = _agency_or_403(request)
@@ -168,7 +172,8 @@ def run_list(request):
         "workflow/run_list.html",
         {
             "agency": agency,
-            "runs": runs_for_agency(agency),
+            # A page at a time: the list grows by several runs per SOP every year.
+            "runs": Paginator(runs_for_agency(agency), RUNS_PER_PAGE).get_page(request.GET.get("page")),
             "form": form,
             # Offered only to whoever may start one of them; the service refuses anyone else, saying why.
             "may_start": any(permissions.can_start(v, request.user) for v in form.fields["version"].queryset),
