@@ -37,7 +37,7 @@ messages: $(MO)
 # A local trial: production settings (DEBUG off, the app's own error pages) over plain HTTP on
 # 127.0.0.1, a secret key made once in var/, mail printed to the console, the demo CA trusted.
 DEV_KEY := var/dev-secret-key
-RUN_ENV  = DEBUG=$${DEBUG:-0} HTTPS=0 HOST="$(HOST)" SECRET_KEY="$$(cat $(DEV_KEY))" WHITENOISE_USE_FINDERS=1 \
+RUN_ENV  = DEBUG=$${DEBUG:-0} LOG_FORMAT=$${LOG_FORMAT:-text} HTTPS=0 HOST="$(HOST)" SECRET_KEY="$$(cat $(DEV_KEY))" WHITENOISE_USE_FINDERS=1 \
            EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
            SIGNING_TRUST_ROOTS=$(CURDIR)/var/keys/demo-ca.pem
 
@@ -68,7 +68,7 @@ serve: $(MO) $(DEV_KEY)
 	$(SERVE_ENV) $(PY) manage.py createcachetable
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(SERVE_ENV) sh -c '$(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(PY) -m gunicorn sopkinerja.wsgi --bind "$(HOST)" --workers $(WEB_WORKERS) --access-logfile - --graceful-timeout 10'
+	  $(PY) -m gunicorn sopkinerja.wsgi --bind "$(HOST)" --workers $(WEB_WORKERS) --graceful-timeout 10'
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
 # Signature checks use poppler's pdfsig with an NSS trust store (libnss3-tools' certutil).

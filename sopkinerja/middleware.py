@@ -31,10 +31,13 @@ class AgencyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from sopkinerja.request_log import note_user
         from workflow.selectors import agency_of, load_employee
 
         load_employee(request.user)
         agency = agency_of(request.user)
+        request.agency = agency  # for the views and the request log; resolved once per request
+        note_user(request)
         if agency is not None:
             with timezone.override(agency.zone):
                 return self.get_response(request)
