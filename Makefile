@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 MO     := locale/id/LC_MESSAGES/django.mo
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run serve test lint messages makemessages check bench clean browser
+.PHONY: run serve backup restore test lint messages makemessages check bench clean browser
 
 # Find Python >= 3.12: pyenv (reads .python-version), then python3.13, python3.12, python3.
 $(PY):
@@ -69,6 +69,16 @@ serve: $(MO) $(DEV_KEY)
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(SERVE_ENV) sh -c '$(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(PY) -m gunicorn sopkinerja.wsgi --bind "$(HOST)" --workers $(WEB_WORKERS) --graceful-timeout 10'
+
+# The database and the uploads in one .tar with a manifest of row counts and hashes; restore checks
+# them all. Same environment as serve (DATABASE_URL, MEDIA_ROOT). Stop the app before a restore.
+BACKUP ?=
+backup: $(STAMP) $(DEV_KEY)
+	$(SERVE_ENV) $(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: $(STAMP) $(DEV_KEY)
+	@[ -n "$(BACKUP)" ] || { echo "ERROR: name the backup: make restore BACKUP=var/backups/sopkinerja-….tar"; exit 1; }
+	$(SERVE_ENV) $(PY) manage.py restore --yes "$(BACKUP)"
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
 # Signature checks use poppler's pdfsig with an NSS trust store (libnss3-tools' certutil).

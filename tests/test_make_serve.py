@@ -11,10 +11,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from .databases import fresh_database
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -35,30 +35,8 @@ def fetch(url: str) -> tuple[int, bytes, str]:
 
 @pytest.fixture
 def empty_database(db):
-    """A database of its own on the test server, as a fresh installation would have."""
-    params = {**connection.get_connection_params(), "dbname": "postgres"}
-    name = "sopkinerja_serve_test"
-    admin = psycopg2.connect(**params)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
-        cursor.execute(f"CREATE DATABASE {name}")
-    host = params.get("host", "")
-    user = params.get("user", "postgres")
-    password = params.get("password") or ""
-    port = params.get("port") or ""
-    if host.startswith("/"):
-        url = (
-            f"postgres://{user}:{password}@/{name}?host={host}"
-            if password
-            else f"postgres://{user}@/{name}?host={host}"
-        )
-    else:
-        url = f"postgres://{user}:{password}@{host}:{port or 5432}/{name}"
-    yield url
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.close()
+    with fresh_database("sopkinerja_serve_test") as url:
+        yield url
 
 
 def test_make_serve_answers_pages_static_files_and_health_with_a_live_worker(empty_database, tmp_path):
