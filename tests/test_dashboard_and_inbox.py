@@ -80,6 +80,14 @@ def test_a_return_from_the_dashboard_without_a_note_is_refused_and_changes_nothi
     assert attempt.state == RunStep.State.SUBMITTED and attempt.returned_count == 0
 
 
+def test_an_empty_return_box_is_explained_in_indonesian_by_the_browser_too(login, run):
+    attempt = submit_current(run)
+    page = login(approver_of(attempt).username).get(reverse("workflow:home")).content.decode()
+    # static/js/app.js shows this instead of the browser's own "Please fill out this field."
+    said = "Untuk mengembalikan langkah, catatan tentang yang harus diperbaiki wajib diisi."
+    assert f'data-required-message="{said}"' in page
+
+
 def test_the_dashboard_shows_runs_in_progress_with_their_current_step_and_holder(login, run):
     complete_current(run)
     page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
