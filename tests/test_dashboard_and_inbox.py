@@ -70,9 +70,22 @@ def test_a_return_from_the_dashboard_without_a_note_is_refused_and_changes_nothi
     attempt = submit_current(run)
     client = login(approver_of(attempt).username)
     response = client.post(reverse("workflow:step-return", args=[attempt.pk]), {"note": " "}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "alert-danger" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and "alert-danger" in html
+    assert "catatan tentang yang harus diperbaiki wajib diisi" in html  # says which box, not "this field"
+    # The same item comes back with its forms, the return box open, to try again in place.
+    assert f'id="return-note-{attempt.pk}"' in html and f'id="approve-note-{attempt.pk}"' in html
+    assert '<details class="mt-1" open>' in html
     attempt.refresh_from_db()
     assert attempt.state == RunStep.State.SUBMITTED and attempt.returned_count == 0
+
+
+def test_an_empty_return_box_is_explained_in_indonesian_by_the_browser_too(login, run):
+    attempt = submit_current(run)
+    page = login(approver_of(attempt).username).get(reverse("workflow:home")).content.decode()
+    # static/js/app.js shows this instead of the browser's own "Please fill out this field."
+    said = "Untuk mengembalikan langkah, catatan tentang yang harus diperbaiki wajib diisi."
+    assert f'data-required-message="{said}"' in page
 
 
 def test_the_dashboard_shows_runs_in_progress_with_their_current_step_and_holder(login, run):

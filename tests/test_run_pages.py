@@ -77,7 +77,7 @@ def test_returning_without_a_note_is_refused_in_indonesian(login, run):
         reverse("workflow:step-submit", args=[first.pk]), {f"s{first.pk}-output_note": "Disposisi"}
     )
     response = login("balangan.kadis").post(reverse("workflow:step-return", args=[first.pk]), {"note": ""})
-    assert "Bidang ini tidak boleh kosong." in flash(response)
+    assert "Untuk mengembalikan langkah, catatan tentang yang harus diperbaiki wajib diisi." in flash(response)
     assert step(run, 1).state == RunStep.State.SUBMITTED
 
 

@@ -81,8 +81,17 @@ class ApproveForm(forms.Form):
     )
 
 
+NOTE_REQUIRED = _("A note saying what must be corrected is required to return a step.")
+
+
 class ReturnForm(forms.Form):
-    note = forms.CharField(label=_("What must be corrected"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    # Said in words, by the server and by the browser (static/js/app.js), rather than "this field is required".
+    note = forms.CharField(
+        label=_("What must be corrected"),
+        max_length=2000,
+        error_messages={"required": NOTE_REQUIRED},
+        widget=forms.Textarea(attrs={"rows": 2, "data-required-message": NOTE_REQUIRED}),
+    )
 
 
 class CancelForm(forms.Form):

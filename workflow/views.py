@@ -247,8 +247,9 @@ def _note_action(request, run_step_id: int, form_class, prefix: str, action, suc
     # The run page prefixes each step's note box (unique ids); other pages may post a plain `note`.
     prefix = f"{prefix}{run_step.pk}"
     form = form_class(request.POST, prefix=prefix if f"{prefix}-note" in request.POST else None)
+    done = False
     if form.is_valid():
-        _act(
+        done = _act(
             request,
             action,
             success % {"n": run_step.step.number},
@@ -258,8 +259,11 @@ def _note_action(request, run_step_id: int, form_class, prefix: str, action, suc
         )
     else:
         _form_errors(request, form)
-    if request.htmx:  # approved or returned in place, from the dashboard
+    if request.htmx and done:  # approved or returned in place, from the dashboard
         return render(request, "workflow/partials/decision_result.html", {"run_step": run_step})
+    if request.htmx:  # refused in place: the reason above the same item, its forms kept to try again
+        context = {"rs": run_step, "now": timezone.now(), "refused": True, "returning": form_class is ReturnForm}
+        return render(request, "workflow/home.html#approval-item", context)
     return redirect("workflow:run-detail", run_step.run_id)
 
 

@@ -21,3 +21,22 @@
   window.addEventListener("resize", markScrollingTables);
   document.addEventListener("htmx:afterSettle", markScrollingTables);
 })();
+
+// A required box that is left empty says in the page's language what is missing, not in the
+// browser's ("Please fill out this field."): its data-required-message becomes the validation
+// message, and is cleared again as soon as something is typed.
+(function () {
+  "use strict";
+  document.addEventListener("invalid", function (event) {
+    var box = event.target;
+    if (box.dataset && box.dataset.requiredMessage && box.validity.valueMissing) {
+      box.setCustomValidity(box.dataset.requiredMessage);
+    }
+  }, true);
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box.dataset && box.dataset.requiredMessage) {
+      box.setCustomValidity("");
+    }
+  }, true);
+})();
