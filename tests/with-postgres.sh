@@ -44,7 +44,7 @@ trap cleanup EXIT
 "${RUN_AS[@]}" "$INITDB" -D "$PGTMP/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PGTMP/initdb.log" 2>&1 \
   || { cat "$PGTMP/initdb.log" >&2; exit 1; }
 "${RUN_AS[@]}" "$PG_CTL" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
-  -o "-c listen_addresses='' -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
+  -o "-c listen_addresses='' -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null || { cat "$PGTMP/server.log" >&2; exit 1; }
 
 "$CREATEDB" -h "$PGTMP" -U postgres sopkinerja
