@@ -44,7 +44,11 @@ def load_all(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None = 
 
 
 @transaction.atomic
-def load_office(data: dict, password: str, today: datetime.date, admin_group: Group) -> list[Login]:
+def load_office(
+    data: dict, password: str | None, today: datetime.date, admin_group: Group, *, certificates: bool = True
+) -> list[Login]:
+    """One office: its government, units, positions, people, SOPs and figures. Without a password the
+    logins cannot sign in until one is set; `certificates` False skips the demo signing keys (scale data)."""
     government, _ = LocalGovernment.objects.get_or_create(
         name=data["local_government"]["name"], defaults=data["local_government"]
     )
@@ -92,7 +96,7 @@ def load_office(data: dict, password: str, today: datetime.date, admin_group: Gr
                 grade=spec.get("grade", ""),
                 email=f"{spec['username']}@{agency.slug}.example.go.id",
             )
-        else:
+        elif password is not None:
             employee.user.set_password(password)
             employee.user.save(update_fields=["password"])
         if spec.get("agency_admin"):
@@ -105,9 +109,10 @@ def load_office(data: dict, password: str, today: datetime.date, admin_group: Gr
     for spec in data["sops"]:
         _load_sop(agency, spec)
     # A demo signing certificate for everyone who may sign (kept if it already exists).
-    from reports.signing import create_demo_certificates
+    if certificates:
+        from reports.signing import create_demo_certificates
 
-    create_demo_certificates(agency)
+        create_demo_certificates(agency)
     _load_performance(agency, data["objectives"], units, today)
     return logins
 

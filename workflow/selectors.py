@@ -119,7 +119,7 @@ def run_detail(agency: Agency, run_id: int):
                     "disposition__read_by__employee",
                     "submitted_by__employee",
                     "approved_by__employee",
-                ).prefetch_related("attachments", "step__requirements"),
+                ).prefetch_related("attachments", "step__requirements", "step__actor_links__executor"),
             )
         )
         .get(pk=run_id)
