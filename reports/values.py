@@ -58,12 +58,12 @@ def parse_number(text) -> Decimal:
         raise ValidationError(_("“%(text)s” is not a number.") % {"text": text}, code="invalid")
     if number < 0:
         raise ValidationError(_("The value cannot be negative."), code="negative")
-    if -number.as_tuple().exponent > MAX_DECIMALS and number != number.quantize(Decimal("0.0001")):
-        raise ValidationError(_("At most four decimals, e.g. 0,2775."), code="decimals")
-    number = number.quantize(Decimal("0.0001")).normalize() if number else Decimal(0)
+    # Before any rounding: a 40-digit number cannot be quantized at all.
     if number >= Decimal(10) ** (MAX_DIGITS - MAX_DECIMALS):
         raise ValidationError(_("The number is too large."), code="too_large")
-    return number
+    if -number.as_tuple().exponent > MAX_DECIMALS and number != number.quantize(Decimal("0.0001")):
+        raise ValidationError(_("At most four decimals, e.g. 0,2775."), code="decimals")
+    return number.quantize(Decimal("0.0001")).normalize() if number else Decimal(0)
 
 
 def parse_ratio(text: str) -> Decimal:

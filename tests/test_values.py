@@ -41,6 +41,9 @@ def test_every_published_way_of_writing_a_figure_is_read(typed, read):
         ("-5", "tidak boleh negatif"),
         ("0:5", "tidak boleh nol"),
         ("1:2:3", "Tulis rasio seperti 1:32"),
+        ("9" * 40, "terlalu besar"),
+        ("1e309", "terlalu besar"),
+        ("12345678901234567890,12345", "terlalu besar"),
     ],
 )
 def test_a_figure_that_is_not_one_is_refused_in_indonesian(typed, message, indonesian):

@@ -1,0 +1,226 @@
+"""Every form of the app, fuzzed through HTTP: thousands of generated submissions, and never a
+server error; and whenever the page refuses (a form error or a warning/error message), the
+database is exactly as it was: every table's row count and the content of the tables forms edit.
+
+Field names are read from each form's own page, so a new field is fuzzed without changing this file.
+Figures from these runs are in docs/reliability.md.
+"""
+
+import os
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.forms import BaseForm, BaseFormSet
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reports.models import Indicator
+from reports.periods import Period
+from workflow.models import SopVersion
+from workflow.services.runs import run_start, run_step_submit
+
+from .conftest import user
+
+EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "25"))  # `make fuzz` runs 300 each
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Tables whose content (not only their count) a form may change.
+WATCHED = [
+    "reports_realisation",
+    "reports_target",
+    "reports_unitsubmission",
+    "workflow_run",
+    "workflow_runstep",
+    "workflow_sopversion",
+    "workflow_step",
+    "workflow_actingassignment",
+]
+
+NASTY = [
+    "", " ", "0", "-1", "1e309", "NaN", "Infinity", "n/a", "N/A", "1:32", "1:0", "maksimal 1 %", "minimal 80",
+    "12.500", "0,277", "99,99 %", "1.234.567,891", "9" * 40, "-0", "١٢٣", "<script>alert(1)</script>",
+    "' OR 1=1 --", "\x00", "\u202e", "2026-TW5", "2026-TW0", "2026-S3", "9999", "2026-02-30", "31/12/2026",
+    "a" * 5000, "Ya", "Tidak", "on", "true", "None",
+]  # fmt: skip
+
+
+class _Fields(HTMLParser):
+    """Names (and option values) of the fields inside the page's POST forms."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self._in_post_form = False
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_post_form = (attrs.get("method") or "").lower() == "post"
+        elif self._in_post_form and tag in {"input", "textarea", "select"}:
+            name = attrs.get("name")
+            if name and name != "csrfmiddlewaretoken" and attrs.get("type") != "file":
+                values = self.fields.setdefault(name, [])
+                if attrs.get("value"):
+                    values.append(attrs["value"])
+                self._select = name if tag == "select" else None
+        elif tag == "option" and self._select and attrs.get("value"):
+            self.fields[self._select].append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_post_form = False
+        elif tag == "select":
+            self._select = None
+
+
+def fields_of(html: str) -> dict[str, list[str]]:
+    parser = _Fields()
+    parser.feed(html)
+    return parser.fields
+
+
+def submissions(fields: dict[str, list[str]]):
+    """Each field left out, given one of its own values, a nasty value or any text."""
+
+    def value_for(known: list[str]):
+        choices = [st.sampled_from(NASTY), st.text(max_size=60), st.integers(-(10**12), 10**12).map(str)]
+        if known:
+            choices.insert(0, st.sampled_from(known))
+        return st.none() | st.one_of(*choices)
+
+    return st.fixed_dictionaries({name: value_for(known) for name, known in fields.items()}).map(
+        lambda data: {name: value for name, value in data.items() if value is not None}
+    )
+
+
+def fingerprint() -> tuple:
+    """Every table's row count, and a digest of the content of the tables forms edit."""
+    with connection.cursor() as cursor:
+        tables = [t for t in connection.introspection.table_names(cursor) if t.startswith(("workflow_", "reports_"))]
+        counts = " , ".join(f'(SELECT COUNT(*) FROM "{t}")' for t in tables)
+        digests = " , ".join(f"(SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM \"{t}\" t)" for t in WATCHED)
+        cursor.execute(f"SELECT {counts}, {digests}")
+        return tuple(cursor.fetchone())
+
+
+def refused(response) -> bool:
+    """The page said no: a warning or error message, or a form in the page with errors."""
+    if any(m.level >= messages.WARNING for m in get_messages(response.wsgi_request)):
+        return True
+    for context in response.context or []:
+        for value in context.flatten().values() if hasattr(context, "flatten") else []:
+            if isinstance(value, (BaseForm, BaseFormSet)) and value.is_bound and not value.is_valid():
+                return True
+    return False
+
+
+def fuzz_once(client, url: str, data: dict):
+    before = fingerprint()
+    response = client.post(url, data)
+    assert response.status_code < 500, (url, data)
+    if refused(response):
+        assert fingerprint() == before, (url, data)
+    return response
+
+
+@pytest.fixture
+def active_run(sop000):
+    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+
+
+def form_fuzz(client, url: str):
+    page = client.get(url)
+    assert page.status_code == 200, f"{url} answered {page.status_code}"
+    fields = fields_of(page.content.decode())
+    assert fields, f"no POST form found on {url}"
+
+    @FUZZ
+    @given(submissions(fields))
+    def run(data):
+        fuzz_once(client, url, data)
+
+    run()
+
+
+def test_the_unit_figures_form_survives_any_submission(login, balangan):
+    indicator = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
+    url = reverse("reports:figures-unit", args=["2026-TW4", indicator.responsible_unit_id])
+    form_fuzz(login("balangan.kasi-layanan"), url)
+
+
+def test_the_targets_form_survives_any_submission(login, balangan):
+    form_fuzz(login("balangan.sekretaris"), reverse("reports:targets", args=[2027]))
+
+
+def test_the_run_start_form_survives_any_submission(login, sop000):
+    form_fuzz(login("balangan.sekretaris"), reverse("workflow:runs"))
+
+
+def test_the_step_forms_survive_any_submission(login, active_run):
+    first = active_run.steps.get(step__number=1)
+    client = login("balangan.sekretaris")
+    form_fuzz(client, reverse("workflow:run-detail", args=[active_run.pk]))
+    run_step_submit(run_step_id=first.pk, user=user("balangan.sekretaris"), output_note="Disposisi")
+    head = login("balangan.kadis")
+    for name in ("workflow:step-approve", "workflow:step-return"):
+        note_fuzz(head, reverse(name, args=[first.pk]))
+
+
+def note_fuzz(client, url: str):
+    @FUZZ
+    @given(st.fixed_dictionaries({"note": st.sampled_from(NASTY) | st.text(max_size=80)}))
+    def decide(data):
+        response = fuzz_once(client, url, data)
+        assert response.status_code in {200, 302, 403}
+
+    decide()
+
+
+def test_the_new_sop_form_survives_any_submission(login, balangan):
+    form_fuzz(login("balangan.kasubbag"), reverse("workflow:sop-new"))
+
+
+def test_the_sop_editor_survives_any_submission(login, balangan):
+    from workflow.services.sop import sop_version_revise
+
+    effective = SopVersion.objects.get(sop__agency=balangan, status=SopVersion.Status.EFFECTIVE)
+    draft = sop_version_revise(version=effective, user=user("balangan.kasubbag"))
+    form_fuzz(login("balangan.kasubbag"), reverse("workflow:sop-edit", args=[draft.pk]))
+
+
+def test_the_appointment_form_survives_any_submission(login, balangan):
+    form_fuzz(login("balangan.kadis"), reverse("workflow:appointments"))
+
+
+def test_the_documents_forms_survive_any_submission(login, balangan):
+    form_fuzz(login("balangan.kadis"), reverse("reports:documents"))
+
+
+def test_the_monitoring_form_survives_any_submission(login, balangan):
+    effective = SopVersion.objects.get(sop__agency=balangan, status=SopVersion.Status.EFFECTIVE)
+    form_fuzz(login("balangan.kadis"), reverse("workflow:sop-monitoring", args=[effective.pk]))
+
+
+def test_the_evaluation_form_survives_any_submission(login, balangan):
+    effective = SopVersion.objects.get(sop__agency=balangan, status=SopVersion.Status.EFFECTIVE)
+    form_fuzz(login("balangan.kadis"), reverse("workflow:sop-evaluation", args=[effective.pk]))
+
+
+def test_the_login_form_survives_any_submission(client, balangan):
+    form_fuzz(client, reverse("login"))
+
+
+def test_field_names_are_read_from_the_forms_own_page():
+    html = '<form method="post"><input name="a" value="1"><select name="b"><option value="x">X</option></select></form>'
+    assert fields_of(html + '<form method="get"><input name="q"></form>') == {"a": ["1"], "b": ["x"]}
+    assert re.search("csrf", str(fields_of('<form method="post"><input name="csrfmiddlewaretoken"></form>'))) is None
