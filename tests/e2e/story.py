@@ -223,29 +223,44 @@ def submit_current_step(
         success(page, f"Langkah {number} telah disampaikan.")
 
 
-def _waiting_on_dashboard(page: Page, number: int, activity: str):
+def _waiting_on_dashboard(page: Page, link: str):
+    """The item of "Menunggu persetujuan saya" whose link starts with `link`."""
     go(page, "Beranda")
     box = page.locator("#to-approve")
-    item = box.locator("li", has=page.get_by_role("link", name=re.compile(rf"^{number}\. {re.escape(activity)}")))
+    item = box.locator("li", has=page.get_by_role("link", name=re.compile(f"^{re.escape(link)}")))
     expect(item).to_have_count(1)
     return box, item
 
 
+def _decide_on_dashboard(page: Page, link: str, answer: str, *, note: str = "", return_note: str = "") -> None:
+    """Approve (with an optional note) or return (with its required note) in place: htmx swaps the
+    item for the answer, which must read `answer`."""
+    box, item = _waiting_on_dashboard(page, link)
+    if return_note:
+        item.get_by_text("Kembalikan untuk diperbaiki").first.click()  # opens the <details>
+        item.get_by_label("Yang harus diperbaiki").fill(return_note)
+        item.get_by_role("button", name="Kembalikan untuk diperbaiki").click()
+    else:
+        if note:
+            item.get_by_label("Catatan (opsional)").fill(note)
+        item.get_by_role("button", name="Setujui").click()
+    expect(box.locator(".decision-result")).to_contain_text(answer)
+
+
 def approve_on_dashboard(page: Page, number: int, activity: str, note: str = "") -> None:
-    """The approver approves the step in place on the dashboard (htmx: the item becomes the answer)."""
-    box, item = _waiting_on_dashboard(page, number, activity)
-    if note:
-        item.get_by_label("Catatan (opsional)").fill(note)
-    item.get_by_role("button", name="Setujui").click()
-    expect(box.locator(".decision-result")).to_contain_text(f"Langkah {number} telah disetujui.")
+    _decide_on_dashboard(page, f"{number}. {activity}", f"Langkah {number} telah disetujui.", note=note)
 
 
 def return_on_dashboard(page: Page, number: int, activity: str, note: str) -> None:
-    box, item = _waiting_on_dashboard(page, number, activity)
-    item.get_by_text("Kembalikan untuk diperbaiki").first.click()  # opens the <details>
-    item.get_by_label("Yang harus diperbaiki").fill(note)
-    item.get_by_role("button", name="Kembalikan untuk diperbaiki").click()
-    expect(box.locator(".decision-result")).to_contain_text(f"Langkah {number} dikembalikan kepada pelaksananya.")
+    answer = f"Langkah {number} dikembalikan kepada pelaksananya."
+    _decide_on_dashboard(page, f"{number}. {activity}", answer, return_note=note)
+
+
+def review_figures_on_dashboard(page: Page, unit: str, *, return_note: str = "") -> None:
+    """The unit head approves or returns a unit's quarter in place, from "Menunggu persetujuan saya"."""
+    link = f"Data kinerja triwulan · {unit}"
+    answer = f"Dikembalikan ke {unit} dengan catatan Anda." if return_note else f"Disetujui: {unit}."
+    _decide_on_dashboard(page, link, answer, return_note=return_note)
 
 
 # Documents ------------------------------------------------------------------------------------------

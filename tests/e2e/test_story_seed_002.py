@@ -1,7 +1,8 @@
 """Padang Panjang (seed 002), a whole quarter in the browser, with its decision loop:
 
 1. its two bidang enter their figures for Triwulan IV 2026, Bidang Kearsipan by the Excel template;
-2. the Kepala Dinas returns Bidang Perpustakaan's figures with a note, they are fixed and approved;
+2. the Kepala Dinas returns Bidang Perpustakaan's figures with a note from her dashboard, they are
+   fixed and approved there too (Bidang Kearsipan's on the figures page);
 3. the run of SOP 002 goes through its ten steps: the Sekretaris returns the data step (3) from the
    dashboard and it is handed in again; the Kasubbag's check (7) answers "Tidak" once, which sends
    the run back to drafting (5), and "Ya" the second time;
@@ -25,6 +26,7 @@ from .story import (
     realisations,
     return_on_dashboard,
     review_figures,
+    review_figures_on_dashboard,
     send_figures_by_excel,
     send_typed_figures,
     sign_finished_quarter,
@@ -66,12 +68,13 @@ def test_padang_panjang_runs_its_quarter_through_the_decision_loop_and_signs_it(
     send_typed_figures(perpus, TW4, PERPUS, {TGM: "70,25", IPLM: "71,8", VISITORS: "9.100"})
     send_figures_by_excel(arsip, TW4, ARSIP, {DIGITISED: "31,5", GOOD_RECORDS: "60"}, tmp_path)
 
-    # 2. The Kepala Dinas returns Bidang Perpustakaan's figures; meanwhile the data step names it.
+    # 2. The Kepala Dinas returns Bidang Perpustakaan's figures from her dashboard; meanwhile the data
+    #    step names the unit.
     note = "Jumlah pengunjung belum termasuk layanan pojok baca digital."
-    review_figures(kadis, TW4, PERPUS, return_note=note)
+    review_figures_on_dashboard(kadis, PERPUS, return_note=note)
     submit_current_step(perencana, TW4, 3, steps[3], "Data dari bidang-bidang", refused=PERPUS)
     fix_returned_figures(perpus, TW4, PERPUS, note, {TGM: "70,25", IPLM: "71,8", VISITORS: "9.870"})
-    review_figures(kadis, TW4, PERPUS)
+    review_figures_on_dashboard(kadis, PERPUS)
     review_figures(kadis, TW4, ARSIP)
 
     # 3. The data step is returned from the dashboard once, then the chain runs to the check.
