@@ -138,6 +138,7 @@ def test_a_units_figures_wait_on_the_heads_dashboard_and_are_approved_in_place(l
     assert "Triwulan IV 2026 · RINA MARLIANA, S.IP." in page
     assert 'Menunggu saya <span class="badge text-bg-warning">1</span>' in page
     assert reverse("reports:submission-approve", args=[submission.pk]) in page
+    assert f'for="figures-return-note-{submission.pk}"' in page and f'id="figures-return-note-{submission.pk}"' in page
     url = reverse("reports:submission-approve", args=[submission.pk])
     response = client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
