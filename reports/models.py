@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from reports.achievement import Aggregation, Band, Polarity, TargetForm, TargetValue
+from reports.periods import Period
 from sopkinerja.uploads import clean_name, validate_upload, validate_upload_size
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -285,6 +286,10 @@ class UnitSubmission(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def locked(self) -> bool:
         return self.state in self.LOCKED
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
 
     def _has_return_note(self) -> bool:
         return bool(self.return_note.strip())

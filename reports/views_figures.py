@@ -269,7 +269,7 @@ def submission_approve(request, submission_id: int):
         messages.error(request, _refusal(problem))
     else:
         messages.success(request, _("Approved: %(unit)s.") % {"unit": submission.unit.name})
-    return redirect("reports:figures-unit", submission.period, submission.unit_id)
+    return _after_review(request, submission)
 
 
 @login_required
@@ -283,6 +283,12 @@ def submission_return(request, submission_id: int):
         messages.error(request, _refusal(problem))
     else:
         messages.success(request, _("Returned to %(unit)s with your note.") % {"unit": submission.unit.name})
+    return _after_review(request, submission)
+
+
+def _after_review(request, submission):
+    if request.htmx:  # approved or returned in place, from the dashboard
+        return render(request, "workflow/partials/decision_result.html", {"submission": submission})
     return redirect("reports:figures-unit", submission.period, submission.unit_id)
 
 

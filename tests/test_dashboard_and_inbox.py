@@ -1,12 +1,18 @@
 """The dashboard and the disposisi inbox: what waits for me, decided in place, and who has read what."""
 
+from decimal import Decimal as D
+
 import pytest
 from django.urls import reverse
 
+from reports.models import UnitSubmission
 from reports.periods import Period
+from reports.selectors import unit_indicators
+from reports.services import FigureRow, figures_save_draft, unit_submission_submit
+from reports.values import Figure
 from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
-from workflow.models import Disposition, Run, RunStep
+from workflow.models import Disposition, Run, RunStep, Unit
 from workflow.services.runs import run_start, run_step_approve, run_step_submit
 
 
@@ -127,3 +133,51 @@ def test_each_indicator_on_the_dashboard_has_a_traffic_light_by_its_capaian(logi
     settings.TRAFFIC_LIGHT_THRESHOLDS = (90, 99.5)
     page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
     assert page.count('class="light light-red"') == 1 and '<span class="visually-hidden">merah</span>' in page
+
+
+def sent_figures(balangan):
+    """Seksi Layanan's Triwulan IV 2026, sent by its Kepala Seksi: the Kepala Bidang reviews it."""
+    unit = Unit.objects.get(agency=balangan, name="Seksi Layanan dan Pembudayaan Gemar Membaca")
+    rows = [FigureRow(indicator=i, figure=Figure(D(5))) for i in unit_indicators(unit, 2026)]
+    figures_save_draft(unit=unit, period=Period.parse("2026-TW4"), rows=rows, user=user("balangan.kasi-layanan"))
+    return unit_submission_submit(unit=unit, period=Period.parse("2026-TW4"), user=user("balangan.kasi-layanan"))
+
+
+def test_a_units_figures_wait_on_the_heads_dashboard_and_are_approved_in_place(login, balangan):
+    submission = sent_figures(balangan)
+    client = login("balangan.kabid-perpustakaan")
+    page = client.get(reverse("workflow:home")).content.decode()
+    assert "Data kinerja triwulan · Seksi Layanan dan Pembudayaan Gemar Membaca" in page
+    assert "Triwulan IV 2026 · RINA MARLIANA, S.IP." in page
+    assert 'Menunggu saya <span class="badge text-bg-warning">1</span>' in page
+    assert reverse("reports:submission-approve", args=[submission.pk]) in page
+    assert f'for="figures-return-note-{submission.pk}"' in page and f'id="figures-return-note-{submission.pk}"' in page
+    url = reverse("reports:submission-approve", args=[submission.pk])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Disetujui: Seksi Layanan dan Pembudayaan Gemar Membaca." in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.state == UnitSubmission.State.APPROVED
+    assert "Tidak ada yang menunggu persetujuan Anda." in client.get(reverse("workflow:home")).content.decode()
+
+
+def test_figures_returned_from_the_dashboard_need_a_note(login, balangan):
+    submission = sent_figures(balangan)
+    client = login("balangan.kabid-perpustakaan")
+    url = reverse("reports:submission-return", args=[submission.pk])
+    response = client.post(url, {"note": " "}, HTTP_HX_REQUEST="true")
+    assert "alert-danger" in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.state == UnitSubmission.State.SUBMITTED
+    response = client.post(url, {"note": "Lampirkan bukti dukung"}, HTTP_HX_REQUEST="true")
+    returned = "Dikembalikan ke Seksi Layanan dan Pembudayaan Gemar Membaca dengan catatan Anda."
+    assert returned in response.content.decode()
+    submission.refresh_from_db()
+    assert (submission.state, submission.return_note) == (UnitSubmission.State.RETURNED, "Lampirkan bukti dukung")
+
+
+def test_nobody_but_the_reviewer_sees_a_units_figures_waiting(login, balangan):
+    sent_figures(balangan)
+    for other in ("balangan.kasi-layanan", "balangan.kabid-arsip", "balangan.kadis"):
+        page = login(other).get(reverse("workflow:home")).content.decode()
+        assert "Data kinerja triwulan · Seksi Layanan" not in page, other

@@ -130,6 +130,13 @@ def test_kirim_and_return_in_the_browser(login, balangan):
     assert "Lengkapi bukti dukung" in html.content.decode()
 
 
+def test_the_head_sees_the_waiting_quarter_by_its_name_not_its_code(login, balangan):
+    submission = submitted(balangan)
+    html = login("balangan.kabid-perpustakaan").get(reverse("reports:figures")).content.decode()
+    assert f"{submission.unit.name} · Triwulan IV 2026</a>" in html
+    assert "· 2026-TW4" not in html
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_clicks_on_kirim_submit_once():
     import threading

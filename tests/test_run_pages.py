@@ -89,6 +89,13 @@ def test_the_run_page_offers_each_person_only_their_own_actions(login, run):
     assert "Pelaksanaan dimulai untuk Triwulan I 2025" in page  # the history
 
 
+def test_the_run_page_measures_a_quarter_against_its_own_steps_not_the_whole_sops_jumlah(login, run):
+    page = login("balangan.staf").get(reverse("workflow:run-detail", args=[run.pk])).content.decode()
+    # Steps 1-5 of seed 000: 15 + 30 + 2 + 30 + 30 minutes; the SOP's Jumlah (122 hari …) spans the year.
+    assert "Waktu penyelesaian / standar: — / 1 jam 47 menit" in page
+    assert "122 hari" not in page
+
+
 def test_the_dashboard_lists_my_tasks_and_my_approvals(login, run):
     first = step(run, 1)
     page = login("balangan.sekretaris").get(reverse("workflow:home")).content.decode()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.flowchart import web_rows
-from reports.selectors import latest_reported_quarter, measure
+from reports.selectors import latest_reported_quarter, measure, submissions_to_review
 from sopkinerja.uploads import download_response
 from workflow import permissions, selectors
 from workflow.exceptions import WorkflowRefused
@@ -86,6 +86,7 @@ def home(request):
     filters = RunFilterForm(request.GET or None, agency=agency)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     work = my_work(request.user, now)
+    figures_to_review = submissions_to_review(agency, request.user)  # units' quarters sent to me
     overdue = list(overdue_steps(agency, now))
     due = due_assessments(request.user, permissions.local_today(agency, now))
     return render(
@@ -97,6 +98,7 @@ def home(request):
             "period": period,
             "measurements": measure(agency, period) if period else [],
             "work": work,
+            "figures_to_review": figures_to_review,
             "overdue": overdue,
             "progress": runs_in_progress(
                 agency,
@@ -108,7 +110,7 @@ def home(request):
             "filters": filters,
             "counters": {
                 "unread": unread_disposition_count(request.user, now),
-                "to_approve": len(work["to_approve"]),
+                "to_approve": len(work["to_approve"]) + len(figures_to_review),
                 "overdue": len(overdue),
                 "due_assessments": len(due),
             },

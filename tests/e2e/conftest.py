@@ -56,3 +56,11 @@ def sign_in(browser, live_server, seeded):
 def live_server(django_db_setup, live_server):
     """The same live server, set up after (so torn down before) the test database."""
     return live_server
+
+
+@pytest.fixture
+def people(sign_in):
+    """Everyone of a story, each signed in once in a browser context of their own (tests/e2e/story.py)."""
+    from .story import People
+
+    return People(sign_in)
