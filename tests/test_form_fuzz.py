@@ -6,17 +6,12 @@ Field names are read from each form's own page, so a new field is fuzzed without
 Figures from these runs are in docs/reliability.md.
 """
 
-import os
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib import messages
-from django.contrib.messages import get_messages
-from django.db import connection
-from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.models import Indicator
@@ -25,32 +20,7 @@ from workflow.models import SopVersion
 from workflow.services.runs import run_start, run_step_submit
 
 from .conftest import user
-
-EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "25"))  # `make fuzz` runs 300 each
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-# Tables whose content (not only their count) a form may change.
-WATCHED = [
-    "reports_realisation",
-    "reports_target",
-    "reports_unitsubmission",
-    "workflow_run",
-    "workflow_runstep",
-    "workflow_sopversion",
-    "workflow_step",
-    "workflow_actingassignment",
-]
-
-NASTY = [
-    "", " ", "0", "-1", "1e309", "NaN", "Infinity", "n/a", "N/A", "1:32", "1:0", "maksimal 1 %", "minimal 80",
-    "12.500", "0,277", "99,99 %", "1.234.567,891", "9" * 40, "-0", "١٢٣", "<script>alert(1)</script>",
-    "' OR 1=1 --", "\x00", "\u202e", "2026-TW5", "2026-TW0", "2026-S3", "9999", "2026-02-30", "31/12/2026",
-    "a" * 5000, "Ya", "Tidak", "on", "true", "None",
-]  # fmt: skip
+from .fuzzing import FUZZ, NASTY, fuzz_once
 
 
 class _Fields(HTMLParser):
@@ -101,36 +71,6 @@ def submissions(fields: dict[str, list[str]]):
     return st.fixed_dictionaries({name: value_for(known) for name, known in fields.items()}).map(
         lambda data: {name: value for name, value in data.items() if value is not None}
     )
-
-
-def fingerprint() -> tuple:
-    """Every table's row count, and a digest of the content of the tables forms edit."""
-    with connection.cursor() as cursor:
-        tables = [t for t in connection.introspection.table_names(cursor) if t.startswith(("workflow_", "reports_"))]
-        counts = " , ".join(f'(SELECT COUNT(*) FROM "{t}")' for t in tables)
-        digests = " , ".join(f"(SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM \"{t}\" t)" for t in WATCHED)
-        cursor.execute(f"SELECT {counts}, {digests}")
-        return tuple(cursor.fetchone())
-
-
-def refused(response) -> bool:
-    """The page said no: a warning or error message, or a form in the page with errors."""
-    if any(m.level >= messages.WARNING for m in get_messages(response.wsgi_request)):
-        return True
-    for context in response.context or []:
-        for value in context.flatten().values() if hasattr(context, "flatten") else []:
-            if isinstance(value, (BaseForm, BaseFormSet)) and value.is_bound and not value.is_valid():
-                return True
-    return False
-
-
-def fuzz_once(client, url: str, data: dict):
-    before = fingerprint()
-    response = client.post(url, data)
-    assert response.status_code < 500, (url, data)
-    if refused(response):
-        assert fingerprint() == before, (url, data)
-    return response
 
 
 @pytest.fixture
