@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 MO     := locale/id/LC_MESSAGES/django.mo
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run serve backup restore test lint messages makemessages check bench clean browser
+.PHONY: run serve backup restore test fuzz lint messages makemessages check bench clean browser
 
 # Find Python >= 3.12: pyenv (reads .python-version), then python3.13, python3.12, python3.
 $(PY):
@@ -97,6 +97,12 @@ test: $(MO) browser
 	$(PY) -m ruff check .
 	DJANGO_SETTINGS_MODULE=tests.settings tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
 	tests/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# The fuzz tests with their big numbers (the suite runs FORM_FUZZ_EXAMPLES=25 of each).
+FUZZ_EXAMPLES ?= 300
+fuzz: $(MO)
+	FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) tests/with-postgres.sh $(PY) -m pytest \
+	  tests/test_form_fuzz.py tests/test_import_fuzz.py tests/test_sop_fuzz.py tests/test_verification_fuzz.py -q
 
 # Speed as ratios against baselines measured in the same run.
 bench: $(MO)

@@ -48,7 +48,7 @@ def fuzz_workbook_upload(client, download_url: str, upload_url: str, name: str):
     def edited(edits):
         try:
             content = edited_workbook(original, edits)
-        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl itself refuses the value (e.g. a control character)
+        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl refuses it (a control character)
             return
         fuzz_once(client, upload_url, {"file": SimpleUploadedFile(name, content)})
 
