@@ -137,7 +137,9 @@ def request_view(request, request_id: int):
         "stalled": _stalled(document),
         "sign_form": _sign_form(document, request.user),
     }
-    return render(request, "reports/request.html", context)
+    # While pending, the page asks again for its state alone (htmx) and swaps it in place.
+    template = "reports/request.html#status" if request.htmx else "reports/request.html"
+    return render(request, template, context)
 
 
 @sensitive_post_parameters("passphrase")

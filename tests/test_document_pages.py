@@ -28,8 +28,17 @@ def test_a_pending_document_shows_its_state_and_refreshes(login, balangan):
         title="Laporan Kinerja Triwulan I 2026",
         requested_by=Employee.objects.get(user__username="balangan.staf").user,
     )
-    page = login("balangan.staf").get(reverse("reports:request", args=[request.pk])).content.decode()
-    assert "sedang disiapkan" in page and 'http-equiv="refresh"' in page
+    client = login("balangan.staf")
+    page = client.get(reverse("reports:request", args=[request.pk])).content.decode()
+    assert "sedang disiapkan" in page and 'hx-trigger="every 3s"' in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page  # without JavaScript
+    state = client.get(reverse("reports:request", args=[request.pk]), headers={"HX-Request": "true"})
+    fragment = state.content.decode()
+    assert fragment.lstrip().startswith('<div id="request-status"') and "<html" not in fragment
+    request.status = DocumentRequest.Status.READY
+    request.save(update_fields=["status"])
+    fragment = client.get(reverse("reports:request", args=[request.pk]), headers={"HX-Request": "true"}).content
+    assert b"hx-trigger" not in fragment and "Unduh PDF".encode() in fragment
 
 
 def test_staff_are_not_offered_signing_and_cannot_force_it(login, balangan, django_capture_on_commit_callbacks):
