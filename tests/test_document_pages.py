@@ -38,7 +38,7 @@ def test_a_pending_document_shows_its_state_and_refreshes(login, balangan):
     request.status = DocumentRequest.Status.READY
     request.save(update_fields=["status"])
     fragment = client.get(reverse("reports:request", args=[request.pk]), headers={"HX-Request": "true"}).content
-    assert b"hx-trigger" not in fragment and "Unduh PDF".encode() in fragment
+    assert b"hx-trigger" not in fragment and b"Unduh PDF" in fragment
 
 
 def test_staff_are_not_offered_signing_and_cannot_force_it(login, balangan, django_capture_on_commit_callbacks):
