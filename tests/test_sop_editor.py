@@ -270,3 +270,18 @@ def test_the_sop_page_links_its_revisions_and_offers_a_new_revision_to_authors_o
     assert reverse("workflow:sop-revise", args=[sop000.pk]) not in staff_page
     assert login("balangan.staf").post(reverse("workflow:sop-revise", args=[sop000.pk])).status_code == 302
     assert not SopVersion.objects.filter(sop=sop000.sop, status=SopVersion.Status.DRAFT).exists()
+
+
+def test_a_posted_step_count_beyond_any_real_sop_is_refused_without_building_the_forms(
+    login, draft, positions, django_assert_max_num_queries
+):
+    from workflow.forms_editor import MAX_STEPS
+
+    columns, steps = three_way(positions)
+    data = _form(columns, steps)
+    data["step-TOTAL_FORMS"] = str(10**9)
+    response = login(AUTHOR).post(reverse("workflow:sop-edit", args=[draft.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Draf belum disimpan" in page
+    assert f"{MAX_STEPS}" in page and page.count('name="step-') < (MAX_STEPS + 1) * 30
+    assert not draft.steps.exists()

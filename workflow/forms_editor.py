@@ -286,8 +286,21 @@ class _Formset(forms.BaseFormSet):
 
 
 # Blank rows at the end; several steps can be written before saving, so forward exits resolve.
-ExecutorFormSet = forms.formset_factory(ExecutorForm, formset=_Formset, extra=2, can_delete=True)
-StepFormSet = forms.formset_factory(StepForm, formset=_Formset, extra=3, can_delete=True)
+# Bounds well above any real SOP; a posted form count above them is refused, and never builds more forms.
+MAX_EXECUTORS = 40
+MAX_STEPS = 200
+ExecutorFormSet = forms.formset_factory(
+    ExecutorForm,
+    formset=_Formset,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_EXECUTORS,
+    absolute_max=MAX_EXECUTORS,
+    validate_max=True,
+)
+StepFormSet = forms.formset_factory(
+    StepForm, formset=_Formset, extra=3, can_delete=True, max_num=MAX_STEPS, absolute_max=MAX_STEPS, validate_max=True
+)
 
 
 def posted_column_titles(data, prefix: str = "col") -> list[str]:
