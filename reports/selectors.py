@@ -251,7 +251,11 @@ def can_edit_targets(user, agency: Agency) -> bool:
 
     if agency_of(user) != agency:
         return False
-    employee = user.employee
+    # Viewing an agency through the switcher grants no position in it: a superuser or government
+    # administrator without an employee of this agency is not its planning staff.
+    employee = getattr(user, "employee", None)
+    if employee is None or employee.agency_id != agency.pk:
+        return False
     return user.is_staff or employee.position.rank == "sekretaris" or is_data_collector(user)
 
 

@@ -100,3 +100,19 @@ def test_agency_of_follows_the_switcher_and_otherwise_the_employee(balangan, pad
     admin = user("admin")
     admin.viewing_agency = padang_panjang
     assert agency_of(admin) == padang_panjang
+
+
+@pytest.mark.parametrize("who", ["admin", "pemkab.admin", "padangpanjang.kasubbag"])
+def test_a_viewer_reads_an_agencys_targets_but_may_not_enter_them(client, government_admin, balangan, who):
+    from reports.models import Indicator, Target
+
+    viewer = user(who)
+    if who == "padangpanjang.kasubbag":  # another agency's admin who also administers Balangan's government
+        balangan.local_government.administrators.add(viewer)
+    client.force_login(viewer)
+    client.post(SWITCH, {"agency": "balangan"})
+    assert client.get(reverse("reports:targets", args=[2027])).status_code == 200
+    indicator = Indicator.objects.filter(objective__agency=balangan).first()
+    response = client.post(reverse("reports:targets", args=[2027]), {f"t{indicator.pk}-annual": "80"})
+    assert response.status_code == 403
+    assert not Target.objects.filter(indicator__objective__agency=balangan, year=2027).exists()
