@@ -116,3 +116,28 @@ def test_a_viewer_reads_an_agencys_targets_but_may_not_enter_them(client, govern
     response = client.post(reverse("reports:targets", args=[2027]), {f"t{indicator.pk}-annual": "80"})
     assert response.status_code == 403
     assert not Target.objects.filter(indicator__objective__agency=balangan, year=2027).exists()
+
+
+def test_a_government_administrator_of_another_agency_may_not_write_the_viewed_agencys_sops(
+    client, government_admin, balangan
+):
+    from django.contrib.auth.models import Permission
+
+    from workflow.exchange.json_format import may_import
+    from workflow.models import SopVersion
+    from workflow.services.sop import can_revise
+    from workflow.services.sop_editor import can_author
+
+    viewer = user("padangpanjang.kasubbag")
+    balangan.local_government.administrators.add(viewer)
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["add_sopversion", "change_sopversion"]))
+    viewer = user("padangpanjang.kasubbag")  # fresh, without a cached permission set
+    client.force_login(viewer)
+    client.post(SWITCH, {"agency": "balangan"})
+    assert client.get(reverse("workflow:sop-list")).status_code == 200  # reads it
+    viewer.viewing_agency = balangan
+    effective = SopVersion.objects.get(sop__agency=balangan, status=SopVersion.Status.EFFECTIVE)
+    assert not can_author(viewer, balangan) and not may_import(viewer, balangan) and not can_revise(viewer, effective)
+    assert client.post(reverse("workflow:sop-new"), {"number": "X", "name": "Y"}).status_code in {403, 404}
+    client.post(reverse("workflow:sop-revise", args=[effective.pk]))  # refused with its reason
+    assert SopVersion.objects.filter(sop__agency=balangan).count() == 1

@@ -28,6 +28,17 @@ def agency_of(user) -> Agency | None:
         return None
 
 
+def own_agency(user) -> Agency | None:
+    """The agency the login works for (its employee's), whatever agency it is viewing: acting in an
+    agency needs a place in it; viewing one through the switcher gives none."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.employee.agency
+    except Employee.DoesNotExist:
+        return None
+
+
 _EMPLOYEE_OF_USER = Employee._meta.get_field("user").remote_field  # user.employee's cache
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from workflow.exchange.schema import schema_problems
 from workflow.models import Agency, Position, Sop, SopListItem, SopVersion, Unit
-from workflow.selectors import agency_of
+from workflow.selectors import own_agency
 from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_create
 
 FORMAT = "sop-kinerja/sop"
@@ -86,8 +86,8 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 def may_import(user, agency: Agency) -> bool:
-    """Whoever may add SOP versions, for their own agency (a superuser for any)."""
-    return user.has_perm("workflow.add_sopversion") and (user.is_superuser or agency_of(user) == agency)
+    """Whoever may add SOP versions, for the agency they work for (a superuser for any)."""
+    return user.has_perm("workflow.add_sopversion") and (user.is_superuser or own_agency(user) == agency)
 
 
 @transaction.atomic

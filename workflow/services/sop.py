@@ -30,7 +30,6 @@ from workflow.models import (
     StepExit,
     StepRequirement,
 )
-from workflow.scoping import scope
 
 logger = logging.getLogger("sopkinerja.sop")
 
@@ -249,8 +248,12 @@ def _save_step(step: Step) -> Step:
 
 
 def can_revise(user, version: SopVersion) -> bool:
-    """Whoever may add SOP versions in the admin, for their own agency (a superuser for any)."""
-    return user.has_perm("workflow.add_sopversion") and scope(SopVersion.objects.filter(pk=version.pk), user).exists()
+    """Whoever may add SOP versions, for the agency they work for (a superuser for any)."""
+    from workflow.selectors import own_agency
+
+    if not user.has_perm("workflow.add_sopversion"):
+        return False
+    return user.is_superuser or own_agency(user) == version.sop.agency
 
 
 def _values(row, **changes) -> dict:

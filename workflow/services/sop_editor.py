@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from workflow.models import Agency, Sop, SopVersion, Unit
 from workflow.models.sop import SignedVersionFrozen
-from workflow.selectors import agency_of
+from workflow.selectors import own_agency
 from workflow.services.sop import ExecutorSpec, ListItem, StepSpec, sop_version_create, sop_version_fill
 
 logger = logging.getLogger("sopkinerja.sop")
@@ -38,10 +38,11 @@ class DraftIdentity:
 
 
 def can_author(user, agency: Agency) -> bool:
-    """An SOP author of this agency: the permission, and a login of the agency (a superuser for any)."""
+    """An SOP author of this agency: the permission, and an employee of the agency (a superuser for
+    any). A government administrator viewing the agency through the switcher is not one."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm(AUTHOR_PERMISSION):
         return False
-    return user.is_superuser or agency_of(user) == agency
+    return user.is_superuser or own_agency(user) == agency
 
 
 def _refuse_stranger(user, agency: Agency) -> None:
