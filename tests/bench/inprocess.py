@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -132,7 +133,7 @@ def pages(args) -> dict:
 def where(function: tuple) -> str:
     """A profiled function as path:line(name), the path relative to the checkout or site-packages."""
     filename, line, name = function
-    for base in (str(ROOT) + "/", "site-packages/"):
+    for base in (str(ROOT) + "/", "site-packages/", sysconfig.get_paths()["stdlib"] + "/"):
         if base in filename:
             filename = filename.split(base, 1)[1]
     return f"{filename}:{line}({name})"
