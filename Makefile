@@ -82,9 +82,11 @@ restore: $(STAMP) $(DEV_KEY)
 
 # Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
 # Signature checks use poppler's pdfsig with an NSS trust store (libnss3-tools' certutil).
+# The bench (and its test) loads the pages with Debian's wrk.
 browser:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	command -v pdfsig >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v certutil >/dev/null 2>&1 || missing="$$missing libnss3-tools"; \
 	if [ -n "$$missing" ]; then \
@@ -104,8 +106,11 @@ fuzz: $(MO)
 	FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) tests/with-postgres.sh $(PY) -m pytest \
 	  tests/test_form_fuzz.py tests/test_import_fuzz.py tests/test_sop_fuzz.py tests/test_verification_fuzz.py -q
 
-# Speed as ratios against baselines measured in the same run.
-bench: $(MO)
+# Speed as ratios against baselines measured in the same run: the main pages under wrk against
+# gunicorn on a throwaway PostgreSQL with scale data, at 1/10 and at the reference size, then the
+# PDFs against chromium (docs/performance.md). BENCH_AGENCIES, BENCH_YEARS, BENCH_SECONDS, … in
+# tests/bench/run.py make it smaller. About 10 minutes at the reference size.
+bench: $(MO) browser
 	$(PY) tests/bench/run.py
 
 lint: $(STAMP)

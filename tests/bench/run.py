@@ -1,73 +1,489 @@
-"""Benchmarks, as ratios against a baseline measured in the same run (machines are noisy).
+"""`make bench`: the main pages under load on PostgreSQL, as ratios against baselines measured in
+the same run (machines are noisy), at two data sizes; then the PDFs against Chromium.
 
-Run with `make bench`. It uses its own SQLite database with the demo data.
+1. A database `sopkinerja_bench` on the server of DATABASE_URL (a throwaway cluster from
+   tests/with-postgres.sh when none is set): migrate, then scale data (workflow.scale) at 1/10 of
+   the reference size, measured, then grown to the reference size (40 agencies × 5 years), measured.
+2. At each size: gunicorn on loopback with the production settings of `make serve` (3 sync workers,
+   DEBUG off, whitenoise; tasks run immediately), one login per user through the real login form,
+   and wrk driving each page at 20 connections for BENCH_SECONDS. Per page: requests/s, p50, p95,
+   queries (Django's test client, in another process on the same data), and the ratio of the
+   throughput to the login page's and to the trivial view's. Then the peak RSS of the web workers.
+3. Documents (reference size): the SOP sheet and the annual report of scale-001 for last year,
+   WeasyPrint against Debian's chromium printing the same HTML, and the peak RSS of one render.
+
+Environment: BENCH_AGENCIES (40), BENCH_YEARS (5), BENCH_GROWTH_AGENCIES (agencies / 10, 0: no
+growth run), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (20), BENCH_WORKERS (3),
+BENCH_PDF_ROUNDS (3, 0: no documents), BENCH_PROFILE (0; 1: cProfile of the signed-in pages that
+miss the goal), BENCH_JSON (a file for the figures as JSON), BENCH_DATABASE (sopkinerja_bench: the
+database made, and dropped afterwards, on the server).
 """
 
+import http.cookiejar
+import json
 import os
+import re
+import secrets
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
 
-import django  # noqa: E402
+from tests.bench.pages import BASELINES, LOGIN, TRIVIAL  # noqa: E402
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+DATABASE = os.environ.get("BENCH_DATABASE", "sopkinerja_bench")
+PASSWORD = "demo-sop-kinerja"  # workflow.seed.DEFAULT_PASSWORD, seed_scale's default
+GOAL_RATIO, GOAL_P95_MS = 0.5, 150  # issue 10: at least half the login page's throughput, p95 under 150 ms
 
 
-def median_seconds(action, rounds: int = ROUNDS) -> float:
-    action()  # warm up: font configuration, template loading
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+AGENCIES = env_int("BENCH_AGENCIES", 40)
+YEARS = env_int("BENCH_YEARS", 5)
+GROWTH_AGENCIES = env_int("BENCH_GROWTH_AGENCIES", max(1, AGENCIES // 10))
+SECONDS = env_int("BENCH_SECONDS", 10)
+WARMUP = env_int("BENCH_WARMUP", 2)
+CONNECTIONS = env_int("BENCH_CONNECTIONS", 20)
+WORKERS = env_int("BENCH_WORKERS", 3)
+PDF_ROUNDS = env_int("BENCH_PDF_ROUNDS", 3)
+PROFILE = env_int("BENCH_PROFILE", 0)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# The database ---------------------------------------------------------------------------------
+
+
+def bench_database_url(server_url: str) -> str:
+    parts = urllib.parse.urlsplit(server_url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{DATABASE}"))
+
+
+def admin_sql(server_url: str, *statements: str) -> None:
+    """Run statements on the server's `postgres` database, outside a transaction (CREATE DATABASE)."""
+    import psycopg2
+
+    parts = urllib.parse.urlsplit(server_url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=urllib.parse.unquote(parts.username or "postgres"),
+        password=urllib.parse.unquote(parts.password or "") or None,
+        host=query.get("host") or parts.hostname or None,
+        port=parts.port,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    admin.close()
+
+
+@contextmanager
+def bench_database(server_url: str):
+    drop = f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"
+    admin_sql(server_url, drop, f"CREATE DATABASE {DATABASE}")
+    try:
+        yield bench_database_url(server_url)
+    finally:
+        admin_sql(server_url, drop)
+
+
+# The app's processes --------------------------------------------------------------------------
+
+
+def app_environment(database_url: str, workspace: Path, port: int) -> dict:
+    """`make serve`'s settings (Makefile SERVE_ENV), with tasks run in the request and quiet logs."""
+    return {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}},
+        "DJANGO_SETTINGS_MODULE": "sopkinerja.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "HOST": f"127.0.0.1:{port}",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "STATIC_ROOT": str(workspace / "static"),
+        "MEDIA_ROOT": str(workspace / "media"),
+        "LOG_FORMAT": "json",
+    }
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def in_process(env: dict, *args: str, as_json: bool = True):
+    """tests/bench/inprocess.py in its own process; its answer is the last line of its output."""
+    quiet = {**env, "LOG_LEVEL": "WARNING"}
+    command = [sys.executable, str(HERE / "inprocess.py"), *args]
+    result = subprocess.run(command, cwd=ROOT, env=quiet, capture_output=True)
+    if result.returncode:
+        raise RuntimeError(f"inprocess.py {' '.join(args)} failed:\n{result.stderr.decode()[-4000:]}")
+    output = result.stdout.decode()
+    return json.loads(output.strip().splitlines()[-1]) if as_json else output
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict, port: int, log: Path):
+    """gunicorn as `make serve` starts it, until /health/ answers; stopped afterwards."""
+    command = [sys.executable, "-m", "gunicorn", "sopkinerja.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(WORKERS), "--graceful-timeout", "10", "--timeout", "120"]
+    with log.open("a") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/?scope=web", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM: the most resident memory the process has had."""
+    match = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.MULTILINE)
+    return round(int(match[1]) / 1024, 1)
+
+
+# Load -----------------------------------------------------------------------------------------
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def log_in(base: str, username: str) -> str:
+    """A real login through the form (axes counts it): the Cookie header of the new session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD})
+    try:
+        opener.open(f"{base}/accounts/login/", data=form.encode(), timeout=30)
+        raise RuntimeError(f"the login of {username} did not redirect: wrong password, or locked out?")
+    except urllib.error.HTTPError as answer:
+        if answer.code != 302:
+            raise RuntimeError(f"the login of {username} answered {answer.code}") from None
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise RuntimeError(f"the login of {username} gave no session")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def status_of(url: str, cookie: str | None) -> int:
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with opener.open(request, timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as answer:
+        return answer.code
+
+
+def wrk(url: str, cookie: str | None, seconds: int) -> dict:
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "120s", "-s", str(HERE / "report.lua")]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    figures = json.loads(line.removeprefix("BENCH "))
+    errors = sum(value for key, value in figures.items() if key.startswith("errors_"))
+    return {
+        "requests_per_s": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p95_ms": round(figures["p95_us"] / 1000, 1),
+        "requests": figures["requests"],
+        "errors": errors,
+    }
+
+
+def measure_size(env: dict, port: int, workspace: Path, pages: dict) -> dict:
+    """Each page under load at this size; then the web workers' peak RSS."""
+    base = f"http://127.0.0.1:{port}"
+    load_before = os.getloadavg()[0]
+    with gunicorn(env, port, workspace / "gunicorn.log") as server:
+        cookie = log_in(base, "scale-001.sekretaris")
+        results = {}
+        for name, page in pages.items():
+            signed_in = page["signed_in"]
+            status = status_of(base + page["url"], cookie if signed_in else None)
+            expected = 301 if name == TRIVIAL else 200
+            if status != expected:
+                raise RuntimeError(f"{name} ({page['url']}) answered {status}, not {expected}")
+            if WARMUP:
+                wrk(base + page["url"], cookie if signed_in else None, WARMUP)
+            results[name] = wrk(base + page["url"], cookie if signed_in else None, SECONDS)
+            say(f"    {name:<16} {results[name]['requests_per_s']:>8.1f} req/s  p95 {results[name]['p95_ms']:>7.1f} ms")
+        # The baselines again: a ratio is fair only if the machine was as busy for them as for the pages.
+        again = {name: wrk(base + pages[name]["url"], None, SECONDS) for name in BASELINES}
+        for name, figures in again.items():
+            results[name]["requests_per_s_again"] = figures["requests_per_s"]
+            say(f"    {name + ' again':<16} {figures['requests_per_s']:>8.1f} req/s")
+        workers = children(server.pid)
+        rss = {"web_worker_peak_rss_mib": max(peak_rss_mib(pid) for pid in workers), "workers": len(workers)}
+    # Ratios against the mean of the baselines measured before and after the pages.
+    login, trivial = (
+        statistics.mean([results[name]["requests_per_s"], results[name]["requests_per_s_again"]])
+        for name in (LOGIN, TRIVIAL)
+    )
+    load_after = os.getloadavg()[0]
+    for name, figures in results.items():
+        figures["queries"] = pages[name]["queries"]
+        figures["bytes"] = pages[name]["bytes"]
+        figures["ms_in_process"] = pages[name]["ms_in_process"]
+        figures["per_login"] = round(figures["requests_per_s"] / login, 3)
+        figures["per_trivial"] = round(figures["requests_per_s"] / trivial, 3)
+    return {"pages": results, **rss, "load_before": round(load_before, 2), "load_after": round(load_after, 2)}
+
+
+# Report ---------------------------------------------------------------------------------------
+
+
+def ratio(value: float) -> str:
+    return f"{value:.2f}" if value >= 0.995 else f"{value:.3f}"
+
+
+def milliseconds(value: float) -> str:
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def table_row(*cells) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def table_head(*names) -> list[str]:
+    return [table_row(*names), table_row(*["---"] * len(names))]
+
+
+def meets_goal(page: dict) -> bool:
+    return page["per_login"] >= GOAL_RATIO and page["p95_ms"] < GOAL_P95_MS
+
+
+def size_notes(size: dict) -> list[str]:
+    login, trivial = size["pages"][LOGIN], size["pages"][TRIVIAL]
+    return [
+        f"Baselines again after the pages: login page {login['requests_per_s']:,.1f} → "
+        f"{login['requests_per_s_again']:,.1f} req/s, trivial view {trivial['requests_per_s']:,.1f} → "
+        f"{trivial['requests_per_s_again']:,.1f} req/s; the ratios divide by the mean of the two.",
+        f"Load average (1 min) before and after: {size['load_before']:.1f}, {size['load_after']:.1f}.",
+    ]
+
+
+def report(figures: dict) -> str:
+    full, growth = figures["sizes"]["full"], figures["sizes"].get("growth")
+    label = f"{figures['agencies']} agencies × {figures['years']} years"
+    lines = [
+        f"## Pages: {label}, gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, {SECONDS} s per page",
+        "",
+        *table_head("page", "req/s", "p50", "p95", "÷ login page", "÷ trivial view", "queries", "KB", "ms in process"),
+    ]
+    for name, page in full["pages"].items():
+        lines.append(
+            table_row(
+                name,
+                f"{page['requests_per_s']:,.1f}",
+                milliseconds(page["p50_ms"]),
+                milliseconds(page["p95_ms"]),
+                ratio(page["per_login"]),
+                ratio(page["per_trivial"]),
+                page["queries"],
+                f"{page['bytes'] / 1024:.0f}",
+                f"{page['ms_in_process']:.1f}",
+            )
+        )
+    lines += ["", f"Goal (≥ {GOAL_RATIO} of the login page's req/s and p95 < {GOAL_P95_MS} ms) met by: "]
+    lines[-1] += (
+        ", ".join(name for name, page in full["pages"].items() if name not in BASELINES and meets_goal(page)) or "none"
+    )
+    lines += ["", *size_notes(full)]
+    lines += ["", f"Web worker peak RSS after the load (VmHWM, largest of {full['workers']}): "]
+    lines[-1] += f"{full['web_worker_peak_rss_mib']:.0f} MiB."
+    if growth:
+        small = f"{figures['growth_agencies']} agencies × {figures['years']} years"
+        lines += ["", f"## Growth: {small} (small) against {label} (full)", ""]
+        lines += table_head(
+            "page",
+            "req/s small",
+            "req/s full",
+            "p50 small",
+            "p50 full",
+            "p95 small",
+            "p95 full",
+            "÷ login small",
+            "÷ login full",
+            "queries small",
+            "queries full",
+        )
+        for name, page in full["pages"].items():
+            before = growth["pages"][name]
+            lines.append(
+                table_row(
+                    name,
+                    f"{before['requests_per_s']:,.1f}",
+                    f"{page['requests_per_s']:,.1f}",
+                    milliseconds(before["p50_ms"]),
+                    milliseconds(page["p50_ms"]),
+                    milliseconds(before["p95_ms"]),
+                    milliseconds(page["p95_ms"]),
+                    ratio(before["per_login"]),
+                    ratio(page["per_login"]),
+                    before["queries"],
+                    page["queries"],
+                )
+            )
+        lines += ["", "Small: " + " ".join(size_notes(growth))]
+        lines += ["", f"Web worker peak RSS: {growth['web_worker_peak_rss_mib']:.0f} MiB small, "]
+        lines[-1] += f"{full['web_worker_peak_rss_mib']:.0f} MiB full."
+    if figures.get("documents"):
+        lines += ["", f"## Documents: scale-001 ({label}), medians of {PDF_ROUNDS} warm runs", ""]
+        lines += table_head(
+            "document",
+            "HTML",
+            "WeasyPrint",
+            "pages",
+            "Chromium warm",
+            "Chromium command",
+            "pages",
+            "WeasyPrint ÷ Chromium warm",
+            "WeasyPrint ÷ Chromium command",
+            "render peak RSS",
+        )
+        for name, row in figures["documents"].items():
+            warm, cli = row.get("chromium_warm_ms"), row.get("chromium_cli_ms")
+            lines.append(
+                table_row(
+                    name,
+                    milliseconds(row["html_ms"]),
+                    milliseconds(row["weasyprint_ms"]),
+                    row["weasyprint_pages"],
+                    milliseconds(warm) if warm else "–",
+                    milliseconds(cli) if cli else "–",
+                    row.get("chromium_pages", "–"),
+                    f"{row['weasyprint_ms'] / warm:.1f}×" if warm else "–",
+                    f"{row['weasyprint_ms'] / cli:.1f}×" if cli else "–",
+                    f"{row['render_peak_rss_mib']:.0f} MiB",
+                )
+            )
+    lines += ["", f"Whole run: {figures['seconds'] / 60:.1f} min."]
+    if figures.get("profile"):
+        lines += ["", "## Profiles (cProfile, one process, reference size)", "", figures["profile"]]
+    return "\n".join(lines)
+
+
+# The run --------------------------------------------------------------------------------------
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))
-
-    from reports import documents
-    from reports.pdf import html_to_pdf
-    from reports.periods import Period
-    from reports.selectors import measure
-    from workflow.models import Agency, SopVersion
-
-    agency = Agency.objects.get(slug="balangan")
-    version = SopVersion.objects.get(sop__agency=agency)
-    one_page = "<table>" + "".join(f"<tr><td>{i}</td><td>baris</td></tr>" for i in range(30)) + "</table>"
-
-    baseline_pdf = median_seconds(lambda: html_to_pdf(one_page))
-    results = {
-        "SOP sheet (F4, 3 pages)": median_seconds(lambda: documents.sop_sheet(version).pdf()),
-        "triwulan report": median_seconds(lambda: documents.performance_report(agency, Period.parse("2026-TW3")).pdf()),
-        "annual report (LKjIP)": median_seconds(
-            lambda: documents.performance_report(agency, Period.parse("2026")).pdf()
-        ),
-    }
-    print(f"PDF baseline: a one-page 30-row table, {baseline_pdf * 1000:.0f} ms")
-    for name, seconds in results.items():
-        print(f"  {name:<28} {seconds / baseline_pdf:6.1f} × baseline")
-
-    baseline_query = median_seconds(lambda: list(Agency.objects.all()), rounds=50)
-    measured = median_seconds(lambda: measure(agency, Period.parse("2026")), rounds=50)
-    reset_queries()
-    with CaptureQueriesContext(connection) as queries:
-        measure(agency, Period.parse("2026"))
-    print(f"Query baseline: list the agencies, {baseline_query * 1000:.2f} ms")
-    print(f"  measure(agency, year)        {measured / baseline_query:6.1f} × baseline, {len(queries)} queries")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # A throwaway PostgreSQL cluster for the run, stopped afterwards.
+        wrapper = str(ROOT / "tests" / "with-postgres.sh")
+        os.execv(wrapper, [wrapper, sys.executable, *sys.argv])
+    if not shutil.which("wrk"):
+        sys.exit("ERROR: make bench needs wrk: apt-get install wrk (make bench installs it when run as root).")
+    started = time.monotonic()
+    figures = {"agencies": AGENCIES, "years": YEARS, "growth_agencies": GROWTH_AGENCIES, "sizes": {}}
+    sizes = [("growth", GROWTH_AGENCIES), ("full", AGENCIES)] if 0 < GROWTH_AGENCIES < AGENCIES else []
+    sizes = sizes or [("full", AGENCIES)]
+    with (
+        tempfile.TemporaryDirectory(prefix="sopkinerja-bench-") as workspace,
+        bench_database(os.environ["DATABASE_URL"]) as database_url,
+    ):
+        workspace = Path(workspace)
+        port = free_port()
+        env = app_environment(database_url, workspace, port)
+        say("Bench database: migrate, static files")
+        manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        seeded = 0
+        for size, agencies in sizes:
+            say(f"Scale data: agencies {seeded + 1}–{agencies} × {YEARS} years")
+            seeding = in_process(
+                env, "seed", "--first", str(seeded + 1), "--agencies", str(agencies - seeded), "--years", str(YEARS)
+            )
+            say(
+                f"  seeded in {seeding['seconds']:.0f} s: {seeding['runs']:,} runs, {seeding['realisations']:,} figures"
+            )
+            figures.setdefault("seeding", []).append(seeding)
+            seeded = agencies
+            pages = in_process(env, "pages")
+            for name, page in pages.items():
+                if page["status"] != (301 if name == TRIVIAL else 200):
+                    raise RuntimeError(f"{name} ({page['url']}) answered {page['status']} in process")
+                page["signed_in"] = name not in BASELINES
+            say(f"  {agencies} agencies × {YEARS} years: {len(pages)} pages, {SECONDS} s each")
+            figures["sizes"][size] = measure_size(env, port, workspace, pages)
+        if PDF_ROUNDS:
+            say("Documents: WeasyPrint and chromium")
+            figures["documents"] = in_process(env, "documents", "--rounds", str(PDF_ROUNDS))
+            for name, kind in [("SOP sheet", "sheet"), ("annual report", "annual")]:
+                figures["documents"][name]["render_peak_rss_mib"] = in_process(env, "render", kind)["peak_rss_mib"]
+        if PROFILE:
+            full = figures["sizes"]["full"]["pages"]
+            missing = [
+                name
+                for name, page in full.items()
+                if name not in BASELINES and not (page["per_login"] >= GOAL_RATIO and page["p95_ms"] < GOAL_P95_MS)
+            ]
+            if missing:
+                say(f"Profiles: {', '.join(missing)}")
+                figures["profile"] = in_process(env, "profile", *missing, as_json=False)
+    figures["seconds"] = round(time.monotonic() - started)
+    print(report(figures))
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

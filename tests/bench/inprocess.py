@@ -1,0 +1,341 @@
+"""The parts of `make bench` that run inside Django, one subcommand per process (tests/bench/run.py
+starts them against the bench database with the production settings and reads their JSON on stdout):
+
+- `seed`: scale agencies first … first+agencies-1 with `years` of history (workflow.scale);
+- `pages`: the URL of every main page of one agency as its Sekretaris opens them, with the page's
+  queries, size and time in one process (Django's test client);
+- `profile`: cProfile of the pages named, in one process (text, not JSON);
+- `documents`: WeasyPrint against Debian's chromium on the same HTML, for the SOP sheet and the
+  annual report of one agency;
+- `render`: one render of a document; its peak RSS is this process's.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sopkinerja.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.staticfiles import finders  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from reports.models import Indicator  # noqa: E402
+from reports.periods import Period  # noqa: E402
+from tests.bench.pages import LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
+from workflow.models import Agency, Disposition, Run, SopVersion  # noqa: E402
+
+
+def user_of(slug: str) -> str:
+    return f"{slug}.sekretaris"
+
+
+def last_finished_quarter(today) -> Period:
+    quarter = (today.month - 1) // 3 + 1
+    return Period.quarter(today.year, quarter - 1) if quarter > 1 else Period.quarter(today.year - 1, 4)
+
+
+def page_urls(slug: str) -> dict[str, str]:
+    """The main pages of one agency, as its Sekretaris (who sees the whole agency) opens them: the
+    last quarter that is over, its run of the seed SOP and that run's first disposisi."""
+    agency = Agency.objects.get(slug=slug)
+    period = str(last_finished_quarter(timezone.localdate()))
+    run = Run.objects.get(sop__agency=agency, period=period)
+    disposition = Disposition.objects.filter(run_step__run=run).order_by("run_step__sequence").first()
+    version = SopVersion.objects.get(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
+    # The unit with the most indicators: its figures page is the largest.
+    unit = max(
+        {indicator.responsible_unit for indicator in Indicator.objects.filter(objective__agency=agency)},
+        key=lambda unit: (unit.indicators.count(), -unit.pk),
+    )
+    return {
+        TRIVIAL: "/favicon.ico",
+        LOGIN: reverse("login"),
+        "dashboard": reverse("workflow:home"),
+        "figures": reverse("reports:figures"),
+        "unit figures": reverse("reports:figures-unit", args=[period, unit.pk]),
+        "run": reverse("workflow:run-detail", args=[run.pk]),
+        "runs": reverse("workflow:runs"),
+        "documents": reverse("reports:documents"),
+        "disposisi inbox": reverse("workflow:disposition-inbox"),
+        "disposisi": reverse("workflow:disposition", args=[disposition.pk]),
+        "SOP list": reverse("workflow:sop-list"),
+        "SOP page": reverse("workflow:sop-detail", args=[version.pk]),
+    }
+
+
+def signed_in_client(slug: str) -> Client:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=user_of(slug)))
+    client.get(reverse("workflow:home"))  # the first request after signing in does the session's work
+    return client
+
+
+def seed(args) -> dict:
+    from workflow.scale import seed_scale
+
+    started = time.monotonic()
+    counts = seed_scale(agencies=args.agencies, years=args.years, first=args.first)
+    return {"seconds": round(time.monotonic() - started, 1), **counts.as_dict()}
+
+
+def pages(args) -> dict:
+    """Per page: URL, status, queries, HTML bytes, and the median time of a few requests in one process."""
+    setup_test_environment()
+    urls = page_urls(args.agency)
+    signed_in = signed_in_client(args.agency)
+    result = {}
+    for name, url in urls.items():
+        client = signed_in if name in SIGNED_IN_PAGES else Client()
+        client.get(url)  # warm: templates, translations
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        counted = len(queries)  # now: the next request empties the log that `queries` reads
+        samples = []
+        for _ in range(args.rounds):
+            started = time.perf_counter()
+            client.get(url)
+            samples.append(time.perf_counter() - started)
+        result[name] = {
+            "url": url,
+            "status": response.status_code,
+            "queries": counted,
+            "bytes": len(response.content),
+            "ms_in_process": round(statistics.median(samples) * 1000, 1),
+        }
+    return result
+
+
+def where(function: tuple) -> str:
+    """A profiled function as path:line(name), the path relative to the checkout or site-packages."""
+    filename, line, name = function
+    for base in (str(ROOT) + "/", "site-packages/", sysconfig.get_paths()["stdlib"] + "/"):
+        if base in filename:
+            filename = filename.split(base, 1)[1]
+    return f"{filename}:{line}({name})"
+
+
+def template_render(filename: str, function: str) -> bool:
+    """Django's Template.render, the entry point of a template render (includes nest inside it)."""
+    return function == "render" and filename.endswith("django/template/backends/django.py")
+
+
+def profile(args) -> str:
+    """Per page named, signed in, after a warm request: the time per request under cProfile and of
+    its SQL, then the app's own functions by cumulative time and all functions by their own time."""
+    setup_test_environment()
+    urls = page_urls(args.agency)
+    client = signed_in_client(args.agency)
+    own_code = re.compile(rf"^{re.escape(str(ROOT))}/(workflow|reports|sopkinerja)/")
+    out = io.StringIO()
+    for name in args.names:
+        url = urls[name]
+        client.get(url)
+        sql = []
+
+        def timed(execute, sql_text, params, many, context, sql=sql):
+            started = time.perf_counter()
+            try:
+                return execute(sql_text, params, many, context)
+            finally:
+                sql.append(time.perf_counter() - started)
+
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        with connection.execute_wrapper(timed):
+            profiler.enable()
+            for _ in range(args.rounds):
+                client.get(url)
+            profiler.disable()
+        per_request = (time.perf_counter() - started) / args.rounds * 1000
+        stats = pstats.Stats(profiler).stats
+        rows = [(function, total, cumulative, calls) for function, (_cc, calls, total, cumulative, _c) in stats.items()]
+        templates = max((row[2] for row in rows if template_render(row[0][0], row[0][2])), default=0.0)
+        out.write(
+            f"### {name} (`{url}`)\n\n{per_request:.0f} ms per request under cProfile ({args.rounds} requests): "
+            f"SQL {sum(sql) / args.rounds * 1000:.0f} ms in {len(sql) // args.rounds} queries, "
+            f"template rendering {templates / args.rounds * 1000:.0f} ms.\n\n"
+            "| app function, by cumulative time | cumulative ms | calls |\n|---|---|---|\n"
+        )
+        # The middleware chain wraps every view: its __call__ rows say nothing the view's row does not.
+        own = sorted(
+            (row for row in rows if own_code.match(row[0][0]) and row[0][2] != "__call__"), key=lambda row: -row[2]
+        )
+        for function, _total, cumulative, calls in own[: args.top]:
+            out.write(f"| `{where(function)}` | {cumulative / args.rounds * 1000:.1f} | {calls // args.rounds} |\n")
+        out.write("\n| any function, by own time | own ms | calls |\n|---|---|---|\n")
+        for function, total, _cumulative, calls in sorted(rows, key=lambda row: -row[1])[: args.top]:
+            out.write(f"| `{where(function)}` | {total / args.rounds * 1000:.1f} | {calls // args.rounds} |\n")
+        out.write("\n")
+    return out.getvalue()
+
+
+# Documents ------------------------------------------------------------------------------------
+
+
+def build_document(kind: str, slug: str):
+    from reports import documents
+
+    agency = Agency.objects.get(slug=slug)
+    if kind == "sheet":
+        return documents.sop_sheet(SopVersion.objects.get(sop__agency=agency, status=SopVersion.Status.EFFECTIVE))
+    return documents.performance_report(agency, Period.parse(str(timezone.localdate().year - 1)))
+
+
+def html_for_chromium(document) -> str:
+    """The document's HTML standing alone: print.css and the generated stylesheets inlined, after it
+    (as WeasyPrint applies them), and /static/ URLs pointing at the files on disk."""
+    css = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
+    style = "<style>\n" + "\n".join([css, *document.stylesheets]) + "\n</style>"
+    html, replaced = re.subn(r'<link rel="stylesheet" href="[^"]*print\.css">', lambda _m: style, document.html)
+    if replaced != 1:
+        raise RuntimeError("the document no longer links print.css once: update html_for_chromium")
+
+    def on_disk(match):
+        path = finders.find(match["path"])
+        if path is None:
+            raise RuntimeError(f"no static file {match['path']!r} for chromium")
+        return match["before"] + Path(path).as_uri()
+
+    return re.sub(r"(?P<before>(?:src=\"|href=\"|url\()['\"]?)/static/(?P<path>[^\"')]+)", on_disk, html)
+
+
+def median_ms(action, rounds: int) -> float:
+    action()  # warm: fonts, templates, a started browser
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return round(statistics.median(samples) * 1000, 1)
+
+
+def pdf_pages(pdf: bytes) -> int:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Count"])
+
+
+def chromium_cli(html_file: Path, out: Path, profile_dir: Path) -> None:
+    """Debian's chromium as a command: a whole browser process per document."""
+    subprocess.run(
+        [
+            shutil.which("chromium"),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={profile_dir}",  # its own: never the profile of a browser test running beside
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            html_file.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def documents_bench(args) -> dict:
+    chromium = shutil.which("chromium")
+    result = {}
+    with tempfile.TemporaryDirectory(prefix="sopkinerja-bench-pdf-") as tmp:
+        tmp = Path(tmp)
+        for kind, label in [("sheet", "SOP sheet"), ("annual", "annual report")]:
+            document = build_document(kind, args.agency)
+            result[label] = {
+                "html_ms": median_ms(lambda kind=kind: build_document(kind, args.agency), args.rounds),
+                "html_bytes": len(document.html),
+                "weasyprint_ms": median_ms(document.pdf, args.rounds),
+                "weasyprint_pages": pdf_pages(document.pdf()),
+            }
+            (tmp / f"{kind}.html").write_text(html_for_chromium(document), encoding="utf-8")
+        if chromium:
+            chromium_bench(chromium, tmp, result, args.rounds)
+    return result
+
+
+def chromium_bench(chromium: str, tmp: Path, result: dict, rounds: int) -> None:
+    """The same HTML files printed by chromium: as a command, and warm through Playwright (after the
+    database work: Playwright's event loop makes Django refuse queries in this thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for kind, label in [("sheet", "SOP sheet"), ("annual", "annual report")]:
+            html_file, out = tmp / f"{kind}.html", tmp / f"{kind}.pdf"
+            row = result[label]
+            row["chromium_cli_ms"] = median_ms(
+                lambda html_file=html_file, out=out: chromium_cli(html_file, out, tmp / "profile"), rounds
+            )
+            row["chromium_pages"] = pdf_pages(out.read_bytes())
+            page = browser.new_page()
+            page.goto(html_file.as_uri())
+            row["chromium_warm_ms"] = median_ms(
+                lambda page=page: page.pdf(prefer_css_page_size=True, print_background=True), rounds
+            )
+            page.close()
+        browser.close()
+
+
+def render(args) -> dict:
+    document = build_document(args.kind, args.agency)
+    pdf = document.pdf()
+    # ru_maxrss is in KiB on Linux: the peak of this whole process (Django, data, WeasyPrint).
+    return {"bytes": len(pdf), "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser("seed")
+    command.add_argument("--first", type=int, default=1)
+    command.add_argument("--agencies", type=int, required=True)
+    command.add_argument("--years", type=int, required=True)
+    command = commands.add_parser("pages")
+    command.add_argument("--agency", default="scale-001")
+    command.add_argument("--rounds", type=int, default=3)
+    command = commands.add_parser("profile")
+    command.add_argument("--agency", default="scale-001")
+    command.add_argument("--rounds", type=int, default=3)
+    command.add_argument("--top", type=int, default=15)
+    command.add_argument("names", nargs="+")
+    command = commands.add_parser("documents")
+    command.add_argument("--agency", default="scale-001")
+    command.add_argument("--rounds", type=int, default=3)
+    command = commands.add_parser("render")
+    command.add_argument("--agency", default="scale-001")
+    command.add_argument("kind", choices=["sheet", "annual"])
+    args = parser.parse_args()
+    if args.command == "profile":
+        print(profile(args))
+        return
+    handler = {"seed": seed, "pages": pages, "documents": documents_bench, "render": render}[args.command]
+    print(json.dumps(handler(args)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""`make bench` works: at a tiny size (1 agency × 1 year, 1 s per page, 2 connections) it measures
+every main page under load and both documents, and prints a figure for each."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.bench.pages import BASELINES, SIGNED_IN_PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("wrk") is None, reason="the bench loads the pages with wrk: apt-get install wrk (make test does)"
+)
+
+
+def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_path):
+    figures_file = tmp_path / "bench.json"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}},
+        "BENCH_AGENCIES": "1",
+        "BENCH_YEARS": "1",
+        "BENCH_SECONDS": "1",
+        "BENCH_WARMUP": "0",
+        "BENCH_CONNECTIONS": "2",
+        "BENCH_PDF_ROUNDS": "1",
+        "BENCH_JSON": str(figures_file),
+        "BENCH_DATABASE": "sopkinerja_bench_test",
+    }
+    result = subprocess.run(
+        [sys.executable, "tests/bench/run.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, f"the bench failed:\n{result.stderr[-4000:]}"
+
+    figures = json.loads(figures_file.read_text())
+    pages = figures["sizes"]["full"]["pages"]
+    assert list(pages) == [*BASELINES, *SIGNED_IN_PAGES], "the bench left out a page or measured another"
+    for name, page in pages.items():
+        assert page["requests"] > 0 and page["errors"] == 0, f"wrk got no clean answers from the {name}"
+        for figure in ["requests_per_s", "p50_ms", "p95_ms", "per_login", "per_trivial"]:
+            assert page[figure] > 0, f"the {name} has no {figure}"
+        if name in SIGNED_IN_PAGES:
+            assert page["queries"] > 0, f"the {name} was counted without queries: was it signed in?"
+    assert figures["sizes"]["full"]["web_worker_peak_rss_mib"] > 0
+    for name in ["SOP sheet", "annual report"]:
+        document = figures["documents"][name]
+        assert document["weasyprint_ms"] > 0 and document["weasyprint_pages"] > 0, name
+        assert document["render_peak_rss_mib"] > 0, name
+        if shutil.which("chromium"):
+            assert document["chromium_warm_ms"] > 0 and document["chromium_pages"] > 0, name
+
+    printed = result.stdout
+    for name in pages:
+        assert re.search(rf"^\| {re.escape(name)} \| [\d,.]+ \| ", printed, re.MULTILINE), f"no row for the {name}"
