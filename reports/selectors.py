@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -18,9 +20,9 @@ from reports.achievement import (
     quarters_counted,
     rating,
 )
-from reports.models import Indicator, RatingBand, Realisation, Target
+from reports.models import Indicator, Objective, RatingBand, Realisation, Target
 from reports.periods import Period, PeriodKind
-from workflow.models import Agency
+from workflow.models import Agency, Unit
 
 
 def rating_bands_for(agency: Agency) -> list[Band]:
@@ -54,9 +56,61 @@ def indicators_for(agency: Agency):
     return Indicator.objects.filter(objective__agency=agency).select_related("objective", "responsible_unit")
 
 
+MEASURE_CACHE_SECONDS = 24 * 3600
+
+
 def measure(agency: Agency, period: Period) -> list[Measurement]:
     """Target, realisation, capaian and predikat of every indicator of the agency for the period,
-    rolled up by each indicator's rule. Two queries for targets and realisations, whatever the count."""
+    rolled up by each indicator's rule.
+
+    Cached under a key made from a digest of every row it is computed from (the agency's
+    indicators, objectives and units, the year's targets and realisations, the government's rating
+    bands) and the agency's capping: any change to those makes a new key, so a cached table is
+    never stale. Without PostgreSQL (the embedded SQLite of `make run`) it is computed each time.
+    """
+    key = _measure_key(agency, period)
+    if key is None:
+        return _measure(agency, period)
+    rows = cache.get(key)
+    if rows is None:
+        rows = _measure(agency, period)
+        cache.set(key, rows, MEASURE_CACHE_SECONDS)
+    return rows
+
+
+def _measure_key(agency: Agency, period: Period) -> str | None:
+    if connection.vendor != "postgresql":
+        return None
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (Indicator, Objective, Target, Realisation, RatingBand, Unit)
+    }
+
+    def rows(model, where: str) -> str:
+        return f"(SELECT string_agg(x::text, ',' ORDER BY x.id) FROM {table[model]} x WHERE {where})"
+
+    of_agency = (
+        f"SELECT i.id FROM {table[Indicator]} i JOIN {table[Objective]} o ON o.id = i.objective_id "
+        "WHERE o.agency_id = %(agency)s"
+    )
+    parts = [
+        rows(Objective, "x.agency_id = %(agency)s"),
+        rows(Indicator, f"x.id IN ({of_agency})"),
+        rows(Unit, "x.agency_id = %(agency)s"),
+        rows(Target, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
+        rows(Realisation, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
+        rows(RatingBand, "x.local_government_id = %(government)s"),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT md5(concat_ws('|', {', '.join(parts)}))",
+            {"agency": agency.pk, "year": period.year, "government": agency.local_government_id},
+        )
+        digest = cursor.fetchone()[0]
+    return f"measure:v1:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+
+
+def _measure(agency: Agency, period: Period) -> list[Measurement]:
     indicators = list(
         indicators_for(agency)
         .prefetch_related(
