@@ -252,13 +252,12 @@ def reporting_units(agency: Agency, user, year: int) -> list:
     """The units whose figures the user may enter in the year (own unit, units below it, or all of them
     for the Kepala Dinas, the Sekretaris and the data collector)."""
     from workflow.models import Unit
-    from workflow.permissions import can_report_for, is_data_collector
+    from workflow.permissions import can_report_for_unit, is_data_collector
 
     collector = is_data_collector(user)
-    indicators = Indicator.objects.filter(objective__agency=agency, targets__year=year).distinct()
-    indicators = indicators.select_related("objective", "responsible_unit__parent__parent__parent")
-    unit_ids = {i.responsible_unit_id for i in indicators if can_report_for(user, i, collector=collector)}
-    return list(Unit.objects.filter(pk__in=unit_ids).order_by("name"))
+    responsible = Indicator.objects.filter(objective__agency=agency, targets__year=year).values("responsible_unit_id")
+    units = Unit.objects.filter(pk__in=responsible, agency=agency).select_related("parent__parent__parent")
+    return [unit for unit in units.order_by("name") if can_report_for_unit(user, unit, collector=collector)]
 
 
 def unit_head_position(unit):

@@ -140,12 +140,17 @@ def can_report_for(user, indicator, *, collector: bool | None = None) -> bool:
     """Who may enter an indicator's figures: its responsible unit and the units above it, the
     Kepala Dinas and Sekretaris, and whoever performs the agency's data-collection step.
     Pass `collector` when checking many indicators for one user."""
+    return can_report_for_unit(user, indicator.responsible_unit, collector=collector)
+
+
+def can_report_for_unit(user, unit, *, collector: bool | None = None) -> bool:
+    """Whether the user may enter the figures of the indicators `unit` is responsible for (the rule
+    of can_report_for, once per unit rather than once per indicator)."""
     employee = _employee(user)
-    if employee is None or employee.agency_id != indicator.objective.agency_id:
+    if employee is None or employee.agency_id != unit.agency_id:
         return False
     if employee.position.rank in {"kepala_dinas", "sekretaris"}:
         return True
-    unit = indicator.responsible_unit
     while unit is not None:
         if unit.pk == employee.position.unit_id:
             return True
