@@ -4,27 +4,14 @@ every signed document come back identical in a fresh database and media folder."
 import hashlib
 import os
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
-import psycopg2
 import pytest
-from django.conf import settings
 
 from reports.signing import DEMO_PASSPHRASE
 
-from .databases import fresh_database
-
-ROOT = Path(settings.BASE_DIR)
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+from .databases import ROOT, app_environment, connect, fresh_database, install_demo, manage
 
 
 def make(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -33,7 +20,7 @@ def make(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 def state_of(url: str, media: Path) -> dict:
     """What must survive: rows per table, upload hashes, signed documents' hashes, read independently."""
-    with psycopg2.connect(url.replace("postgres://", "postgresql://")) as db, db.cursor() as cursor:
+    with connect(url) as db, db.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
         tables = [row[0] for row in cursor.fetchall()]
         counts = {}
@@ -50,19 +37,13 @@ def state_of(url: str, media: Path) -> dict:
     return {"counts": counts, "signed": signed, "files": files}
 
 
-def environment(url: str, media: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
-    return {**env, "DEBUG": "1", "DATABASE_URL": url, "MEDIA_ROOT": str(media)}
-
-
 @pytest.mark.django_db
 def test_a_backup_restores_every_row_upload_and_signed_document_into_a_fresh_installation(tmp_path):
     source_media, target_media = tmp_path / "media-source", tmp_path / "media-target"
     archive = tmp_path / "backup.tar"
     with fresh_database("sopkinerja_backup_source") as source, fresh_database("sopkinerja_backup_target") as target:
-        env = environment(source, source_media)
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "load_demo")
+        env = app_environment(source, source_media)
+        install_demo(env)
         signing = {**env, "SOPKINERJA_SIGNING_PASSPHRASE": DEMO_PASSPHRASE}
         manage(
             signing,
@@ -88,7 +69,7 @@ def test_a_backup_restores_every_row_upload_and_signed_document_into_a_fresh_ins
             tarfile.open(archive).getnames()
         )
 
-        done = make(environment(target, target_media), "restore", f"BACKUP={archive}")
+        done = make(app_environment(target, target_media), "restore", f"BACKUP={archive}")
         assert done.returncode == 0, done.stderr[-3000:]
         assert "every row count, file and signed document matches the backup" in done.stdout
         after = state_of(target, target_media)

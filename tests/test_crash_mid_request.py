@@ -10,32 +10,16 @@ kills the worker with SIGKILL.
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import psycopg2
 import pytest
 import requests
-from django.conf import settings
 
-from .databases import fresh_database
+from .databases import ROOT, app_environment, connect, free_port, fresh_database, install_demo
 
-ROOT = Path(settings.BASE_DIR)
 DEMO_PASSWORD = "demo-sop-kinerja"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(env, *args):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def wait_for(condition, timeout=60.0, what="condition"):
@@ -70,10 +54,8 @@ def worker_pids(master: int) -> list[int]:
 @pytest.mark.django_db
 def test_a_worker_killed_mid_save_leaves_no_half_saved_rows_and_the_retry_saves_all(tmp_path):
     with fresh_database("sopkinerja_crash_test") as url:
-        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-        env.update({"DEBUG": "1", "DATABASE_URL": url, "MEDIA_ROOT": str(tmp_path / "media")})
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "load_demo")
+        env = app_environment(url, tmp_path / "media")
+        install_demo(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -81,7 +63,7 @@ def test_a_worker_killed_mid_save_leaves_no_half_saved_rows_and_the_retry_saves_
              "--timeout", "120"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        database = psycopg2.connect(url.replace("postgres://", "postgresql://"))
+        database = connect(url)
         try:
             wait_for(lambda: _answers(base), what="gunicorn")
             session = sign_in(base, "balangan.kasi-layanan")
@@ -104,7 +86,7 @@ def test_a_worker_killed_mid_save_leaves_no_half_saved_rows_and_the_retry_saves_
                     return cursor.fetchone()[0]
 
             assert rows() == 0
-            blocker = psycopg2.connect(url.replace("postgres://", "postgresql://"))
+            blocker = connect(url)
             with blocker.cursor() as cursor:  # the save writes the first row, then waits for the second's lock
                 cursor.execute("SELECT 1 FROM reports_indicator WHERE id = %s FOR UPDATE", (int(indicators[1]),))
             master = server.pid

@@ -5,7 +5,6 @@ The SMTP tests run Django's real SMTP backend against a local aiosmtpd server on
 
 import datetime
 import logging
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,6 +17,7 @@ from workflow.models import Disposition, OutgoingMail
 from workflow.services.runs import run_start
 
 from .conftest import user
+from .databases import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,6 @@ class Inbox(Message):
 
     def handle_message(self, message):
         self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -4,25 +4,14 @@ from DATABASE_URL, and the background worker, whose heartbeat /health/ reports."
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from .databases import fresh_database
-
-ROOT = Path(settings.BASE_DIR)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .databases import ROOT, free_port, fresh_database
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:

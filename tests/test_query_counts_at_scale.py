@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.models import Indicator
-from workflow.models import Agency, Disposition, Run, SopVersion
-from workflow.scale import scale_slug, seed_scale
+from reports.periods import Period
+from workflow.models import Run
+from workflow.scale import main_pages, scale_slug, seed_scale
 
 from .conftest import PASSWORD, TODAY, user
 
@@ -23,29 +24,7 @@ PERIOD = "2026-TW3"  # a quarter that is over at both sizes
 
 
 def pages(slug: str) -> dict[str, str]:
-    """The main pages of one agency, as its Sekretaris (who sees the whole agency) opens them."""
-    agency = Agency.objects.get(slug=slug)
-    run = Run.objects.get(sop__agency=agency, period=PERIOD)
-    disposition = Disposition.objects.filter(run_step__run=run).order_by("run_step__sequence").first()
-    version = SopVersion.objects.get(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
-    # The unit with the most indicators: its figures page is the largest.
-    unit = max(
-        {indicator.responsible_unit for indicator in Indicator.objects.filter(objective__agency=agency)},
-        key=lambda unit: (unit.indicators.count(), -unit.pk),
-    )
-    return {
-        "dashboard": reverse("workflow:home"),
-        "figures": reverse("reports:figures-period", args=[PERIOD]),
-        "unit figures": reverse("reports:figures-unit", args=[PERIOD, unit.pk]),
-        "targets": reverse("reports:targets", args=[2026]),
-        "run": reverse("workflow:run-detail", args=[run.pk]),
-        "runs": reverse("workflow:runs"),
-        "documents": reverse("reports:documents"),
-        "disposisi inbox": reverse("workflow:disposition-inbox"),
-        "disposisi": reverse("workflow:disposition", args=[disposition.pk]),
-        "SOP list": reverse("workflow:sop-list"),
-        "SOP page": reverse("workflow:sop-detail", args=[version.pk]),
-    }
+    return main_pages(slug, Period.parse(PERIOD))
 
 
 def signed_in(client, slug: str):

@@ -80,6 +80,35 @@ class ScaleCounts:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
+def main_pages(slug: str, period: Period) -> dict[str, str]:
+    """The main pages of a scale agency as its Sekretaris (who sees the whole agency) opens them for a
+    quarter that is over: its run of the seed SOP, that run's first disposisi, and the figures of the
+    unit with the most indicators (the largest). Used to count and time the pages at scale."""
+    from django.urls import reverse
+
+    agency = Agency.objects.get(slug=slug)
+    run = Run.objects.get(sop__agency=agency, period=str(period))
+    disposition = Disposition.objects.filter(run_step__run=run).order_by("run_step__sequence").first()
+    version = SopVersion.objects.get(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
+    unit = max(
+        {indicator.responsible_unit for indicator in Indicator.objects.filter(objective__agency=agency)},
+        key=lambda unit: (unit.indicators.count(), -unit.pk),
+    )
+    return {
+        "dashboard": reverse("workflow:home"),
+        "figures": reverse("reports:figures-period", args=[str(period)]),
+        "unit figures": reverse("reports:figures-unit", args=[str(period), unit.pk]),
+        "targets": reverse("reports:targets", args=[period.year]),
+        "run": reverse("workflow:run-detail", args=[run.pk]),
+        "runs": reverse("workflow:runs"),
+        "documents": reverse("reports:documents"),
+        "disposisi inbox": reverse("workflow:disposition-inbox"),
+        "disposisi": reverse("workflow:disposition", args=[disposition.pk]),
+        "SOP list": reverse("workflow:sop-list"),
+        "SOP page": reverse("workflow:sop-detail", args=[version.pk]),
+    }
+
+
 def scale_years(years: int, today: datetime.date) -> list[int]:
     return list(range(today.year - years + 1, today.year + 1))
 

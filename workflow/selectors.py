@@ -20,12 +20,7 @@ def agency_of(user) -> Agency | None:
     if not getattr(user, "is_authenticated", False):
         return None
     viewing = getattr(user, "viewing_agency", None)
-    if viewing is not None:
-        return viewing
-    try:
-        return user.employee.agency
-    except Employee.DoesNotExist:
-        return None
+    return viewing if viewing is not None else own_agency(user)
 
 
 def own_agency(user) -> Agency | None:

@@ -42,10 +42,10 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from reports.models import Indicator  # noqa: E402
 from reports.periods import Period  # noqa: E402
 from tests.bench.pages import LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
-from workflow.models import Agency, Disposition, Run, SopVersion  # noqa: E402
+from workflow.models import Agency, SopVersion  # noqa: E402
+from workflow.scale import main_pages  # noqa: E402
 
 
 def user_of(slug: str) -> str:
@@ -58,32 +58,11 @@ def last_finished_quarter(today) -> Period:
 
 
 def page_urls(slug: str) -> dict[str, str]:
-    """The main pages of one agency, as its Sekretaris (who sees the whole agency) opens them: the
-    last quarter that is over, its run of the seed SOP and that run's first disposisi."""
-    agency = Agency.objects.get(slug=slug)
-    period = str(last_finished_quarter(timezone.localdate()))
-    run = Run.objects.get(sop__agency=agency, period=period)
-    disposition = Disposition.objects.filter(run_step__run=run).order_by("run_step__sequence").first()
-    version = SopVersion.objects.get(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
-    # The unit with the most indicators: its figures page is the largest.
-    unit = max(
-        {indicator.responsible_unit for indicator in Indicator.objects.filter(objective__agency=agency)},
-        key=lambda unit: (unit.indicators.count(), -unit.pk),
-    )
-    return {
-        TRIVIAL: "/favicon.ico",
-        LOGIN: reverse("login"),
-        "dashboard": reverse("workflow:home"),
-        "figures": reverse("reports:figures"),
-        "unit figures": reverse("reports:figures-unit", args=[period, unit.pk]),
-        "run": reverse("workflow:run-detail", args=[run.pk]),
-        "runs": reverse("workflow:runs"),
-        "documents": reverse("reports:documents"),
-        "disposisi inbox": reverse("workflow:disposition-inbox"),
-        "disposisi": reverse("workflow:disposition", args=[disposition.pk]),
-        "SOP list": reverse("workflow:sop-list"),
-        "SOP page": reverse("workflow:sop-detail", args=[version.pk]),
-    }
+    """The baselines, then the main pages of one agency (workflow.scale.main_pages) for the last
+    quarter that is over; the figures overview as the menu opens it, for the current quarter."""
+    pages = main_pages(slug, last_finished_quarter(timezone.localdate()))
+    pages["figures"] = reverse("reports:figures")
+    return {TRIVIAL: "/favicon.ico", LOGIN: reverse("login"), **{name: pages[name] for name in SIGNED_IN_PAGES}}
 
 
 def signed_in_client(slug: str) -> Client:
