@@ -155,3 +155,13 @@ def test_the_import_page_shows_the_form_and_refuses_a_file_over_the_limit(login)
     assert 'type="file"' in page and reverse("workflow:sop-template") in page
     response = upload(client, "besar.json", b" " * (5 * 1024 * 1024 + 1))
     assert response.context["problems"] == ["Berkas terlalu besar: paling banyak 5 MB."]
+
+
+def test_a_date_number_outside_the_calendar_is_refused_as_a_date(login, sop000):
+    content = workbook_for(sop000.sop.agency, sop000)
+    identity = xlsx.read_workbook(io.BytesIO(content))["Identitas"]
+    (made_on,) = [number for number, row in identity if row and row[0] == "Tanggal Pembuatan"]
+    response = upload(login("balangan.kasubbag"), "tanggal.xlsx", edited(content, {("Identitas", made_on, 2): -693594}))
+    assert response.status_code == 200
+    assert any("Tanggal Pembuatan" in problem for problem in response.context["problems"])
+    assert not SopVersion.objects.filter(sop=sop000.sop, revision=1).exists()

@@ -123,11 +123,15 @@ def _plain(value):
 
 
 def excel_date(value) -> datetime.date | None:
-    """A date cell: a date, text YYYY-MM-DD, or the day number Excel stores for a date."""
+    """A date cell: a date, text YYYY-MM-DD, or the day number Excel stores for a date. ValueError
+    for anything else, a day number outside the calendar included."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        try:
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        except OverflowError:
+            raise ValueError(f"day number {value} is outside the calendar") from None
     return datetime.date.fromisoformat(str(value).strip())
