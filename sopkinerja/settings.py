@@ -109,10 +109,14 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default for `make run`; DATABASE_URL=postgres://... switches to PostgreSQL.
+# In production a worker keeps its database connection for DB_CONN_MAX_AGE seconds (checked before
+# reuse): opening a PostgreSQL connection per request cost the pages a third to a half of their
+# throughput in `make bench` (docs/performance.md). 0 opens one per request, as under DEBUG.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
