@@ -68,7 +68,7 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
     bands) and the agency's capping: any change to those makes a new key, so a cached table is
     never stale. Without PostgreSQL (the embedded SQLite of `make run`) it is computed each time.
     """
-    key = _measure_key(agency, period)
+    key = measure_key(agency, period)
     if key is None:
         return _measure(agency, period)
     rows = cache.get(key)
@@ -78,7 +78,8 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
     return rows
 
 
-def _measure_key(agency: Agency, period: Period) -> str | None:
+def measure_key(agency: Agency, period: Period) -> str | None:
+    """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL."""
     if connection.vendor != "postgresql":
         return None
     table = {

@@ -115,3 +115,42 @@ def test_capping_changes_the_cached_table_too(balangan):
     assert row(measure(balangan, period), "Rata-rata waktu layanan peminjaman buku").achievement == D(120)
     balangan.cap_achievement = True
     assert row(measure(balangan, period), "Rata-rata waktu layanan peminjaman buku").achievement == D(100)
+
+
+def render_table(agency, period, language="id") -> str:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        return Template("{% load report_tags %}{% measurement_table agency period %}").render(
+            Context({"agency": agency, "period": period})
+        )
+
+
+def test_the_dashboards_achievement_table_is_served_from_the_cache_until_a_figure_changes(
+    balangan, django_assert_max_num_queries
+):
+    from reports.models import Realisation
+
+    period = Period.parse("2026-TW3")
+    first = render_table(balangan, period)
+    assert "Jumlah pengunjung perpustakaan" in first
+    with django_assert_max_num_queries(2):  # the digest and the cached HTML; nothing is computed
+        assert render_table(balangan, period) == first
+
+    figure = Realisation.objects.get(
+        indicator__name="Jumlah pengunjung perpustakaan", indicator__objective__agency=balangan, year=2026, quarter=3
+    )
+    figure.value = D("12345.5")
+    figure.save()
+    changed = render_table(balangan, period)
+    assert changed != first
+    assert "12.345,5" in changed
+
+
+def test_the_cached_achievement_table_follows_the_readers_language(balangan):
+    period = Period.parse("2026-TW3")
+    assert "Indikator" in render_table(balangan, period, "id")
+    english = render_table(balangan, period, "en")
+    assert "Indicator" in english
+    assert "Indikator</th>" not in english

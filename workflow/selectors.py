@@ -140,8 +140,15 @@ def held_position_ids(user, now=None) -> set[int]:
     if employee is None:
         return set()
     today = local_today(employee.agency, now)
+    # Asked several times per request (a page's sections each ask): one query per employee object
+    # and day. The employee is loaded afresh for each request (load_employee).
+    known = getattr(employee, "_held_positions", None)
+    if known is not None and known[0] == (today, employee.position_id):
+        return set(known[1])
     acting = employee.acting_for.filter(starts_on__lte=today, ends_on__gte=today).values_list("position_id", flat=True)
-    return {employee.position_id, *acting}
+    held = {employee.position_id, *acting}
+    employee._held_positions = ((today, employee.position_id), frozenset(held))
+    return held
 
 
 def my_work(user, now=None) -> dict:

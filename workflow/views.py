@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.flowchart import web_rows
-from reports.selectors import latest_reported_quarter, measure, submissions_to_review
+from reports.selectors import latest_reported_quarter, submissions_to_review
 from sopkinerja.uploads import download_response
 from workflow import permissions, selectors
 from workflow.exceptions import WorkflowRefused
@@ -96,7 +96,6 @@ def home(request):
             "agency": agency,
             "sops": sops_for_agency(agency),
             "period": period,
-            "measurements": measure(agency, period) if period else [],
             "work": work,
             "figures_to_review": figures_to_review,
             "overdue": overdue,

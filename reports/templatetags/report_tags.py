@@ -1,7 +1,14 @@
+import hashlib
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -56,3 +63,36 @@ def traffic_light(achievement):
     red_below, green_above = settings.TRAFFIC_LIGHT_THRESHOLDS
     colour = "red" if achievement < red_below else "green" if achievement > green_above else "yellow"
     return {"colour": colour}
+
+
+MEASUREMENT_TABLE = "partials/measurement_table.html"
+
+
+@lru_cache(maxsize=1)
+def _measurement_template_digest() -> str:
+    """The table's template source, hashed once per process: a new release never serves old markup."""
+    source = get_template(MEASUREMENT_TABLE).template.source
+    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+@register.simple_tag
+def measurement_table(agency, period):
+    """The agency's achievement table for the period (reports.selectors.measure), rendered once per
+    change of its data: the HTML is cached under measure()'s key, which any change to the rows it is
+    computed from replaces, with the language, the traffic-light thresholds and the template's digest.
+    Without a key (SQLite) it is rendered each time."""
+    from reports.selectors import MEASURE_CACHE_SECONDS, measure, measure_key
+
+    if period is None:
+        return render_to_string(MEASUREMENT_TABLE, {"measurements": []})
+    key = measure_key(agency, period)
+    if key is not None:
+        thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
+        key = f"{key}:html:{get_language()}:{thresholds}:{_measurement_template_digest()}"
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 (our own rendering, cached)
+    html = render_to_string(MEASUREMENT_TABLE, {"measurements": measure(agency, period)})
+    if key is not None:
+        cache.set(key, str(html), MEASURE_CACHE_SECONDS)
+    return html
