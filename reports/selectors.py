@@ -261,6 +261,16 @@ def reporting_units(agency: Agency, user, year: int) -> list:
     return [unit for unit in units.order_by("name") if can_report_for_unit(user, unit, collector=collector)]
 
 
+def enters_figures_for(user, unit, year: int) -> bool:
+    """Whether `unit` is among reporting_units(unit.agency, user, year), checked for that unit alone.
+    Give the unit with its parents selected (the rule walks up the tree)."""
+    from workflow.permissions import can_report_for_unit
+
+    if not can_report_for_unit(user, unit):
+        return False
+    return Indicator.objects.filter(responsible_unit=unit, targets__year=year).exists()
+
+
 def unit_head_position(unit):
     """The position heading a unit: in the unit, with a supervisor outside it (or none)."""
     for position in unit.positions.select_related("supervisor").order_by("pk"):

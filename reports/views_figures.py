@@ -21,6 +21,7 @@ from reports.periods import Period
 from reports.selectors import (
     can_edit_targets,
     can_review_submission,
+    enters_figures_for,
     figure_entries,
     rating_bands_for,
     reporting_units,
@@ -63,11 +64,15 @@ def _quarter_or_404(period: str | None, choices: list[Period]) -> Period:
     return selected
 
 
-def _unit_or_404(agency, unit_id: int, user, year: int) -> Unit:
-    unit = get_object_or_404(Unit, pk=unit_id, agency=agency)  # another agency's unit is a 404
-    if unit not in reporting_units(agency, user, year) and not _reviews(user, unit):
+def _unit_or_404(agency, unit_id: int, user, year: int) -> tuple[Unit, bool]:
+    """The unit, and whether the user enters its figures (one of reporting_units) rather than
+    only reviewing them as its head; anyone else is refused."""
+    units = Unit.objects.select_related("parent__parent__parent")
+    unit = get_object_or_404(units, pk=unit_id, agency=agency)  # another agency's unit is a 404
+    enters = enters_figures_for(user, unit, year)
+    if not enters and not _reviews(user, unit):
         raise PermissionDenied(_("You do not enter figures for this unit."))
-    return unit
+    return unit, enters
 
 
 def _reviews(user, unit) -> bool:
@@ -130,9 +135,9 @@ def figures_unit(request, period: str, unit_id: int):
     agency = _agency_or_403(request)
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
-    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, enters = _unit_or_404(agency, unit_id, request.user, selected.year)
     entries = figure_entries(unit, selected)
-    submission = UnitSubmission.objects.filter(unit=unit, period=str(selected)).first()
+    submission = _submission_of(unit, selected)
     rows = _row_forms(entries)
     status = 200
     if request.method == "POST":
@@ -162,7 +167,8 @@ def figures_unit(request, period: str, unit_id: int):
                 return redirect("reports:figures-unit", str(selected), unit.pk)
         messages.error(request, _("Nothing was saved. Correct the rows marked below."))
         status = 400
-    return render(request, "reports/figures.html", _unit_context(request, agency, unit, selected, rows), status=status)
+    context = _unit_context(request, agency, unit, selected, rows, enters=enters, submission=submission)
+    return render(request, "reports/figures.html", context, status=status)
 
 
 def _attach_errors(rows, problem) -> None:
@@ -175,8 +181,11 @@ def _attach_errors(rows, problem) -> None:
         rows[0][1].add_error(None, _refusal(problem))
 
 
-def _unit_context(request, agency, unit, period, rows) -> dict:
-    submission = UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
+def _submission_of(unit, period) -> UnitSubmission | None:
+    return UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
+
+
+def _unit_context(request, agency, unit, period, rows, *, enters: bool, submission: UnitSubmission | None) -> dict:
     bands = rating_bands_for(agency)
     step_locked = figures_locked(agency, period.year, period.number)
     locked = step_locked or (submission is not None and submission.locked)
@@ -208,7 +217,7 @@ def _unit_context(request, agency, unit, period, rows) -> dict:
         "locked": locked,
         "step_locked": step_locked,
         "can_review": submission is not None and can_review_submission(request.user, submission),
-        "can_enter": unit in reporting_units(agency, request.user, period.year),
+        "can_enter": enters,
     }
 
 
@@ -218,7 +227,7 @@ def capaian_cell(request, period: str, unit_id: int, indicator_id: int):
     """htmx: the capaian and predikat of what is typed in a row, computed here, not in the browser."""
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
-    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, _enters = _unit_or_404(agency, unit_id, request.user, selected.year)
     entry = next((e for e in figure_entries(unit, selected) if e.indicator.pk == indicator_id), None)
     if entry is None:
         raise Http404(_("You do not enter figures for this indicator."))
@@ -244,7 +253,7 @@ def figures_submit(request, period: str, unit_id: int):
     """Kirim: the unit's quarter goes to its head for review."""
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
-    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, _enters = _unit_or_404(agency, unit_id, request.user, selected.year)
     try:
         unit_submission_submit(unit=unit, period=selected, user=request.user)
     except (ValidationError, PermissionDenied) as problem:
@@ -320,7 +329,7 @@ def figures_excel(request, period: str, unit_id: int):
     or none; refused rows are listed by row number)."""
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
-    unit = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, enters = _unit_or_404(agency, unit_id, request.user, selected.year)
     entries = figure_entries(unit, selected)
     if request.method != "POST":
         data = excel.figures_workbook(agency=agency, unit=unit, period=selected, entries=entries)
@@ -341,7 +350,9 @@ def figures_excel(request, period: str, unit_id: int):
             % {"count": len(rows)},
         )
         return redirect("reports:figures-unit", str(selected), unit.pk)
-    context = _unit_context(request, agency, unit, selected, _row_forms(entries))
+    rows = _row_forms(entries)
+    submission = _submission_of(unit, selected)
+    context = _unit_context(request, agency, unit, selected, rows, enters=enters, submission=submission)
     context["excel_problems"] = problems
     messages.error(request, _("Nothing was saved from the Excel file."))
     return render(request, "reports/figures.html", context, status=400)
