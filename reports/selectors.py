@@ -381,23 +381,32 @@ class ReportRow:
     signed: object | None  # the latest SignedDocument of this report, if any
 
 
-def report_overview(agency, year: int) -> list[ReportRow]:
-    """Each report of a year (TW I–IV, S1, S2, the year) with its state: not ready and why, ready to
-    sign, or signed (latest version). Four queries, whatever the history."""
+def report_overview(agency, *years: int) -> list[list[ReportRow]]:
+    """For each year given, each report of it (TW I–IV, S1, S2, the year) with its state: not ready
+    and why, ready to sign, or signed (latest version). Four queries, whatever the history and the
+    number of years."""
     from reports.models import DocumentKind, SignedDocument
 
     facts = _RunFacts.of(agency)
-    periods = [Period.quarter(year, n) for n in (1, 2, 3, 4)]
-    periods += [
-        Period(year, PeriodKind.SEMESTER, 1),
-        Period(year, PeriodKind.SEMESTER, 2),
-        Period(year, PeriodKind.YEAR),
-    ]
+    periods = {year: _reports_of(year) for year in years}
     signed = {}
+    every_period = [str(period) for of_year in periods.values() for period in of_year]
     for document in (
-        SignedDocument.objects.filter(agency=agency, kind=DocumentKind.REPORT, period__in=[str(p) for p in periods])
+        SignedDocument.objects.filter(agency=agency, kind=DocumentKind.REPORT, period__in=every_period)
         .defer("pdf")
         .order_by("period", "version")
     ):
         signed[document.period] = document  # the highest version wins
-    return [ReportRow(period, facts.readiness(period), signed.get(str(period))) for period in periods]
+    return [
+        [ReportRow(period, facts.readiness(period), signed.get(str(period))) for period in periods[year]]
+        for year in years
+    ]
+
+
+def _reports_of(year: int) -> list[Period]:
+    return [
+        *(Period.quarter(year, n) for n in (1, 2, 3, 4)),
+        Period(year, PeriodKind.SEMESTER, 1),
+        Period(year, PeriodKind.SEMESTER, 2),
+        Period(year, PeriodKind.YEAR),
+    ]

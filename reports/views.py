@@ -87,6 +87,7 @@ def document_list(request):
                     period=report_form.cleaned_data["period"],
                     sign=report_form.cleaned_data.get("sign", False),
                 )
+    reports, previous_reports = report_overview(agency, year, year - 1)
     return render(
         request,
         "reports/documents.html",
@@ -95,8 +96,8 @@ def document_list(request):
             "sop_form": sop_form,
             "report_form": report_form,
             "monev_form": monev_form,
-            "reports": report_overview(agency, year),
-            "previous_reports": report_overview(agency, year - 1),
+            "reports": reports,
+            "previous_reports": previous_reports,
             "year": year,
             "requests": DocumentRequest.objects.filter(agency=agency)
             .select_related("signed_document")

@@ -119,6 +119,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A choice field's options are read with a server-side cursor by default: three round trips for
+    # a few rows, on every page with a select. The app reads no result too large for memory, and
+    # without them a transaction-mode pooler (PgBouncer) can sit in front (docs/deployment.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -53,7 +53,7 @@ def test_balangan_also_needs_its_semester_run_because_its_sop_defines_one(sop000
 def test_the_documents_page_shows_each_report_with_its_state(login, sop002, padang_panjang):
     finish_quarter(sop002, "2025-TW1", "padangpanjang.kadis")
     sign(padang_panjang, "2025-TW1", "padangpanjang.kadis")
-    rows = {str(row.period): row for row in report_overview(padang_panjang, 2025)}
+    rows = {str(row.period): row for row in report_overview(padang_panjang, 2025)[0]}
     assert rows["2025-TW1"].signed.version == 1
     assert not rows["2025-TW2"].readiness.ready and not rows["2025"].readiness.ready
     page = login("padangpanjang.kadis").get(reverse("reports:documents")).content.decode()
