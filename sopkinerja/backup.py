@@ -1,5 +1,6 @@
 """Backup and restore of a whole installation: the database (pg_dump's custom format, or a copy of
-the SQLite file) and the private uploads under MEDIA_ROOT, in one tar with a manifest.
+the SQLite file) and the private uploads (under MEDIA_ROOT, or in the S3 bucket with
+MEDIA_STORAGE=s3: read and written through Django's storage either way), in one tar with a manifest.
 
 The manifest holds every table's row count, every upload's SHA-256 and every signed document's
 stored and computed SHA-256. `restore` checks all of them after restoring and says what differs,
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 
 FORMAT = 1
@@ -67,11 +70,28 @@ def table_counts() -> dict[str, int]:
     return counts
 
 
-def file_hashes(root: Path) -> dict[str, str]:
+def stored_files(storage=None, folder: str = ""):
+    """The name of every file in the storage, folder by folder, sorted."""
+    storage = storage or default_storage
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # no upload yet: MEDIA_ROOT is not even made
+        return
+    for name in sorted(files):
+        yield f"{folder}{name}"
+    for sub in sorted(folders):
+        yield from stored_files(storage, f"{folder}{sub}/")
+
+
+def file_hashes(storage=None) -> dict[str, str]:
+    storage = storage or default_storage
     hashes = {}
-    if root.is_dir():
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            hashes[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for name in stored_files(storage):
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as file:
+            for chunk in iter(lambda: file.read(1024 * 1024), b""):
+                digest.update(chunk)
+        hashes[name] = digest.hexdigest()
     return hashes
 
 
@@ -89,7 +109,7 @@ def manifest() -> dict:
         "format": FORMAT,
         "database": connection.vendor,
         "tables": table_counts(),
-        "media": file_hashes(Path(settings.MEDIA_ROOT)),
+        "media": file_hashes(),
         "signed_documents": signed_document_hashes(),
     }
 
@@ -118,9 +138,11 @@ def backup(output: Path) -> dict:
         with tarfile.open(partial, "w") as archive:
             archive.add(work / "manifest.json", "manifest.json")
             archive.add(dump, dump.name)
-            media = Path(settings.MEDIA_ROOT)
-            if media.is_dir():
-                archive.add(media, "media")
+            for name in contents["media"]:
+                with default_storage.open(name, "rb") as file:
+                    member = tarfile.TarInfo(f"media/{name}")
+                    member.size = default_storage.size(name)
+                    archive.addfile(member, file)
         partial.replace(output)
     return contents
 
@@ -175,11 +197,19 @@ def restore(source: Path) -> Comparison:
                 raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         else:
             shutil.copyfile(work / "database.sqlite3", settings.DATABASES["default"]["NAME"])
-        media = Path(settings.MEDIA_ROOT)
-        if media.exists():
-            shutil.rmtree(media)
-        if (work / "media").is_dir():
-            shutil.copytree(work / "media", media)
-        else:
-            media.mkdir(parents=True, exist_ok=True)
+        _restore_media(work / "media")
     return compare(expected, manifest())
+
+
+def _restore_media(folder: Path) -> None:
+    """Make the storage hold exactly the backup's uploads, under the same names."""
+    for name in list(stored_files()):
+        default_storage.delete(name)
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        with path.open("rb") as content:
+            saved = default_storage.save(name, File(content))
+        if saved != name:
+            raise BackupError(f"The storage saved {name!r} as {saved!r}.")

@@ -158,6 +158,16 @@ WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads live under MEDIA_ROOT on this machine (MEDIA_STORAGE=filesystem), or in a private
+# S3-compatible bucket (MEDIA_STORAGE=s3, django-storages) that every web and worker host shares.
+# Either way only the download views read them back, after checking login and agency.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    from sopkinerja.object_storage import s3_storages
+
+    STORAGES = s3_storages(os.environ)
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be filesystem or s3.")
 
 # Files (issue 7 part C): evidence (bukti dukung) and step attachments. Their content is checked
 # (sopkinerja/uploads.py) against these extensions and size. Nothing under MEDIA_ROOT is served

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_sendfile import sendfile
 
@@ -179,8 +180,20 @@ def download_response(request, file, name: str):
     """A stored upload as a download: Content-Disposition attachment with its original name (RFC 6266,
     filename* when not ASCII), nosniff, never cached by shared caches. The transfer itself is done by
     SENDFILE_BACKEND: Django in development, the web server (X-Accel-Redirect, X-Sendfile) in production.
-    The caller has checked the login and the agency."""
-    response = sendfile(request, file.path, attachment=True, attachment_filename=name)
+    From object storage (MEDIA_STORAGE=s3), which has no path, Django streams the object read with the
+    app's own credentials: the bucket stays private and no signed link leaves the app.
+    The caller has checked the login and the agency. A file that is gone is a 404, as sendfile's is."""
+    try:
+        path = file.path
+    except NotImplementedError:
+        path = None
+    if path is not None:
+        response = sendfile(request, path, attachment=True, attachment_filename=name)
+    else:
+        try:
+            response = FileResponse(file.storage.open(file.name, "rb"), as_attachment=True, filename=name)
+        except (FileNotFoundError, OSError) as gone:
+            raise Http404(_("The file is no longer stored.")) from gone
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
