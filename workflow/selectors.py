@@ -158,9 +158,8 @@ def my_work(user, now=None) -> dict:
     from workflow.models import Run, RunStep
 
     positions = held_position_ids(user, now)
-    in_progress = RunStep.objects.filter(run__state=Run.State.ACTIVE).select_related(
-        "run__sop", "run__version", "step__executor__position", "disposition"
-    )
+    # What the dashboard shows of each (templates/workflow/home.html, work-item), no more.
+    in_progress = RunStep.objects.filter(run__state=Run.State.ACTIVE).select_related("run__version", "step__executor")
     approves = Q(step__approver_position__in=positions) | Q(
         step__approver_position__isnull=True, step__executor__position__supervisor__in=positions
     )
@@ -183,7 +182,7 @@ def overdue_steps(agency: Agency, now):
         RunStep.objects.filter(
             run__sop__agency=agency, run__state=Run.State.ACTIVE, state=RunStep.State.ACTIVE, due_at__lt=now
         )
-        .select_related("run__sop", "run__version", "step__executor__position")
+        .select_related("run__version", "step__executor")
         .order_by("due_at")
     )
 
