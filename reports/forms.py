@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.documents import PAPERS
 from reports.periods import Period, PeriodKind
 from reports.values import parse_angka, parse_figure, parse_target  # noqa: F401 - parse_angka: the old home
+from sopkinerja.forms import options_read_once
 from sopkinerja.uploads import validate_upload, validate_upload_size
 from workflow.forms import period_choices
 from workflow.models import SopVersion
@@ -22,6 +23,7 @@ class SopSheetForm(forms.Form):
             .exclude(status=SopVersion.Status.WITHDRAWN)
             .select_related("sop")
         )
+        options_read_once(self.fields["sop_version"])
         if not can_sign:
             del self.fields["sign"]
 

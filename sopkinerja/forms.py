@@ -8,3 +8,17 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
     }
+
+
+def options_read_once(field, shared: list | None = None) -> None:
+    """Give a model choice field's select its options as a list, read with one query. Django's select
+    otherwise reads the queryset twice while rendering (once to decide its `required` attribute, once
+    for the options), a query each. Forms of one formset can pass the same (first empty) `shared`
+    list: the first form fills it, the others reuse it. Validation still checks the queryset."""
+    # iter(): list() of the iterator itself would first ask its len(), a COUNT query.
+    if shared is None:
+        field.widget.choices = list(iter(field.choices))
+        return
+    if not shared:
+        shared.extend(iter(field.choices))
+    field.widget.choices = shared

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.periods import Period, PeriodKind
+from sopkinerja.forms import options_read_once
 from sopkinerja.uploads import validate_upload, validate_upload_size
 from workflow.models import ActingAssignment, Run, RunStep, Sop, SopVersion, Step
 
@@ -43,8 +44,10 @@ class RunStartForm(forms.Form):
         self.fields["version"].queryset = SopVersion.objects.filter(
             sop__agency=agency, status=SopVersion.Status.EFFECTIVE
         ).select_related("sop")
-        if self.fields["version"].queryset.count() == 1:
-            self.fields["version"].initial = self.fields["version"].queryset.get()
+        options_read_once(self.fields["version"])
+        versions = [value.instance for value, _label in self.fields["version"].widget.choices if value != ""]
+        if len(versions) == 1:
+            self.fields["version"].initial = versions[0]
         self.fields["period"].choices = period_choices(year - 1) + period_choices(year)
         self.fields["period"].initial = str(Period.quarter(year, 1))
 
@@ -114,6 +117,8 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = agency.positions.order_by("title")
         self.fields["employee"].queryset = agency.employees.select_related("position").order_by("full_name")
+        options_read_once(self.fields["position"])
+        options_read_once(self.fields["employee"])
 
 
 class RunFilterForm(forms.Form):
@@ -126,6 +131,7 @@ class RunFilterForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sop"].queryset = Sop.objects.filter(agency=agency).order_by("number")
+        options_read_once(self.fields["sop"])
         for name, css in (("sop", "form-select"), ("period", "form-control"), ("state", "form-select")):
             self.fields[name].widget.attrs["class"] = f"{css} {css}-sm"
 

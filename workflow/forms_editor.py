@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sopkinerja.forms import options_read_once
 from workflow.models import Executor, Position, SopListItem, SopVersion, Step, Unit
 from workflow.services.sop import ExecutorSpec, StepSpec
 from workflow.services.sop_editor import DraftIdentity
@@ -101,6 +102,7 @@ class NewSopForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(agency=agency)
+        options_read_once(self.fields["unit"])
         bootstrap(self)
 
 
@@ -121,6 +123,7 @@ class IdentityForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(agency=agency)
+        options_read_once(self.fields["unit"])
         for field in ("made_on", "revised_on"):
             self.fields[field].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         for section, label in LIST_SECTIONS:
@@ -169,9 +172,10 @@ class ExecutorForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of column"), choices=Executor.Kind.choices, initial=Executor.Kind.POSITION)
     position = forms.ModelChoiceField(label=_("position"), queryset=Position.objects.none(), required=False)
 
-    def __init__(self, *args, agency, **kwargs):
+    def __init__(self, *args, agency, shared_options: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = Position.objects.filter(agency=agency).order_by("title")
+        options_read_once(self.fields["position"], shared_options)  # one query for every row
         bootstrap(self)
 
     def clean(self):
@@ -285,13 +289,19 @@ class _Formset(forms.BaseFormSet):
         ]
 
 
+class _ExecutorFormset(_Formset):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_kwargs = {**self.form_kwargs, "shared_options": []}  # the rows' position options
+
+
 # Blank rows at the end; several steps can be written before saving, so forward exits resolve.
 # Bounds well above any real SOP; a posted form count above them is refused, and never builds more forms.
 MAX_EXECUTORS = 40
 MAX_STEPS = 200
 ExecutorFormSet = forms.formset_factory(
     ExecutorForm,
-    formset=_Formset,
+    formset=_ExecutorFormset,
     extra=2,
     can_delete=True,
     max_num=MAX_EXECUTORS,

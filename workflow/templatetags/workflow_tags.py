@@ -1,8 +1,16 @@
 from django import template
+from django.utils.html import format_html
 
 from workflow.duration import Duration
 
 register = template.Library()
+
+
+@register.simple_tag
+def state_badge(state: str, label: str) -> str:
+    """A run's, step's or document's state as a badge coloured by state (static/css/app.css .state-*).
+    A tag, not an included template: lists show one per row."""
+    return format_html('<span class="badge state state-{}">{}</span>', state, label)
 
 
 @register.filter
