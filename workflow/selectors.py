@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from workflow.models import Agency, Employee, Sop, SopVersion, Step
+from workflow.models import Agency, Employee, Executor, Sop, SopVersion, Step, StepActor, StepExit
 from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS
 
 
@@ -76,11 +76,13 @@ def sop_version_detail(agency: Agency, version_id: int) -> SopVersion:
         .select_related("sop__agency__local_government", "sop__unit")
         .prefetch_related(
             "list_entries",
-            "executors__position",
+            Prefetch("executors", queryset=Executor.objects.select_related("position")),
             Prefetch(
                 "steps",
                 queryset=Step.objects.select_related("executor").prefetch_related(
-                    "requirements", "exits__target", "actor_links__executor"
+                    "requirements",
+                    Prefetch("exits", queryset=StepExit.objects.select_related("target")),
+                    Prefetch("actor_links", queryset=StepActor.objects.select_related("executor")),
                 ),
             ),
         )
@@ -125,7 +127,11 @@ def run_detail(agency: Agency, run_id: int):
                     "disposition__read_by__employee",
                     "submitted_by__employee",
                     "approved_by__employee",
-                ).prefetch_related("attachments", "step__requirements", "step__actor_links__executor"),
+                ).prefetch_related(
+                    "attachments",
+                    "step__requirements",
+                    Prefetch("step__actor_links", queryset=StepActor.objects.select_related("executor")),
+                ),
             )
         )
         .get(pk=run_id)
