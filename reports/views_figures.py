@@ -4,9 +4,12 @@ the live capaian cell, and the year's targets (PK and Rencana Aksi) for the plan
 Thin views: the services write, the selectors read, reports.values reads what was typed.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_POST
 from reports import excel
 from reports.achievement import achievement, capped, rating
 from reports.forms import FigureRowForm, TargetRowForm
-from reports.models import Indicator, TargetLock, UnitSubmission
+from reports.models import Indicator, Target, TargetLock, UnitSubmission
 from reports.periods import Period
 from reports.selectors import (
     can_edit_targets,
@@ -365,16 +368,32 @@ def _target_rows(agency, year: int, data=None):
     indicators = (
         Indicator.objects.filter(objective__agency=agency)
         .select_related("objective", "responsible_unit")
-        .prefetch_related("targets")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)))  # not every year's
         .order_by("objective__order", "order")
     )
     rows = []
     for indicator in indicators:
-        targets = {t.quarter: t.as_target() for t in indicator.targets.all() if t.year == year}
+        targets = {t.quarter: t.as_target() for t in indicator.targets.all()}
         initial = {"annual": target_text(targets.get(None))}
         initial |= {f"q{q}": target_text(targets.get(q)) for q in (1, 2, 3, 4)}
         rows.append((indicator, TargetRowForm(data, initial=initial, prefix=f"t{indicator.pk}")))
     return rows
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """One input of a table of many (the targets page has 300): read from its bound field in Python
+    once, not looked up field by field through the template engine."""
+
+    name: str
+    id: str
+    label: str
+    value: str
+    errors: list
+
+
+def _cells(form) -> list[_Cell]:
+    return [_Cell(field.html_name, field.auto_id, field.label, field.value() or "", field.errors) for field in form]
 
 
 @login_required
@@ -415,7 +434,7 @@ def targets(request, year: int):
             "agency": agency,
             "year": year,
             "years": [timezone.localdate().year + offset for offset in (1, 0, -1)],
-            "rows": rows,
+            "rows": [(indicator, form, _cells(form)) for indicator, form in rows],
             "editor": editor and lock is None,
             "lock": lock,
             "can_lock": lock is None and permissions.can_sign(request.user, agency),

@@ -7,6 +7,7 @@ SIGNED_IN_PAGES = [
     "dashboard",
     "figures",
     "unit figures",
+    "targets",
     "run",
     "runs",
     "documents",
