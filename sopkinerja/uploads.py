@@ -192,7 +192,7 @@ def download_response(request, file, name: str):
     else:
         try:
             response = FileResponse(file.storage.open(file.name, "rb"), as_attachment=True, filename=name)
-        except (FileNotFoundError, OSError) as gone:
+        except OSError as gone:  # FileNotFoundError from django-storages when the key is gone
             raise Http404(_("The file is no longer stored.")) from gone
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
