@@ -59,7 +59,7 @@ def indicators_for(agency: Agency):
 MEASURE_CACHE_SECONDS = 24 * 3600
 
 
-def measure(agency: Agency, period: Period) -> list[Measurement]:
+def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[Measurement]:
     """Target, realisation, capaian and predikat of every indicator of the agency for the period,
     rolled up by each indicator's rule.
 
@@ -67,8 +67,9 @@ def measure(agency: Agency, period: Period) -> list[Measurement]:
     indicators, objectives and units, the year's targets and realisations, the government's rating
     bands) and the agency's capping: any change to those makes a new key, so a cached table is
     never stale. Without PostgreSQL (the embedded SQLite of `make run`) it is computed each time.
+    Pass `key` when the caller has just read measure_key(agency, period).
     """
-    key = measure_key(agency, period)
+    key = key or measure_key(agency, period)
     if key is None:
         return _measure(agency, period)
     rows = cache.get(key)
@@ -211,13 +212,14 @@ class FigureEntry:
     realisation: object | None
 
 
-def unit_indicators(unit, year: int) -> list[Indicator]:
+def _answered_by(unit, year: int):
     """The indicators a unit answers for in a year: those it is responsible for that have a target then."""
+    return Indicator.objects.filter(responsible_unit=unit, targets__year=year).distinct()
+
+
+def unit_indicators(unit, year: int) -> list[Indicator]:
     return list(
-        Indicator.objects.filter(responsible_unit=unit, targets__year=year)
-        .distinct()
-        .select_related("objective", "responsible_unit")
-        .order_by("objective__order", "order")
+        _answered_by(unit, year).select_related("objective", "responsible_unit").order_by("objective__order", "order")
     )
 
 
@@ -226,8 +228,7 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
     the current figure with its evidence. A fixed number of queries, whatever the number of indicators."""
     quarter = period.number
     indicators = (
-        Indicator.objects.filter(responsible_unit=unit, targets__year=period.year)
-        .distinct()
+        _answered_by(unit, period.year)
         .select_related("objective", "responsible_unit")
         .prefetch_related(
             Prefetch("targets", queryset=Target.objects.filter(year=period.year), to_attr="year_targets"),
@@ -268,7 +269,7 @@ def enters_figures_for(user, unit, year: int) -> bool:
 
     if not can_report_for_unit(user, unit):
         return False
-    return Indicator.objects.filter(responsible_unit=unit, targets__year=year).exists()
+    return _answered_by(unit, year).exists()
 
 
 def unit_head_position(unit):

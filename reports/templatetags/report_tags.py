@@ -85,14 +85,15 @@ def measurement_table(agency, period):
 
     if period is None:
         return render_to_string(MEASUREMENT_TABLE, {"measurements": []})
-    key = measure_key(agency, period)
-    if key is not None:
+    rows_key = measure_key(agency, period)
+    key = None
+    if rows_key is not None:
         thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
-        key = f"{key}:html:{get_language()}:{thresholds}:{_measurement_template_digest()}"
+        key = f"{rows_key}:html:{get_language()}:{thresholds}:{_measurement_template_digest()}"
         html = cache.get(key)
         if html is not None:
             return mark_safe(html)  # noqa: S308 (our own rendering, cached)
-    html = render_to_string(MEASUREMENT_TABLE, {"measurements": measure(agency, period)})
+    html = render_to_string(MEASUREMENT_TABLE, {"measurements": measure(agency, period, key=rows_key)})
     if key is not None:
         cache.set(key, str(html), MEASURE_CACHE_SECONDS)
     return html
