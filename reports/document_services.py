@@ -80,7 +80,7 @@ def _check_signable(*, agency: Agency, kind: str, period: str, sop_version: SopV
         if not readiness.ready:
             raise ValidationError(
                 [_("The report for %(period)s cannot be signed yet.") % {"period": Period.parse(period).label}]
-                + list(readiness.reasons)
+                + readiness.messages
             )
     if kind == DocumentKind.SOP and sop_version.status == SopVersion.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn SOP version cannot be signed."))
@@ -239,6 +239,7 @@ def document_request(
     """
     if sign:
         _require_signer(user, agency)
+        _check_signable(agency=agency, kind=kind, period=period, sop_version=sop_version, via="web")
     if kind == DocumentKind.DISPOSITION:
         title = f"Lembar disposisi {disposition.number}"
     else:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reports.achievement import (
@@ -325,14 +326,29 @@ def can_edit_targets(user, agency: Agency) -> bool:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Something a report prints that is not there yet, and the page where it is entered."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Readiness:
-    """Whether a period's report may be signed, and if not, why (one Indonesian sentence each)."""
+    """Whether a period's report may be signed, and if not, why: the runs that have not finished
+    (`reasons`) and the targets and figures the report would print empty (`gaps`), each one
+    Indonesian sentence."""
 
     reasons: tuple[str, ...] = ()
+    gaps: tuple[Gap, ...] = ()
 
     @property
     def ready(self) -> bool:
-        return not self.reasons
+        return not self.reasons and not self.gaps
+
+    @property
+    def messages(self) -> list[str]:
+        return [*self.reasons, *(gap.text for gap in self.gaps)]
 
 
 @dataclass(frozen=True)
@@ -356,7 +372,7 @@ class _RunFacts:
             ),
         )
 
-    def readiness(self, period: Period) -> Readiness:
+    def reasons(self, period: Period) -> tuple[str, ...]:
         reasons = []
         for number in period.quarters():
             quarter = Period.quarter(period.year, number)
@@ -364,15 +380,108 @@ class _RunFacts:
                 reasons.append(_("The data run for %(quarter)s has not finished yet.") % {"quarter": quarter.label})
         if period.kind != PeriodKind.QUARTER and period.kind in self.cadences and str(period) not in self.finished:
             reasons.append(_("The SOP run for %(period)s has not finished yet.") % {"period": period.label})
-        return Readiness(tuple(reasons))
+        return tuple(reasons)
+
+
+@dataclass(frozen=True)
+class _DataFacts:
+    """The targets, figures and submissions of some years of an agency, read once (three queries),
+    to tell what each report of those years would print empty."""
+
+    indicators: list
+    open_submissions: dict  # (unit id, "2026-TW1") -> the unit, for quarters returned or not handed in
+
+    @classmethod
+    def of(cls, agency, years) -> "_DataFacts":
+        from reports.models import UnitSubmission
+
+        indicators = list(
+            indicators_for(agency)
+            .prefetch_related(
+                Prefetch("targets", queryset=Target.objects.filter(year__in=years)),
+                Prefetch("realisations", queryset=Realisation.objects.filter(year__in=years)),
+            )
+            .order_by("objective__order", "order")
+        )
+        open_submissions = {
+            (submission.unit_id, submission.period): submission.unit
+            for submission in UnitSubmission.objects.filter(
+                unit__agency=agency, period__in=[f"{year}-TW{q}" for year in years for q in (1, 2, 3, 4)]
+            )
+            .exclude(state__in=UnitSubmission.LOCKED)
+            .select_related("unit")
+        }
+        return cls(indicators, open_submissions)
+
+    def gaps(self, period: Period) -> tuple[Gap, ...]:
+        if not self.indicators:
+            return (Gap(_("The agency has no performance indicators yet."), reverse("reports:figures")),)
+        no_target = []
+        no_figure: dict = {}  # unit -> {quarter: [indicator names]}
+        for indicator in self.indicators:
+            targets = [t for t in indicator.targets.all() if t.year == period.year]
+            figures = IndicatorFigures(
+                aggregation=indicator.aggregation,
+                cumulative=indicator.cumulative,
+                annual_target=next((t.as_target() for t in targets if t.quarter is None), None),
+                quarter_targets={t.quarter: t.as_target() for t in targets if t.quarter},
+                actuals={},
+            )
+            if period_target(figures, period) is None:
+                no_target.append(indicator.name)
+            reported = {r.quarter for r in indicator.realisations.all() if r.year == period.year}
+            for quarter in quarters_counted(figures, period):
+                if quarter not in reported:
+                    quarters = no_figure.setdefault(indicator.responsible_unit, {})
+                    quarters.setdefault(quarter, []).append(indicator.name)
+        gaps = []
+        if no_target:
+            gaps.append(
+                Gap(
+                    _("No target for %(period)s: %(indicators)s.")
+                    % {"period": period.label, "indicators": "; ".join(no_target)},
+                    reverse("reports:targets", args=[period.year]),
+                )
+            )
+        for unit, quarters in sorted(no_figure.items(), key=lambda item: item[0].name):
+            names = list(dict.fromkeys(name for of_quarter in quarters.values() for name in of_quarter))
+            first = Period.quarter(period.year, min(quarters))
+            gaps.append(
+                Gap(
+                    _("%(unit)s has no figures for %(quarters)s: %(indicators)s.")
+                    % {
+                        "unit": unit.name,
+                        "quarters": ", ".join(Period.quarter(period.year, q).label for q in sorted(quarters)),
+                        "indicators": "; ".join(names),
+                    },
+                    reverse("reports:figures-unit", args=[str(first), unit.pk]),
+                )
+            )
+        for number in period.quarters():
+            quarter = Period.quarter(period.year, number)
+            for (unit_id, label), unit in sorted(self.open_submissions.items(), key=lambda item: item[1].name):
+                if label == str(quarter):
+                    gaps.append(
+                        Gap(
+                            _("The figures of %(unit)s for %(quarter)s are not handed in (returned or still a draft).")
+                            % {"unit": unit.name, "quarter": quarter.label},
+                            reverse("reports:figures-unit", args=[label, unit_id]),
+                        )
+                    )
+        return tuple(gaps)
 
 
 def report_readiness(agency, period: Period) -> Readiness:
-    """A report is signable when its figures are final: every quarter in it has a finished run of an
-    SOP of the agency that collects the figures; a semester or a year also needs its own finished run
-    where an effective SOP defines steps for that cadence (Balangan's does; Padang Panjang's, one
-    quarterly chain, does not)."""
-    return _RunFacts.of(agency).readiness(period)
+    """A report is signable when its figures are final and complete.
+
+    Final: every quarter in it has a finished run of an SOP of the agency that collects the figures;
+    a semester or a year also needs its own finished run where an effective SOP defines steps for
+    that cadence (Balangan's does; Padang Panjang's, one quarterly chain, does not).
+    Complete: every indicator has the target the report prints and a figure (or a reasoned n/a)
+    for every quarter it counts, and no quarter's figures are returned or still a draft; each gap
+    names what is missing and links to where it is entered.
+    """
+    return Readiness(_RunFacts.of(agency).reasons(period), _DataFacts.of(agency, [period.year]).gaps(period))
 
 
 @dataclass(frozen=True)
@@ -384,11 +493,11 @@ class ReportRow:
 
 def report_overview(agency, *years: int) -> list[list[ReportRow]]:
     """For each year given, each report of it (TW I–IV, S1, S2, the year) with its state: not ready
-    and why, ready to sign, or signed (latest version). Four queries, whatever the history and the
+    and why, ready to sign, or signed (latest version). Eight queries, whatever the history and the
     number of years."""
     from reports.models import DocumentKind, SignedDocument
 
-    facts = _RunFacts.of(agency)
+    facts, data = _RunFacts.of(agency), _DataFacts.of(agency, years)
     periods = {year: _reports_of(year) for year in years}
     signed = {}
     every_period = [str(period) for of_year in periods.values() for period in of_year]
@@ -399,7 +508,10 @@ def report_overview(agency, *years: int) -> list[list[ReportRow]]:
     ):
         signed[document.period] = document  # the highest version wins
     return [
-        [ReportRow(period, facts.readiness(period), signed.get(str(period))) for period in periods[year]]
+        [
+            ReportRow(period, Readiness(facts.reasons(period), data.gaps(period)), signed.get(str(period)))
+            for period in periods[year]
+        ]
         for year in years
     ]
 

@@ -49,15 +49,16 @@ def test_staff_are_not_offered_signing_and_cannot_force_it(login, balangan, djan
     assert not DocumentRequest.objects.filter(sign=True).exists()
 
 
-def test_a_signing_request_for_an_unfinished_period_fails_with_the_reason(
+def test_a_signing_request_for_an_unfinished_period_is_refused_with_the_reason(
     login, balangan, django_capture_on_commit_callbacks
 ):
     client = login("balangan.kadis")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:documents"), {"report-period": "2026-TW1", "report-sign": "on"})
-    request = DocumentRequest.objects.get(sign=True)
-    assert request.status == DocumentRequest.Status.FAILED
-    assert "Pelaksanaan pengumpulan data Triwulan I 2026 belum selesai." in request.error
+        response = client.post(
+            reverse("reports:documents"), {"report-period": "2026-TW1", "report-sign": "on"}, follow=True
+        )
+    assert not DocumentRequest.objects.filter(sign=True).exists()
+    assert "Pelaksanaan pengumpulan data Triwulan I 2026 belum selesai." in response.content.decode()
 
 
 def test_another_agency_cannot_open_or_download_a_document(login, balangan, django_capture_on_commit_callbacks):

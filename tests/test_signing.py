@@ -15,6 +15,7 @@ from workflow.models import ActingAssignment, Employee, Position, SopVersion
 from workflow.services.sop import StepSpec, sop_version_create
 
 from .conftest import user
+from .figures_helpers import fill_year
 from .workflow_helpers import walk
 
 
@@ -73,6 +74,9 @@ def test_in_the_browser_a_report_is_signed_only_after_its_run_has_finished(balan
     with pytest.raises(ValidationError, match="Pelaksanaan pengumpulan data Triwulan I 2025 belum selesai"):
         sign_report(balangan, period="2025-TW1", via="web")
     walk(run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris")))
+    with pytest.raises(ValidationError, match="Belum ada target Triwulan I 2025: Jumlah anggota perpustakaan"):
+        sign_report(balangan, period="2025-TW1", via="web")
+    fill_year(balangan, 2025)
     assert sign_report(balangan, period="2025-TW1", via="web").version == 1
 
 

@@ -1,0 +1,33 @@
+"""Figures a test needs in place: a whole year's targets and realisations for an agency."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from reports.models import Realisation, Target
+from reports.selectors import indicators_for
+from reports.services import target_set
+from workflow.models import Employee
+
+
+def fill_year(agency, year: int, value: Decimal = Decimal("100")) -> None:
+    """Give every indicator of the agency the annual and quarterly targets and the four quarters'
+    figures it lacks for the year (what is there already is kept)."""
+    for indicator in indicators_for(agency):
+        have = set(Target.objects.filter(indicator=indicator, year=year).values_list("quarter", flat=True))
+        for quarter in (None, 1, 2, 3, 4):
+            if quarter not in have:
+                target_set(indicator=indicator, year=year, quarter=quarter, value=value)
+        clerk = Employee.objects.filter(agency=agency).select_related("user").first().user
+        reported = set(Realisation.objects.filter(indicator=indicator, year=year).values_list("quarter", flat=True))
+        for quarter in {1, 2, 3, 4} - reported:
+            realisation = Realisation(
+                indicator=indicator,
+                year=year,
+                quarter=quarter,
+                value=value,
+                submitted_by=clerk,
+                submitted_at=timezone.now(),
+            )
+            realisation.full_clean()
+            realisation.save()
