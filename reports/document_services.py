@@ -34,9 +34,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from reports import documents, selectors, signing
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.periods import Period
+from workflow.exchange.json_format import content_digest
 from workflow.models import Agency, SopVersion
 from workflow.permissions import can_sign, head_position
-from workflow.services.sop import sop_version_make_effective
+from workflow.services.sop import sop_version_hold_for_signing, sop_version_make_effective, sop_version_release
+from workflow.services.sop_editor import can_author
 
 logger = logging.getLogger("sopkinerja.signing")
 
@@ -299,18 +301,23 @@ def document_render(request: DocumentRequest) -> DocumentRequest:
         request.status = DocumentRequest.Status.FAILED
         request.error = _("An unexpected error stopped the rendering; it has been logged. Ask for the document again.")
     request.finished_at = timezone.now()
-    # Only a pending request is updated: a recovered (failed) one is not overwritten.
-    DocumentRequest.objects.filter(pk=request.pk, status=DocumentRequest.Status.PENDING).update(
-        status=request.status,
-        error=request.error,
-        finished_at=request.finished_at,
-        pdf=request.pdf,
-        token=request.token,
-        prepared_at=request.prepared_at,
-        signer_title=request.signer_title,
-        signer_name=request.signer_name,
-        signer_nip=request.signer_nip,
-    )
+    with transaction.atomic():
+        # Only a pending request is updated: a recovered (failed) one is not overwritten.
+        updated = DocumentRequest.objects.filter(pk=request.pk, status=DocumentRequest.Status.PENDING).update(
+            status=request.status,
+            error=request.error,
+            finished_at=request.finished_at,
+            pdf=request.pdf,
+            token=request.token,
+            prepared_at=request.prepared_at,
+            signer_title=request.signer_title,
+            signer_name=request.signer_name,
+            signer_nip=request.signer_nip,
+            content_sha256=request.content_sha256,
+        )
+        if updated and request.status == DocumentRequest.Status.AWAITING and request.content_sha256:
+            # What waits for the head's signature must be what becomes effective: freeze the draft.
+            sop_version_hold_for_signing(version=request.sop_version, since=request.prepared_at)
     return request
 
 
@@ -322,6 +329,8 @@ def _prepare(request: DocumentRequest) -> None:
     signer = _signer_for(user, agency)
     now = timezone.now()
     token = request.token or uuid.uuid4()
+    if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
+        request.content_sha256 = content_digest(request.sop_version)
     with transaction.atomic():
         # A draft SOP is printed as it will read once signed (effective date, approver); undone here.
         if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
@@ -374,6 +383,12 @@ def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256
     if signing.sha256(pdf) != sha256:
         raise ValidationError(_("The PDF is not the one you were shown. Open the request again and sign."))
     _check_signable(agency=agency, kind=request.kind, period=request.period, sop_version=request.sop_version, via="web")
+    if request.content_sha256:
+        version = SopVersion.objects.select_for_update().get(pk=request.sop_version_id)
+        if version.status != SopVersion.Status.DRAFT or content_digest(version) != request.content_sha256:
+            raise ValidationError(
+                _("The SOP draft was changed after this PDF was prepared. Ask for the document again.")
+            )
     if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
         _make_effective(request.sop_version, signer, request.prepared_at.astimezone(agency.zone).date())
     document = _sign_and_store(
@@ -395,6 +410,41 @@ def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256
     request.pdf = None  # the signed bytes live in the SignedDocument
     request.save(update_fields=["signed_document", "status", "finished_at", "pdf"])
     return document
+
+
+def can_withdraw(request: DocumentRequest, user) -> bool:
+    """The requester may withdraw a signing request that waits, and so may whoever writes the
+    agency's SOPs when it holds an SOP draft they need to correct."""
+    if not request.sign or request.status not in (DocumentRequest.Status.PENDING, DocumentRequest.Status.AWAITING):
+        return False
+    if request.requested_by_id == user.pk:
+        return True
+    return request.kind == DocumentKind.SOP and can_author(user, request.agency)
+
+
+@transaction.atomic
+def document_request_withdraw(*, request: DocumentRequest, user) -> DocumentRequest:
+    """Withdraw a signing request that has not been signed: its prepared PDF is dropped and, when it
+    held an SOP draft, the draft may be edited again (unless another request still waits for it).
+    A request already signed or ended is refused; nothing is changed then."""
+    request = DocumentRequest.objects.select_for_update().get(pk=request.pk)
+    if not can_withdraw(request, user):
+        if request.requested_by_id != user.pk and not can_author(user, request.agency):
+            raise PermissionDenied(_("Only the person who asked for this document can withdraw it."))
+        raise ValidationError(_("This request is not waiting for a signature."))
+    request.status = DocumentRequest.Status.WITHDRAWN
+    request.withdrawn_by = user
+    request.finished_at = timezone.now()
+    request.pdf = None
+    request.save(update_fields=["status", "withdrawn_by", "finished_at", "pdf"])
+    if request.sop_version_id:
+        still_waiting = DocumentRequest.objects.filter(
+            sop_version_id=request.sop_version_id, sign=True, status=DocumentRequest.Status.AWAITING
+        ).exists()
+        if not still_waiting:
+            sop_version_release(version=request.sop_version)
+    logger.info("signing request %s withdrawn by %s", request.pk, user.get_username())
+    return request
 
 
 @transaction.atomic

@@ -483,6 +483,7 @@ class DocumentRequest(models.Model):
         AWAITING = "awaiting", _("Waiting for the signature")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     agency = models.ForeignKey(
         "workflow.Agency", models.CASCADE, related_name="document_requests", verbose_name=_("agency")
@@ -502,7 +503,7 @@ class DocumentRequest(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True)
@@ -516,6 +517,16 @@ class DocumentRequest(models.Model):
     signer_title = models.CharField(_("signer's position"), max_length=300, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
     signer_nip = models.CharField(_("signer's NIP"), max_length=24, blank=True)
+    # An SOP draft's content as it was rendered (workflow.exchange.content_digest): signing checks it is unchanged.
+    content_sha256 = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
     # The background task (recover_documents tells a dead worker's task by it) and how often it was queued again.
     task_id = models.CharField(_("task"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)

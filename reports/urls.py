@@ -25,6 +25,7 @@ urlpatterns = [
     path("dokumen/<int:request_id>/", views.request_view, name="request"),
     path("dokumen/<int:request_id>/unduh/", views.request_download, name="request-download"),
     path("dokumen/<int:request_id>/tandatangani/", views.request_sign, name="request-sign"),
+    path("dokumen/<int:request_id>/tarik/", views.request_withdraw, name="request-withdraw"),
     path("dokumen/ttd/<int:document_id>/unduh/", views.signed_download, name="signed-download"),
     path("disposisi/<int:disposition_id>/cetak/", views.disposition_print, name="disposition-print"),
     path("verifikasi/<uuid:token>/", views.verify, name="verify"),

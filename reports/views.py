@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from reports import signing
-from reports.document_services import document_request, document_request_sign
+from reports.document_services import can_withdraw, document_request, document_request_sign, document_request_withdraw
 from reports.forms import MonitoringReportForm, ReportForm, SignForm, SopSheetForm, VerifyForm
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.periods import Period
@@ -137,6 +137,7 @@ def request_view(request, request_id: int):
         "document": document,
         "stalled": _stalled(document),
         "sign_form": _sign_form(document, request.user),
+        "can_withdraw": can_withdraw(document, request.user),
     }
     # While pending, the page asks again for its state alone (htmx) and swaps it in place.
     template = "reports/request.html#status" if request.htmx else "reports/request.html"
@@ -165,6 +166,21 @@ def request_sign(request, request_id: int):
             messages.success(request, _("The document is signed."))
     else:
         messages.error(request, _("Type the passphrase of your signing key."))
+    return redirect("reports:request", document.pk)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, request_id: int):
+    """Withdraw a signing request that has not been signed (frees a held SOP draft for editing)."""
+    agency = _agency_or_403(request)
+    document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency, sign=True)
+    try:
+        document_request_withdraw(request=document, user=request.user)
+    except (PermissionDenied, ValidationError) as problem:
+        messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
+    else:
+        messages.success(request, _("The signing request is withdrawn."))
     return redirect("reports:request", document.pk)
 
 

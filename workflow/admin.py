@@ -386,7 +386,7 @@ class SopAdmin(AgencyScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Number, unit and agency are printed on the signed sheets (the model refuses the change too).
-        if obj is not None and any(version.is_signed for version in obj.versions.all()):
+        if obj is not None and any(version.is_frozen for version in obj.versions.all()):
             return ["agency", "number", "unit"]
         return super().get_readonly_fields(request, obj)
 
@@ -397,7 +397,7 @@ class FrozenWhenSignedInline(AgencyScopedInline):
     @staticmethod
     def signed(obj) -> bool:
         version = obj.version if isinstance(obj, Step) else obj
-        return version is not None and version.is_signed
+        return version is not None and version.is_frozen
 
     def has_add_permission(self, request, obj=None):
         return not self.signed(obj) and super().has_add_permission(request, obj)
@@ -487,10 +487,10 @@ class SopVersionAdmin(AgencyScopedAdmin):
         return super().get_queryset(request).select_related("sop__agency__local_government").prefetch_related("steps")
 
     def has_change_permission(self, request, obj=None):
-        return not (obj and obj.is_signed) and super().has_change_permission(request, obj)
+        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not (obj and obj.is_signed) and super().has_delete_permission(request, obj)
+        return not (obj and obj.is_frozen) and super().has_delete_permission(request, obj)
 
     def get_urls(self):
         revise = path(
@@ -591,10 +591,10 @@ class StepAdmin(AgencyScopedAdmin):
         return step.duration_text
 
     def has_change_permission(self, request, obj=None):
-        return not (obj and obj.version.is_signed) and super().has_change_permission(request, obj)
+        return not (obj and obj.version.is_frozen) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not (obj and obj.version.is_signed) and super().has_delete_permission(request, obj)
+        return not (obj and obj.version.is_frozen) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -25,6 +25,7 @@ from workflow.forms_editor import (
     posted_column_titles,
 )
 from workflow.models import SopVersion
+from workflow.models.sop import DraftAwaitingSignature
 from workflow.permissions import can_sign, local_today
 from workflow.selectors import agency_of, sop_list, sop_revisions, sop_version_detail
 from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_revise
@@ -148,6 +149,9 @@ def sop_edit(request, version_id: int):
     version = _version_or_404(agency, version_id)
     if version.status != SopVersion.Status.DRAFT:
         messages.error(request, _("This version is signed and cannot be edited. Make a new revision to change it."))
+        return redirect("workflow:sop-detail", version.pk)
+    if version.awaiting_signature_since is not None:
+        messages.error(request, DraftAwaitingSignature(version.pk).messages[0])
         return redirect("workflow:sop-detail", version.pk)
     if not can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))

@@ -6,6 +6,8 @@ every list item carries the numbering it was printed with.
 """
 
 import datetime
+import hashlib
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -75,6 +77,13 @@ def export_version(version: SopVersion) -> dict:
             for step in steps.order_by("number")
         ],
     }
+
+
+def content_digest(version: SopVersion) -> str:
+    """SHA-256 of the version's exchange document, as stored now: equal digests, equal content
+    (every list item, column, step, requirement and exit; the SOP's number and unit)."""
+    document = json.dumps(export_version(version), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(document.encode()).hexdigest()
 
 
 def _iso(day: datetime.date | None) -> str | None:

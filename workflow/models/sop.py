@@ -94,6 +94,9 @@ class Sop(models.Model):
             return super().delete(*args, **kwargs)
 
     def refuse_renaming_if_signed(self) -> None:
+        awaiting = SopVersion._base_manager.filter(sop_id=self.pk, awaiting_signature_since__isnull=False).first()
+        if awaiting is not None:
+            raise DraftAwaitingSignature(awaiting.pk)
         if SopVersion._base_manager.filter(sop_id=self.pk, status__in=SIGNED_STATUSES).exists():
             raise ValidationError(
                 gettext("SOP %(number)s has a signed version: its number, unit and agency cannot change.")
@@ -132,15 +135,35 @@ class SignedVersionFrozen(ValidationError):
         )
 
 
+class DraftAwaitingSignature(ValidationError):
+    """Refusal of any change to a draft whose PDF has been prepared for the head's signature: what
+    he signs must be what becomes effective."""
+
+    def __init__(self, version_id: int):
+        version = SopVersion._base_manager.select_related("sop").get(pk=version_id)
+        self.version_id = version_id
+        super().__init__(
+            gettext(
+                'The draft of SOP %(number)s "%(name)s" has been prepared for signing and cannot be changed '
+                "until it is signed or the signing request is withdrawn."
+            )
+            % {"number": version.sop.number, "name": version.name},
+            code="draft_awaiting_signature",
+        )
+
+
 def refuse_if_signed(version_ids, using: str = "default") -> None:
-    """Lock the versions (so a concurrent signing waits) and refuse if any of them is signed."""
+    """Lock the versions (so a concurrent signing waits) and refuse if any of them is signed, or is
+    a draft waiting for its signature."""
     ids = {pk for pk in version_ids if pk is not None}
     if not ids:
         return
     rows = SopVersion._base_manager.using(using).select_for_update().filter(pk__in=ids).order_by("pk")
-    for pk, status in rows.values_list("pk", "status"):
+    for pk, status, awaiting in rows.values_list("pk", "status", "awaiting_signature_since"):
         if status in SIGNED_STATUSES:
             raise SignedVersionFrozen(pk)
+        if awaiting is not None:
+            raise DraftAwaitingSignature(pk)
 
 
 class SopVersionQuerySet(models.QuerySet):
@@ -150,11 +173,14 @@ class SopVersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Refused when it touches a signed version, except withdrawing effective ones (status only)."""
         withdrawing = set(kwargs) == {"status"} and kwargs["status"] == "withdrawn"
+        holding = set(kwargs) == {"awaiting_signature_since"}
         with transaction.atomic(using=self.db):
             locked = self.model._base_manager.using(self.db).select_for_update().filter(pk__in=self.values("pk"))
-            for pk, status in locked.order_by("pk").values_list("pk", "status"):
+            for pk, status, awaiting in locked.order_by("pk").values_list("pk", "status", "awaiting_signature_since"):
                 if status in SIGNED_STATUSES and not withdrawing:
                     raise SignedVersionFrozen(pk)
+                if awaiting is not None and not holding:
+                    raise DraftAwaitingSignature(pk)
             return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -272,6 +298,9 @@ class SopVersion(models.Model):
         blank=True,
         help_text=_("Where this text comes from, and which parts were reconstructed or assumed."),
     )
+    # Set while a PDF of this draft, prepared for the head's signature, waits for it: the draft is
+    # frozen like a signed version until it is signed or the request is withdrawn.
+    awaiting_signature_since = models.DateTimeField(_("prepared for signing at"), null=True, blank=True, editable=False)
 
     objects = SopVersionQuerySet.as_manager()
 
@@ -327,19 +356,36 @@ class SopVersion(models.Model):
             ._base_manager.using(using)
             .select_for_update()
             .filter(pk=self.pk)
-            .values(*{"status", *(f.attname for f in fields)})
+            .values(*{"status", "awaiting_signature_since", *(f.attname for f in fields)})
             .first()
         )
-        if stored is None or stored["status"] not in SIGNED_STATUSES:
-            return  # a draft (or a row that is gone) is editable
+        if stored is None:
+            return
+        if stored["status"] not in SIGNED_STATUSES:
+            self._refuse_change_of_awaiting(stored, fields)
+            return  # a draft is editable
         changed = {f.name for f in fields if f.to_python(getattr(self, f.attname)) != stored[f.attname]}
         withdrawing = stored["status"] == self.Status.EFFECTIVE and self.status == self.Status.WITHDRAWN
         if changed and not (withdrawing and changed == {"status"}):
             raise SignedVersionFrozen(self.pk)
 
+    def _refuse_change_of_awaiting(self, stored: dict, fields) -> None:
+        """A draft waiting for its signature changes only by being signed, or by being released."""
+        if stored.get("awaiting_signature_since") is None:
+            return
+        changed = {f.name for f in fields if f.to_python(getattr(self, f.attname)) != stored[f.attname]}
+        signing = self.status == self.Status.EFFECTIVE
+        if changed - {"awaiting_signature_since"} and not signing:
+            raise DraftAwaitingSignature(self.pk)
+
     @property
     def agency(self) -> Agency:
         return self.sop.agency
+
+    @property
+    def is_frozen(self) -> bool:
+        """Signed, or a draft prepared for signing: no edit is accepted (the guard reads the row)."""
+        return self.is_signed or self.awaiting_signature_since is not None
 
     @property
     def approver_nip_display(self) -> str:
@@ -355,6 +401,7 @@ class SopVersion(models.Model):
         if self.status != self.Status.DRAFT:
             raise ValidationError(_("Only a draft SOP version can be made effective."))
         self.status = self.Status.EFFECTIVE
+        self.awaiting_signature_since = None
         self.effective_on = effective_on
         self.approver_title, self.approver_name = approver_title, approver_name
         self.approver_nip = approver_nip.replace(" ", "")

@@ -374,6 +374,21 @@ def sop_version_make_effective(
     return version
 
 
+@transaction.atomic
+def sop_version_hold_for_signing(*, version: SopVersion, since: datetime.datetime) -> None:
+    """A PDF of this draft now waits for the head's signature: freeze the draft (every edit of it and
+    its rows is refused by the model layer) until it is signed or released. Only a draft is held."""
+    SopVersion.objects.filter(pk=version.pk, status=SopVersion.Status.DRAFT).update(awaiting_signature_since=since)
+    logger.info("SOP version %s held for signing", version.pk)
+
+
+@transaction.atomic
+def sop_version_release(*, version: SopVersion) -> None:
+    """No prepared PDF of this draft waits for a signature any more: it may be edited again."""
+    SopVersion.objects.filter(pk=version.pk, status=SopVersion.Status.DRAFT).update(awaiting_signature_since=None)
+    logger.info("SOP version %s released from signing", version.pk)
+
+
 def _save(instance):
     instance.full_clean()
     instance.save()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workflow.models import Agency, Sop, SopVersion, Unit
-from workflow.models.sop import SignedVersionFrozen
+from workflow.models.sop import DraftAwaitingSignature, SignedVersionFrozen
 from workflow.selectors import own_agency
 from workflow.services.sop import ExecutorSpec, ListItem, StepSpec, sop_version_create, sop_version_fill
 
@@ -87,6 +87,8 @@ def sop_draft_save(
     locked = SopVersion.objects.select_for_update().select_related("sop").get(pk=version.pk)
     if locked.status != SopVersion.Status.DRAFT:
         raise SignedVersionFrozen(locked.pk)
+    if locked.awaiting_signature_since is not None:
+        raise DraftAwaitingSignature(locked.pk)
     sop = locked.sop
     sop.number, sop.unit = identity.number.strip(), identity.unit
     sop.full_clean()
