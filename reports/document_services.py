@@ -113,6 +113,10 @@ def _sign_and_store(*, agency, kind, user, secret, pdf, token, signer, now, peri
         signing.SignatureRequest(pdf=pdf, signer=user.employee, secret=secret, reason=title, location=agency.city)
     )
     certificate = _signer_certificate(signed)
+    mismatch = signing.identity_mismatch(certificate, name=signer.name, nip=signer.nip)
+    if mismatch:  # the block printed from the employee record must name the key's owner
+        logger.warning("signing refused for %s: certificate and employee record disagree", user.get_username())
+        raise signing.SigningRefused(signing.SigningRefused.IDENTITY, mismatch)
     subject = _subject(kind, period=period, sop_version=sop_version)
     latest = SignedDocument.objects.filter(agency=agency, subject=subject).aggregate(n=Max("version"))["n"] or 0
     document = SignedDocument.objects.create(

@@ -1,10 +1,13 @@
 """An agency admin keeps the organisation up to date, but cannot make anyone (himself first) the
 Kepala Dinas, change what permissions read, or bypass the figures page's lock through the admin."""
 
+import datetime
+import logging
+
 from django.urls import reverse
 
 from reports.models import Realisation
-from workflow.models import Employee, Position
+from workflow.models import ActingAssignment, Employee, Position, Unit
 
 from .conftest import user
 
@@ -17,7 +20,7 @@ def admin_form(client, url) -> dict:
     data = {}
     for name in form.fields:
         value = form[name].value()
-        data[name] = "" if value is None else value
+        data[name] = "" if value is None or (hasattr(value, "field") and not value) else value
     for formset in page.context["inline_admin_formsets"]:
         management = formset.formset.management_form
         for name in management.fields:
@@ -88,3 +91,71 @@ def test_figures_are_read_only_in_the_admin_so_the_lock_and_the_removal_record_h
     assert realisation.value == before
     assert client.get(change).status_code == 200  # still readable
     assert user("balangan.kasubbag").is_staff
+
+
+def test_the_agency_admin_cannot_rewrite_the_name_and_nip_printed_for_the_kepala_dinas(login, balangan):
+    client = login("balangan.kasubbag")
+    kadis = Employee.objects.get(user__username="balangan.kadis")
+    url = reverse("admin:workflow_employee_change", args=[kadis.pk])
+    data = admin_form(client, url)
+    assert not {"full_name", "nip", "nik"} & set(data)
+    client.post(url, {**data, "full_name": "ORANG LAIN, S.H.", "nip": "199001012015031001"})
+    kadis.refresh_from_db()
+    assert kadis.full_name == "H. RODY RAHMADY NOOR, S.Sos, MM.Pub"
+
+
+def test_a_plh_appointed_for_later_is_protected_like_the_kepala_dinas(login, balangan):
+    appoint_plh(balangan, "balangan.sekretaris", days_from_now=5)
+    client = login("balangan.kasubbag")
+    sekretaris = Employee.objects.get(user__username="balangan.sekretaris")
+    data = admin_form(client, reverse("admin:workflow_employee_change", args=[sekretaris.pk]))
+    assert "full_name" not in data and "nip" not in data
+    # Someone who may not sign keeps an editable record.
+    staff = Employee.objects.get(user__username="balangan.staf")
+    assert "full_name" in admin_form(client, reverse("admin:workflow_employee_change", args=[staff.pk]))
+
+
+def test_the_agency_admin_cannot_move_his_position_into_a_unit_to_head_it(login, balangan, caplog):
+    client = login("balangan.kasubbag")
+    me = Employee.objects.get(user__username="balangan.kasubbag")
+    layanan = Unit.objects.get(agency=balangan, name__startswith="Seksi Layanan")
+    url = reverse("admin:workflow_position_change", args=[me.position_id])
+    data = admin_form(client, url)
+    assert "unit" not in data
+    client.post(url, {**data, "unit": layanan.pk})
+    me.position.refresh_from_db()
+    assert me.position.unit_id != layanan.pk
+
+
+def test_the_agency_admin_cannot_make_himself_the_run_canceller(login, balangan):
+    client = login("balangan.kasubbag")
+    me = Employee.objects.get(user__username="balangan.kasubbag")
+    url = reverse("admin:workflow_agency_change", args=[balangan.pk])
+    data = admin_form(client, url)
+    assert "run_canceller" not in data
+    client.post(url, {**data, "run_canceller": me.position_id})
+    balangan.refresh_from_db()
+    assert balangan.run_canceller_id != me.position_id
+
+
+def test_a_superuser_moves_a_position_and_the_change_is_logged(client, balangan, caplog):
+    client.force_login(user("admin"))
+    position = Employee.objects.get(user__username="balangan.kasubbag").position
+    layanan = Unit.objects.get(agency=balangan, name__startswith="Seksi Layanan")
+    url = reverse("admin:workflow_position_change", args=[position.pk])
+    data = admin_form(client, url)
+    with caplog.at_level(logging.WARNING, logger="sopkinerja.organisation"):
+        client.post(url, {**data, "unit": layanan.pk})
+    position.refresh_from_db()
+    assert position.unit_id == layanan.pk
+    assert any("admin changed unit of Position" in record.getMessage() for record in caplog.records)
+
+
+def appoint_plh(agency, username, days_from_now: int):
+    start = datetime.date.today() + datetime.timedelta(days=days_from_now)
+    return ActingAssignment.objects.create(
+        position=Position.objects.get(agency=agency, rank=Position.Rank.HEAD),
+        employee=Employee.objects.get(user__username=username),
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=3),
+    )

@@ -168,6 +168,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET document download": EVERYONE,
     "GET unsigned draft download": frozenset({KADIS}),
     "POST sign a document": frozenset({KADIS}),
+    "POST withdraw a signing request": frozenset({KADIS, *AUTHORS}),  # the requester, or an SOP author
     "GET signed document download": EVERYONE,
     "GET public verification page": frozenset({*EVERYONE, ANONYMOUS}),
     # Installation
@@ -529,6 +530,11 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         changed = _count(SignedDocument.objects.filter(agency=b))
         return Cell("POST", reverse("reports:request-sign", args=[made.pk]), data, changed=changed)
 
+    def withdraw():
+        made = _prepared_signing_request(s, capture)
+        url = reverse("reports:request-withdraw", args=[made.pk])
+        return Cell("POST", url, changed=lambda: DocumentRequest.objects.get(pk=made.pk).status)
+
     def switch():
         # Padang Panjang's logins try to switch to Balangan, Balangan's (and the superuser) to Padang Panjang.
         return Cell(
@@ -612,6 +618,7 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         ),
         "GET unsigned draft download": unsigned_draft,
         "POST sign a document": sign,
+        "POST withdraw a signing request": withdraw,
         "GET signed document download": lambda: Cell("GET", reverse("reports:signed-download", args=[_signed(s).pk])),
         "GET public verification page": lambda: Cell("GET", reverse("reports:verify", args=[_signed(s).token])),
         "POST switch agency": switch,

@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
@@ -37,6 +39,8 @@ from workflow.models import (
 from workflow.scoping import agency_path, scope
 from workflow.services import appointments as appointment_services
 from workflow.services.sop import can_revise, sop_version_revise
+
+organisation_log = logging.getLogger("sopkinerja.organisation")
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
@@ -152,15 +156,43 @@ class AgencyAdmin(AgencyScopedAdmin):
         return super().has_delete_permission(request, obj) and allowed
 
     def get_readonly_fields(self, request, obj=None):
+        fields = []
         if obj is not None and not obj.local_government.is_administered_by(request.user):
-            return ["local_government"]
-        return []
+            fields.append("local_government")
+        if obj is not None and not permissions.may_confer_rights(request.user, obj):
+            fields.append("run_canceller")  # who may cancel runs: not for an agency admin to give himself
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log_rights_change(request, obj, form, RIGHTS_FIELDS["agency"])
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "local_government" and field is not None and not request.user.is_superuser:
             field.queryset = field.queryset.filter(administrators=request.user)
         return field
+
+
+# The fields whose change gives or takes rights, or changes who a signature names: each change is logged.
+RIGHTS_FIELDS = {
+    "agency": {"run_canceller"},
+    "position": {"unit", "rank", "supervisor", "agency"},
+    "employee": {"position", "agency", "user", "full_name", "nip", "nik"},
+}
+
+
+def log_rights_change(request, obj, form, fields: set[str]) -> None:
+    changed = sorted(fields & set(form.changed_data))
+    if changed:
+        organisation_log.warning(
+            "%s changed %s of %s %s (%s)",
+            request.user.get_username(),
+            ", ".join(changed),
+            type(obj).__name__,
+            obj.pk,
+            "; ".join(f"{name}={form.cleaned_data.get(name)}" for name in changed),
+        )
 
 
 @admin.register(ActingAssignment)
@@ -312,7 +344,13 @@ class PositionAdmin(AgencyScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not request.user.is_superuser:
             fields += ["agency", "rank", "supervisor"]
+            if not permissions.may_confer_rights(request.user, obj.agency):
+                fields.append("unit")  # a position's unit makes it that unit's head, with its approvals
         return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log_rights_change(request, obj, form, RIGHTS_FIELDS["position"])
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         field = super().formfield_for_choice_field(db_field, request, **kwargs)
@@ -336,7 +374,16 @@ class EmployeeAdmin(AgencyScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["agency", "position", "user"] if self._guarded(request, obj) else fields
+        if self._guarded(request, obj):
+            fields += ["agency", "position", "user"]
+        if obj is not None and not request.user.is_superuser and permissions.may_sign_ever(obj):
+            # Printed in the signature block of whoever may sign: only a superuser corrects it.
+            fields += ["full_name", "nip", "nik"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log_rights_change(request, obj, form, RIGHTS_FIELDS["employee"])
 
     def has_delete_permission(self, request, obj=None):
         return not self._guarded(request, obj) and super().has_delete_permission(request, obj)

@@ -83,6 +83,25 @@ def can_sign(user, agency) -> bool:
     return holds(user, head_position(agency))
 
 
+def may_sign_ever(employee, now: datetime.datetime | None = None) -> bool:
+    """The employee holds the Kepala Dinas position, or is appointed Plh/Plt of it for today or a
+    later day: whose printed identity (name, NIP, NIK) a signature would carry."""
+    head = head_position(employee.agency)
+    if head is None:
+        return False
+    if employee.position_id == head.pk:
+        return True
+    today = local_today(head.agency, now)
+    ongoing = head.acting.filter(employee=employee, ends_on__gte=today)
+    return ongoing.exclude(ended_at__isnull=False, ends_on__lte=today).exists()
+
+
+def may_confer_rights(user, agency) -> bool:
+    """Who may change what confers rights in an agency (a position's unit, the run canceller, an
+    official's rank or supervisor): a superuser, or the agency's Kepala Dinas himself."""
+    return bool(getattr(user, "is_superuser", False)) or is_head(user, agency)
+
+
 def is_head(user, agency) -> bool:
     """The user holds the Kepala Dinas position itself (acting for it is not enough)."""
     employee = _employee(user)

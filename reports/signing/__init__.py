@@ -16,6 +16,7 @@ from reports.signing.base import (
     sha256,
 )
 from reports.signing.demo_ca import DEMO_PASSPHRASE, create_demo_certificate, create_demo_certificates, demo_signers
+from reports.signing.identity import identity_mismatch
 from reports.signing.local import LocalBackend, certificate_path, key_path
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "create_demo_certificate",
     "create_demo_certificates",
     "demo_signers",
+    "identity_mismatch",
     "key_path",
     "sha256",
 ]

@@ -28,6 +28,7 @@ class SigningRefused(Exception):
     SERVICE_ERROR = "service_error"
     NOT_A_PDF = "not_a_pdf"
     NO_KEY = "no_key"
+    IDENTITY = "identity"
 
     def __init__(self, code: str, message=None):
         self.code = code
@@ -49,6 +50,9 @@ DEFAULT_MESSAGES = {
     SigningRefused.SERVICE_ERROR: _("The signing service reported an error. Nothing was signed; try again later."),
     SigningRefused.NOT_A_PDF: _("The signing service did not return a signed PDF. Nothing was stored."),
     SigningRefused.NO_KEY: _("The signer has no signing key here. Ask the administrator to install one."),
+    SigningRefused.IDENTITY: _(
+        "The signing certificate names someone else than the signature block. Nothing was signed."
+    ),
 }
 
 

@@ -1,0 +1,43 @@
+"""The signature block names the person whose certificate signs: when the employee record and the
+certificate disagree, nothing is signed."""
+
+import pytest
+
+from reports.document_services import document_sign
+from reports.models import DocumentKind, SignedDocument
+from reports.signing import DEMO_PASSPHRASE, SigningRefused
+from workflow.models import Employee
+
+from .conftest import user
+
+
+def sign_report(agency, who):
+    return document_sign(
+        agency=agency,
+        kind=DocumentKind.REPORT,
+        user=user(who),
+        secret=DEMO_PASSPHRASE,
+        period="2026-TW1",
+        via="command",
+    )
+
+
+def test_an_edited_name_of_the_kepala_dinas_is_not_signed_with_his_certificate(balangan):
+    Employee.objects.filter(user__username="balangan.kadis").update(full_name="ORANG LAIN, S.H.")
+    with pytest.raises(SigningRefused, match="H. RODY RAHMADY NOOR.*ORANG LAIN, S.H."):
+        sign_report(balangan, "balangan.kadis")
+    assert not SignedDocument.objects.exists()
+
+
+def test_an_edited_nip_of_the_kepala_dinas_is_not_signed_with_his_certificate(balangan):
+    Employee.objects.filter(user__username="balangan.kadis").update(nip="199001012015031001")
+    with pytest.raises(SigningRefused, match="19900101 201503 1 001"):
+        sign_report(balangan, "balangan.kadis")
+    assert not SignedDocument.objects.exists()
+
+
+def test_a_name_differing_only_in_spacing_and_case_still_signs(balangan):
+    kadis = Employee.objects.get(user__username="balangan.kadis")
+    Employee.objects.filter(pk=kadis.pk).update(full_name="  " + kadis.full_name.lower().replace(" ", "  "))
+    document = sign_report(balangan, "balangan.kadis")
+    assert document.signer_nip == kadis.nip_display
