@@ -366,3 +366,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("sopkinerja.middleware.AgencyTimeZoneMiddleware"), "sopkinerja.middleware.AgencySwitcherMiddleware"
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("sopkinerja.context_processors.agency_switcher")
+
+# --- Issue 15: forgotten passwords (sopkinerja/password_reset.py, /akun/sandi/lupa/) ---------
+# Requests per client address, and mails per e-mail address, django-ratelimit syntax, counted in
+# the default cache. The link in the mail works once, for PASSWORD_RESET_TIMEOUT seconds.
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/m")
+PASSWORD_RESET_EMAIL_RATE = os.environ.get("PASSWORD_RESET_EMAIL_RATE", "3/h")
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)  # Django's default, 3 days
