@@ -1,5 +1,3 @@
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from reports import signing
 from reports.document_services import can_withdraw, document_request, document_request_sign, document_request_withdraw
@@ -23,13 +20,11 @@ from reports.periods import Period
 from reports.selectors import report_overview
 from reports.services import evidence_remove
 from reports.signing.verification import verify_upload
-from sopkinerja.client_ip import client_ip
+from sopkinerja.rate_limit import over_limit
 from sopkinerja.uploads import download_response
 from workflow.models import Disposition
 from workflow.permissions import can_sign
 from workflow.views import _agency_or_403
-
-logger = logging.getLogger(__name__)
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -225,7 +220,7 @@ def verify(request, token):
         raise Http404(_("No signed document has this verification code."))
     if request.method != "POST":
         return _verify_page(request, document, VerifyForm())
-    if _verify_rate_limited(request):
+    if over_limit(request, group="reports:verify", rate=settings.VERIFY_RATE):
         return _verify_page(
             request,
             document,
@@ -268,22 +263,6 @@ VERIFY_FORM_OVERHEAD = 64 * 1024
 def _verify_page(request, document, form, *, verdict=None, refusal="", status=200):
     context = {"document": document, "form": form, "verdict": verdict, "refusal": refusal}
     return render(request, "reports/verify.html", context, status=status)
-
-
-def _verify_rate_limited(request) -> bool:
-    """Counts this POST against the visitor's address (behind a proxy: settings.CLIENT_IP_HEADER)."""
-    try:
-        return is_ratelimited(
-            request,
-            group="reports:verify",
-            key=lambda _group, request: client_ip(request),
-            rate=settings.VERIFY_RATE,
-            method="POST",
-            increment=True,
-        )
-    except Exception:  # e.g. the cache table was never created: check the file rather than answer a 500
-        logger.exception("the verification rate limit cannot count; checking without it")
-        return False
 
 
 def _content_length(request) -> int:

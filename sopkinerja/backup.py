@@ -19,7 +19,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -196,7 +195,13 @@ def restore(source: Path) -> Comparison:
             if result.returncode != 0:
                 raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         else:
-            shutil.copyfile(work / "database.sqlite3", settings.DATABASES["default"]["NAME"])
+            # The live file is in WAL mode: its -wal file may hold pages newer than the file itself,
+            # which SQLite would replay over a copied-in file. The backup API writes through them.
+            source = sqlite3.connect(work / "database.sqlite3")
+            connection.ensure_connection()
+            source.backup(connection.connection)
+            source.close()
+            connection.close()
         _restore_media(work / "media")
     return compare(expected, manifest())
 

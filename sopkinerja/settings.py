@@ -124,6 +124,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a few rows, on every page with a select. The app reads no result too large for memory, and
     # without them a transaction-mode pooler (PgBouncer) can sit in front (docs/deployment.md).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several people writing at once (`make run` serves real users on SQLite): readers never wait
+    # for the writer (WAL); every transaction takes the write lock at BEGIN (IMMEDIATE), so a
+    # transaction that read first cannot fail to upgrade to a writer halfway ("database is
+    # locked"); a writer waits up to SQLITE_TIMEOUT seconds for its turn. select_for_update is a
+    # no-op on SQLite: IMMEDIATE is what serialises the services' read-check-write.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -355,3 +366,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("sopkinerja.middleware.AgencyTimeZoneMiddleware"), "sopkinerja.middleware.AgencySwitcherMiddleware"
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("sopkinerja.context_processors.agency_switcher")
+
+# --- Issue 15: forgotten passwords (sopkinerja/password_reset.py, /akun/sandi/lupa/) ---------
+# Requests per client address, and mails per e-mail address, django-ratelimit syntax, counted in
+# the default cache. The link in the mail works once, for PASSWORD_RESET_TIMEOUT seconds.
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/m")
+PASSWORD_RESET_EMAIL_RATE = os.environ.get("PASSWORD_RESET_EMAIL_RATE", "3/h")
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)  # Django's default, 3 days

@@ -1,14 +1,20 @@
-"""Project-wide pages: the refusal shown when a form's security token is missing or stale, and the
-agency switcher of superusers and government administrators."""
+"""Project-wide pages: the refusal shown when a form's security token is missing or stale, the
+agency switcher of superusers and government administrators, and the forgotten-password request."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sopkinerja.middleware import VIEWING_AGENCY_SESSION_KEY
+from sopkinerja.password_reset import PasswordResetRequestForm
+from sopkinerja.rate_limit import over_limit
 
 
 def permission_denied(request, exception=None):
@@ -41,3 +47,26 @@ def agency_switch(request):
     if not safe:
         target = "workflow:home"
     return redirect(target)
+
+
+class PasswordResetRequestView(PasswordResetView):
+    """Lupa kata sandi: the same answer for every address, known or not. Too many requests from one
+    client address are refused on the page (429, the typed address kept); too many for one e-mail
+    address send nothing more, with the same answer, so nobody floods someone else's mailbox."""
+
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if over_limit(request, group="password-reset", rate=settings.PASSWORD_RESET_RATE):
+            form = self.get_form()
+            form.add_error(None, _("Too many requests from your address. Wait a minute and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].casefold()
+        rate = settings.PASSWORD_RESET_EMAIL_RATE
+        if over_limit(self.request, group="password-reset:email", rate=rate, key=lambda _group, _request: address):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

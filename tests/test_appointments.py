@@ -7,12 +7,15 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from workflow import permissions
-from workflow.models import ActingAssignment, Employee, Position
+from workflow.models import ActingAssignment, Agency, Employee, Position
+from workflow.seed import load_all
 from workflow.services.appointments import acting_appoint, acting_end
 
-from .conftest import user
+from .conftest import PASSWORD, TODAY, user
+from .test_races import race
 
 DAY = datetime.timedelta(days=1)
 
@@ -29,9 +32,11 @@ def sekretaris(balangan) -> Position:
 
 def balangan_today() -> datetime.date:
     """Today where the appointments are made: Balangan keeps WITA, a date ahead of UTC every evening."""
-    from workflow.models import Agency
-
     return permissions.local_today(Agency.objects.get(slug="balangan"))
+
+
+def long_date(day: datetime.date) -> str:
+    return date_format(day)  # 02 Januari 2026
 
 
 def employee(username: str) -> Employee:
@@ -243,3 +248,91 @@ def test_an_appointment_ended_on_its_first_day_keeps_that_day_in_its_history(log
     assert not permissions.holds(user("balangan.sekretaris"), head)
     page = login("balangan.kadis").get(reverse("workflow:appointments")).content.decode()
     assert "dicabut sebelum berlaku" not in page and "diakhiri oleh" in page
+
+
+# One acting official per position at a time ------------------------------------------------
+
+
+def test_a_second_plh_for_an_overlapping_period_is_refused(head):
+    today = balangan_today()
+    appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today, ends_on=today + 4 * DAY)
+    reason = refusal(
+        appoint,
+        by=user("balangan.kadis"),
+        position=head,
+        who="balangan.kabid-arsip",
+        starts_on=today + 2 * DAY,
+        ends_on=today + 9 * DAY,
+    )
+    sekretaris = employee("balangan.sekretaris").full_name
+    assert reason == (
+        f"{sekretaris} sudah menjadi Plh {head.title} dari {long_date(today)} sampai {long_date(today + 4 * DAY)}; "
+        "akhiri penunjukan itu lebih dulu atau pilih tanggal lain."
+    )
+    assert list(ActingAssignment.objects.filter(position=head).values_list("employee__full_name", flat=True)) == [
+        sekretaris
+    ]
+
+
+def test_a_plt_cannot_overlap_a_plh_of_the_same_position_either(head):
+    appoint(user("balangan.kadis"), head, "balangan.sekretaris")
+    reason = refusal(appoint, by=user("admin"), position=head, who="balangan.kabid-arsip", kind="plt")
+    assert "sudah menjadi Plh" in reason
+    assert ActingAssignment.objects.filter(position=head).count() == 1
+
+
+def test_a_plh_from_the_day_after_the_current_one_ends_is_appointed(head):
+    today = balangan_today()
+    appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today, ends_on=today + 4 * DAY)
+    appoint(user("balangan.kadis"), head, "balangan.kabid-arsip", starts_on=today + 5 * DAY, ends_on=today + 9 * DAY)
+    assert ActingAssignment.objects.filter(position=head).count() == 2
+
+
+def test_an_ended_appointment_leaves_its_dates_free_for_another_plh(head):
+    today = balangan_today()
+    first = appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today, ends_on=today + 4 * DAY)
+    acting_end(by=user("balangan.kadis"), assignment=first)
+    appoint(user("balangan.kadis"), head, "balangan.kabid-arsip", starts_on=today, ends_on=today + 4 * DAY)
+    assert [a.employee.user.username for a in ActingAssignment.objects.in_force(today).filter(position=head)] == [
+        "balangan.kabid-arsip"
+    ]
+
+
+def test_another_position_may_have_its_own_plh_for_the_same_dates(head, sekretaris):
+    appoint(user("balangan.kadis"), head, "balangan.sekretaris")
+    appoint(user("balangan.kadis"), sekretaris, "balangan.kasubbag-umum")
+    assert ActingAssignment.objects.filter(position__in=[head, sekretaris]).count() == 2
+
+
+def test_the_plh_page_refuses_a_second_plh_for_the_same_dates_and_keeps_what_was_typed(login, padang_panjang):
+    head = Position.objects.get(agency=padang_panjang, rank="kepala_dinas")
+    client = login("padangpanjang.kadis")
+    today = permissions.local_today(padang_panjang)
+    form = {
+        "position": head.pk,
+        "kind": "plh",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + 3 * DAY).isoformat(),
+    }
+    firdaus, erizal = employee("padangpanjang.kabid-arsip"), employee("padangpanjang.sekretaris")
+    first = client.post(reverse("workflow:appointments"), {**form, "employee": firdaus.pk, "note": "ST 1/2026"})
+    assert first.status_code == 302
+    second = client.post(reverse("workflow:appointments"), {**form, "employee": erizal.pk, "note": "ST 2/2026"})
+    page = second.content.decode()
+    assert second.status_code == 200
+    assert f"{firdaus.full_name} sudah menjadi Plh {head.title} dari {long_date(today)}" in page
+    assert 'value="ST 2/2026"' in page and f'value="{(today + 3 * DAY).isoformat()}"' in page
+    assert f'<option value="{erizal.pk}" selected>' in page
+    assert [a.employee for a in ActingAssignment.objects.filter(position=head)] == [firdaus]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_appointments_for_the_same_dates_make_one():
+    if not Agency.objects.exists():  # an earlier transactional test emptied the database
+        load_all(password=PASSWORD, today=TODAY)
+    head = Position.objects.get(agency__slug="balangan", rank="kepala_dinas")
+    candidates = ["balangan.sekretaris", "balangan.kabid-arsip", "balangan.kabid-perpustakaan"] * 2
+    outcomes = race(lambda who: appoint(user("balangan.kadis"), head, who), candidates)
+    assert outcomes["done"] == 1 and sum(outcomes.values()) == len(candidates)
+    assert all("sudah menjadi Plh" in outcome for outcome in outcomes if outcome != "done"), outcomes
+    assert ActingAssignment.objects.filter(position=head).count() == 1

@@ -3,6 +3,7 @@ every signed document come back identical in a fresh database and media folder."
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import tarfile
 from pathlib import Path
@@ -92,3 +93,21 @@ def test_a_restore_that_does_not_match_its_manifest_names_the_difference():
         "tables: workflow_run: 12 in the backup, 11 now",
         "media: a.pdf: 'aa' in the backup, None now",
     ]
+
+
+def test_a_restore_on_sqlite_keeps_nothing_the_running_app_had_written_after_the_backup(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    env = app_environment(f"sqlite:///{database}", tmp_path / "media")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "backup", "-o", str(tmp_path / "backup.tar"))
+    # The running app (WAL mode) writes after the backup; its pages wait in db.sqlite3-wal.
+    running = sqlite3.connect(database, isolation_level=None)
+    running.execute("PRAGMA wal_autocheckpoint=0")
+    running.execute("INSERT INTO auth_group (name) VALUES ('written after the backup')")
+    assert Path(f"{database}-wal").stat().st_size > 0
+    try:
+        manage(env, "restore", "--yes", str(tmp_path / "backup.tar"))
+        assert running.execute("SELECT COUNT(*) FROM auth_group").fetchone() == (0,)
+        assert running.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        running.close()

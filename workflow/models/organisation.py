@@ -7,10 +7,12 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sopkinerja.uploads import validate_logo
@@ -371,6 +373,11 @@ class ActingAssignmentQuerySet(models.QuerySet):
         ended_that_day = Q(ended_at__isnull=False, ends_on__lte=day)
         return self.filter(starts_on__lte=day, ends_on__gte=day).exclude(ended_that_day)
 
+    def overlapping(self, starts_on: datetime.date, ends_on: datetime.date, *, today: datetime.date):
+        """Appointments not ended early, current or still to come on `today`, that share a day with
+        starts_on..ends_on: a position has one acting official at a time."""
+        return self.filter(ended_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=max(starts_on, today))
+
 
 class ActingAssignment(models.Model):
     """Plh / Plt: an employee who acts for a position during a date range.
@@ -441,8 +448,36 @@ class ActingAssignment(models.Model):
                 errors["employee"] = _("Nobody can appoint themselves as Plh or Plt.")
             elif not permissions.can_appoint(self.appointed_by, self.position):
                 errors["position"] = _("Only the Kepala Dinas or a system administrator can appoint a Plh or Plt.")
+        current = None if errors else self.overlapped()
+        if current is not None:
+            errors[NON_FIELD_ERRORS] = _(
+                "%(name)s is already %(kind)s %(position)s from %(start)s to %(end)s; end that appointment first "
+                "or choose other dates."
+            ) % {
+                "name": current.employee.full_name,
+                "kind": current.kind.capitalize(),  # Plh, Plt
+                "position": self.position.title,
+                "start": date_format(current.starts_on),
+                "end": date_format(current.ends_on),
+            }
         if errors:
             raise ValidationError(errors)
+
+    def overlapped(self) -> "ActingAssignment | None":
+        """The current or future appointment to the same position that shares a day with this one
+        (a position has one acting official at a time); None for a row being ended. The service
+        locks the position row first, so of two appointments made at once the second sees the first."""
+        if self.ended_at is not None or not (self.position_id and self.starts_on and self.ends_on):
+            return None
+        today = timezone.localdate(timezone=self.position.agency.zone)
+        return (
+            ActingAssignment.objects.overlapping(self.starts_on, self.ends_on, today=today)
+            .filter(position_id=self.position_id)
+            .exclude(pk=self.pk)
+            .select_related("employee")
+            .order_by("starts_on")
+            .first()
+        )
 
     def covers(self, day: datetime.date) -> bool:
         """The same rule as ActingAssignmentQuerySet.in_force, for one row."""

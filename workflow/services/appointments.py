@@ -35,9 +35,12 @@ def acting_appoint(
 ) -> ActingAssignment:
     """Appoint `employee` as Plh/Plt of `position` from `starts_on` to `ends_on` (inclusive).
 
-    Guarantees: the appointer is allowed (ActingAssignment.clean), the row records who appointed
+    Guarantees: the appointer is allowed (ActingAssignment.clean), the period shares no day with
+    another current or future appointment to the position (checked under a lock on the position row,
+    so of two appointments made at once the second sees the first), the row records who appointed
     and when, and the appointment is logged. A refusal raises ValidationError and saves nothing.
     """
+    Position.objects.select_for_update().get(pk=position.pk)
     assignment = ActingAssignment(
         position=position,
         employee=employee,
