@@ -291,13 +291,11 @@ def test_the_plh_page_warns_after_appointing_someone_without_a_usable_key(balang
         "ends_on": (today + 3 * DAY).isoformat(),
     }
     page = client.post(reverse("workflow:appointments"), data, follow=True).content.decode()
-    assert "Pengangkatan dicatat" in page  # appointed all the same: a warning, not a refusal
+    assert "Penunjukan telah dicatat" in page  # appointed all the same: a warning, not a refusal
     assert "belum memiliki kunci tanda tangan" in page and employee(PLH).full_name in page
 
 
-def test_the_dashboard_warns_a_plh_without_a_key_and_the_warning_disappears_once_a_key_is_installed(
-    balangan, login
-):
+def test_the_dashboard_warns_a_plh_without_a_key_and_the_warning_disappears_once_a_key_is_installed(balangan, login):
     appoint_plh(balangan)
     client = login(PLH)
     assert "belum memiliki kunci tanda tangan" in client.get(reverse("workflow:home")).content.decode()

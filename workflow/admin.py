@@ -125,7 +125,7 @@ class DayOffInline(AgencyScopedInline):
 
 @admin.register(Agency)
 class AgencyAdmin(AgencyScopedAdmin):
-    list_display = ["name", "local_government", "slug", "time_zone", "cap_achievement"]
+    list_display = ["name", "local_government", "slug", "time_zone", "signing_backend", "cap_achievement"]
     list_filter = ["local_government", "time_zone", "cap_achievement"]
     search_fields = ["name", "local_government__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -134,6 +134,7 @@ class AgencyAdmin(AgencyScopedAdmin):
         (None, {"fields": ["local_government", "name", "slug", "city", "address", "time_zone", "logo"]}),
         (_("Working calendar"), {"fields": ["work_days", "work_starts", "work_ends"]}),
         (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
+        (_("Electronic signature"), {"fields": ["signing_backend"]}),
     ]
 
     # An agency admin keeps their own agency's settings; creating, moving or deleting agencies of
