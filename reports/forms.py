@@ -154,6 +154,7 @@ class DemoKeyForm(forms.Form):
 
     passphrase = forms.CharField(
         label=_("Passphrase for the new demo key"),
+        help_text=_("At least 8 characters. The signer types it when signing: tell it to them in person."),
         strip=False,
         min_length=8,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
