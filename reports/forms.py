@@ -125,3 +125,37 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if secret_label:
             self.fields["passphrase"].label = secret_label
+
+
+# A PKCS#12 of one person is a few kilobytes; anything much larger is not one.
+MAX_KEY_FILE_BYTES = 64 * 1024
+
+
+class SigningKeyInstallForm(forms.Form):
+    """A person's PKCS#12 as their CA issued it, with the passphrase that opens it (checked once, never kept)."""
+
+    pkcs12 = forms.FileField(
+        label=_("Key file (.p12 or .pfx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".p12,.pfx,application/x-pkcs12"}),
+    )
+    passphrase = forms.CharField(
+        label=_("Passphrase of the key file"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+
+    def clean_pkcs12(self):
+        upload = self.cleaned_data["pkcs12"]
+        if upload.size > MAX_KEY_FILE_BYTES:
+            raise ValidationError(_("A key file is a few kilobytes; this one is too large to be one."))
+        return upload
+
+
+class DemoKeyForm(forms.Form):
+    """The passphrase that will open a new demo key (the signer types it when signing)."""
+
+    passphrase = forms.CharField(
+        label=_("Passphrase for the new demo key"),
+        help_text=_("At least 8 characters. The signer types it when signing: tell it to them in person."),
+        strip=False,
+        min_length=8,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

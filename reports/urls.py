@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_figures
+from reports import views, views_figures, views_keys
 
 app_name = "reports"
 urlpatterns = [
@@ -29,4 +29,7 @@ urlpatterns = [
     path("dokumen/ttd/<int:document_id>/unduh/", views.signed_download, name="signed-download"),
     path("disposisi/<int:disposition_id>/cetak/", views.disposition_print, name="disposition-print"),
     path("verifikasi/<uuid:token>/", views.verify, name="verify"),
+    path("kunci/", views_keys.signing_keys, name="signing-keys"),
+    path("kunci/<int:employee_id>/pasang/", views_keys.signing_key_install_view, name="signing-key-install"),
+    path("kunci/<int:employee_id>/demo/", views_keys.signing_key_demo_view, name="signing-key-demo"),
 ]

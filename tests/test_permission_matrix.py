@@ -18,10 +18,12 @@ the cells are independent. See docs/security.md.
 import datetime
 import io
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import constants as message_levels
@@ -45,7 +47,7 @@ from reports.models import (
 from reports.periods import Period
 from reports.selectors import figure_entries
 from reports.services import FigureRow, evidence_add, figures_save_draft, unit_submission_submit
-from reports.signing import DEMO_PASSPHRASE, sha256
+from reports.signing import DEMO_PASSPHRASE, key_path, sha256
 from reports.values import Figure
 from sopkinerja.middleware import VIEWING_AGENCY_SESSION_KEY
 from workflow.exchange.json_format import export_version
@@ -68,6 +70,7 @@ from workflow.services.sop_editor import sop_draft_create
 
 from .conftest import user
 from .genuine_files import pdf_bytes, upload
+from .test_signing_keys import PASSPHRASE, a_pkcs12
 from .test_sop_editor import _form as editor_form
 
 # --- Who is who --------------------------------------------------------------------------------
@@ -171,6 +174,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST withdraw a signing request": frozenset({KADIS, *AUTHORS}),  # the requester, or an SOP author
     "GET signed document download": EVERYONE,
     "GET public verification page": frozenset({*EVERYONE, ANONYMOUS}),
+    # Signing keys: the agency admin installs or issues them (for the Kabid, say, before he is Plh)
+    "GET signing keys": frozenset({KASUBBAG, SUPERUSER}),
+    "POST install a signing key": frozenset({KASUBBAG, SUPERUSER}),
+    "POST issue a demo signing key": frozenset({KASUBBAG, SUPERUSER}),
     # Installation
     "POST switch agency": frozenset({SUPERUSER}),
     "GET admin index": frozenset({KASUBBAG, SUPERUSER}),
@@ -192,6 +199,14 @@ MARK = "penanda-matriks-izin"
 BALANGAN_DATA = ("SOP – 01/DISPERSIP", "Jumlah anggota perpustakaan", MARK)
 
 TW = Period.parse("2026-TW4")  # the seed offices' open quarter: targets set, figures not yet locked
+
+
+@pytest.fixture(autouse=True)
+def keys_in_a_temp_dir(settings, tmp_path):
+    """The demo keys as loaded, copied: a cell that installs a key changes only its own copy."""
+    people = tmp_path / "people"
+    shutil.copytree(Path(settings.SIGNING_KEY_FILE).parent, people)
+    settings.SIGNING_KEY_FILE = str(people / "{username}.p12")
 
 
 # --- One cell: what to send and what it changes ----------------------------------------------
@@ -535,6 +550,22 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         url = reverse("reports:request-withdraw", args=[made.pk])
         return Cell("POST", url, changed=lambda: DocumentRequest.objects.get(pk=made.pk).status)
 
+    def key_of(who: str) -> Callable[[], bytes | None]:
+        person = Employee.objects.select_related("user").get(user__username=who)
+        return lambda: key_path(person).read_bytes() if key_path(person).exists() else None
+
+    def key_install():
+        person = Employee.objects.get(user__username=OWN_LOGIN[KABID])
+        pkcs12 = a_pkcs12(name=person.full_name, nip=person.nip)
+        data = {"pkcs12": upload("kunci.p12", pkcs12), "passphrase": PASSPHRASE}
+        url = reverse("reports:signing-key-install", args=[person.pk])
+        return Cell("POST", url, data, changed=key_of(OWN_LOGIN[KABID]))
+
+    def key_demo():
+        person = Employee.objects.get(user__username=OWN_LOGIN[KABID])
+        url = reverse("reports:signing-key-demo", args=[person.pk])
+        return Cell("POST", url, {"passphrase": PASSPHRASE}, changed=key_of(OWN_LOGIN[KABID]))
+
     def switch():
         # Padang Panjang's logins try to switch to Balangan, Balangan's (and the superuser) to Padang Panjang.
         return Cell(
@@ -621,6 +652,9 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         "POST withdraw a signing request": withdraw,
         "GET signed document download": lambda: Cell("GET", reverse("reports:signed-download", args=[_signed(s).pk])),
         "GET public verification page": lambda: Cell("GET", reverse("reports:verify", args=[_signed(s).token])),
+        "GET signing keys": lambda: Cell("GET", reverse("reports:signing-keys"), page=True),
+        "POST install a signing key": key_install,
+        "POST issue a demo signing key": key_demo,
         "POST switch agency": switch,
         "GET admin index": lambda: Cell("GET", reverse("admin:index"), page=True, refused_by_redirect=True),
         "GET admin: agency's SOP": lambda: Cell(

@@ -129,7 +129,7 @@ class DayOffInline(AgencyScopedInline):
 
 @admin.register(Agency)
 class AgencyAdmin(AgencyScopedAdmin):
-    list_display = ["name", "local_government", "slug", "time_zone", "cap_achievement"]
+    list_display = ["name", "local_government", "slug", "time_zone", "signing_backend", "cap_achievement"]
     list_filter = ["local_government", "time_zone", "cap_achievement"]
     search_fields = ["name", "local_government__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -138,6 +138,7 @@ class AgencyAdmin(AgencyScopedAdmin):
         (None, {"fields": ["local_government", "name", "slug", "city", "address", "time_zone", "logo"]}),
         (_("Working calendar"), {"fields": ["work_days", "work_starts", "work_ends"]}),
         (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
+        (_("Electronic signature"), {"fields": ["signing_backend"]}),
     ]
 
     # An agency admin keeps their own agency's settings; creating, moving or deleting agencies of
@@ -376,10 +377,14 @@ class EmployeeAdmin(AgencyScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if self._guarded(request, obj):
             fields += ["agency", "position", "user"]
-        if obj is not None and not request.user.is_superuser and permissions.may_sign_ever(obj):
+        if obj is not None and not request.user.is_superuser and self._signs(obj):
             # Printed in the signature block of whoever may sign: only a superuser corrects it.
             fields += ["full_name", "nip", "nik"]
         return fields
+
+    @staticmethod
+    def _signs(employee) -> bool:
+        return permissions.signs_now_or_later(employee.user, employee.agency, local_today(employee.agency))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

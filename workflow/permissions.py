@@ -83,17 +83,46 @@ def can_sign(user, agency) -> bool:
     return holds(user, head_position(agency))
 
 
-def may_sign_ever(employee, now: datetime.datetime | None = None) -> bool:
-    """The employee holds the Kepala Dinas position, or is appointed Plh/Plt of it for today or a
-    later day: whose printed identity (name, NIP, NIK) a signature would carry."""
-    head = head_position(employee.agency)
+def signers(agency, today: datetime.date) -> list:
+    """Everyone who signs for the agency now or later, as (employee, appointment or None): the
+    holders of the Kepala Dinas position, then each current or future Plh/Plt of it, earliest first.
+    An appointment ended early is left out."""
+    head = head_position(agency)
     if head is None:
+        return []
+    holders = [(employee, None) for employee in head.holders.select_related("user", "agency").order_by("full_name")]
+    acting = (
+        head.acting.filter(ended_at__isnull=True, ends_on__gte=today)
+        .select_related("employee__user", "employee__agency", "position")
+        .order_by("starts_on", "pk")
+    )
+    return holders + [(assignment.employee, assignment) for assignment in acting]
+
+
+def signs_now_or_later(user, agency, today: datetime.date) -> bool:
+    """The user holds the Kepala Dinas position, or is appointed Plh/Plt of it today or later."""
+    employee = _employee(user)
+    if employee is None or employee.agency_id != agency.pk:
         return False
-    if employee.position_id == head.pk:
+    if employee.position.rank == "kepala_dinas" and employee.position.supervisor_id is None:
         return True
-    today = local_today(head.agency, now)
-    ongoing = head.acting.filter(employee=employee, ends_on__gte=today)
-    return ongoing.exclude(ended_at__isnull=False, ends_on__lte=today).exists()
+    return employee.acting_for.filter(
+        position__agency=agency,
+        position__rank="kepala_dinas",
+        position__supervisor__isnull=True,
+        ended_at__isnull=True,
+        ends_on__gte=today,
+    ).exists()
+
+
+def is_agency_admin(user, agency) -> bool:
+    """A superuser, or the agency's own admin: a staff login with an employee in that agency."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    employee = _employee(user)
+    return user.is_staff and employee is not None and employee.agency_id == agency.pk
 
 
 def may_confer_rights(user, agency) -> bool:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from reports.flowchart import web_rows
 from reports.selectors import latest_reported_quarter, submissions_to_review
+from reports.signing.keys import agency_signers, signer_status
 from sopkinerja.uploads import download_response
 from workflow import permissions, selectors
 from workflow.exceptions import WorkflowRefused
@@ -325,18 +326,46 @@ def appointments(request):
             raise PermissionDenied(_("Only the Kepala Dinas or a system administrator can appoint a Plh or Plt."))
         if form.is_valid():
             try:
-                appointment_services.acting_appoint(by=request.user, **form.cleaned_data)
+                assignment = appointment_services.acting_appoint(by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _form_errors_from(form, error)
             else:
                 messages.success(request, _("The appointment was recorded."))
+                _warn_without_key(request, assignment)
                 return redirect("workflow:appointments")
     current, past = appointments_for_agency(agency, permissions.local_today(agency))
+    # Acting officials of the head position whose key needs attention: seen here, not at the last click.
+    key_problems = [signer for signer in agency_signers(agency) if signer.status.needs_attention]
     return render(
         request,
         "workflow/appointments.html",
-        {"agency": agency, "form": form, "current": current, "past": past, "may_appoint": may_appoint},
+        {
+            "agency": agency,
+            "form": form,
+            "current": current,
+            "past": past,
+            "may_appoint": may_appoint,
+            "key_problems": key_problems,
+            "manages_keys": permissions.is_agency_admin(request.user, agency),
+        },
     )
+
+
+def _warn_without_key(request, assignment) -> None:
+    """A Plh/Plt of the Kepala Dinas without a usable key is appointed all the same, with a warning."""
+    agency = assignment.position.agency
+    if assignment.position != permissions.head_position(agency):
+        return
+    status = signer_status(assignment.employee, agency)
+    if not status.usable:
+        messages.warning(
+            request,
+            _(
+                "%(name)s has no usable signing key yet (%(status)s), so cannot sign as %(kind)s until the "
+                "agency administrator installs one."
+            )
+            % {"name": assignment.employee.full_name, "status": status.label, "kind": assignment.get_kind_display()},
+        )
 
 
 def _form_errors_from(form, error: ValidationError) -> None:

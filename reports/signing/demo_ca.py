@@ -42,6 +42,9 @@ def _key_usage(**allowed) -> x509.KeyUsage:
     return x509.KeyUsage(**{**flags, **allowed})
 
 
+DEMO_CA_NAME = "SOP Kinerja Demo CA (BUKAN UNTUK PRODUKSI)"
+
+
 def _demo_ca(cert_file: Path):
     directory = cert_file.parent
     key_file = cert_file.with_suffix(".key")
@@ -49,7 +52,7 @@ def _demo_ca(cert_file: Path):
         key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
         return key, x509.load_pem_x509_certificate(cert_file.read_bytes())
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = _name("SOP Kinerja Demo CA (BUKAN UNTUK PRODUKSI)", "SOP Kinerja Demo")
+    name = _name(DEMO_CA_NAME, "SOP Kinerja Demo")
     now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -80,6 +83,21 @@ def _ca_file() -> Path:
     """The demo CA's certificate: where verification finds it (the first SIGNING_TRUST_ROOTS entry)."""
     roots = settings.SIGNING_TRUST_ROOTS or [str(Path(settings.BASE_DIR) / "var" / "keys" / "demo-ca.pem")]
     return Path(roots[0])
+
+
+def demo_ca_configured() -> bool:
+    """This installation has the demo CA (made by create_demo_ca or load_demo): its key and its
+    certificate, the first trust root, naming itself the demo CA. Otherwise no demo key is issued
+    from the app: that would make a CA, or issue from (or overwrite) an office's real CA."""
+    ca_file = _ca_file()
+    if not (ca_file.is_file() and ca_file.with_suffix(".key").is_file()):
+        return False
+    try:
+        certificate = x509.load_pem_x509_certificate(ca_file.read_bytes())
+    except ValueError:
+        return False
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return bool(names) and names[0].value == DEMO_CA_NAME
 
 
 def demo_signers(agency) -> list:
