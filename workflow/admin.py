@@ -384,7 +384,7 @@ class EmployeeAdmin(AgencyScopedAdmin):
 
     @staticmethod
     def _signs(employee) -> bool:
-        return permissions.signs_now_or_later(employee.user, employee.agency, local_today(employee.agency))
+        return permissions.signs_now_or_later(employee.user, employee.agency, permissions.local_today(employee.agency))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
