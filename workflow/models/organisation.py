@@ -154,6 +154,11 @@ class Agency(models.Model):
             return f"{self.name} {self.local_government.name}"
         return self.name
 
+    @property
+    def name_with_government(self) -> str:
+        """Told apart from a namesake elsewhere: "Dinas Perpustakaan dan Kearsipan — Kabupaten Balangan"."""
+        return f"{self.name} — {self.local_government.name}"
+
     def title_of(self, position_title: str) -> str:
         """A position as printed under a signature: "Kepala Dinas … Kabupaten Balangan"; a Kanwil's
         or a Balai's head is named by the position alone."""
