@@ -189,3 +189,21 @@ def test_a_submission_refused_by_its_form_keeps_the_output_typed(login, run):
     page = response.content.decode()
     assert response.status_code == 400 and "“virus.exe” ditolak" in page
     assert "Disposisi terkirim ke Kasubbag</textarea>" in page
+
+
+def periods_offered(client) -> list[str]:
+    form = client.get(reverse("workflow:runs")).context["form"]
+    return [value for value, _label in form.fields["period"].choices]
+
+
+def test_the_start_form_offers_only_the_periods_that_can_start(login, sop000):
+    offered = periods_offered(login("balangan.kadis"))
+    # Quarters without a run; no semester or year before their quarters' runs have finished.
+    assert "2026-TW4" in offered and not any("-S" in p or "-TW" not in p for p in offered)
+    run_start(version=sop000, period=Period.parse("2026-TW4"), user=user("balangan.sekretaris"))
+    assert "2026-TW4" not in periods_offered(login("balangan.kadis"))
+
+
+def test_a_quarterly_sop_is_never_offered_a_semester(login, sop002):
+    offered = periods_offered(login("padangpanjang.kadis"))
+    assert offered and all("-TW" in p for p in offered)
