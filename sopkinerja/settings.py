@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_fsm",
     "django_fsm_log",
-    "django_tasks_db",
+    "sopkinerja.apps.BackgroundTasksConfig",  # django_tasks_db, named in Indonesian in the admin
     "workflow",
     "reports",
 ]
