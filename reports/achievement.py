@@ -1,12 +1,14 @@
 """Achievement arithmetic (capaian), roll-up of quarters, and rating bands (predikat).
 
-Pure functions on Decimals: no database, no settings. Every figure in a report comes from here.
+Pure functions on Decimals, no database. Every figure in a report comes from here, and every
+traffic-light colour: the one setting read is TRAFFIC_LIGHT_THRESHOLDS, when no thresholds are given.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -189,3 +191,13 @@ def rating(percent: Decimal | None, bands: Sequence[Band] = DEFAULT_BANDS) -> st
         if percent >= band.lower_bound:
             return band.label
     return ""
+
+
+def traffic_light(percent: Decimal | None, thresholds: tuple[int, int] | None = None) -> str | None:
+    """e-SAKIP's traffic light for a capaian, the one rule of every page and document: "red" below
+    the first threshold, "green" above the second, "yellow" between (70 and 90 by default,
+    settings.TRAFFIC_LIGHT_THRESHOLDS); None without a capaian."""
+    if percent is None:
+        return None
+    red_below, green_above = thresholds or settings.TRAFFIC_LIGHT_THRESHOLDS
+    return "red" if percent < red_below else "green" if percent > green_above else "yellow"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from reports.models import (
     DocumentRequest,
@@ -164,3 +166,17 @@ class UnitSubmissionAdmin(ReadOnlyAdmin):
 class TargetLockAdmin(ReadOnlyAdmin):
     list_display = ["agency", "year", "locked_by", "locked_at"]
     list_filter = ["agency"]
+
+
+# django-tasks-db's queue, with its task column named in the office's language (the rest of its
+# names are in our catalogue).
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = ("id", "task", "status", "enqueued_at", "started_at", "finished_at", "priority", "queue_name")
+
+    @admin.display(description=_("task"))
+    def task(self, obj: DBTaskResult) -> str:
+        return obj.task_name

@@ -8,8 +8,12 @@ no text in it. WeasyPrint lays table text out fast but draws SVG text glyph by g
 from decimal import Decimal
 from html import escape
 
-BAR_COLOURS = {"Sangat Baik": "#1b7f3b", "Baik": "#5aa02c", "Cukup": "#e0a800", "Kurang": "#e8590c"}
-DEFAULT_COLOUR = "#c92a2a"
+from reports.achievement import traffic_light
+
+# A bar takes its capaian's traffic-light colour (reports.achievement.traffic_light), as on the
+# pages: an 88 % bar is yellow here and on the dashboard. The predikat is printed in the table.
+LIGHT_COLOURS = {"red": "#c92a2a", "yellow": "#e0a800", "green": "#1b7f3b"}
+DEFAULT_COLOUR = LIGHT_COLOURS["red"]
 BAR_HEIGHT = 4.6  # mm
 
 
@@ -39,7 +43,7 @@ def achievement_bars(rows, width: float = 176.0) -> str:
         if row.achievement is None:
             bar, value = _bar_svg(plot, None, hundred, DEFAULT_COLOUR), "—"
         else:
-            colour = BAR_COLOURS.get(row.rating, DEFAULT_COLOUR)
+            colour = LIGHT_COLOURS[traffic_light(row.achievement)]
             bar = _bar_svg(plot, x_of(row.achievement), hundred, colour)
             value = f"{row.achievement:.2f}".replace(".", ",") + " %"
         body.append(

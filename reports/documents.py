@@ -156,7 +156,7 @@ def flowchart_pages(flow: list, headers: list[str], widths: dict, paper: str = "
 
 def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = None, signer: Signer | None = None):
     """The SOP in the PermenPAN-RB 35/2012 format: identity page, then the flowchart pages, drawn from
-    the version's graph by reports.flowchart. A draft carries DRAFT on every page."""
+    the version's graph by reports.flowchart. A draft carries KONSEP on every page."""
     version = (
         SopVersion.objects.select_related("sop__agency__local_government", "sop__unit")
         .prefetch_related(

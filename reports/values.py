@@ -139,8 +139,10 @@ def target_text(target: TargetValue | None) -> str:
 
 
 def format_number(value: Decimal | None) -> str:
-    """A number the way it is typed back: "1234,5" (no grouping, so it reads back unchanged)."""
+    """A number the way offices write it, to be typed back: "11.250", "1.234,5", "0,277". It reads
+    back unchanged: a dot always groups three digits, a comma always marks the decimals."""
     if value is None:
         return ""
-    text = format(Decimal(value).normalize(), "f")
-    return text.replace(".", ",")
+    whole, _point, decimals = format(Decimal(value).normalize(), "f").partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{grouped},{decimals}" if decimals else grouped

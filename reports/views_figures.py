@@ -28,6 +28,7 @@ from reports.selectors import (
     figure_entries,
     rating_bands_for,
     reporting_units,
+    submission_reviewer_position,
     submissions_to_review,
 )
 from reports.services import (
@@ -253,16 +254,18 @@ def capaian_cell(request, period: str, unit_id: int, indicator_id: int):
 @login_required
 @require_POST
 def figures_submit(request, period: str, unit_id: int):
-    """Kirim: the unit's quarter goes to its head for review."""
+    """Kirim: the unit's quarter goes to whoever reviews it (its head, or the head's supervisor)."""
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
     unit, _enters = _unit_or_404(agency, unit_id, request.user, selected.year)
     try:
-        unit_submission_submit(unit=unit, period=selected, user=request.user)
+        submission = unit_submission_submit(unit=unit, period=selected, user=request.user)
     except (ValidationError, PermissionDenied) as problem:
         messages.error(request, _refusal(problem))
     else:
-        messages.success(request, _("Sent to the head of %(unit)s for review.") % {"unit": unit.name})
+        # Named as who really reviews: a Kasi's own figures go up to the Kabid, not to the Kasi.
+        reviewer = submission_reviewer_position(submission)
+        messages.success(request, _("Sent to the %(position)s for review.") % {"position": reviewer or unit.name})
     return redirect("reports:figures-unit", str(selected), unit.pk)
 
 

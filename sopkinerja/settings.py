@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_fsm",
     "django_fsm_log",
-    "django_tasks_db",
+    "sopkinerja.apps.BackgroundTasksConfig",  # django_tasks_db, named in Indonesian in the admin
     "workflow",
     "reports",
 ]
@@ -156,7 +156,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 
 # SOPs: "1 minggu" in a Mutu Baku is this many working days (PermenPAN-RB 35/2012 leaves it to the office).
 SOP_WORKING_DAYS_PER_WEEK = envint("SOP_WORKING_DAYS_PER_WEEK", 5)
-# The dashboard's traffic lights on capaian (%): red below the first, green above the second.
+# The traffic lights on capaian (%), on every page and report chart: red below the first, green above
+# the second (reports.achievement.traffic_light).
 TRAFFIC_LIGHT_THRESHOLDS = tuple(int(x) for x in envlist("TRAFFIC_LIGHT_THRESHOLDS", "70,90"))
 FORMAT_MODULE_PATH = ["sopkinerja.formats"]
 

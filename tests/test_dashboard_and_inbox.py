@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from reports.models import UnitSubmission
@@ -53,12 +54,26 @@ def test_acting_on_a_step_without_opening_its_disposisi_counts_as_reading_it(run
     assert attempt.disposition.read_at is not None and attempt.disposition.read_by == attempt.submitted_by
 
 
-def test_the_approvers_note_joins_the_next_disposisis_instruction(run):
+def test_the_approvers_note_is_kept_beside_the_next_instruction_not_run_into_it(login, run):
     attempt = submit_current(run)
     run_step_approve(run_step_id=attempt.pk, user=approver_of(attempt), note="Gunakan format triwulan yang baru.")
     following = current(run).disposition
-    assert following.instruction.startswith(current(run).step.activity)
-    assert "Catatan dari langkah sebelumnya: Gunakan format triwulan yang baru." in following.instruction
+    assert following.instruction == current(run).step.activity
+    assert following.note == "Gunakan format triwulan yang baru."
+    page = login(executor_of(current(run)).username).get(reverse("workflow:disposition", args=[following.pk]))
+    assert '<th>Catatan dari langkah sebelumnya</th><td colspan="3">Gunakan format triwulan yang baru.</td>' in (
+        page.content.decode()
+    )
+
+
+def test_the_disposisi_mail_has_a_short_subject_and_the_note_in_its_own_line(run, django_capture_on_commit_callbacks):
+    attempt = submit_current(run)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_step_approve(run_step_id=attempt.pk, user=approver_of(attempt), note="Gunakan format triwulan yang baru.")
+    sent = mail.outbox[-1]
+    assert sent.subject == f"Disposisi langkah 2: {current(run).step.activity}"
+    assert "Gunakan" not in sent.subject and len(sent.subject) <= 100
+    assert "\nCatatan dari langkah sebelumnya: Gunakan format triwulan yang baru.\n" in sent.body
 
 
 def test_a_step_is_approved_in_place_from_the_dashboard(login, run):

@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from reports.documents import disposition_sheet
 from reports.periods import Period
-from workflow.services.runs import disposition_open, run_start, run_step_send_back, run_step_submit
+from workflow.services.runs import disposition_open, run_start, run_step_approve, run_step_send_back, run_step_submit
 
 from .conftest import user
 
@@ -39,7 +40,7 @@ def test_the_first_disposisi_carries_the_step_and_its_deadline(run):
 def test_recipients_are_emailed_after_the_transaction_commits(run):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["balangan.sekretaris@balangan.example.go.id"]
-    assert mail.outbox[0].subject.startswith("Disposisi: Mengumpulkan data")
+    assert mail.outbox[0].subject.startswith("Disposisi langkah 1: Mengumpulkan data")
     assert "28 Desember 2026" in mail.outbox[0].body
 
 
@@ -83,3 +84,21 @@ def test_opening_the_disposisi_page_marks_it_read(run, login):
     assert "Lembar disposisi" in page.content.decode()
     disposition.refresh_from_db()
     assert disposition.read_at is not None
+
+
+def test_the_first_disposisi_says_plainly_that_the_starter_gave_it_to_their_own_position(login, run):
+    disposition = run.steps.get(step__number=1).disposition
+    page = login("balangan.sekretaris").get(reverse("workflow:disposition", args=[disposition.pk])).content.decode()
+    assert "Hj. NOOR AINAH, S.E., M.M. memulai pelaksanaan ini" in page
+    assert "Sekretaris (jabatan sendiri)" in page
+    sheet = disposition_sheet(disposition).html
+    assert "memulai pelaksanaan ini" in sheet and "Sekretaris (jabatan sendiri)" in sheet
+
+
+def test_a_disposisi_between_two_positions_names_both_plainly(login, run):
+    first = run.steps.get(step__number=1)
+    run_step_submit(run_step_id=first.pk, user=user("balangan.sekretaris"), output_note="Disposisi")
+    run_step_approve(run_step_id=first.pk, user=user("balangan.kadis"))
+    disposition = run.steps.get(step__number=2).disposition
+    page = login("balangan.kasubbag").get(reverse("workflow:disposition", args=[disposition.pk])).content.decode()
+    assert "jabatan sendiri" not in page and "memulai pelaksanaan ini" not in page

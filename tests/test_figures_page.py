@@ -156,7 +156,7 @@ def test_locked_figures_show_why_and_refuse_changes(login, balangan, sop000):
 
 def test_the_current_figure_is_shown_in_a_text_box(login, balangan):
     html = login("balangan.kasi-layanan").get(unit_url(visitors(balangan), "2026-TW3")).content.decode()
-    assert 'value="10655"' in html and 'inputmode="decimal"' in html
+    assert 'value="10.655"' in html and 'inputmode="decimal"' in html
 
 
 def test_the_page_keeps_a_bounded_number_of_queries_at_sixty_indicators(login, balangan, django_assert_max_num_queries):

@@ -176,3 +176,12 @@ def test_two_simultaneous_clicks_on_kirim_submit_once():
     assert sorted(outcomes) == ["Data ini sudah dikirim.", "submitted"]
     submission = UnitSubmission.objects.get(unit=unit, period="2026-TW4")
     assert StateLog.objects.for_(submission).filter(state="submitted").count() == 1
+
+
+def test_sending_a_seksis_figures_names_the_kabid_who_reviews_them(login, balangan):
+    unit = layanan(balangan)
+    fill(unit)
+    response = login("balangan.kasi-layanan").post(reverse("reports:figures-submit", args=[str(TW4), unit.pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Dikirim kepada Kepala Bidang Pengembangan dan Layanan Perpustakaan untuk diperiksa."
+    ]

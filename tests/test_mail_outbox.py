@@ -67,7 +67,7 @@ def test_a_disposisi_whose_instruction_has_a_line_break_reaches_the_mail_server(
     notifications.disposition_issued.call(disposition.pk)
     assert len(smtp_server.messages) == 1
     received = smtp_server.messages[0]
-    assert received["Subject"] == "Disposisi: Mengumpulkan data kinerja triwulan"
+    assert received["Subject"] == "Disposisi langkah 1: Mengumpulkan data kinerja triwulan"
     assert received["To"] == "balangan.sekretaris@balangan.example.go.id"
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
 

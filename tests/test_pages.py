@@ -2,6 +2,9 @@
 
 from django.urls import reverse
 
+from workflow.models import Employee
+from workflow.permissions import local_today
+
 
 def test_the_dashboard_is_in_indonesian_by_default(login):
     page = login("balangan.staf").get(reverse("workflow:home")).content.decode()
@@ -59,3 +62,23 @@ def test_a_system_administrator_without_an_agency_sees_an_agency_not_a_refusal(l
     # Issue 9 item 12: the agency switcher shows the superuser an agency (tests/test_agency_switcher.py).
     response = login("admin").get(reverse("workflow:home"))
     assert response.status_code == 200 and response.context["agency"] is not None
+
+
+def test_the_admin_names_the_background_tasks_in_indonesian(login):
+    page = login("admin").get(reverse("admin:index")).content.decode()
+    assert "Tugas latar belakang" in page and "Hasil tugas" in page
+    assert "Tasks Database Backend" not in page and "Task Results" not in page
+
+
+def test_the_admin_prints_golongan_as_offices_write_them(login, balangan):
+    Employee.objects.filter(user__username="balangan.staf").update(grade="III/b")
+    page = login("admin").get(reverse("admin:workflow_employee_changelist")).content.decode()
+    assert '<td class="field-grade">III/b</td>' in page
+    assert "Iii B" not in page and "Ii A" not in page
+
+
+def test_the_targets_are_in_the_menu_of_everyone_in_an_agency(login, balangan):
+    year = local_today(balangan).year
+    page = login("balangan.staf").get(reverse("workflow:home")).content.decode()
+    menu = page[page.index('id="app-nav-menu"') :]
+    assert f'href="{reverse("reports:targets", args=[year])}"' in menu.split("</ul>")[0]

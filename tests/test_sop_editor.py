@@ -285,3 +285,34 @@ def test_a_posted_step_count_beyond_any_real_sop_is_refused_without_building_the
     assert response.status_code == 200 and "Draf belum disimpan" in page
     assert f"{MAX_STEPS}" in page and page.count('name="step-') < (MAX_STEPS + 1) * 30
     assert not draft.steps.exists()
+
+
+def step_forms(page: str) -> int:
+    return page.count('class="border rounded p-2 mb-3 step-form')
+
+
+def test_a_new_draft_shows_one_blank_step_form_and_an_add_step_button(login, draft):
+    page = login(AUTHOR).get(reverse("workflow:sop-edit", args=[draft.pk])).content.decode()
+    assert step_forms(page) == 1
+    assert "Tambah langkah" in page
+
+
+def test_add_step_brings_one_more_blank_form_and_nothing_typed_is_lost_or_saved(login, draft, positions):
+    columns, steps = three_way(positions)
+    data = _form(columns, steps[:2]) | {"add_step": "1"}
+    response = login(AUTHOR).post(reverse("workflow:sop-edit", args=[draft.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and step_forms(page) == 3
+    assert steps[1]["activity"] in page and 'value="800/01/SOP/2026"' in page
+    draft.sop.refresh_from_db()
+    assert draft.steps.count() == 0 and draft.sop.number == ""
+
+
+def test_the_add_step_button_fetches_the_next_blank_form_in_place(login, draft, positions):
+    columns, steps = three_way(positions)
+    data = _form(columns, steps[:2])
+    response = login(AUTHOR).post(reverse("workflow:sop-step-add", args=[draft.pk]), data, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert step_forms(page) == 1 and 'name="step-2-activity"' in page and "Langkah 3" in page
+    assert 'name="step-TOTAL_FORMS" value="3"' in page and 'hx-swap-oob="true"' in page
+    assert 'value="Pemohon"' in page  # the columns typed so far are offered as actors

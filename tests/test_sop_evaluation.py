@@ -101,3 +101,10 @@ def test_the_semester_pdf_prints_the_evaluation_criteria(balangan, sop000):
     assert "Mampu mengatasi permasalahan yang berkaitan dengan proses" in document.html
     assert "Perlu cabang." in document.html and "Evaluasi SOP" in document.html
     assert document.pdf().startswith(b"%PDF-")
+
+
+def test_the_monitoring_pdf_carries_the_same_letterhead_as_the_reports(balangan):
+    today = local_today(balangan)
+    html = monitoring_report(balangan, Period.parse(f"{today.year}-S{1 if today.month <= 6 else 2}")).html
+    assert '<table class="letterhead">' in html
+    assert "PEMERINTAH KABUPATEN BALANGAN" in html and 'class="logo"' in html

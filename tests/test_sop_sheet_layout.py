@@ -1,6 +1,6 @@
 """The SOP sheet as a Bagian Organisasi reviewer checks it, read back from the PDF's text boxes
 (pdftotext -bbox-layout): nothing crosses the page margins on F4 or A4, no word is cut without a
-hyphen, the Jumlah sits on one line, and a draft says DRAFT on every page."""
+hyphen, the Jumlah sits on one line, and a draft says KONSEP on every page."""
 
 import re
 import subprocess
@@ -130,19 +130,21 @@ def test_the_jumlah_stands_on_one_line(sheets):
         assert not [w for w in parts if w["text"] in {"jam", "menit", "hari"} and w["xMin"] > label["xMin"]], key
 
 
-def test_a_draft_says_draft_on_every_page_and_prints_blank_numbers_as_a_dash(balangan):
+def test_a_draft_says_konsep_on_every_page_and_prints_blank_numbers_as_a_dash(balangan):
     version = complex_sop(balangan, number="")
     document = documents.sop_sheet(version)
     words = word_boxes(document.pdf())
     pages = {w["page"]["number"] for w in words}
     assert len(pages) >= 2
-    assert {w["page"]["number"] for w in words if w["text"] == "DRAFT"} == pages
+    assert {w["page"]["number"] for w in words if w["text"] == "KONSEP"} == pages
+    assert "DRAFT" not in document.html
     assert re.search(r"Nomor SOP</td><td>-</td>", document.html)
     assert re.search(r"Tanggal Pembuatan</td><td>-</td>", document.html)
 
 
 def test_an_effective_sheet_has_no_draft_mark(sop000):
-    assert "DRAFT" not in documents.sop_sheet(sop000).html
+    html = documents.sop_sheet(sop000).html
+    assert "KONSEP" not in html and "DRAFT" not in html
 
 
 def test_the_optional_identity_items_print_when_present(balangan):

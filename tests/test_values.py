@@ -81,6 +81,14 @@ def test_a_target_is_written_back_the_way_it_reads(typed):
     assert parse_target(target_text(parse_target(typed))) == parse_target(typed)
 
 
-def test_numbers_are_written_back_without_grouping_so_they_read_the_same():
-    assert format_number(D("1234.5000")) == "1234,5" and format_number(D(12500)) == "12500"
-    assert parse_figure(format_number(D("12500"))) == Figure(D(12500))
+def test_numbers_are_written_back_with_indonesian_grouping():
+    assert format_number(D("1234.5000")) == "1.234,5" and format_number(D(12500)) == "12.500"
+    assert format_number(D("11250")) == "11.250" and format_number(D("0.277")) == "0,277"
+    assert format_number(D("1234567.1234")) == "1.234.567,1234" and format_number(D(999)) == "999"
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "1", "999", "1000", "1.234", "12500", "11250", "0.277", "64.05", "1234.5", "12345678901234.5678"]
+)
+def test_a_number_written_back_reads_back_identically(value):
+    assert parse_figure(format_number(D(value))) == Figure(D(value).normalize() if D(value) else D(0))

@@ -129,6 +129,15 @@ class Total:
         return pieces
 
 
+def working_span(minutes: int | None, minutes_per_day: int) -> str:
+    """Working minutes printed as an SOP writes a Jumlah, in working days of the agency's length:
+    "13 hari 20 menit", never "110 jam 50 menit". The one way pages print a run's or step's time."""
+    if minutes is None:
+        return "—"
+    days, rest = divmod(minutes, minutes_per_day) if minutes_per_day > 0 else (0, minutes)
+    return str(Duration(days=days, minutes=rest).normalised())
+
+
 def total_waktu(parts: Iterable[Waktu]) -> Total:
     """Jumlah: the exact, normalised sum of the steps' Waktu."""
     total, missing = Duration(), 0

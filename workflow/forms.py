@@ -5,6 +5,7 @@ from reports.periods import Period, PeriodKind
 from sopkinerja.forms import options_read_once
 from sopkinerja.uploads import validate_upload, validate_upload_size
 from workflow.models import ActingAssignment, Run, RunStep, Sop, SopVersion, Step
+from workflow.selectors import startable_periods
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -22,14 +23,18 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
-def period_choices(year: int) -> list[tuple[str, str]]:
+def periods_of(year: int) -> list[Period]:
     periods = [Period.quarter(year, q) for q in (1, 2, 3, 4)]
     periods += [
         Period(year, PeriodKind.SEMESTER, 1),
         Period(year, PeriodKind.SEMESTER, 2),
         Period(year, PeriodKind.YEAR),
     ]
-    return [(str(p), p.label) for p in periods]
+    return periods
+
+
+def period_choices(year: int) -> list[tuple[str, str]]:
+    return [(str(p), p.label) for p in periods_of(year)]
 
 
 class RunStartForm(forms.Form):
@@ -48,8 +53,12 @@ class RunStartForm(forms.Form):
         versions = [value.instance for value, _label in self.fields["version"].widget.choices if value != ""]
         if len(versions) == 1:
             self.fields["version"].initial = versions[0]
-        self.fields["period"].choices = period_choices(year - 1) + period_choices(year)
-        self.fields["period"].initial = str(Period.quarter(year, 1))
+        # Only the periods a run can start for now: a semester once its quarters have finished, none
+        # for a cadence the SOPs have no steps in (run_start refuses the rest, saying why).
+        periods = startable_periods(versions, periods_of(year - 1) + periods_of(year))
+        self.fields["period"].choices = [(str(p), p.label) for p in periods]
+        this_year = [p for p in periods if p.year == year]
+        self.fields["period"].initial = str(this_year[0]) if this_year else None
 
     def clean_period(self):
         return Period.parse(self.cleaned_data["period"])

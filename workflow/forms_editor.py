@@ -295,7 +295,8 @@ class _ExecutorFormset(_Formset):
         self.form_kwargs = {**self.form_kwargs, "shared_options": []}  # the rows' position options
 
 
-# Blank rows at the end; several steps can be written before saving, so forward exits resolve.
+# One blank step at the end, more by the "add step" button: all the steps on the page are saved
+# together, so an exit may lead to a step written in the same save.
 # Bounds well above any real SOP; a posted form count above them is refused, and never builds more forms.
 MAX_EXECUTORS = 40
 MAX_STEPS = 200
@@ -309,8 +310,24 @@ ExecutorFormSet = forms.formset_factory(
     validate_max=True,
 )
 StepFormSet = forms.formset_factory(
-    StepForm, formset=_Formset, extra=3, can_delete=True, max_num=MAX_STEPS, absolute_max=MAX_STEPS, validate_max=True
+    StepForm, formset=_Formset, extra=1, can_delete=True, max_num=MAX_STEPS, absolute_max=MAX_STEPS, validate_max=True
 )
+
+
+def posted_step_count(data, field: str = "TOTAL_FORMS") -> int:
+    """How many step forms the page holds (or, with INITIAL_FORMS, how many were stored), as its
+    management form says, bounded by MAX_STEPS."""
+    try:
+        return max(0, min(int(data.get(f"step-{field}", 0)), MAX_STEPS))
+    except ValueError:
+        return 0
+
+
+def blank_step_form(index: int, columns: list[str]) -> forms.Form:
+    """The blank step form at `index` (from 0), as the formset would build it, for "add step"."""
+    form = StepFormSet(prefix="step", form_kwargs={"columns": columns}).empty_form
+    form.prefix = f"step-{index}"
+    return form
 
 
 def posted_column_titles(data, prefix: str = "col") -> list[str]:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from workflow import permissions
 from workflow.mail import mail_queue
 
+SUBJECT_LENGTH = 100
+
 
 def _send(subject: str, template: str, context: dict, users, agency) -> int:
     """Queue the message in the outbox (delivered at once, retried on failure); the number queued."""
@@ -24,9 +26,16 @@ def _send(subject: str, template: str, context: dict, users, agency) -> int:
 def disposition_issued(disposition_id: int) -> int:
     from workflow.models import Disposition
 
-    disposition = Disposition.objects.select_related("run_step__run__sop__agency", "to_position").get(pk=disposition_id)
+    disposition = Disposition.objects.select_related(
+        "run_step__step", "run_step__run__sop__agency", "to_position__agency"
+    ).get(pk=disposition_id)
     with translation.override("id"), timezone.override(disposition.to_position.agency.zone):
-        subject = _("Disposisi: %(subject)s") % {"subject": disposition.instruction[:120]}
+        # Short: the step and its activity; the note and the requirements are in the body.
+        subject = _("Disposisi step %(n)d: %(activity)s") % {
+            "n": disposition.run_step.step.number,
+            "activity": disposition.instruction,
+        }
+        subject = subject if len(subject) <= SUBJECT_LENGTH else subject[: SUBJECT_LENGTH - 1] + "…"
         return _send(
             subject,
             "workflow/email/disposition_issued.txt",

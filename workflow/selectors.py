@@ -4,8 +4,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from workflow.models import Agency, Employee, Executor, Sop, SopVersion, Step, StepActor, StepExit
+from reports.periods import Period
+from workflow.models import Agency, Employee, Executor, Run, Sop, SopVersion, Step, StepActor, StepExit
 from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS
 
 
@@ -59,6 +61,42 @@ def switchable_agencies(user) -> QuerySet[Agency]:
     if not user.is_staff:
         return Agency.objects.none()
     return agencies.filter(local_government__administrators=user)
+
+
+def start_refusal(period: Period, *, cadences: set[str], runs: dict[str, str]) -> str | None:
+    """Why a run of an SOP for `period` cannot start (None: it can), given the cadences the SOP
+    has steps for and its runs that are not cancelled (period → state). The one rule behind
+    run_start's refusals and the periods the start form offers."""
+    if period.kind not in cadences:
+        return _("This SOP has no steps to run for %(period)s.") % {"period": period.label}
+    if str(period) in runs:
+        return _("This SOP already has a run for %(period)s.") % {"period": period.label}
+    for part in period.parts():
+        if runs.get(str(part)) != Run.State.FINISHED:
+            return _("%(period)s can only start once the run for %(part)s has finished.") % {
+                "period": period.label,
+                "part": part.label,
+            }
+    return None
+
+
+def startable_periods(versions: list[SopVersion], periods: list[Period]) -> list[Period]:
+    """Those of `periods` that a run of at least one of `versions` can start for now; two queries."""
+    cadences: dict[int, set[str]] = {}
+    for version_id, cadence in Step.objects.filter(version__in=versions).values_list("version_id", "cadence"):
+        cadences.setdefault(version_id, set()).add(cadence)
+    runs: dict[int, dict[str, str]] = {}
+    sop_runs = Run.objects.filter(sop_id__in=[v.sop_id for v in versions]).exclude(state=Run.State.CANCELLED)
+    for sop_id, period, state in sop_runs.values_list("sop_id", "period", "state"):
+        runs.setdefault(sop_id, {})[period] = state
+    return [
+        period
+        for period in periods
+        if any(
+            start_refusal(period, cadences=cadences.get(v.pk, set()), runs=runs.get(v.sop_id, {})) is None
+            for v in versions
+        )
+    ]
 
 
 def sops_for_agency(agency: Agency) -> QuerySet[Sop]:

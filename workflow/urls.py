@@ -16,6 +16,7 @@ urlpatterns = [
     path("sop/impor/", views_exchange.sop_import, name="sop-import"),
     path("sop/<int:version_id>/ubah/", views_editor.sop_edit, name="sop-edit"),
     path("sop/<int:version_id>/pratinjau/", views_editor.sop_preview, name="sop-preview"),
+    path("sop/<int:version_id>/langkah-baru/", views_editor.sop_step_add, name="sop-step-add"),
     path("sop/<int:version_id>/revisi/", views_editor.sop_revise, name="sop-revise"),
     path("sop/<int:version_id>/riwayat/", views_editor.sop_history, name="sop-history"),
     path("runs/", views.run_list, name="runs"),

@@ -183,30 +183,38 @@ def run_list(request):
     )
 
 
-def _run_step_row(rs: RunStep, user, now) -> dict:
-    """What the run page shows of one step, and which actions this user gets."""
+def _run_step_row(rs: RunStep, user, now, refused: dict) -> dict:
+    """What the run page shows of one step, and which actions this user gets; a refused form
+    (`refused`: kind → bound form, for this step) comes back with what was typed."""
     can_submit = rs.state == RunStep.State.ACTIVE and permissions.can_perform(rs, user)
     return {
         "run_step": rs,
         "overdue": rs.is_overdue(now),
         "can_submit": can_submit,
         "can_approve": rs.state == RunStep.State.SUBMITTED and permissions.may_decide(rs, user),
-        "submit_form": SubmitForm(run_step=rs, prefix=f"s{rs.pk}") if can_submit else None,
+        "submit_form": refused.get("submit") or (SubmitForm(run_step=rs, prefix=f"s{rs.pk}") if can_submit else None),
         # One pair of note boxes per step, each with its own ids, so every label points at its box.
-        "approve_form": ApproveForm(prefix=f"a{rs.pk}"),
-        "return_form": ReturnForm(prefix=f"r{rs.pk}"),
+        "approve_form": refused.get("approve") or ApproveForm(prefix=f"a{rs.pk}"),
+        "return_form": refused.get("return") or ReturnForm(prefix=f"r{rs.pk}"),
     }
 
 
 @login_required
 def run_view(request, run_id: int):
-    agency = _agency_or_403(request)
+    return _run_page(request, _agency_or_403(request), run_id)
+
+
+def _run_page(request, agency, run_id: int, *, refused: RunStep | None = None, form=None, kind: str = ""):
+    """The run page; after a refusal (status 400) the refused step's form keeps what was typed."""
     try:
         run = run_detail(agency, run_id)
     except Run.DoesNotExist:
         raise Http404(_("No such run in your agency.")) from None
     now = timezone.now()
-    rows = [_run_step_row(rs, request.user, now) for rs in run.steps.all()]
+    rows = [
+        _run_step_row(rs, request.user, now, {kind: form} if refused and rs.pk == refused.pk else {})
+        for rs in run.steps.all()
+    ]
     return render(
         request,
         "workflow/run_detail.html",
@@ -218,34 +226,38 @@ def run_view(request, run_id: int):
             "can_cancel": run.state == Run.State.ACTIVE and permissions.can_cancel(run, request.user),
             "cancel_form": CancelForm(),
         },
+        status=400 if refused else 200,
     )
 
 
 @login_required
 @require_POST
 def step_submit(request, run_step_id: int):
-    run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
+    agency = _agency_or_403(request)
+    run_step = _run_step_or_404(agency, run_step_id)
     form = SubmitForm(request.POST, request.FILES, run_step=run_step, prefix=f"s{run_step.pk}")
-    if form.is_valid():
-        _act(
-            request,
-            run_services.run_step_submit,
-            _("Step %(n)d submitted.") % {"n": run_step.step.number},
-            run_step_id=run_step.pk,
-            user=request.user,
-            output_note=form.cleaned_data["output_note"],
-            answer=form.cleaned_data.get("answer", ""),
-            files=form.cleaned_data["files"],
-            close_incomplete=form.cleaned_data.get("close_incomplete", False),
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("workflow:run-detail", run_step.run_id)
+    submitted = form.is_valid() and _act(
+        request,
+        run_services.run_step_submit,
+        _("Step %(n)d submitted.") % {"n": run_step.step.number},
+        run_step_id=run_step.pk,
+        user=request.user,
+        output_note=form.cleaned_data["output_note"],
+        answer=form.cleaned_data.get("answer", ""),
+        files=form.cleaned_data["files"],
+        close_incomplete=form.cleaned_data.get("close_incomplete", False),
+    )
+    if submitted:
+        return redirect("workflow:run-detail", run_step.run_id)
+    # Refused, by the form (its fields say why) or by the service (the message says why): the form
+    # comes back with everything typed. Files are not kept: a browser never refills a file input.
+    return _run_page(request, agency, run_step.run_id, refused=run_step, form=form, kind="submit")
 
 
 def _note_action(request, run_step_id: int, form_class, prefix: str, action, success: str):
     """Approve or return a step: both take the step and the approver's note."""
-    run_step = _run_step_or_404(_agency_or_403(request), run_step_id)
+    agency = _agency_or_403(request)
+    run_step = _run_step_or_404(agency, run_step_id)
     # The run page prefixes each step's note box (unique ids); other pages may post a plain `note`.
     prefix = f"{prefix}{run_step.pk}"
     form = form_class(request.POST, prefix=prefix if f"{prefix}-note" in request.POST else None)
@@ -266,7 +278,10 @@ def _note_action(request, run_step_id: int, form_class, prefix: str, action, suc
     if request.htmx:  # refused in place: the reason above the same item, its forms kept to try again
         context = {"rs": run_step, "now": timezone.now(), "refused": True, "returning": form_class is ReturnForm}
         return render(request, "workflow/home.html#approval-item", context)
-    return redirect("workflow:run-detail", run_step.run_id)
+    if done or not form.prefix:
+        return redirect("workflow:run-detail", run_step.run_id)
+    kind = "return" if form_class is ReturnForm else "approve"  # refused on the run page: the note stays
+    return _run_page(request, agency, run_step.run_id, refused=run_step, form=form, kind=kind)
 
 
 @login_required

@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflow.forms_editor import (
+    MAX_STEPS,
     ExecutorFormSet,
     IdentityForm,
     NewSopForm,
     StepForm,
     StepFormSet,
+    blank_step_form,
     posted_column_titles,
+    posted_step_count,
 )
 from workflow.models import SopVersion
 from workflow.models.sop import DraftAwaitingSignature
@@ -101,13 +104,18 @@ def sop_revise(request, version_id: int):
 
 
 def _forms(request, agency, version: SopVersion | None):
-    """The editor's three parts, bound to the POST or filled from the stored draft."""
+    """The editor's three parts, bound to the POST or filled from the stored draft. "Add step"
+    without htmx posts the page: the same forms come back with one more blank step."""
     if request.method == "POST":
-        columns = posted_column_titles(request.POST)
+        data = request.POST
+        if "add_step" in data and posted_step_count(data) < MAX_STEPS:
+            data = data.copy()
+            data["step-TOTAL_FORMS"] = str(posted_step_count(data) + 1)
+        columns = posted_column_titles(data)
         return (
-            IdentityForm(request.POST, agency=agency),
-            ExecutorFormSet(request.POST, prefix="col", form_kwargs={"agency": agency}),
-            StepFormSet(request.POST, prefix="step", form_kwargs={"columns": columns}),
+            IdentityForm(data, agency=agency),
+            ExecutorFormSet(data, prefix="col", form_kwargs={"agency": agency}),
+            StepFormSet(data, prefix="step", form_kwargs={"columns": columns}),
         )
     executors = list(version.executors.all())
     return (
@@ -156,7 +164,7 @@ def sop_edit(request, version_id: int):
     if not can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
     identity, columns, steps = _forms(request, agency, version)
-    if request.method == "POST":
+    if request.method == "POST" and "add_step" not in request.POST:
         if all([identity.is_valid(), columns.is_valid(), steps.is_valid()]):
             executors, specs = _content(columns, steps)
             try:
@@ -187,6 +195,25 @@ def sop_edit(request, version_id: int):
             "may_sign": can_sign(request.user, agency),
         },
     )
+
+
+@login_required
+@require_POST
+def sop_step_add(request, version_id: int):
+    """ "Add step" with htmx: the next blank step form, appended in place, and the step count."""
+    agency = _agency_or_403(request)
+    version = _version_or_404(agency, version_id)
+    if version.status != SopVersion.Status.DRAFT or not can_author(request.user, agency):
+        raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
+    index = posted_step_count(request.POST)
+    if index >= MAX_STEPS:
+        raise PermissionDenied(_("An SOP has at most %(n)d steps.") % {"n": MAX_STEPS})
+    context = {
+        "form": blank_step_form(index, posted_column_titles(request.POST)),
+        "number": index + 1,
+        "initial_count": posted_step_count(request.POST, "INITIAL_FORMS"),
+    }
+    return render(request, "workflow/editor/step_added.html", context)
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from reports.achievement import traffic_light as achievement_light
+
 register = template.Library()
 
 
@@ -54,15 +56,8 @@ def subtract(value, other):
 
 @register.inclusion_tag("partials/traffic_light.html")
 def traffic_light(achievement):
-    """e-SAKIP's traffic light for a capaian: red below the first threshold, green above the second
-    (settings.TRAFFIC_LIGHT_THRESHOLDS, 70 and 90 by default), yellow between."""
-    from django.conf import settings
-
-    if achievement is None:
-        return {"colour": None}
-    red_below, green_above = settings.TRAFFIC_LIGHT_THRESHOLDS
-    colour = "red" if achievement < red_below else "green" if achievement > green_above else "yellow"
-    return {"colour": colour}
+    """The capaian's traffic light (reports.achievement.traffic_light), with its colour as hidden text."""
+    return {"colour": achievement_light(achievement)}
 
 
 MEASUREMENT_TABLE = "partials/measurement_table.html"

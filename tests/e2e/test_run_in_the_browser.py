@@ -40,9 +40,8 @@ def test_a_staff_member_is_told_who_starts_runs_instead_of_being_offered_the_for
     )
 
 
-def test_a_refusal_is_shown_to_the_user_in_indonesian(sign_in):
+def test_a_semester_whose_quarters_have_not_finished_is_not_offered_to_be_refused_later(sign_in):
     sekretaris = sign_in("balangan.sekretaris")
     sekretaris.click("nav >> text=Pelaksanaan SOP")
-    sekretaris.select_option("#id_period", "2025-S1")
-    sekretaris.click("button:has-text('Mulai')")
-    expect(sekretaris.locator(".alert-danger")).to_contain_text("hanya dapat dimulai setelah pelaksanaan")
+    expect(sekretaris.locator("#id_period option[value='2025-TW1']")).to_have_count(1)
+    expect(sekretaris.locator("#id_period option[value='2025-S1']")).to_have_count(0)

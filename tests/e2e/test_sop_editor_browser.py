@@ -66,16 +66,15 @@ def test_an_sop_with_a_three_way_decision_is_written_previewed_signed_run_and_pr
     _save(author)
     _fill_column(author, 1, "Kepala Dinas", kadis)
     _save(author)
-    # Exits to steps not written yet are refused on saving (next to the step), so the forward exits
-    # are typed once every step exists.
+    # One blank step at a time, the next one by "Tambah langkah"; the decision's exits lead to steps
+    # written in the same save.
+    expect(author.locator("fieldset.step-form")).to_have_count(1)
     for index, (activity, actor, symbol, exits, waktu) in enumerate(STEPS):
-        _fill_step(author, index, activity, actor, symbol, "" if index in (1, 2) else exits, waktu)
-        if index < len(STEPS) - 1:
-            _save(author)
-    expect(author.locator("#sop-preview")).to_contain_text("Alur belum siap", timeout=10000)
-    author.fill("#id_step-1-exits", STEPS[1][3])
-    author.fill("#id_step-2-exits", STEPS[2][3])
-    author.locator("#id_step-2-exits").dispatch_event("change")
+        if index:
+            author.get_by_role("button", name="+ Tambah langkah").click()
+            expect(author.locator("fieldset.step-form")).to_have_count(index + 1)
+        _fill_step(author, index, activity, actor, symbol, exits, waktu)
+    author.locator(f"#id_step-{len(STEPS) - 1}-output").dispatch_event("change")
 
     # The preview redraws from the unsaved form as it changes.
     expect(author.locator("#sop-preview .preview-table svg").first).to_be_visible()

@@ -156,6 +156,11 @@ class Agency(models.Model):
             return f"{self.name} {self.local_government.name}"
         return self.name
 
+    @property
+    def name_with_government(self) -> str:
+        """Told apart from a namesake elsewhere: "Dinas Perpustakaan dan Kearsipan — Kabupaten Balangan"."""
+        return f"{self.name} — {self.local_government.name}"
+
     def title_of(self, position_title: str) -> str:
         """A position as printed under a signature: "Kepala Dinas … Kabupaten Balangan"; a Kanwil's
         or a Balai's head is named by the position alone."""
@@ -290,10 +295,24 @@ class Employee(models.Model):
     """Pegawai: the civil-servant profile of a login."""
 
     class Grade(models.TextChoices):
-        I_A, I_B, I_C, I_D = "I/a", "I/b", "I/c", "I/d"
-        II_A, II_B, II_C, II_D = "II/a", "II/b", "II/c", "II/d"
-        III_A, III_B, III_C, III_D = "III/a", "III/b", "III/c", "III/d"
-        IV_A, IV_B, IV_C, IV_D, IV_E = "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"
+        # Labelled as offices write them ("III/b"); without a label Django would print "Iii B".
+        I_A = "I/a", "I/a"
+        I_B = "I/b", "I/b"
+        I_C = "I/c", "I/c"
+        I_D = "I/d", "I/d"
+        II_A = "II/a", "II/a"
+        II_B = "II/b", "II/b"
+        II_C = "II/c", "II/c"
+        II_D = "II/d", "II/d"
+        III_A = "III/a", "III/a"
+        III_B = "III/b", "III/b"
+        III_C = "III/c", "III/c"
+        III_D = "III/d", "III/d"
+        IV_A = "IV/a", "IV/a"
+        IV_B = "IV/b", "IV/b"
+        IV_C = "IV/c", "IV/c"
+        IV_D = "IV/d", "IV/d"
+        IV_E = "IV/e", "IV/e"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="employee", verbose_name=_("user")

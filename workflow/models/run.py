@@ -334,6 +334,9 @@ class Disposition(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=300)
     instruction = models.TextField(_("instruction"))
+    note = models.TextField(
+        _("note from the previous step"), blank=True, help_text=_("The approver's note, kept beside the instruction.")
+    )
     requirements = models.TextField(_("requirements expected (kelengkapan)"), blank=True)
     issued_at = models.DateTimeField(_("issued at"))
     due_at = models.DateTimeField(
@@ -360,3 +363,12 @@ class Disposition(models.Model):
     @property
     def number(self) -> str:
         return f"{self.pk:05d}/DISP/{self.issued_at:%Y}"
+
+    @property
+    def to_own_position(self) -> bool:
+        """Issued by the position that receives it: the starter of a run to the first step's executor."""
+        return self.from_position_id is not None and self.from_position_id == self.to_position_id
+
+    @property
+    def opens_the_run(self) -> bool:
+        return self.run_step.sequence == 1 and self.run_step.attempt == 1

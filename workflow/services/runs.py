@@ -22,6 +22,7 @@ from workflow import notifications, permissions
 from workflow.calendar import WorkingCalendar
 from workflow.exceptions import WorkflowRefused
 from workflow.models import Attachment, Disposition, Run, RunStep, Sop, SopVersion, Step
+from workflow.selectors import start_refusal
 
 # Sequences are shifted out of the way first, so the unique (run, sequence) never collides.
 _SEQUENCE_OFFSET = 1_000_000
@@ -89,7 +90,7 @@ def _issuer_position(user):
 def _activate(
     run_step: RunStep, *, issuer, from_position, now, calendar: WorkingCalendar, note: str = ""
 ) -> Disposition:
-    """Hand the step to its executor by disposisi; the approver's note joins the instruction."""
+    """Hand the step to its executor by disposisi; the approver's note goes with it, beside the instruction."""
     step = run_step.step
     run_step.activate(by=issuer, description=_("Disposisi issued"))
     run_step.activated_at = now
@@ -102,18 +103,14 @@ def _activate(
         from_position=from_position,
         to_position=step.executor.position,
         subject=f"{run.version.name} – {run.period_obj.label}",
-        instruction=_instruction(step.activity, note),
+        instruction=step.activity,
+        note=(note or "").strip(),
         requirements=", ".join(step.requirement_texts()),
         issued_at=now,
         due_at=run_step.due_at,
     )
     transaction.on_commit(partial(notifications.disposition_issued.enqueue, disposition.pk))
     return disposition
-
-
-def _instruction(activity: str, note: str) -> str:
-    note = (note or "").strip()
-    return f"{activity}\n\n{_('Note from the previous step')}: {note}" if note else activity
 
 
 def _read_on_acting(run_step: RunStep, user, now) -> None:
@@ -157,17 +154,11 @@ def run_start(*, version: SopVersion, period: Period, user, now: datetime.dateti
     if not permissions.can_start(version, user):
         raise WorkflowRefused(_("You may not start a run of this SOP."))
     steps = run_steps_for(version, period)
-    if not steps:
-        raise WorkflowRefused(_("This SOP has no steps to run for %(period)s.") % {"period": period.label})
-    others = Run.objects.filter(sop_id=version.sop_id).exclude(state=Run.State.CANCELLED)
-    if others.filter(period=str(period)).exists():
-        raise WorkflowRefused(_("This SOP already has a run for %(period)s.") % {"period": period.label})
-    for part in period.parts():
-        if not others.filter(period=str(part), state=Run.State.FINISHED).exists():
-            raise WorkflowRefused(
-                _("%(period)s can only start once the run for %(part)s has finished.")
-                % {"period": period.label, "part": part.label}
-            )
+    runs = dict(
+        Run.objects.filter(sop_id=version.sop_id).exclude(state=Run.State.CANCELLED).values_list("period", "state")
+    )
+    if refusal := start_refusal(period, cadences={step.cadence for step in steps}, runs=runs):
+        raise WorkflowRefused(refusal)
     calendar = WorkingCalendar.for_agency(version.sop.agency)
     run = Run(
         sop_id=version.sop_id,

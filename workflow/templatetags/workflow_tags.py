@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from workflow.duration import Duration
+from workflow import duration
 
 register = template.Library()
 
@@ -14,20 +14,9 @@ def state_badge(state: str, label: str) -> str:
 
 
 @register.filter
-def working_time(minutes: int | None) -> str:
-    """Working minutes as '3 jam 20 menit' (hours are not folded into days: a day's length varies)."""
-    if minutes is None:
-        return "—"
-    return str(Duration(minutes=minutes).normalised())
-
-
-@register.filter
 def working_span(minutes: int | None, agency) -> str:
     """Working minutes in the agency's working days, as an SOP writes them: "2 hari 3 jam", not "19 jam"."""
-    if minutes is None:
-        return "—"
     per_day = (agency.work_ends.hour * 60 + agency.work_ends.minute) - (
         agency.work_starts.hour * 60 + agency.work_starts.minute
     )
-    days, rest = divmod(minutes, per_day) if per_day > 0 else (0, minutes)
-    return str(Duration(days=days, minutes=rest).normalised())
+    return duration.working_span(minutes, per_day)
