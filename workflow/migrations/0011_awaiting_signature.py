@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0009_print'),
+        ('workflow', '0010_disposition_note_grade_labels'),
     ]
 
     operations = [
