@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from reports.achievement import (
@@ -20,9 +20,10 @@ from reports.achievement import (
     quarters_counted,
     rating,
 )
-from reports.models import Indicator, Objective, RatingBand, Realisation, Target
+from reports.models import Indicator, Objective, RatingBand, Realisation, Target, UnitSubmission
 from reports.periods import Period, PeriodKind
-from workflow.models import Agency, Unit
+from workflow.models import Agency, Position, Unit
+from workflow.selectors import held_position_ids
 
 
 def rating_bands_for(agency: Agency) -> list[Band]:
@@ -305,6 +306,18 @@ def submissions_to_review(agency: Agency, user) -> list:
     waiting = UnitSubmission.objects.filter(unit__agency=agency, state=UnitSubmission.State.SUBMITTED)
     waiting = waiting.select_related("unit", "submitted_by__employee")
     return [s for s in waiting if can_review_submission(user, s)]
+
+
+def submissions_returned_to(agency: Agency, user) -> list[UnitSubmission]:
+    """The unit quarters returned for correction that wait for this user (for the dashboard): those
+    they sent, and those of a unit where they hold or act for a position. Newest return first; one query."""
+    units = Position.objects.filter(pk__in=held_position_ids(user)).values("unit_id")
+    return list(
+        UnitSubmission.objects.filter(unit__agency=agency, state=UnitSubmission.State.RETURNED)
+        .filter(Q(submitted_by=user) | Q(unit__in=units))
+        .select_related("unit", "returned_by__employee")
+        .order_by("-returned_at")
+    )
 
 
 def can_edit_targets(user, agency: Agency) -> bool:

@@ -1,4 +1,5 @@
-"""E-mail about SOP runs, written to the outbox by background tasks after the transaction commits.
+"""E-mail about SOP runs and the units' figures, written to the outbox by background tasks after the
+transaction commits.
 
 Mail is written in Indonesian, the office language, whatever language the sender's browser used.
 """
@@ -9,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reports.models import UnitSubmission
+from reports.selectors import submission_reviewer_position
 from workflow import permissions
 from workflow.mail import mail_queue
 
@@ -72,4 +75,48 @@ def step_returned(run_step_id: int) -> int:
             {"run_step": run_step},
             permissions.recipients(run_step.step.executor.position),
             run_step.run.sop.agency,
+        )
+
+
+def _submission(submission_id: int) -> UnitSubmission:
+    people = ("unit__agency", "submitted_by__employee", "returned_by__employee")
+    return UnitSubmission.objects.select_related(*people).get(pk=submission_id)
+
+
+def _figures_subject(text: str, submission: UnitSubmission) -> str:
+    return text % {"unit": submission.unit.name, "period": submission.period_obj.label}
+
+
+@task
+def figures_handed_in(submission_id: int) -> int:
+    """Kirim: the reviewer of the unit's quarter (its head, or the head's supervisor when the head
+    sent it), and whoever acts for that position today."""
+    submission = _submission(submission_id)
+    reviewer = submission_reviewer_position(submission)
+    agency = submission.unit.agency
+    with translation.override("id"), timezone.override(agency.zone):
+        return _send(
+            _figures_subject(_("Figures to review: %(unit)s, %(period)s"), submission),
+            "reports/email/figures_handed_in.txt",
+            {"submission": submission},
+            permissions.recipients(reviewer) if reviewer else [],
+            agency,
+        )
+
+
+@task
+def figures_returned(submission_id: int) -> int:
+    """A return: whoever sent the figures, and the people of the unit (holders and Plh/Plt of its positions)."""
+    submission = _submission(submission_id)
+    agency = submission.unit.agency
+    people = [submission.submitted_by] if submission.submitted_by else []
+    for position in submission.unit.positions.all():
+        people += permissions.recipients(position)
+    with translation.override("id"), timezone.override(agency.zone):
+        return _send(
+            _figures_subject(_("Returned for correction: the figures of %(unit)s, %(period)s"), submission),
+            "reports/email/figures_returned.txt",
+            {"submission": submission},
+            list({user.pk: user for user in people}.values()),
+            agency,
         )
