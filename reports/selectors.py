@@ -1,11 +1,13 @@
 """Read paths for performance data: the measurement of every indicator of an agency for a period."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from reports.achievement import (
@@ -20,9 +22,19 @@ from reports.achievement import (
     quarters_counted,
     rating,
 )
-from reports.models import Indicator, Objective, RatingBand, Realisation, Target, UnitSubmission
+from reports.models import (
+    DocumentKind,
+    DocumentRequest,
+    Indicator,
+    Objective,
+    RatingBand,
+    Realisation,
+    Target,
+    UnitSubmission,
+)
 from reports.periods import Period, PeriodKind
-from workflow.models import Agency, Position, Unit
+from workflow.models import Agency, Position, SopVersion, Unit
+from workflow.permissions import can_sign, local_today
 from workflow.selectors import held_position_ids
 
 
@@ -424,3 +436,80 @@ def _reports_of(year: int) -> list[Period]:
         Period(year, PeriodKind.SEMESTER, 2),
         Period(year, PeriodKind.YEAR),
     ]
+
+
+# Menunggu tanda tangan saya ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwaitingSignature:
+    """One thing waiting for the signer, with the one page where it is signed."""
+
+    title: str
+    state: str  # why it waits, one short Indonesian phrase
+    url: str
+    since: datetime.datetime | None = None  # when it was prepared, where known
+
+
+def signature_queue(agency: Agency, user, *, today: datetime.date | None = None) -> list[AwaitingSignature] | None:
+    """What waits for the user's signature in the agency; None when the user may not sign for it
+    (only the Kepala Dinas and a current Plh/Plt may: workflow.permissions.can_sign).
+
+    In order: the user's own signing requests whose PDF is prepared and awaits the passphrase
+    (the newest per document); the reports of this year and last whose figures are final
+    (report_readiness) and that have not been signed; the SOP drafts that could become effective
+    (SopVersion.effective_problems() empty). A report or draft with a prepared request is listed
+    once, as the request. A fixed number of queries, plus those of effective_problems per draft.
+    """
+    if not can_sign(user, agency):
+        return None
+    year = (today or local_today(agency)).year
+    prepared = {}
+    for request in (
+        DocumentRequest.objects.filter(
+            agency=agency, requested_by=user, sign=True, status=DocumentRequest.Status.AWAITING
+        )
+        .only("pk", "kind", "period", "sop_version_id", "disposition_id", "title", "requested_at")
+        .order_by("requested_at")
+    ):
+        prepared[(request.kind, request.period, request.sop_version_id, request.disposition_id)] = (
+            request  # newest wins
+        )
+    queue = [
+        AwaitingSignature(
+            request.title,
+            _("Prepared: type your passphrase to sign"),
+            reverse("reports:request", args=[request.pk]),
+            request.requested_at,
+        )
+        for request in sorted(prepared.values(), key=lambda r: r.requested_at)
+    ]
+    reports_prepared = {period for kind, period, _v, _d in prepared if kind == DocumentKind.REPORT}
+    this_year, last_year = report_overview(agency, year, year - 1)
+    for row in last_year + this_year:
+        if row.readiness.ready and row.signed is None and str(row.period) not in reports_prepared:
+            queue.append(
+                AwaitingSignature(
+                    _("Performance report %(period)s") % {"period": row.period.label},
+                    _("Final figures, not yet signed"),
+                    reverse("reports:documents") + f"?report={row.period}#report-form",
+                )
+            )
+    sops_prepared = {version for kind, _p, version, _d in prepared if kind == DocumentKind.SOP}
+    drafts = (
+        SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.DRAFT)
+        .exclude(pk__in=sops_prepared)
+        .select_related("sop")
+        .order_by("sop__number", "pk")
+    )
+    for draft in drafts:
+        if not draft.effective_problems():
+            queue.append(
+                AwaitingSignature(
+                    _("SOP %(number)s %(name)s (revision %(revision)d)")
+                    % {"number": draft.sop.number, "name": draft.name, "revision": draft.revision},
+                    _("Draft complete: signing makes it effective"),
+                    reverse("reports:documents") + f"?sop={draft.pk}#sop-form",
+                )
+            )
+    return queue

@@ -64,6 +64,7 @@ from workflow.models import (
     Unit,
 )
 from workflow.services.runs import run_start, run_step_submit
+from workflow.services.sop import sop_version_revise
 from workflow.services.sop_editor import sop_draft_create
 
 from .conftest import user
@@ -119,6 +120,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST SOP editor save": AUTHORS,
     "POST SOP editor preview": AUTHORS,
     "POST SOP new revision": AUTHORS,
+    "POST SOP submit for signature": AUTHORS,
     # Monitoring and evaluation
     "GET monitoring list": EVERYONE,
     "GET SOP monitoring": EVERYONE,
@@ -274,6 +276,11 @@ def _evidence(s: Setting) -> Evidence:
 
 def _draft(s: Setting) -> SopVersion:
     return sop_draft_create(agency=s.balangan, user=user(OWN_LOGIN[KASUBBAG]), number="", name=MARK)
+
+
+def _complete_draft(s: Setting) -> SopVersion:
+    """A new revision of the SOP, complete (it could become effective): it may be submitted for signature."""
+    return sop_version_revise(version=s.sop, user=user(OWN_LOGIN[KASUBBAG]))
 
 
 def _editor_form(s: Setting) -> dict:
@@ -566,6 +573,9 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
             "POST",
             reverse("workflow:sop-revise", args=[s.sop.pk]),
             changed=_count(SopVersion.objects.filter(sop=s.sop.sop, status=SopVersion.Status.DRAFT)),
+        ),
+        "POST SOP submit for signature": lambda: Cell(
+            "POST", reverse("workflow:sop-submit", args=[_complete_draft(s).pk]), says_why=True
         ),
         "GET monitoring list": lambda: Cell("GET", reverse("workflow:monitoring"), page=True),
         "GET SOP monitoring": lambda: Cell("GET", reverse("workflow:sop-monitoring", args=[s.sop.pk])),

@@ -5,6 +5,7 @@ Mail is written in Indonesian, the office language, whatever language the sender
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -14,6 +15,7 @@ from reports.models import UnitSubmission
 from reports.selectors import submission_reviewer_position
 from workflow import permissions
 from workflow.mail import mail_queue
+from workflow.models import SopVersion
 
 
 def _send(subject: str, template: str, context: dict, users, agency) -> int:
@@ -118,5 +120,27 @@ def figures_returned(submission_id: int) -> int:
             "reports/email/figures_returned.txt",
             {"submission": submission},
             list({user.pk: user for user in people}.values()),
+            agency,
+        )
+
+
+@task
+def sop_draft_submitted(version_id: int, author_id: int) -> int:
+    """Ajukan untuk ditandatangani: the Kepala Dinas and whoever acts for him today."""
+    version = SopVersion.objects.select_related("sop__agency").get(pk=version_id)
+    author = get_user_model().objects.select_related("employee").get(pk=author_id)
+    agency = version.sop.agency
+    head = permissions.head_position(agency)
+    with translation.override("id"), timezone.override(agency.zone):
+        subject = _("Awaiting your signature: SOP %(number)s %(name)s (revision %(revision)d)") % {
+            "number": version.sop.number,
+            "name": version.name,
+            "revision": version.revision,
+        }
+        return _send(
+            subject,
+            "workflow/email/sop_draft_submitted.txt",
+            {"version": version, "author": author},
+            permissions.recipients(head) if head else [],
             agency,
         )
