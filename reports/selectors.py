@@ -34,7 +34,7 @@ from reports.models import (
 )
 from reports.periods import Period, PeriodKind
 from workflow.models import Agency, Position, SopVersion, Unit
-from workflow.permissions import can_sign, local_today
+from workflow.permissions import can_sign, compiles_figures, local_today
 from workflow.selectors import held_position_ids
 
 
@@ -263,16 +263,29 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
     return entries
 
 
+def responsible_units(agency: Agency, year: int):
+    """The units that answer for an indicator with a target in the year, by name."""
+    responsible = Indicator.objects.filter(objective__agency=agency, targets__year=year).values("responsible_unit_id")
+    return (
+        Unit.objects.filter(pk__in=responsible, agency=agency).select_related("parent__parent__parent").order_by("name")
+    )
+
+
 def reporting_units(agency: Agency, user, year: int) -> list:
     """The units whose figures the user may enter in the year (own unit, units below it, or all of them
     for the Kepala Dinas, the Sekretaris and the data collector)."""
-    from workflow.models import Unit
     from workflow.permissions import can_report_for_unit, is_data_collector
 
     collector = is_data_collector(user)
-    responsible = Indicator.objects.filter(objective__agency=agency, targets__year=year).values("responsible_unit_id")
-    units = Unit.objects.filter(pk__in=responsible, agency=agency).select_related("parent__parent__parent")
-    return [unit for unit in units.order_by("name") if can_report_for_unit(user, unit, collector=collector)]
+    units = responsible_units(agency, year)
+    return [unit for unit in units if can_report_for_unit(user, unit, collector=collector)]
+
+
+def reads_every_units_figures(user, agency: Agency) -> bool:
+    """Read-only access to every unit's figures of the agency, kendala, solusi and bukti dukung
+    included: whoever compiles them (workflow.permissions.compiles_figures) and the planning staff
+    (can_edit_targets). Reading grants no write: each unit still enters and sends its own."""
+    return compiles_figures(user, agency) or can_edit_targets(user, agency)
 
 
 def enters_figures_for(user, unit, year: int) -> bool:

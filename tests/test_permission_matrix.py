@@ -99,6 +99,7 @@ EVERYONE = frozenset({*RANKS, SUPERUSER})  # every login that views Balangan
 UNIT_ENTRY = frozenset({KADIS, SEKRETARIS, KABID, KASI})  # enter the Seksi Layanan's figures
 AUTHORS = frozenset({KASUBBAG, SUPERUSER})  # hold workflow.add_sopversion (Admin Dinas group)
 PLANNERS = frozenset({SEKRETARIS, KASUBBAG})  # enter targets (Sekretaris, agency admin)
+COMPILERS = frozenset({KASUBBAG, STAF})  # read every unit's figures: steps 2-4 of seed 000, no inputs
 ASSESSORS = frozenset({KADIS, SEKRETARIS})  # the SOP belongs to the Sekretariat
 
 # --- The matrix: action -> the roles that may do it to their own agency's (Balangan's) data --------
@@ -147,11 +148,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST end a Plh": frozenset({KADIS, SUPERUSER}),
     # Figures of the Seksi Layanan for the current quarter; its head submits, the Kabid reviews
     "GET figures overview": EVERYONE,
-    "GET figures of a unit": UNIT_ENTRY,
+    "GET figures of a unit": UNIT_ENTRY | COMPILERS,
     "POST save a unit's figures": UNIT_ENTRY,
     "POST capaian cell": UNIT_ENTRY,
     "POST submit a unit's figures": UNIT_ENTRY,
-    "GET figures Excel download": UNIT_ENTRY,
+    "GET figures Excel download": UNIT_ENTRY | COMPILERS,
     "POST figures Excel upload": UNIT_ENTRY,
     "POST approve a unit's figures": frozenset({KABID}),
     "POST return a unit's figures": frozenset({KABID}),
