@@ -519,9 +519,9 @@ def signature_queue(agency: Agency, user, *, today: datetime.date | None = None)
         if not draft.effective_problems():
             queue.append(
                 AwaitingSignature(
-                    _("SOP %(number)s %(name)s (revision %(revision)d)")
+                    _("%(number)s %(name)s (revision %(revision)d)")
                     % {"number": draft.sop.number, "name": draft.name, "revision": draft.revision},
-                    _("Draft complete: signing makes it effective"),
+                    _("SOP draft, complete: signing makes it effective"),
                     reverse("reports:documents") + f"?sop={draft.pk}#sop-form",
                 )
             )

@@ -84,7 +84,7 @@ def test_a_complete_sop_draft_waits_for_signature_and_an_unfinished_one_does_not
     draft = draft_of(sop000)
     sop_draft_create(agency=balangan, user=user("balangan.kasubbag"), number="", name="SOP Baru Tanpa Langkah")
     [item] = signature_queue(balangan, user("balangan.kadis"))
-    assert item.title == f"SOP {sop000.sop.number} {draft.name} (revisi {draft.revision})"
+    assert item.title == f"{sop000.sop.number} {draft.name} (revisi {draft.revision})"
     assert item.url == reverse("reports:documents") + f"?sop={draft.pk}#sop-form"
 
 
@@ -111,6 +111,8 @@ def test_the_kepala_dinas_logs_in_and_sees_his_queue_counted_among_what_waits_fo
     assert 'id="signature-queue"' in page
     assert 'Menunggu tanda tangan saya <span class="badge text-bg-warning">2</span>' in page
     assert 'Menunggu saya <span class="badge text-bg-warning">2</span>' in page
+    # Signing is not approving: the approvals card keeps its own count.
+    assert 'Menunggu persetujuan saya <span class="badge text-bg-secondary">0</span>' in page
     assert f"Laporan kinerja {TW1.label}" in page
     assert reverse("reports:documents") + f"?report={TW1}#report-form" in page
 

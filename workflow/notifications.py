@@ -132,7 +132,7 @@ def sop_draft_submitted(version_id: int, author_id: int) -> int:
     agency = version.sop.agency
     head = permissions.head_position(agency)
     with translation.override("id"), timezone.override(agency.zone):
-        subject = _("Awaiting your signature: SOP %(number)s %(name)s (revision %(revision)d)") % {
+        subject = _("Awaiting your signature: %(number)s %(name)s (revision %(revision)d)") % {
             "number": version.sop.number,
             "name": version.name,
             "revision": version.revision,

@@ -119,7 +119,8 @@ def home(request):
             "counters": {
                 "unread": unread_disposition_count(request.user, now),
                 "to_perform": len(work["to_perform"]) + len(returned_figures),
-                "to_approve": len(work["to_approve"]) + len(figures_to_review) + len(to_sign or ()),
+                "to_approve": len(work["to_approve"]) + len(figures_to_review),
+                "waiting": len(work["to_approve"]) + len(figures_to_review) + len(to_sign or ()),
                 "overdue": len(overdue),
                 "due_assessments": len(due),
             },
