@@ -1,11 +1,12 @@
 """Read paths for performance data: the measurement of every indicator of an agency for a period."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,9 +22,20 @@ from reports.achievement import (
     quarters_counted,
     rating,
 )
-from reports.models import Indicator, Objective, RatingBand, Realisation, Target
+from reports.models import (
+    DocumentKind,
+    DocumentRequest,
+    Indicator,
+    Objective,
+    RatingBand,
+    Realisation,
+    Target,
+    UnitSubmission,
+)
 from reports.periods import Period, PeriodKind
-from workflow.models import Agency, Unit
+from workflow.models import Agency, Position, SopVersion, Unit
+from workflow.permissions import can_sign, compiles_figures, local_today
+from workflow.selectors import held_position_ids
 
 
 def rating_bands_for(agency: Agency) -> list[Band]:
@@ -251,16 +263,29 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
     return entries
 
 
+def responsible_units(agency: Agency, year: int):
+    """The units that answer for an indicator with a target in the year, by name."""
+    responsible = Indicator.objects.filter(objective__agency=agency, targets__year=year).values("responsible_unit_id")
+    return (
+        Unit.objects.filter(pk__in=responsible, agency=agency).select_related("parent__parent__parent").order_by("name")
+    )
+
+
 def reporting_units(agency: Agency, user, year: int) -> list:
     """The units whose figures the user may enter in the year (own unit, units below it, or all of them
     for the Kepala Dinas, the Sekretaris and the data collector)."""
-    from workflow.models import Unit
     from workflow.permissions import can_report_for_unit, is_data_collector
 
     collector = is_data_collector(user)
-    responsible = Indicator.objects.filter(objective__agency=agency, targets__year=year).values("responsible_unit_id")
-    units = Unit.objects.filter(pk__in=responsible, agency=agency).select_related("parent__parent__parent")
-    return [unit for unit in units.order_by("name") if can_report_for_unit(user, unit, collector=collector)]
+    units = responsible_units(agency, year)
+    return [unit for unit in units if can_report_for_unit(user, unit, collector=collector)]
+
+
+def reads_every_units_figures(user, agency: Agency) -> bool:
+    """Read-only access to every unit's figures of the agency, kendala, solusi and bukti dukung
+    included: whoever compiles them (workflow.permissions.compiles_figures) and the planning staff
+    (can_edit_targets). Reading grants no write: each unit still enters and sends its own."""
+    return compiles_figures(user, agency) or can_edit_targets(user, agency)
 
 
 def enters_figures_for(user, unit, year: int) -> bool:
@@ -306,6 +331,18 @@ def submissions_to_review(agency: Agency, user) -> list:
     waiting = UnitSubmission.objects.filter(unit__agency=agency, state=UnitSubmission.State.SUBMITTED)
     waiting = waiting.select_related("unit", "submitted_by__employee")
     return [s for s in waiting if can_review_submission(user, s)]
+
+
+def submissions_returned_to(agency: Agency, user) -> list[UnitSubmission]:
+    """The unit quarters returned for correction that wait for this user (for the dashboard): those
+    they sent, and those of a unit where they hold or act for a position. Newest return first; one query."""
+    units = Position.objects.filter(pk__in=held_position_ids(user)).values("unit_id")
+    return list(
+        UnitSubmission.objects.filter(unit__agency=agency, state=UnitSubmission.State.RETURNED)
+        .filter(Q(submitted_by=user) | Q(unit__in=units))
+        .select_related("unit", "returned_by__employee")
+        .order_by("-returned_at")
+    )
 
 
 def can_edit_targets(user, agency: Agency) -> bool:
@@ -523,3 +560,80 @@ def _reports_of(year: int) -> list[Period]:
         Period(year, PeriodKind.SEMESTER, 2),
         Period(year, PeriodKind.YEAR),
     ]
+
+
+# Menunggu tanda tangan saya ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwaitingSignature:
+    """One thing waiting for the signer, with the one page where it is signed."""
+
+    title: str
+    state: str  # why it waits, one short Indonesian phrase
+    url: str
+    since: datetime.datetime | None = None  # when it was prepared, where known
+
+
+def signature_queue(agency: Agency, user, *, today: datetime.date | None = None) -> list[AwaitingSignature] | None:
+    """What waits for the user's signature in the agency; None when the user may not sign for it
+    (only the Kepala Dinas and a current Plh/Plt may: workflow.permissions.can_sign).
+
+    In order: the user's own signing requests whose PDF is prepared and awaits the passphrase
+    (the newest per document); the reports of this year and last whose figures are final
+    (report_readiness) and that have not been signed; the SOP drafts that could become effective
+    (SopVersion.effective_problems() empty). A report or draft with a prepared request is listed
+    once, as the request. A fixed number of queries, plus those of effective_problems per draft.
+    """
+    if not can_sign(user, agency):
+        return None
+    year = (today or local_today(agency)).year
+    prepared = {}
+    for request in (
+        DocumentRequest.objects.filter(
+            agency=agency, requested_by=user, sign=True, status=DocumentRequest.Status.AWAITING
+        )
+        .only("pk", "kind", "period", "sop_version_id", "disposition_id", "title", "requested_at")
+        .order_by("requested_at")
+    ):
+        prepared[(request.kind, request.period, request.sop_version_id, request.disposition_id)] = (
+            request  # newest wins
+        )
+    queue = [
+        AwaitingSignature(
+            request.title,
+            _("Prepared: type your passphrase to sign"),
+            reverse("reports:request", args=[request.pk]),
+            request.requested_at,
+        )
+        for request in sorted(prepared.values(), key=lambda r: r.requested_at)
+    ]
+    reports_prepared = {period for kind, period, _v, _d in prepared if kind == DocumentKind.REPORT}
+    this_year, last_year = report_overview(agency, year, year - 1)
+    for row in last_year + this_year:
+        if row.readiness.ready and row.signed is None and str(row.period) not in reports_prepared:
+            queue.append(
+                AwaitingSignature(
+                    _("Performance report %(period)s") % {"period": row.period.label},
+                    _("Final figures, not yet signed"),
+                    reverse("reports:documents") + f"?report={row.period}#report-form",
+                )
+            )
+    sops_prepared = {version for kind, _p, version, _d in prepared if kind == DocumentKind.SOP}
+    drafts = (
+        SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.DRAFT)
+        .exclude(pk__in=sops_prepared)
+        .select_related("sop")
+        .order_by("sop__number", "pk")
+    )
+    for draft in drafts:
+        if not draft.effective_problems():
+            queue.append(
+                AwaitingSignature(
+                    _("%(number)s %(name)s (revision %(revision)d)")
+                    % {"number": draft.sop.number, "name": draft.name, "revision": draft.revision},
+                    _("SOP draft, complete: signing makes it effective"),
+                    reverse("reports:documents") + f"?sop={draft.pk}#sop-form",
+                )
+            )
+    return queue

@@ -14,7 +14,7 @@ from reports.achievement import TargetForm, TargetValue
 from reports.models import Evidence, EvidenceRemoval, Indicator, Realisation, Target, TargetLock, UnitSubmission
 from reports.periods import Period
 from reports.values import Figure
-from workflow import permissions
+from workflow import notifications, permissions
 from workflow.selectors import agency_of, figures_locked
 
 
@@ -242,7 +242,8 @@ def figures_save_draft(*, unit, period: Period, rows: list[FigureRow], user, now
 @transaction.atomic
 def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmission:
     """Kirim: the unit's quarter goes to its head for review, once every indicator it answers for has
-    a figure (a number or n/a). Locked from then until returned; a second click is refused."""
+    a figure (a number or n/a). Locked from then until returned; a second click is refused. The
+    reviewer is e-mailed after commit (workflow.notifications.figures_handed_in)."""
     from reports.selectors import unit_indicators
 
     submission = _submission_for_update(unit, period)
@@ -267,6 +268,7 @@ def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmi
     submission.submitted_by = user
     submission.submitted_at = now or timezone.now()
     submission.save()
+    transaction.on_commit(partial(notifications.figures_handed_in.enqueue, submission.pk))
     return submission
 
 
@@ -304,7 +306,8 @@ def unit_submission_approve(*, submission_id: int, user, now=None) -> UnitSubmis
 
 @transaction.atomic
 def unit_submission_return(*, submission_id: int, user, note: str, now=None) -> UnitSubmission:
-    """The unit head returns the quarter's figures with a required note; they open again for editing."""
+    """The unit head returns the quarter's figures with a required note; they open again for editing.
+    Whoever sent them and the unit's people are e-mailed after commit (notifications.figures_returned)."""
     submission = _submission_to_review(submission_id, user)
     submission.return_note = (note or "").strip()
     submission.returned_by = user
@@ -312,6 +315,7 @@ def unit_submission_return(*, submission_id: int, user, note: str, now=None) -> 
     submission.send_back(by=user, description=submission.return_note)
     submission.returned_at = now or timezone.now()
     submission.save()
+    transaction.on_commit(partial(notifications.figures_returned.enqueue, submission.pk))
     return submission
 
 

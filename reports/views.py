@@ -42,13 +42,21 @@ def _request(request, **kwargs):
     return redirect("reports:request", made.pk)
 
 
+def _chosen(request, parameter: str, field: str) -> dict:
+    chosen = request.GET.get(parameter, "")
+    return {field: chosen, "sign": True} if chosen else {}
+
+
 @login_required
 def document_list(request):
     agency = _agency_or_403(request)
     signer = can_sign(request.user, agency)
     year = timezone.localdate().year
-    sop_form = SopSheetForm(agency=agency, can_sign=signer, prefix="sop")
-    report_form = ReportForm(year=year, can_sign=signer, prefix="report")
+    # A link from the signature queue (?report=2026-TW1 or ?sop=12) opens the form chosen, TTE ticked.
+    sop_form = SopSheetForm(
+        agency=agency, can_sign=signer, prefix="sop", initial=_chosen(request, "sop", "sop_version")
+    )
+    report_form = ReportForm(year=year, can_sign=signer, prefix="report", initial=_chosen(request, "report", "period"))
     monev_form = MonitoringReportForm(year=year, can_sign=signer, prefix="monev")
     if request.method == "POST" and "monev-period" in request.POST:
         monev_form = MonitoringReportForm(request.POST, year=year, can_sign=signer, prefix="monev")

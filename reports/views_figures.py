@@ -27,7 +27,9 @@ from reports.selectors import (
     enters_figures_for,
     figure_entries,
     rating_bands_for,
+    reads_every_units_figures,
     reporting_units,
+    responsible_units,
     submission_reviewer_position,
     submissions_to_review,
 )
@@ -68,15 +70,25 @@ def _quarter_or_404(period: str | None, choices: list[Period]) -> Period:
     return selected
 
 
-def _unit_or_404(agency, unit_id: int, user, year: int) -> tuple[Unit, bool]:
-    """The unit, and whether the user enters its figures (one of reporting_units) rather than
-    only reviewing them as its head; anyone else is refused."""
+# How the user stands to a unit's figures: enters them (one of reporting_units), reviews them as
+# the unit's head, or only reads them to compile the report (reads_every_units_figures).
+ENTERS, REVIEWS, READS = "enters", "reviews", "reads"
+
+
+def _unit_or_404(agency, unit_id: int, user, year: int, *, writing: bool = False) -> tuple[Unit, str]:
+    """The unit and how the user stands to its figures; anyone else is refused, and so is a write
+    (`writing`) by someone who only reads them."""
     units = Unit.objects.select_related("parent__parent__parent")
     unit = get_object_or_404(units, pk=unit_id, agency=agency)  # another agency's unit is a 404
-    enters = enters_figures_for(user, unit, year)
-    if not enters and not _reviews(user, unit):
+    if enters_figures_for(user, unit, year):
+        return unit, ENTERS
+    if _reviews(user, unit):
+        return unit, REVIEWS
+    if not reads_every_units_figures(user, agency):
         raise PermissionDenied(_("You do not enter figures for this unit."))
-    return unit, enters
+    if writing:
+        raise PermissionDenied(_("You read this unit's figures to compile the report; only the unit enters them."))
+    return unit, READS
 
 
 def _reviews(user, unit) -> bool:
@@ -90,6 +102,8 @@ def figures(request, period: str | None = None):
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
     units = reporting_units(agency, request.user, selected.year)
+    if reads_every_units_figures(request.user, agency):  # the compilers read every unit's, read-only
+        units = list(responsible_units(agency, selected.year))
     waiting = submissions_to_review(agency, request.user)
     if len(units) == 1 and not waiting:
         return redirect("reports:figures-unit", str(selected), units[0].pk)
@@ -139,7 +153,7 @@ def figures_unit(request, period: str, unit_id: int):
     agency = _agency_or_403(request)
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
-    unit, enters = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=request.method == "POST")
     entries = figure_entries(unit, selected)
     submission = _submission_of(unit, selected)
     rows = _row_forms(entries)
@@ -171,7 +185,7 @@ def figures_unit(request, period: str, unit_id: int):
                 return redirect("reports:figures-unit", str(selected), unit.pk)
         messages.error(request, _("Nothing was saved. Correct the rows marked below."))
         status = 400
-    context = _unit_context(request, agency, unit, selected, rows, enters=enters, submission=submission)
+    context = _unit_context(request, agency, unit, selected, rows, access=access, submission=submission)
     return render(request, "reports/figures.html", context, status=status)
 
 
@@ -189,12 +203,12 @@ def _submission_of(unit, period) -> UnitSubmission | None:
     return UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
 
 
-def _unit_context(request, agency, unit, period, rows, *, enters: bool, submission: UnitSubmission | None) -> dict:
+def _unit_context(request, agency, unit, period, rows, *, access: str, submission: UnitSubmission | None) -> dict:
     bands = rating_bands_for(agency)
     step_locked = figures_locked(agency, period.year, period.number)
     locked = step_locked or (submission is not None and submission.locked)
     removable = set()
-    if not locked:
+    if not locked and access != READS:
         headed = permissions.headed_unit_ids(request.user)
         removable = {
             evidence.pk
@@ -221,7 +235,8 @@ def _unit_context(request, agency, unit, period, rows, *, enters: bool, submissi
         "locked": locked,
         "step_locked": step_locked,
         "can_review": submission is not None and can_review_submission(request.user, submission),
-        "can_enter": enters,
+        "can_enter": access == ENTERS,
+        "read_only": access == READS,  # no inputs at all: the page is read to compile the report
     }
 
 
@@ -231,7 +246,7 @@ def capaian_cell(request, period: str, unit_id: int, indicator_id: int):
     """htmx: the capaian and predikat of what is typed in a row, computed here, not in the browser."""
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
-    unit, _enters = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, _access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=True)
     entry = next((e for e in figure_entries(unit, selected) if e.indicator.pk == indicator_id), None)
     if entry is None:
         raise Http404(_("You do not enter figures for this indicator."))
@@ -257,7 +272,7 @@ def figures_submit(request, period: str, unit_id: int):
     """Kirim: the unit's quarter goes to whoever reviews it (its head, or the head's supervisor)."""
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
-    unit, _enters = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, _access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=True)
     try:
         submission = unit_submission_submit(unit=unit, period=selected, user=request.user)
     except (ValidationError, PermissionDenied) as problem:
@@ -335,7 +350,7 @@ def figures_excel(request, period: str, unit_id: int):
     or none; refused rows are listed by row number)."""
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
-    unit, enters = _unit_or_404(agency, unit_id, request.user, selected.year)
+    unit, access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=request.method == "POST")
     entries = figure_entries(unit, selected)
     if request.method != "POST":
         data = excel.figures_workbook(agency=agency, unit=unit, period=selected, entries=entries)
@@ -358,7 +373,7 @@ def figures_excel(request, period: str, unit_id: int):
         return redirect("reports:figures-unit", str(selected), unit.pk)
     rows = _row_forms(entries)
     submission = _submission_of(unit, selected)
-    context = _unit_context(request, agency, unit, selected, rows, enters=enters, submission=submission)
+    context = _unit_context(request, agency, unit, selected, rows, access=access, submission=submission)
     context["excel_problems"] = problems
     messages.error(request, _("Nothing was saved from the Excel file."))
     return render(request, "reports/figures.html", context, status=400)

@@ -66,6 +66,7 @@ from workflow.models import (
     Unit,
 )
 from workflow.services.runs import run_start, run_step_submit
+from workflow.services.sop import sop_version_revise
 from workflow.services.sop_editor import sop_draft_create
 
 from .conftest import user
@@ -101,6 +102,7 @@ EVERYONE = frozenset({*RANKS, SUPERUSER})  # every login that views Balangan
 UNIT_ENTRY = frozenset({KADIS, SEKRETARIS, KABID, KASI})  # enter the Seksi Layanan's figures
 AUTHORS = frozenset({KASUBBAG, SUPERUSER})  # hold workflow.add_sopversion (Admin Dinas group)
 PLANNERS = frozenset({SEKRETARIS, KASUBBAG})  # enter targets (Sekretaris, agency admin)
+COMPILERS = frozenset({KASUBBAG, STAF})  # read every unit's figures: steps 2-4 of seed 000, no inputs
 ASSESSORS = frozenset({KADIS, SEKRETARIS})  # the SOP belongs to the Sekretariat
 
 # --- The matrix: action -> the roles that may do it to their own agency's (Balangan's) data --------
@@ -122,6 +124,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST SOP editor save": AUTHORS,
     "POST SOP editor preview": AUTHORS,
     "POST SOP new revision": AUTHORS,
+    "POST SOP submit for signature": AUTHORS,
     # Monitoring and evaluation
     "GET monitoring list": EVERYONE,
     "GET SOP monitoring": EVERYONE,
@@ -148,11 +151,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST end a Plh": frozenset({KADIS, SUPERUSER}),
     # Figures of the Seksi Layanan for the current quarter; its head submits, the Kabid reviews
     "GET figures overview": EVERYONE,
-    "GET figures of a unit": UNIT_ENTRY,
+    "GET figures of a unit": UNIT_ENTRY | COMPILERS,
     "POST save a unit's figures": UNIT_ENTRY,
     "POST capaian cell": UNIT_ENTRY,
     "POST submit a unit's figures": UNIT_ENTRY,
-    "GET figures Excel download": UNIT_ENTRY,
+    "GET figures Excel download": UNIT_ENTRY | COMPILERS,
     "POST figures Excel upload": UNIT_ENTRY,
     "POST approve a unit's figures": frozenset({KABID}),
     "POST return a unit's figures": frozenset({KABID}),
@@ -290,6 +293,11 @@ def _evidence(s: Setting) -> Evidence:
 
 def _draft(s: Setting) -> SopVersion:
     return sop_draft_create(agency=s.balangan, user=user(OWN_LOGIN[KASUBBAG]), number="", name=MARK)
+
+
+def _complete_draft(s: Setting) -> SopVersion:
+    """A new revision of the SOP, complete (it could become effective): it may be submitted for signature."""
+    return sop_version_revise(version=s.sop, user=user(OWN_LOGIN[KASUBBAG]))
 
 
 def _editor_form(s: Setting) -> dict:
@@ -603,6 +611,9 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
             "POST",
             reverse("workflow:sop-revise", args=[s.sop.pk]),
             changed=_count(SopVersion.objects.filter(sop=s.sop.sop, status=SopVersion.Status.DRAFT)),
+        ),
+        "POST SOP submit for signature": lambda: Cell(
+            "POST", reverse("workflow:sop-submit", args=[_complete_draft(s).pk]), says_why=True
         ),
         "GET monitoring list": lambda: Cell("GET", reverse("workflow:monitoring"), page=True),
         "GET SOP monitoring": lambda: Cell("GET", reverse("workflow:sop-monitoring", args=[s.sop.pk])),

@@ -12,6 +12,7 @@ acting for it) or a superuser, and never for themselves.
 
 import datetime
 
+from django.db.models import F
 from django.utils import timezone
 
 
@@ -171,17 +172,41 @@ def recipients(position, now: datetime.datetime | None = None) -> list:
     return list({user.pk: user for user in users}.values())
 
 
+def _effective_steps(agency_id: int):
+    """The steps of the agency's effective SOP versions."""
+    from workflow.models import Step  # workflow.models imports this module
+
+    return Step.objects.filter(version__status="effective", version__sop__agency_id=agency_id).order_by()
+
+
+def _holds_any(user, employee, position_ids) -> bool:
+    return any(holds(user, position) for position in employee.agency.positions.filter(pk__in=position_ids))
+
+
 def is_data_collector(user) -> bool:
     """The user performs (or acts for) the data-collection step of an effective SOP of their agency."""
     employee = _employee(user)
     if employee is None:
         return False
-    from workflow.models import Step
+    collectors = _effective_steps(employee.agency_id).filter(collects_data=True)
+    return _holds_any(user, employee, collectors.values_list("executor__position_id", flat=True))
 
-    collectors = Step.objects.filter(
-        collects_data=True, version__status="effective", version__sop__agency_id=employee.agency_id
-    ).values_list("executor__position_id", flat=True)
-    return any(holds(user, position) for position in employee.agency.positions.filter(pk__in=collectors))
+
+def compiles_figures(user, agency) -> bool:
+    """The user compiles the agency's figures: performs (or acts for) a step of an effective SOP that
+    collects them, from its data-collection step on, in the same cadence. In seed 000 (Balangan)
+    steps 1-5 of the quarter: the Sekretaris, the Kasubbag Perencanaan, the Staf Penyusun and the
+    Kepala Bidang; in seed 002 steps 3-10: the Fungsional Perencana, the Kasubbag, the Sekretaris
+    and the Kepala Dinas. They read every unit's figures of that agency, never another's."""
+    employee = _employee(user)
+    if employee is None or employee.agency_id != agency.pk:
+        return False
+    compiling = _effective_steps(agency.pk).filter(
+        version__steps__collects_data=True,
+        version__steps__cadence=F("cadence"),
+        number__gte=F("version__steps__number"),
+    )
+    return _holds_any(user, employee, compiling.values_list("executor__position_id", flat=True))
 
 
 def can_report_for(user, indicator, *, collector: bool | None = None) -> bool:

@@ -3,8 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django_fsm_log.models import StateLog
 
 from reports.periods import Period
 from workflow.models import Agency, Employee, Executor, Run, Sop, SopVersion, Step, StepActor, StepExit
@@ -196,7 +198,11 @@ def held_position_ids(user, now=None) -> set[int]:
 
 
 def my_work(user, now=None) -> dict:
-    """What waits for the user: steps to perform and submitted steps to approve, oldest first."""
+    """What waits for the user: steps to perform and submitted steps to approve, oldest first.
+
+    A step to perform that was returned carries who returned it (`returned_by`, with the note) and
+    when (`returned_at`, the time of its latest return in the transition log), read in the same query.
+    """
     from django.db.models import Q
 
     from workflow.models import Run, RunStep
@@ -207,9 +213,15 @@ def my_work(user, now=None) -> dict:
     approves = Q(step__approver_position__in=positions) | Q(
         step__approver_position__isnull=True, step__executor__position__supervisor__in=positions
     )
+    last_return = StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(RunStep), object_id=OuterRef("pk"), transition="send_back"
+    ).order_by("-timestamp")
     return {
         "to_perform": list(
-            in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions).order_by("due_at")
+            in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions)
+            .select_related("returned_by__employee")
+            .annotate(returned_at=Subquery(last_return.values("timestamp")[:1]))
+            .order_by("due_at")
         ),
         "to_approve": list(
             in_progress.filter(approves, state=RunStep.State.SUBMITTED)

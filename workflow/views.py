@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.flowchart import web_rows
-from reports.selectors import latest_reported_quarter, submissions_to_review
+from reports.selectors import (
+    latest_reported_quarter,
+    signature_queue,
+    submissions_returned_to,
+    submissions_to_review,
+)
 from reports.signing.keys import agency_signers, signer_status
 from sopkinerja.uploads import download_response
 from workflow import permissions, selectors
@@ -88,6 +93,8 @@ def home(request):
     chosen = filters.cleaned_data if filters.is_valid() else {}
     work = my_work(request.user, now)
     figures_to_review = submissions_to_review(agency, request.user)  # units' quarters sent to me
+    returned_figures = submissions_returned_to(agency, request.user)  # and those sent back to fix
+    to_sign = signature_queue(agency, request.user, today=permissions.local_today(agency, now))  # None: not a signer
     overdue = list(overdue_steps(agency, now))
     due = due_assessments(request.user, permissions.local_today(agency, now))
     return render(
@@ -99,6 +106,8 @@ def home(request):
             "period": period,
             "work": work,
             "figures_to_review": figures_to_review,
+            "returned_figures": returned_figures,
+            "signature_queue": to_sign,
             "overdue": overdue,
             "progress": runs_in_progress(
                 agency,
@@ -110,7 +119,9 @@ def home(request):
             "filters": filters,
             "counters": {
                 "unread": unread_disposition_count(request.user, now),
+                "to_perform": len(work["to_perform"]) + len(returned_figures),
                 "to_approve": len(work["to_approve"]) + len(figures_to_review),
+                "waiting": len(work["to_approve"]) + len(figures_to_review) + len(to_sign or ()),
                 "overdue": len(overdue),
                 "due_assessments": len(due),
             },

@@ -38,6 +38,7 @@ from workflow.services.sop_editor import (
     renumbered,
     sop_draft_create,
     sop_draft_save,
+    sop_draft_submit_for_signature,
     step_moved,
 )
 
@@ -101,6 +102,25 @@ def sop_revise(request, version_id: int):
         return redirect("workflow:sop-list")
     messages.success(request, _("Revision %(n)d was made as a draft.") % {"n": draft.revision})
     return redirect("workflow:sop-edit", draft.pk)
+
+
+@login_required
+@require_POST
+def sop_submit(request, version_id: int):
+    """Ajukan untuk ditandatangani: the draft goes to the Kepala Dinas's signature queue, by e-mail."""
+    agency = _agency_or_403(request)
+    version = _version_or_404(agency, version_id)
+    try:
+        sop_draft_submit_for_signature(version=version, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Submitted for signature: the Kepala Dinas has been notified by e-mail."))
+    if request.POST.get("back") == "list":
+        return redirect("workflow:sop-list")
+    return redirect(
+        "workflow:sop-edit" if version.status == SopVersion.Status.DRAFT else "workflow:sop-detail", version.pk
+    )
 
 
 def _forms(request, agency, version: SopVersion | None):

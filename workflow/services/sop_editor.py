@@ -9,11 +9,13 @@ code `sop_version_create` uses, so the editor, the seeds and the import check th
 import datetime
 import logging
 from dataclasses import dataclass, replace
+from functools import partial
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from workflow import notifications
 from workflow.models import Agency, Sop, SopVersion, Unit
 from workflow.models.sop import DraftAwaitingSignature, SignedVersionFrozen
 from workflow.selectors import own_agency
@@ -105,6 +107,32 @@ def sop_draft_save(
     sop_version_fill(version=locked, executors=executors, steps=steps, lists=lists)
     logger.info("SOP %s: draft revision %d saved by %s", sop.number or sop.pk, locked.revision, user.get_username())
     return locked
+
+
+@transaction.atomic
+def sop_draft_submit_for_signature(*, version: SopVersion, user) -> SopVersion:
+    """Ajukan untuk ditandatangani: an author hands a finished draft to the Kepala Dinas.
+
+    Guarantees: only the agency's SOP authors may; only a draft that could become effective
+    (`effective_problems()` empty), else a ValidationError lists each problem and nothing is sent.
+    After commit the Kepala Dinas and any Plh/Plt of the position are e-mailed a link to sign it.
+    Nothing is stored: a complete draft waits in their queue (reports.selectors.signature_queue)
+    until it is signed, whoever submitted it.
+    """
+    _refuse_stranger(user, version.sop.agency)
+    if version.status != SopVersion.Status.DRAFT:
+        raise ValidationError(_("Only a draft is submitted for signature."))
+    problems = version.effective_problems()
+    if problems:
+        raise ValidationError([_("The draft cannot be signed yet:"), *problems])
+    transaction.on_commit(partial(notifications.sop_draft_submitted.enqueue, version.pk, user.pk))
+    logger.info(
+        "SOP %s: draft revision %d submitted for signature by %s",
+        version.sop.number,
+        version.revision,
+        user.get_username(),
+    )
+    return version
 
 
 def renumbered(steps: list[StepSpec]) -> list[StepSpec]:
