@@ -227,7 +227,8 @@ def _waiting_on_dashboard(page: Page, link: str):
     """The item of "Menunggu persetujuan saya" whose link starts with `link`."""
     go(page, "Beranda")
     box = page.locator("#to-approve")
-    item = box.locator("li", has=page.get_by_role("link", name=re.compile(f"^{re.escape(link)}")))
+    # A slash must be escaped too: Playwright passes the pattern on as a JavaScript regex literal.
+    item = box.locator("li", has=page.get_by_role("link", name=re.compile("^" + re.escape(link).replace("/", r"\/"))))
     expect(item).to_have_count(1)
     return box, item
 
