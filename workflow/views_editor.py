@@ -217,14 +217,20 @@ def sop_edit(request, version_id: int):
     )
 
 
-@login_required
-@require_POST
-def sop_step_add(request, version_id: int):
-    """ "Add step" with htmx: the next blank step form, appended in place, and the step count."""
+def _draft_for_author(request, version_id: int) -> tuple:
+    """The agency and the draft, for one of its SOP authors; anyone else is refused."""
     agency = _agency_or_403(request)
     version = _version_or_404(agency, version_id)
     if version.status != SopVersion.Status.DRAFT or not can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
+    return agency, version
+
+
+@login_required
+@require_POST
+def sop_step_add(request, version_id: int):
+    """ "Add step" with htmx: the next blank step form, appended in place, and the step count."""
+    agency, version = _draft_for_author(request, version_id)
     index = posted_step_count(request.POST)
     if index >= MAX_STEPS:
         raise PermissionDenied(_("An SOP has at most %(n)d steps.") % {"n": MAX_STEPS})
@@ -240,10 +246,7 @@ def sop_step_add(request, version_id: int):
 @require_POST
 def sop_preview(request, version_id: int):
     """The flowchart of the unsaved form, and its graph problems: an htmx partial."""
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
-    if version.status != SopVersion.Status.DRAFT or not can_author(request.user, agency):
-        raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
+    agency, version = _draft_for_author(request, version_id)
     _identity, columns, steps = _forms(request, agency, version)
     columns.is_valid(), steps.is_valid()
     return render(request, "workflow/editor/preview.html", {"preview": _preview_from(columns, steps)})

@@ -119,37 +119,38 @@ class Sop(models.Model):
 SIGNED_STATUSES = ("effective", "withdrawn")
 
 
-class SignedVersionFrozen(ValidationError):
-    """Refusal of any change to a signed SOP version or to a row of its content."""
+class VersionRefusal(ValidationError):
+    """A change refused for what the version is; the message names the SOP and the revision."""
+
+    message_template = ""
+    code_name = ""
 
     def __init__(self, version_id: int):
         version = SopVersion._base_manager.select_related("sop").get(pk=version_id)
         self.version_id = version_id
-        super().__init__(
-            gettext(
-                'SOP %(number)s "%(name)s" revision %(revision)d is signed and cannot be changed. '
-                "Make a new revision to change it."
-            )
-            % {"number": version.sop.number, "name": version.name, "revision": version.revision},
-            code="signed_version_frozen",
-        )
+        names = {"number": version.sop.number, "name": version.name, "revision": version.revision}
+        super().__init__(str(self.message_template) % names, code=self.code_name)
 
 
-class DraftAwaitingSignature(ValidationError):
+class SignedVersionFrozen(VersionRefusal):
+    """Refusal of any change to a signed SOP version or to a row of its content."""
+
+    message_template = _(
+        'SOP %(number)s "%(name)s" revision %(revision)d is signed and cannot be changed. '
+        "Make a new revision to change it."
+    )
+    code_name = "signed_version_frozen"
+
+
+class DraftAwaitingSignature(VersionRefusal):
     """Refusal of any change to a draft whose PDF has been prepared for the head's signature: what
     he signs must be what becomes effective."""
 
-    def __init__(self, version_id: int):
-        version = SopVersion._base_manager.select_related("sop").get(pk=version_id)
-        self.version_id = version_id
-        super().__init__(
-            gettext(
-                'The draft of SOP %(number)s "%(name)s" has been prepared for signing and cannot be changed '
-                "until it is signed or the signing request is withdrawn."
-            )
-            % {"number": version.sop.number, "name": version.name},
-            code="draft_awaiting_signature",
-        )
+    message_template = _(
+        'The draft of SOP %(number)s "%(name)s" has been prepared for signing and cannot be changed '
+        "until it is signed or the signing request is withdrawn."
+    )
+    code_name = "draft_awaiting_signature"
 
 
 def refuse_if_signed(version_ids, using: str = "default") -> None:
