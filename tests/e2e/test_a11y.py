@@ -118,6 +118,35 @@ def test_every_main_page_has_no_serious_accessibility_fault_at_desktop_and_phone
     assert not faults, "\n".join(faults)
 
 
+def test_the_signers_the_admins_and_the_compilers_pages_have_no_serious_accessibility_fault(sign_in, live_server):
+    """The pages added for signing and compiling: the Kepala Dinas's queue, the keys page, a unit's
+    figures read by a compiler, the targets, and the forgotten-password page."""
+    agency = Agency.objects.get(slug="balangan")
+    unit = agency.units.filter(indicators__isnull=False).first()
+    pages = {
+        "balangan.kadis": {"dashboard-head": reverse("workflow:home"), "documents-head": reverse("reports:documents")},
+        "balangan.kasubbag": {
+            "signing-keys": reverse("reports:signing-keys"),
+            "targets": reverse("reports:targets", args=[2026]),
+            "unit-figures-read-only": reverse("reports:figures-unit", args=["2026-TW1", unit.pk]),
+        },
+    }
+    faults = []
+    for who, urls in pages.items():
+        page = sign_in(who)
+        for width_name, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            for name, url in urls.items():
+                page.goto(live_server.url + url)
+                faults += check(page, name, width_name)
+    anonymous = page.context.browser.new_page()
+    for width_name, (width, height) in WIDTHS.items():
+        anonymous.set_viewport_size({"width": width, "height": height})
+        anonymous.goto(live_server.url + reverse("password_reset"))
+        faults += check(anonymous, "password-reset", width_name)
+    assert not faults, "\n".join(faults)
+
+
 def test_the_navbar_collapses_on_a_phone_and_opens_with_its_toggler(sign_in, live_server):
     page = sign_in("balangan.sekretaris")
     page.set_viewport_size({"width": 390, "height": 844})
