@@ -522,6 +522,9 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
 
     def targets_lock():
         year = TW.year + 1
+        for indicator in Indicator.objects.filter(objective__agency=b):  # a year is locked only when complete
+            for quarter in (None, 1, 2, 3, 4):
+                Target.objects.create(indicator=indicator, year=year, quarter=quarter, value=80)
         changed = _count(TargetLock.objects.filter(agency=b, year=year))
         return Cell("POST", reverse("reports:targets-lock", args=[year]), changed=changed, page=True)
 
