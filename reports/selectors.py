@@ -565,6 +565,8 @@ def agreement_target_gaps(agency: Agency, year: int, rows: list[AgreementRow] | 
     url = reverse("reports:targets", args=[year])
     if not rows:
         return (Gap(_("The agency has no performance indicators yet."), url),)
+    if all(len(row.missing) == 5 for row in rows):
+        return (Gap(_("No target has been entered for %(year)s yet.") % {"year": year}, url),)
     return tuple(
         Gap(
             _("%(indicator)s has no %(missing)s for %(year)s.")
