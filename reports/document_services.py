@@ -34,6 +34,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from reports import documents, selectors, signing
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.periods import Period
+from reports.services import target_lock
 from workflow.exchange.json_format import content_digest
 from workflow.models import Agency, SopVersion
 from workflow.permissions import can_sign, head_position
@@ -63,12 +64,16 @@ def _title(kind: str, *, period: str = "", sop_version: SopVersion | None = None
         return f"{sop_version.sop.number} {sop_version.name}"
     if kind == DocumentKind.MONITORING:
         return documents.monitoring_title(Period.parse(period))
+    if kind == DocumentKind.AGREEMENT:
+        return documents.agreement_title(Period.parse(period).year)
     return documents.report_title(Period.parse(period))
 
 
 def _subject(kind: str, *, period: str = "", sop_version: SopVersion | None = None) -> str:
     if kind == DocumentKind.MONITORING:
         return f"monev:{period}"
+    if kind == DocumentKind.AGREEMENT:
+        return f"pk:{period}"
     return f"sop:{sop_version.pk}" if kind == DocumentKind.SOP else f"report:{period}"
 
 
@@ -86,6 +91,13 @@ def _check_signable(*, agency: Agency, kind: str, period: str, sop_version: SopV
             )
     if kind == DocumentKind.SOP and sop_version.status == SopVersion.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn SOP version cannot be signed."))
+    if kind == DocumentKind.AGREEMENT:  # by any path: signing it locks the year's targets
+        year = Period.parse(period).year
+        readiness = selectors.agreement_readiness(agency, year)
+        if not readiness.ready:
+            raise ValidationError(
+                [_("The Perjanjian Kinerja for %(year)s cannot be signed yet.") % {"year": year}] + readiness.messages
+            )
 
 
 def _render_to_sign(
@@ -97,6 +109,8 @@ def _render_to_sign(
         return documents.sop_sheet(sop_version, paper=paper, stamp=stamp, signer=signer).pdf()
     if kind == DocumentKind.MONITORING:
         return documents.monitoring_report(agency, Period.parse(period), stamp=stamp, signer=signer).pdf()
+    if kind == DocumentKind.AGREEMENT:
+        return documents.performance_agreement(agency, Period.parse(period).year, stamp=stamp, signer=signer).pdf()
     return documents.performance_report(agency, Period.parse(period), stamp=stamp, signer=signer).pdf()
 
 
@@ -140,6 +154,8 @@ def _sign_and_store(*, agency, kind, user, secret, pdf, token, signer, now, peri
         size=len(signed),
         pdf=signed,
     )
+    if kind == DocumentKind.AGREEMENT:  # the signed PK freezes its targets, in this same transaction
+        target_lock(agency=agency, year=Period.parse(period).year, user=user, now=now, signed_document=document)
     logger.info(
         "signed %s v%d for %s by %s via %s with %s (sha256 %s)",
         subject,
@@ -181,7 +197,8 @@ def document_sign(
     The signature is made with the user's own key, opened with `secret` (never stored). Refuses
     anyone else (PermissionDenied); a refusal of the backend (SigningRefused) saves nothing. In the
     browser a report can be signed only once its period's run has finished. Signing a draft SOP
-    version makes it the effective one.
+    version makes it the effective one. A Perjanjian Kinerja is signed only when every indicator has
+    its annual and quarterly targets, and signing it locks the year's targets in the same transaction.
     """
     now = now or timezone.now()
     _require_signer(user, agency)
@@ -294,6 +311,9 @@ def document_render(request: DocumentRequest) -> DocumentRequest:
                 request.pdf = documents.performance_report(request.agency, Period.parse(request.period)).pdf()
             elif request.kind == DocumentKind.MONITORING:
                 request.pdf = documents.monitoring_report(request.agency, Period.parse(request.period)).pdf()
+            elif request.kind == DocumentKind.AGREEMENT:
+                year = Period.parse(request.period).year
+                request.pdf = documents.performance_agreement(request.agency, year).pdf()
             else:
                 request.pdf = documents.disposition_sheet(request.disposition).pdf()
             request.status = DocumentRequest.Status.READY
@@ -319,7 +339,8 @@ def document_render(request: DocumentRequest) -> DocumentRequest:
             signer_nip=request.signer_nip,
             content_sha256=request.content_sha256,
         )
-        if updated and request.status == DocumentRequest.Status.AWAITING and request.content_sha256:
+        held = request.kind == DocumentKind.SOP and request.content_sha256
+        if updated and request.status == DocumentRequest.Status.AWAITING and held:
             # What waits for the head's signature must be what becomes effective: freeze the draft.
             sop_version_hold_for_signing(version=request.sop_version, since=request.prepared_at)
     return request
@@ -335,6 +356,8 @@ def _prepare(request: DocumentRequest) -> None:
     token = request.token or uuid.uuid4()
     if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
         request.content_sha256 = content_digest(request.sop_version)
+    if request.kind == DocumentKind.AGREEMENT:
+        request.content_sha256 = selectors.agreement_digest(agency, Period.parse(request.period).year)
     with transaction.atomic():
         # A draft SOP is printed as it will read once signed (effective date, approver); undone here.
         if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
@@ -365,8 +388,9 @@ def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256
     Idempotent: the request row is locked, and a request already signed returns its document, so a
     double click or a retried POST never makes a second one. Refuses (nothing saved) anyone but
     the requester, a requester who no longer holds or acts for the head position, bytes whose
-    SHA-256 is not the one shown, a preparation from an earlier day; SigningRefused from the
-    backend (e.g. a wrong passphrase) saves nothing either.
+    SHA-256 is not the one shown, a preparation from an earlier day, a PK whose targets changed
+    since it was prepared; SigningRefused from the backend (e.g. a wrong passphrase) saves nothing
+    either. A signed PK locks its year's targets in the same transaction.
     """
     request = DocumentRequest.objects.select_for_update().select_related("agency__local_government").get(pk=request.pk)
     if request.signed_document_id:
@@ -387,7 +411,9 @@ def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256
     if signing.sha256(pdf) != sha256:
         raise ValidationError(_("The PDF is not the one you were shown. Open the request again and sign."))
     _check_signable(agency=agency, kind=request.kind, period=request.period, sop_version=request.sop_version, via="web")
-    if request.content_sha256:
+    if request.kind == DocumentKind.AGREEMENT:
+        _refuse_changed_agreement(request)
+    elif request.content_sha256:
         version = SopVersion.objects.select_for_update().get(pk=request.sop_version_id)
         if version.status != SopVersion.Status.DRAFT or content_digest(version) != request.content_sha256:
             raise ValidationError(
@@ -414,6 +440,15 @@ def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256
     request.pdf = None  # the signed bytes live in the SignedDocument
     request.save(update_fields=["signed_document", "status", "finished_at", "pdf"])
     return document
+
+
+def _refuse_changed_agreement(request: DocumentRequest) -> None:
+    """A PK is signed only as it was shown: its targets (or its parties) unchanged since it was prepared."""
+    year = Period.parse(request.period).year
+    if selectors.agreement_digest(request.agency, year) != request.content_sha256:
+        raise ValidationError(
+            _("The targets or the parties of the PK were changed after this PDF was prepared. Ask for it again.")
+        )
 
 
 def can_withdraw(request: DocumentRequest, user) -> bool:

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from reports.charts import achievement_bars
 from reports.flowchart import build, steps_of, text_height
 from reports.periods import Period, PeriodKind
-from reports.selectors import indicators_for, measure
+from reports.selectors import agreement_rows, measure
 from workflow.models import Agency, Position, SopListItem, SopVersion
 from workflow.selectors import monitoring_table
 
@@ -245,7 +245,7 @@ def performance_report(
         "ratings": sorted(ratings.items(), key=lambda item: -item[1]),
         "average": average,
         "annual": period.kind == PeriodKind.YEAR,
-        "agreement": _agreement(agency, period.year) if period.kind == PeriodKind.YEAR else [],
+        "agreement": agreement_rows(agency, period.year) if period.kind == PeriodKind.YEAR else [],
         "units": agency.units.select_related("parent").prefetch_related("positions__holders").order_by("name"),
         "signer": signer or head_of(agency),
         "stamp": stamp,
@@ -254,13 +254,37 @@ def performance_report(
     return _render("reports/performance_report.html", context, agency, ["@page { size: A4 portrait; }"])
 
 
-def _agreement(agency: Agency, year: int) -> list[dict]:
-    """The Perjanjian Kinerja: each indicator with its annual target."""
-    rows = []
-    for indicator in indicators_for(agency).prefetch_related("targets").order_by("objective__order", "order"):
-        target = next((t for t in indicator.targets.all() if t.year == year and t.quarter is None), None)
-        rows.append({"indicator": indicator, "target": target.as_target() if target else None})
-    return rows
+# Perjanjian Kinerja --------------------------------------------------------------------------
+
+
+def agreement_title(year: int) -> str:
+    return f"Perjanjian Kinerja Tahun {year}"
+
+
+def performance_agreement(
+    agency: Agency,
+    year: int,
+    *,
+    stamp: Stamp | None = None,
+    signer: Signer | None = None,
+    on: datetime.date | None = None,
+) -> Document:
+    """The year's Perjanjian Kinerja in the PermenPAN-RB 53/2014 layout: the agreement between the
+    head of the agency (pihak pertama, who signs it here) and the head of the region (pihak kedua,
+    who signs by hand), the table of sasaran, indicators and annual targets, and the Rencana Aksi
+    (TW I–IV) as its attachment. Every target is read from the year's Target rows."""
+    government = agency.local_government
+    context = {
+        "year": year,
+        "period": Period(year, PeriodKind.YEAR),  # the table's "Target <year>" heading
+        "title": agreement_title(year),
+        "rows": agreement_rows(agency, year),
+        "first": signer or head_of(agency),
+        "second": Signer(title=government.head_title, name=government.head_name, nip=""),
+        "stamp": stamp,
+        "signed_on": (stamp.signed_at.astimezone(agency.zone).date() if stamp else on or timezone.localdate()),
+    }
+    return _render("reports/performance_agreement.html", context, agency, ["@page { size: A4 portrait; }"])
 
 
 # Monitoring and evaluation of SOPs -------------------------------------------------------------

@@ -53,6 +53,24 @@ class MonitoringReportForm(forms.Form):
             del self.fields["sign"]
 
 
+class AgreementForm(forms.Form):
+    """The year's Perjanjian Kinerja: next year's (signed early in January, or late in December), this one's or last."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    sign = forms.BooleanField(label=_("Sign electronically (TTE)"), required=False)
+
+    def __init__(self, *args, year: int, can_sign: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in agreement_years(year)]
+        self.initial.setdefault("year", year)
+        if not can_sign:
+            del self.fields["sign"]
+
+
+def agreement_years(year: int) -> list[int]:
+    return [year + 1, year, year - 1]
+
+
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("The PDF you received"))
 

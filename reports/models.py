@@ -168,9 +168,7 @@ class Target(models.Model):
             and self.year
             and TargetLock.objects.filter(agency_id=self.indicator.objective.agency_id, year=self.year).exists()
         ):
-            raise ValidationError(
-                _("The targets for %(year)s are locked: the Perjanjian Kinerja has been signed.") % {"year": self.year}
-            )
+            raise ValidationError(_("The targets for %(year)s are already locked.") % {"year": self.year})
         if self.form == TargetForm.RANGE and self.upper_value is None:
             raise ValidationError({"upper_value": _("A range target needs an upper bound.")})
         if self.form not in (TargetForm.SINGLE, TargetForm.RANGE) and self.upper_value is not None:
@@ -331,7 +329,8 @@ class UnitSubmission(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
 
 class TargetLock(models.Model):
-    """The PK of a year is signed: its targets can no longer change. Set by the Kepala Dinas."""
+    """The targets of a year can no longer change. Made by signing the year's Perjanjian Kinerja
+    (`signed_document` then names it), or by the Kepala Dinas's Kunci PK without a signed PK."""
 
     agency = models.ForeignKey("workflow.Agency", models.CASCADE, related_name="target_locks", verbose_name=_("agency"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -339,10 +338,18 @@ class TargetLock(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("locked by")
     )
     locked_at = models.DateTimeField(_("locked at"))
+    signed_document = models.ForeignKey(
+        "SignedDocument",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed Perjanjian Kinerja"),
+    )
 
     class Meta:
-        verbose_name = _("target lock (PK signed)")
-        verbose_name_plural = _("target locks (PK signed)")
+        verbose_name = _("target lock")
+        verbose_name_plural = _("target locks")
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_target_lock_per_year")]
 
     def __str__(self) -> str:
@@ -422,6 +429,7 @@ class DocumentKind(models.TextChoices):
     REPORT = "report", _("Performance report")
     DISPOSITION = "disposition", _("Lembar disposisi")
     MONITORING = "monev", _("SOP monitoring and evaluation")
+    AGREEMENT = "pk", _("Perjanjian Kinerja")
 
 
 class SignedDocument(models.Model):

@@ -1,6 +1,7 @@
 """Read paths for performance data: the measurement of every indicator of an agency for a period."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,10 +30,11 @@ from reports.models import (
     Objective,
     RatingBand,
     Realisation,
+    SignedDocument,
     Target,
     UnitSubmission,
 )
-from reports.periods import Period, PeriodKind
+from reports.periods import ROMAN, Period, PeriodKind
 from workflow.models import Agency, Position, SopVersion, Unit
 from workflow.permissions import can_sign, compiles_figures, local_today
 from workflow.selectors import held_position_ids
@@ -637,3 +639,95 @@ def signature_queue(agency: Agency, user, *, today: datetime.date | None = None)
                 )
             )
     return queue
+
+
+# The Perjanjian Kinerja (PK) of a year ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One indicator of the year's PK: its annual target and its Rencana Aksi (TW I–IV)."""
+
+    indicator: Indicator
+    target: TargetValue | None  # the annual (PK) target
+    quarters: tuple  # TW I–IV: a TargetValue or None each
+
+    @property
+    def missing(self) -> list[str]:
+        """What the row lacks, as the targets page names it: the annual target, TW I … TW IV."""
+        missing = [] if self.target is not None else [_("the annual target")]
+        return missing + [f"TW {ROMAN[q]}" for q, target in enumerate(self.quarters, 1) if target is None]
+
+
+def agreement_rows(agency: Agency, year: int) -> list[AgreementRow]:
+    """Every indicator of the agency, in the PK's order, with the year's targets (two queries)."""
+    indicators = (
+        indicators_for(agency)
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)))
+        .order_by("objective__order", "order")
+    )
+    rows = []
+    for indicator in indicators:
+        targets = {t.quarter: t.as_target() for t in indicator.targets.all()}
+        rows.append(AgreementRow(indicator, targets.get(None), tuple(targets.get(q) for q in (1, 2, 3, 4))))
+    return rows
+
+
+def agreement_target_gaps(agency: Agency, year: int, rows: list[AgreementRow] | None = None) -> tuple[Gap, ...]:
+    """The targets the year's PK would print empty: each indicator named with what it lacks, linked
+    to the targets page. Empty when every indicator has its annual and its four quarterly targets."""
+    rows = agreement_rows(agency, year) if rows is None else rows
+    url = reverse("reports:targets", args=[year])
+    if not rows:
+        return (Gap(_("The agency has no performance indicators yet."), url),)
+    if all(len(row.missing) == 5 for row in rows):
+        return (Gap(_("No target has been entered for %(year)s yet.") % {"year": year}, url),)
+    return tuple(
+        Gap(
+            _("%(indicator)s has no %(missing)s for %(year)s.")
+            % {"indicator": row.indicator.name, "missing": ", ".join(row.missing), "year": year},
+            url,
+        )
+        for row in rows
+        if row.missing
+    )
+
+
+def agreement_readiness(agency: Agency, year: int, rows: list[AgreementRow] | None = None) -> Readiness:
+    """The PK of a year may be signed once every indicator has its annual target and its Rencana
+    Aksi (TW I–IV), and the head of the region (pihak kedua) is recorded with the government."""
+    government = agency.local_government
+    reasons = ()
+    if not (government.head_title.strip() and government.head_name.strip()):
+        reasons = (
+            _("The head of %(government)s (pihak kedua) is not recorded: ask the government's administrator.")
+            % {"government": government.name},
+        )
+    return Readiness(reasons, agreement_target_gaps(agency, year, rows))
+
+
+def agreement_digest(agency: Agency, year: int) -> str:
+    """A SHA-256 of everything the year's PK prints from data: the parties and every row's targets.
+    A PK prepared for signing is signed only while this is unchanged."""
+    government = agency.local_government
+    parts = [government.head_title, government.head_name, agency.full_name]
+    for row in agreement_rows(agency, year):
+        indicator = row.indicator
+        parts += [indicator.objective.name, indicator.name, indicator.unit_of_measure]
+        parts += [repr(target) for target in (row.target, *row.quarters)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def agreement_overview(agency: Agency, *years: int) -> list[ReportRow]:
+    """Each year given with its PK's state: not ready and why, ready to sign, or signed (latest version)."""
+    signed = {}
+    for document in (
+        SignedDocument.objects.filter(agency=agency, kind=DocumentKind.AGREEMENT, period__in=[str(y) for y in years])
+        .defer("pdf")
+        .order_by("period", "version")
+    ):
+        signed[document.period] = document  # the highest version wins
+    return [
+        ReportRow(Period(year, PeriodKind.YEAR), agreement_readiness(agency, year), signed.get(str(year)))
+        for year in years
+    ]

@@ -11,8 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.achievement import TargetForm, TargetValue
-from reports.models import Evidence, EvidenceRemoval, Indicator, Realisation, Target, TargetLock, UnitSubmission
+from reports.models import (
+    Evidence,
+    EvidenceRemoval,
+    Indicator,
+    Realisation,
+    SignedDocument,
+    Target,
+    TargetLock,
+    UnitSubmission,
+)
 from reports.periods import Period
+from reports.selectors import agreement_target_gaps
 from reports.values import Figure
 from workflow import notifications, permissions
 from workflow.selectors import agency_of, figures_locked
@@ -30,8 +40,8 @@ def target_set(
 ) -> Target:
     """Set the annual target (quarter None) or a quarterly target of an indicator.
 
-    Refused (ValidationError, nothing saved) once the year's PK is locked (TargetLock, checked by
-    Target.clean so that the admin obeys it too).
+    Refused (ValidationError, nothing saved) once the year's targets are locked (TargetLock: the PK
+    signed, or Kunci PK; checked by Target.clean so that the admin obeys it too).
     """
     target = Target.objects.filter(indicator=indicator, year=year, quarter=quarter).first() or Target(
         indicator=indicator, year=year, quarter=quarter
@@ -172,9 +182,7 @@ def _refuse_if_submitted(unit_id: int, period: Period) -> None:
 
 def _refuse_if_targets_locked(agency, year: int) -> None:
     if TargetLock.objects.filter(agency=agency, year=year).exists():
-        raise ValidationError(
-            _("The targets for %(year)s are locked: the Perjanjian Kinerja has been signed.") % {"year": year}
-        )
+        raise ValidationError(_("The targets for %(year)s are already locked.") % {"year": year})
 
 
 # Figures of a unit for a quarter: the draft, the submission, the review --------------------------
@@ -352,13 +360,30 @@ def targets_save(*, agency, year: int, rows: dict[Indicator, dict[int | None, Ta
 
 
 @transaction.atomic
-def target_lock(*, agency, year: int, user, now=None) -> TargetLock:
-    """Kunci PK: the Kepala Dinas (or Plh/Plt) records that the year's PK is signed; targets freeze."""
+def target_lock(*, agency, year: int, user, now=None, signed_document: SignedDocument | None = None) -> TargetLock:
+    """Freeze the year's targets: the Kepala Dinas (or Plh/Plt) only, and only once every indicator
+    has its annual and its four quarterly targets (the refusal names each one that lacks some).
+
+    With `signed_document` (the year's signed Perjanjian Kinerja, in the signing transaction) the
+    lock records that the PK was signed; a year locked earlier by Kunci PK then gains the link, and
+    a new version of the PK replaces it. Without it, Kunci PK locks a year not locked yet; it never
+    says a PK was signed.
+    """
     if not permissions.can_sign(user, agency):
-        raise PermissionDenied(_("Only the Kepala Dinas locks the Perjanjian Kinerja."))
-    lock, created = TargetLock.objects.get_or_create(
-        agency=agency, year=year, defaults={"locked_by": user, "locked_at": now or timezone.now()}
+        raise PermissionDenied(_("Only the Kepala Dinas locks the targets."))
+    gaps = agreement_target_gaps(agency, year)
+    if gaps:
+        raise ValidationError(
+            [_("The targets for %(year)s cannot be locked yet.") % {"year": year}, *(gap.text for gap in gaps)]
+        )
+    lock, created = TargetLock.objects.select_for_update().get_or_create(
+        agency=agency,
+        year=year,
+        defaults={"locked_by": user, "locked_at": now or timezone.now(), "signed_document": signed_document},
     )
-    if not created:
+    if signed_document is not None and not created:
+        lock.signed_document = signed_document
+        lock.save(update_fields=["signed_document"])
+    elif not created:
         raise ValidationError(_("The targets for %(year)s are already locked.") % {"year": year})
     return lock

@@ -14,10 +14,18 @@ from django.views.decorators.http import require_POST
 
 from reports import signing
 from reports.document_services import can_withdraw, document_request, document_request_sign, document_request_withdraw
-from reports.forms import MonitoringReportForm, ReportForm, SignForm, SopSheetForm, VerifyForm
+from reports.forms import (
+    AgreementForm,
+    MonitoringReportForm,
+    ReportForm,
+    SignForm,
+    SopSheetForm,
+    VerifyForm,
+    agreement_years,
+)
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.periods import Period
-from reports.selectors import report_overview
+from reports.selectors import agreement_overview, report_overview
 from reports.services import evidence_remove
 from reports.signing.verification import verify_upload
 from sopkinerja.rate_limit import over_limit
@@ -58,7 +66,18 @@ def document_list(request):
     )
     report_form = ReportForm(year=year, can_sign=signer, prefix="report", initial=_chosen(request, "report", "period"))
     monev_form = MonitoringReportForm(year=year, can_sign=signer, prefix="monev")
-    if request.method == "POST" and "monev-period" in request.POST:
+    agreement_form = AgreementForm(year=year, can_sign=signer, prefix="pk")
+    if request.method == "POST" and "pk-year" in request.POST:
+        agreement_form = AgreementForm(request.POST, year=year, can_sign=signer, prefix="pk")
+        if agreement_form.is_valid():
+            return _request(
+                request,
+                agency=agency,
+                kind=DocumentKind.AGREEMENT,
+                period=str(agreement_form.cleaned_data["year"]),
+                sign=agreement_form.cleaned_data.get("sign", False),
+            )
+    elif request.method == "POST" and "monev-period" in request.POST:
         monev_form = MonitoringReportForm(request.POST, year=year, can_sign=signer, prefix="monev")
         if monev_form.is_valid():
             return _request(
@@ -99,6 +118,8 @@ def document_list(request):
             "sop_form": sop_form,
             "report_form": report_form,
             "monev_form": monev_form,
+            "agreement_form": agreement_form,
+            "agreements": agreement_overview(agency, *agreement_years(year)),
             "reports": reports,
             "previous_reports": previous_reports,
             "year": year,

@@ -22,6 +22,7 @@ from reports.forms import FigureRowForm, TargetRowForm
 from reports.models import Indicator, Target, TargetLock, UnitSubmission
 from reports.periods import Period
 from reports.selectors import (
+    agreement_target_gaps,
     can_edit_targets,
     can_review_submission,
     enters_figures_for,
@@ -419,8 +420,14 @@ def targets(request, year: int):
     """The year's PK and Rencana Aksi targets, typed in any target form, for the planning staff."""
     agency = _agency_or_403(request)
     editor = can_edit_targets(request.user, agency)
-    lock = TargetLock.objects.filter(agency=agency, year=year).select_related("locked_by__employee").first()
+    lock = (
+        TargetLock.objects.filter(agency=agency, year=year)
+        .select_related("locked_by__employee", "signed_document")
+        .defer("signed_document__pdf")
+        .first()
+    )
     rows = _target_rows(agency, year)
+    can_lock = lock is None and permissions.can_sign(request.user, agency)
     status = 200
     problems = []
     if request.method == "POST":
@@ -455,7 +462,8 @@ def targets(request, year: int):
             "rows": [(indicator, form, _cells(form)) for indicator, form in rows],
             "editor": editor and lock is None,
             "lock": lock,
-            "can_lock": lock is None and permissions.can_sign(request.user, agency),
+            "can_lock": can_lock,
+            "lock_gaps": agreement_target_gaps(agency, year) if can_lock else (),
             "excel_problems": problems,
         },
         status=status,
@@ -474,7 +482,8 @@ def targets_excel(request, year: int):
 @login_required
 @require_POST
 def targets_lock(request, year: int):
-    """Kunci PK: the Kepala Dinas records that the year's Perjanjian Kinerja is signed."""
+    """Kunci PK: the Kepala Dinas freezes the year's targets without a signed Perjanjian Kinerja
+    (signing the PK on the Documents page locks them too)."""
     agency = _agency_or_403(request)
     try:
         target_lock(agency=agency, year=year, user=request.user)

@@ -123,6 +123,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET SOP editor (draft)": AUTHORS,
     "POST SOP editor save": AUTHORS,
     "POST SOP editor preview": AUTHORS,
+    "POST SOP editor add step": AUTHORS,
     "POST SOP new revision": AUTHORS,
     "POST SOP submit for signature": AUTHORS,
     # Monitoring and evaluation
@@ -530,6 +531,9 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
 
     def targets_lock():
         year = TW.year + 1
+        for indicator in Indicator.objects.filter(objective__agency=b):  # a year is locked only when complete
+            for quarter in (None, 1, 2, 3, 4):
+                Target.objects.create(indicator=indicator, year=year, quarter=quarter, value=80)
         changed = _count(TargetLock.objects.filter(agency=b, year=year))
         return Cell("POST", reverse("reports:targets-lock", args=[year]), changed=changed, page=True)
 
@@ -606,6 +610,9 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         "POST SOP editor save": sop_edit_post,
         "POST SOP editor preview": lambda: Cell(
             "POST", reverse("workflow:sop-preview", args=[_draft(s).pk]), _editor_form(s)
+        ),
+        "POST SOP editor add step": lambda: Cell(
+            "POST", reverse("workflow:sop-step-add", args=[_draft(s).pk]), _editor_form(s)
         ),
         "POST SOP new revision": lambda: Cell(
             "POST",

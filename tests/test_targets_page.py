@@ -68,15 +68,18 @@ def test_another_agency_sees_only_its_own_indicators(login, balangan):
 
 def test_kunci_pk_freezes_the_years_targets(login, balangan):
     indicator = visitors(balangan)
+    for each in Indicator.objects.filter(objective__agency=balangan):
+        for quarter in (None, 1, 2, 3, 4):
+            target_set(indicator=each, year=2027, quarter=quarter, value=D(70))
     assert login("balangan.sekretaris").post(reverse("reports:targets-lock", args=[2027])).status_code == 302
     assert not TargetLock.objects.filter(agency=balangan, year=2027).exists()  # only the Kepala Dinas locks
     login("balangan.kadis").post(reverse("reports:targets-lock", args=[2027]))
     assert TargetLock.objects.filter(agency=balangan, year=2027).exists()
     response = login("balangan.sekretaris").post(url(), {f"t{indicator.pk}-annual": "80"})
     assert response.status_code == 400 and "sudah dikunci" in response.content.decode()
-    with pytest.raises(ValidationError, match="Perjanjian Kinerja telah ditandatangani"):
+    with pytest.raises(ValidationError, match="Target tahun 2027 sudah dikunci."):
         target_set(indicator=indicator, year=2027, value=D(80))
-    assert not Target.objects.filter(year=2027).exists()
+    assert Target.objects.get(indicator=indicator, year=2027, quarter=None).value == D(70)
 
 
 def _filled(data: bytes, typed: dict) -> bytes:

@@ -106,7 +106,7 @@ class SharedByGovernmentMixin:
 
 @admin.register(LocalGovernment)
 class LocalGovernmentAdmin(SharedByGovernmentMixin, AgencyScopedAdmin):
-    list_display = ["name", "kind", "province"]
+    list_display = ["name", "kind", "province", "head_title"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "province"]
     filter_horizontal = ["administrators"]

@@ -38,6 +38,19 @@ class LocalGovernment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     province = models.CharField(_("province"), max_length=120, blank=True)
+    # The head of the region signs each agency's Perjanjian Kinerja as pihak kedua (by hand, outside the app).
+    head_title = models.CharField(
+        _("head of region's title"),
+        max_length=120,
+        blank=True,
+        help_text=_("As printed above the signature, e.g. Bupati Balangan, Wali Kota Padang Panjang."),
+    )
+    head_name = models.CharField(
+        _("head of region's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("With degrees, as printed under the signature."),
+    )
     # Its rows (the government itself, its rating bands) are shared by every agency of the
     # government, so agency admins only read them; these logins (and superusers) change them.
     administrators = models.ManyToManyField(
