@@ -99,22 +99,23 @@ def check(page, name: str, width_name: str) -> list[str]:
     return faults
 
 
-def test_every_main_page_has_no_serious_accessibility_fault_at_desktop_and_phone_width(
-    signed_token, submitted_step, sign_in, live_server
-):
-    token = signed_token
-    page = sign_in("balangan.sekretaris")
+def at_both_widths(page, base: str, urls: dict[str, str]) -> list[str]:
+    """The faults of each page, at desktop then phone width."""
     faults = []
     for width_name, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
-        for name, url in main_pages(submitted_step, token).items():
-            page.goto(live_server.url + url)
+        for name, url in urls.items():
+            page.goto(base + url)
             faults += check(page, name, width_name)
-    anonymous = page.context.browser.new_page()
-    for width_name, (width, height) in WIDTHS.items():
-        anonymous.set_viewport_size({"width": width, "height": height})
-        anonymous.goto(live_server.url + reverse("login"))
-        faults += check(anonymous, "login", width_name)
+    return faults
+
+
+def test_every_main_page_has_no_serious_accessibility_fault_at_desktop_and_phone_width(
+    signed_token, submitted_step, sign_in, live_server
+):
+    page = sign_in("balangan.sekretaris")
+    faults = at_both_widths(page, live_server.url, main_pages(submitted_step, signed_token))
+    faults += at_both_widths(page.context.browser.new_page(), live_server.url, {"login": reverse("login")})
     assert not faults, "\n".join(faults)
 
 
@@ -134,16 +135,9 @@ def test_the_signers_the_admins_and_the_compilers_pages_have_no_serious_accessib
     faults = []
     for who, urls in pages.items():
         page = sign_in(who)
-        for width_name, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            for name, url in urls.items():
-                page.goto(live_server.url + url)
-                faults += check(page, name, width_name)
+        faults += at_both_widths(page, live_server.url, urls)
     anonymous = page.context.browser.new_page()
-    for width_name, (width, height) in WIDTHS.items():
-        anonymous.set_viewport_size({"width": width, "height": height})
-        anonymous.goto(live_server.url + reverse("password_reset"))
-        faults += check(anonymous, "password-reset", width_name)
+    faults += at_both_widths(anonymous, live_server.url, {"password-reset": reverse("password_reset")})
     assert not faults, "\n".join(faults)
 
 
