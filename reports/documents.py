@@ -21,7 +21,7 @@ from reports.flowchart import build, steps_of, text_height
 from reports.periods import Period, PeriodKind
 from reports.selectors import agreement_rows, measure
 from workflow.models import Agency, Position, SopListItem, SopVersion
-from workflow.selectors import monitoring_table
+from workflow.selectors import disposition_history, monitoring_table
 
 PAPERS = {"f4": ("F4", 330.0, 215.0), "a4": ("A4", 297.0, 210.0)}
 # The SOP sheet's page margins (top, right, bottom, left), mm: the one source for both the @page rule
@@ -319,10 +319,12 @@ def monitoring_report(
 
 
 def disposition_sheet(disposition) -> Document:
+    """The lembar disposisi: sifat, every choice with its box, the free text, the issuer's paraf, and
+    the forwarding history of the step from the first issuer down."""
     agency = disposition.run_step.run.sop.agency
     return _render(
         "reports/disposition_sheet.html",
-        {"disposition": disposition},
+        {"disposition": disposition, "history": disposition_history(disposition)},
         agency,
         ["@page { size: A4 portrait; }"],
     )

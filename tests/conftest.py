@@ -17,7 +17,8 @@ TODAY = datetime.date(2026, 11, 21)
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_all(password=PASSWORD, today=TODAY)
+        # No demo logos: MEDIA_ROOT is a fresh directory per test (below), and the logo tests load them.
+        load_all(password=PASSWORD, today=TODAY, logos=False)
 
 
 @pytest.fixture(autouse=True)

@@ -146,6 +146,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET open a disposisi": EVERYONE,
     "GET disposisi read receipt": frozenset({SEKRETARIS}),
     "POST print a disposisi": EVERYONE,
+    "POST forward a disposisi": frozenset({SEKRETARIS}),  # its recipient, down the line
+    "POST change a disposisi": frozenset({SEKRETARIS}),  # its issuer (the starter), until it is read
     # Plh/Plt
     "GET appointments": EVERYONE,
     "POST appoint a Plh": frozenset({KADIS}),  # a superuser appoints in the admin
@@ -458,6 +460,19 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         url = reverse("reports:disposition-print", args=[disposition.pk])
         return Cell("POST", url, changed=_count(DocumentRequest.objects.filter(agency=b)))
 
+    def disposition_forward():
+        pk = _first(_run(s)).disposition.pk
+        kasubbag = Employee.objects.get(user__username=OWN_LOGIN[KASUBBAG]).position
+        data = {"to_position": kasubbag.pk, "urgency": "segera", "requests": ["diketahui"], "instruction": MARK}
+        forwards = _count(Disposition.objects.filter(parent_id=pk))
+        return Cell("POST", reverse("workflow:disposition-forward", args=[pk]), data, changed=forwards)
+
+    def disposition_amend():
+        pk = _first(_run(s)).disposition.pk
+        data = {"urgency": "sangat_segera", "requests": ["diketahui"], "instruction": MARK}
+        url = reverse("workflow:disposition-amend", args=[pk])
+        return Cell("POST", url, data, changed=lambda: Disposition.objects.get(pk=pk).urgency)
+
     def appoint():
         position = Position.objects.get(agency=b, rank="kepala_bidang", title__contains="Kearsipan")
         employee = Employee.objects.get(user__username=OWN_LOGIN[KABID])
@@ -639,6 +654,8 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         "GET open a disposisi": disposition(),
         "GET disposisi read receipt": disposition(receipt=True),
         "POST print a disposisi": disposition_print,
+        "POST forward a disposisi": disposition_forward,
+        "POST change a disposisi": disposition_amend,
         "GET appointments": lambda: Cell("GET", reverse("workflow:appointments"), page=True),
         "POST appoint a Plh": appoint,
         "POST end a Plh": appointment_end,

@@ -108,7 +108,7 @@ def shape(run: Run) -> dict:
     """What a finished run says, without its moments: who did what, in which order, and the disposisi."""
     calendar = WorkingCalendar.for_agency(run.sop.agency)
     steps = []
-    for run_step in run.steps.select_related("step", "disposition").order_by("sequence"):
+    for run_step in run.steps.select_related("step").prefetch_related("dispositions").order_by("sequence"):
         disposition = run_step.disposition
         logs = logs_of(RunStep, [run_step.pk]).order_by("timestamp", "pk")
         assert disposition.due_at == calendar.due(disposition.issued_at, run_step.step.waktu)
@@ -126,6 +126,8 @@ def shape(run: Run) -> dict:
                     disposition.from_position_id,
                     disposition.to_position_id,
                     disposition.subject,
+                    disposition.urgency,
+                    disposition.requests,
                     disposition.instruction,
                     disposition.requirements,
                     disposition.read_by.username,

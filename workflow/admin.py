@@ -306,8 +306,8 @@ class RunAdmin(ReadOnlyAdmin):
 
 @admin.register(Disposition)
 class DispositionAdmin(ReadOnlyAdmin):
-    list_display = ["issued_at", "to_position", "subject", "due_at", "read_at"]
-    list_filter = ["to_position__agency"]
+    list_display = ["issued_at", "to_position", "subject", "urgency", "parent", "due_at", "read_at"]
+    list_filter = ["to_position__agency", "urgency"]
     search_fields = ["subject", "instruction"]
     list_select_related = ["to_position"]
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.periods import Period, PeriodKind
 from sopkinerja.forms import options_read_once
 from sopkinerja.uploads import validate_upload, validate_upload_size
-from workflow.models import ActingAssignment, Run, RunStep, Sop, SopVersion, Step
+from workflow.models import ActingAssignment, Disposition, Run, RunStep, Sop, SopVersion, Step
 from workflow.selectors import startable_periods
 
 
@@ -110,6 +110,45 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DispositionMarksForm(forms.Form):
+    """What the issuer of a disposisi writes on the sheet: its sifat, the ticked "dengan hormat harap"
+    choices and the free text (disposition_amend)."""
+
+    urgency = forms.ChoiceField(
+        label=_("Sifat"),
+        choices=Disposition.Urgency.choices,
+        initial=Disposition.Urgency.ORDINARY,
+        widget=forms.RadioSelect,
+    )
+    requests = forms.MultipleChoiceField(
+        label=_("Dengan hormat harap"),
+        choices=Disposition.Request.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    instruction = forms.CharField(
+        label=_("Instruction or note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DispositionForwardForm(DispositionMarksForm):
+    """Forward a disposisi to a position below one's own (disposition_forward)."""
+
+    to_position = forms.TypedChoiceField(label=_("Forward to"), coerce=int)
+    field_order = ["to_position", "urgency", "requests", "instruction"]
+
+    def __init__(self, *args, targets: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = {position.pk: position for position in targets}
+        # Indented by depth, as the line runs: a Kasi under the Kabid, a Staf under the Kasi.
+        self.fields["to_position"].choices = [
+            (position.pk, "\u2003" * (position.depth - 1) + str(position)) for position in targets
+        ]
+
+    def clean_to_position(self):
+        return self.targets[self.cleaned_data["to_position"]]
 
 
 class AppointmentForm(forms.Form):

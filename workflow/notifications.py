@@ -38,7 +38,7 @@ def disposition_issued(disposition_id: int) -> int:
         # Short: the step and its activity; the note and the requirements are in the body.
         subject = _("Disposisi step %(n)d: %(activity)s") % {
             "n": disposition.run_step.step.number,
-            "activity": disposition.instruction,
+            "activity": disposition.instruction or disposition.run_step.step.activity,
         }
         subject = subject if len(subject) <= SUBJECT_LENGTH else subject[: SUBJECT_LENGTH - 1] + "…"
         return _send(

@@ -63,6 +63,23 @@ def may_decide(run_step, user) -> bool:
     return can_approve(run_step, user) and not decides_own_submission(run_step, user.pk)
 
 
+def can_forward(user, disposition, now: datetime.datetime | None = None) -> bool:
+    """The recipient of a disposisi forwards it down the line: a holder of its position, or its Plh/Plt."""
+    return holds(user, disposition.to_position, now)
+
+
+def is_issuer(user, disposition) -> bool:
+    """The login that issued the disposisi, or whoever holds (or acts for) the position it came from."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return disposition.from_user_id == user.pk or holds(user, disposition.from_position)
+
+
+def can_amend(user, disposition) -> bool:
+    """The issuer may still change a disposisi's sifat and instructions until its recipient has read it."""
+    return disposition.read_at is None and is_issuer(user, disposition)
+
+
 def can_start(version, user) -> bool:
     """The Kepala Dinas, the Sekretaris, or whoever performs or approves the SOP's first step."""
     employee = _employee(user)

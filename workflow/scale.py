@@ -652,6 +652,7 @@ def _run(office: _Office, version: SopVersion, period: Period, path, start, rng,
                     from_position=issuer_position,
                     to_position=step.executor.position,
                     subject=subject,
+                    requests=[Disposition.Request.FOLLOW_UP],  # as services.runs issues it
                     instruction=step.activity,
                     requirements=", ".join(step.requirement_texts()),
                     issued_at=activated,

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Un
 from workflow.services.sop import employee_create
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+LOGOS = FIXTURES / "logos"
 SEED_FILES = ["balangan.json", "padang_panjang.json"]
 AGENCY_ADMIN_GROUP = "Admin Dinas"
 DEFAULT_PASSWORD = "demo-sop-kinerja"
@@ -33,22 +35,46 @@ class Login:
     name: str
 
 
-def load_all(*, password: str = DEFAULT_PASSWORD, today: datetime.date | None = None) -> list[Login]:
-    """Load every seed office and a superuser `admin`; return the demo logins."""
+def load_all(
+    *, password: str = DEFAULT_PASSWORD, today: datetime.date | None = None, logos: bool = True
+) -> list[Login]:
+    """Load every seed office and a superuser `admin`; return the demo logins. `logos` False leaves
+    the agencies without the demo logos (nothing written under MEDIA_ROOT)."""
     today = today or timezone.localdate()
     group = _agency_admin_group()
     logins = [_superuser(password)]
     for name in SEED_FILES:
-        logins += load_office(json.loads((FIXTURES / name).read_text(encoding="utf-8")), password, today, group)
+        data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+        logins += load_office(data, password, today, group, logos=logos)
     return logins
+
+
+def demo_logo_load(agency: Agency) -> None:
+    """Give the agency the demo's mark of its government (fixtures/logos/<slug>.svg): a generic
+    emblem with the government's initials, not its coat of arms, which the office uploads itself in
+    the admin. Stored like an upload, through the logo validator; an agency whose logo file is
+    there keeps it."""
+    source = LOGOS / f"{agency.slug}.svg"
+    if not source.exists() or (agency.logo and agency.logo.storage.exists(agency.logo.name)):
+        return
+    agency.logo = ContentFile(source.read_bytes(), name=source.name)
+    agency.full_clean()
+    agency.save(update_fields=["logo"])
 
 
 @transaction.atomic
 def load_office(
-    data: dict, password: str | None, today: datetime.date, admin_group: Group, *, certificates: bool = True
+    data: dict,
+    password: str | None,
+    today: datetime.date,
+    admin_group: Group,
+    *,
+    certificates: bool = True,
+    logos: bool = True,
 ) -> list[Login]:
     """One office: its government, units, positions, people, SOPs and figures. Without a password the
-    logins cannot sign in until one is set; `certificates` False skips the demo signing keys (scale data)."""
+    logins cannot sign in until one is set; `certificates` False skips the demo signing keys (scale data),
+    `logos` False the demo logo."""
     government, _ = LocalGovernment.objects.get_or_create(
         name=data["local_government"]["name"], defaults=data["local_government"]
     )
@@ -59,6 +85,8 @@ def load_office(
     agency, _ = Agency.objects.get_or_create(
         slug=data["agency"]["slug"], defaults={**data["agency"], "local_government": government}
     )
+    if logos:
+        demo_logo_load(agency)
     units: dict[str, Unit] = {}
     for spec in data["units"]:
         units[spec["key"]], _ = Unit.objects.get_or_create(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
 from reports.periods import Period
-from workflow.models import Agency, Employee, Executor, Run, Sop, SopVersion, Step, StepActor, StepExit
+from workflow.models import Agency, Disposition, Employee, Executor, Run, Sop, SopVersion, Step, StepActor, StepExit
 from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS
 
 
@@ -163,11 +163,15 @@ def run_detail(agency: Agency, run_id: int):
                 queryset=RunStep.objects.select_related(
                     "step__executor__position__supervisor",
                     "step__approver_position",
-                    "disposition__from_position",
-                    "disposition__read_by__employee",
                     "submitted_by__employee",
                     "approved_by__employee",
                 ).prefetch_related(
+                    Prefetch(
+                        "dispositions",
+                        queryset=Disposition.objects.filter(parent__isnull=True).select_related(
+                            "from_position", "read_by__employee"
+                        ),
+                    ),
                     "attachments",
                     "step__requirements",
                     Prefetch("step__actor_links", queryset=StepActor.objects.select_related("executor")),
@@ -244,13 +248,32 @@ def overdue_steps(agency: Agency, now):
 
 
 def disposition_for(agency: Agency, disposition_id: int):
-    from workflow.models import Disposition
 
     # What the page shows, no more: every joined table adds to PostgreSQL's planning time, which
     # with the agency and the version joined too took ten times the query's execution.
     return Disposition.objects.select_related(
         "run_step__step", "from_user__employee", "from_position", "to_position", "read_by__employee"
     ).get(pk=disposition_id, run_step__run__sop__agency_id=agency.pk)
+
+
+def disposition_history(disposition) -> list:
+    """The disposisi of the same attempt as a tree in the order given, from the first issuer down:
+    each with `depth` (0 for the first) and `is_this` (the one asked about). One query."""
+    rows = list(
+        Disposition.objects.filter(run_step_id=disposition.run_step_id)
+        .select_related("from_user__employee", "from_position", "to_position", "read_by__employee")
+        .order_by("issued_at", "pk")
+    )
+    children: dict = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    history, pending = [], [(row, 0) for row in reversed(children.get(None, []))]
+    while pending:
+        row, depth = pending.pop()
+        row.depth, row.is_this = depth, row.pk == disposition.pk
+        history.append(row)
+        pending += [(child, depth + 1) for child in reversed(children.get(row.pk, []))]
+    return history
 
 
 def appointments_for_agency(agency: Agency, today):
@@ -496,7 +519,6 @@ def _newest_per_sop(rows) -> list:
 def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
     """The disposisi to the positions the user holds or acts for: unread ones (all), and the latest
     read ones, newest first. Two queries, whatever the history."""
-    from workflow.models import Disposition
 
     positions = held_position_ids(user, now)
     agency = agency_of(user)
@@ -511,7 +533,6 @@ def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
 
 
 def unread_disposition_count(user, now=None) -> int:
-    from workflow.models import Disposition
 
     return Disposition.objects.filter(
         to_position__in=held_position_ids(user, now), run_step__run__sop__agency=agency_of(user), read_at__isnull=True

@@ -23,6 +23,8 @@ from workflow.forms import (
     AppointmentForm,
     ApproveForm,
     CancelForm,
+    DispositionForwardForm,
+    DispositionMarksForm,
     ReturnForm,
     RunFilterForm,
     RunStartForm,
@@ -33,6 +35,7 @@ from workflow.selectors import (
     agency_of,
     appointments_for_agency,
     disposition_for,
+    disposition_history,
     due_assessments,
     my_work,
     overdue_steps,
@@ -330,15 +333,91 @@ def run_cancel(request, run_id: int):
     return redirect("workflow:run-detail", run_id)
 
 
+def _disposition_or_404(agency, disposition_id: int) -> Disposition:
+    try:
+        return disposition_for(agency, disposition_id)
+    except Disposition.DoesNotExist:
+        raise Http404(_("No such disposisi in your agency.")) from None
+
+
+def _disposition_page(request, agency, disposition, *, forward_form=None, amend_form=None):
+    """The lembar disposisi with its history; the recipient's forwarding form while the step is in
+    hand, and the issuer's form to change it until it is read."""
+    targets = []
+    if permissions.can_forward(request.user, disposition) and disposition.in_hand:
+        targets = disposition.to_position.below()
+        forward_form = forward_form or DispositionForwardForm(targets=targets)
+    if permissions.can_amend(request.user, disposition):
+        amend_form = amend_form or DispositionMarksForm(
+            initial={
+                "urgency": disposition.urgency,
+                "requests": disposition.requests,
+                "instruction": disposition.instruction,
+            }
+        )
+    else:
+        amend_form = None
+    context = {
+        "agency": agency,
+        "disposition": disposition,
+        "history": disposition_history(disposition),
+        "forward_form": forward_form if targets else None,
+        "amend_form": amend_form,
+    }
+    return render(request, "workflow/disposition.html", context)
+
+
 @login_required
 def disposition_view(request, disposition_id: int):
     agency = _agency_or_403(request)
-    try:
-        disposition = disposition_for(agency, disposition_id)
-    except Disposition.DoesNotExist:
-        raise Http404(_("No such disposisi in your agency.")) from None
+    disposition = _disposition_or_404(agency, disposition_id)
     run_services.disposition_open(disposition=disposition, user=request.user)
-    return render(request, "workflow/disposition.html", {"agency": agency, "disposition": disposition})
+    return _disposition_page(request, agency, disposition)
+
+
+@login_required
+@require_POST
+def disposition_forward(request, disposition_id: int):
+    """The recipient forwards the disposisi down the line; refused reasons come back on the page."""
+    agency = _agency_or_403(request)
+    disposition = _disposition_or_404(agency, disposition_id)
+    if not permissions.can_forward(request.user, disposition):
+        raise PermissionDenied(_("Only the recipient of this disposisi (or an acting official for it) can forward it."))
+    form = DispositionForwardForm(request.POST, targets=disposition.to_position.below())
+    if form.is_valid():
+        success = _("Disposisi forwarded to %(position)s.") % {"position": form.cleaned_data["to_position"]}
+        if _act(
+            request,
+            run_services.disposition_forward,
+            success,
+            disposition_id=disposition.pk,
+            user=request.user,
+            **form.cleaned_data,
+        ):
+            return redirect("workflow:disposition", disposition.pk)
+    return _disposition_page(request, agency, disposition, forward_form=form)
+
+
+@login_required
+@require_POST
+def disposition_amend(request, disposition_id: int):
+    """The issuer changes the sifat, the ticked choices or the text before the recipient reads it."""
+    agency = _agency_or_403(request)
+    disposition = _disposition_or_404(agency, disposition_id)
+    if not permissions.is_issuer(request.user, disposition):
+        raise PermissionDenied(_("Only the issuer of this disposisi can change it."))
+    form = DispositionMarksForm(request.POST)
+    if form.is_valid() and _act(
+        request,
+        run_services.disposition_amend,
+        _("Disposisi changed."),
+        disposition_id=disposition.pk,
+        user=request.user,
+        **form.cleaned_data,
+    ):
+        return redirect("workflow:disposition", disposition.pk)
+    disposition.refresh_from_db()
+    return _disposition_page(request, agency, disposition, amend_form=form)
 
 
 @login_required

@@ -139,7 +139,10 @@ class Agency(models.Model):
         upload_to=logo_path,
         blank=True,
         validators=[validate_logo],
-        help_text=_("PNG or SVG, at most 1 MB. Printed on the SOP sheets and the reports."),
+        help_text=_(
+            "Your government's official coat of arms (lambang daerah) as a square PNG or SVG, at most 1 MB. "
+            "Printed in the letterhead of the SOP sheets, the reports and the lembar disposisi."
+        ),
     )
     cap_achievement = models.BooleanField(
         _("cap achievement at 100 %"),
@@ -293,6 +296,24 @@ class Position(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def below(self) -> list["Position"]:
+        """The positions under this one along the supervisor lines (Kabid → Kasi → Staf), in tree
+        order, each with `depth` (1 for a direct subordinate). One query for the whole agency."""
+        children: dict[int, list[Position]] = {}
+        for position in Position.objects.filter(agency_id=self.agency_id).order_by("title"):
+            children.setdefault(position.supervisor_id, []).append(position)
+        found, seen = [], {self.pk}
+        pending = [(child, 1) for child in reversed(children.get(self.pk, []))]
+        while pending:
+            position, depth = pending.pop()
+            if position.pk in seen:
+                continue
+            seen.add(position.pk)
+            position.depth = depth
+            found.append(position)
+            pending += [(child, depth + 1) for child in reversed(children.get(position.pk, []))]
+        return found
+
     def _supervisor_chain_loops(self) -> bool:
         seen = {self.pk} if self.pk else set()
         current = self.supervisor
@@ -302,6 +323,10 @@ class Position(models.Model):
             seen.add(current.pk)
             current = current.supervisor
         return False
+
+
+# Written before a name and left out of a paraf: Haji, Hajjah, doctorandus/a, doktor, insinyur, and so on.
+HONORIFICS = {"h", "hj", "drs", "dra", "dr", "ir", "prof", "drg", "apt", "ns"}
 
 
 class Employee(models.Model):
@@ -361,6 +386,19 @@ class Employee(models.Model):
     @property
     def nip_display(self) -> str:
         return format_nip(self.nip)
+
+    @property
+    def short_name(self) -> str:
+        """The name without degrees and honorifics, as written beside a paraf: "Hj. NOOR AINAH, S.E." → "NOOR AINAH"."""
+        words = self.full_name.split(",")[0].split()
+        while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
+            words.pop(0)
+        return " ".join(words)
+
+    @property
+    def initials(self) -> str:
+        """The paraf: the initials of the short name, "NOOR AINAH" → "NA"."""
+        return "".join(word[0] for word in self.short_name.split() if word[0].isalpha()).upper()[:4]
 
     def clean_fields(self, exclude=None) -> None:
         # People paste the printed, grouped form: store digits only.

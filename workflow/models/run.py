@@ -8,6 +8,7 @@ import os
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,12 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         attempt = f" ({self.attempt})" if self.attempt > 1 else ""
         return f"{self.step.number}. {self.step.activity}{attempt}"
 
+    @property
+    def disposition(self):
+        """The disposisi that handed this attempt to its executor; forwards down the line hang below it.
+        Reads the prefetched `dispositions` when there are some (run_detail prefetches them)."""
+        return next((d for d in self.dispositions.all() if d.parent_id is None), None)
+
     def is_overdue(self, now) -> bool:
         if self.due_at is None:
             return False
@@ -322,9 +329,41 @@ class Attachment(models.Model):
 
 
 class Disposition(models.Model):
-    """Lembar disposisi: the written instruction that hands a step to its executor."""
+    """Lembar disposisi: the written instruction that hands a step to its executor. Its recipient may
+    forward it down the line (Kabid → Kasi → Staf): each forward is a new Disposition of the same
+    attempt whose `parent` is the one forwarded, so the tree below the step's first disposisi is the
+    whole history. A forward does not change who performs the step."""
 
-    run_step = models.OneToOneField(RunStep, models.CASCADE, related_name="disposition", verbose_name=_("run step"))
+    class Urgency(models.TextChoices):
+        # Sifat, as printed on the sheet.
+        ORDINARY = "biasa", _("Ordinary (biasa)")
+        URGENT = "segera", _("Urgent (segera)")
+        VERY_URGENT = "sangat_segera", _("Very urgent (sangat segera)")
+        CONFIDENTIAL = "rahasia", _("Confidential (rahasia)")
+
+    class Request(models.TextChoices):
+        # "Dengan hormat harap": the ticked choices, in the order offices print them.
+        FOLLOW_UP = "ditindaklanjuti", _("follow up (ditindaklanjuti)")
+        NOTE = "diketahui", _("take note (diketahui)")
+        STUDY = "dipelajari", _("study (dipelajari)")
+        DISCUSS = "dibicarakan", _("discuss (dibicarakan)")
+        CIRCULATE = "diedarkan", _("circulate (diedarkan)")
+        PREPARE = "disiapkan", _("prepare (disiapkan)")
+        ANSWER = "dijawab", _("answer (dijawab)")
+        ATTEND = "dihadiri", _("attend (dihadiri)")
+        PROCESS = "diproses", _("process (diproses)")
+        FILE = "diarsipkan", _("keep on file (disimpan/diarsipkan)")
+
+    run_step = models.ForeignKey(RunStep, models.CASCADE, related_name="dispositions", verbose_name=_("run step"))
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="forwards",
+        verbose_name=_("forwarded from"),
+        help_text=_("Empty for the disposisi that handed the step to its executor."),
+    )
     from_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("from"))
     from_position = models.ForeignKey(
         Position, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from position")
@@ -333,7 +372,14 @@ class Disposition(models.Model):
         Position, models.PROTECT, related_name="dispositions", verbose_name=_("to position")
     )
     subject = models.CharField(_("subject"), max_length=300)
-    instruction = models.TextField(_("instruction"))
+    urgency = models.CharField(_("sifat"), max_length=16, choices=Urgency.choices, default=Urgency.ORDINARY)
+    requests = models.JSONField(
+        _("dengan hormat harap"),
+        default=list,
+        blank=True,
+        help_text=_("The ticked choices, as codes."),
+    )
+    instruction = models.TextField(_("instruction"), blank=True)
     note = models.TextField(
         _("note from the previous step"), blank=True, help_text=_("The approver's note, kept beside the instruction.")
     )
@@ -356,6 +402,11 @@ class Disposition(models.Model):
         verbose_name = _("disposition (disposisi)")
         verbose_name_plural = _("dispositions (disposisi)")
         ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run_step"], condition=Q(parent__isnull=True), name="one_first_disposition_per_attempt"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.to_position}: {self.subject}"
@@ -371,4 +422,32 @@ class Disposition(models.Model):
 
     @property
     def opens_the_run(self) -> bool:
-        return self.run_step.sequence == 1 and self.run_step.attempt == 1
+        return self.parent_id is None and self.run_step.sequence == 1 and self.run_step.attempt == 1
+
+    @property
+    def in_hand(self) -> bool:
+        """Its step is being performed: the run in progress and the attempt active. Only then is it forwarded."""
+        return self.run_step.state == RunStep.State.ACTIVE and self.run_step.run.state == Run.State.ACTIVE
+
+    @property
+    def request_marks(self) -> list[tuple[str, bool]]:
+        """Every choice with whether it is ticked: the sheet prints them all, as offices do."""
+        ticked = set(self.requests or [])
+        return [(label, code in ticked) for code, label in self.Request.choices]
+
+    @property
+    def urgency_marks(self) -> list[tuple[str, bool]]:
+        return [(label, code == self.urgency) for code, label in self.Urgency.choices]
+
+    @property
+    def requested_labels(self) -> list[str]:
+        return [label for label, ticked in self.request_marks if ticked]
+
+    def clean(self) -> None:
+        unknown = set(self.requests or []) - set(self.Request.values)
+        if not isinstance(self.requests, list) or unknown:
+            raise ValidationError({"requests": _("Choose the instructions from the list.")})
+        if not self.requests and not self.instruction.strip():
+            raise ValidationError(_("Tick at least one instruction or write one."))
+        if self.parent_id is not None and self.parent.run_step_id != self.run_step_id:
+            raise ValidationError(_("A forwarded disposisi belongs to the same step as the one it forwards."))

@@ -1,4 +1,4 @@
-"""SOP runs: start, submit, approve, send back, cancel, and read a disposisi.
+"""SOP runs: start, submit, approve, send back, cancel; read, amend and forward a disposisi.
 
 Every function here:
 - locks the run row first (then the step row), so two people acting at once are serialised
@@ -103,6 +103,9 @@ def _activate(
         from_position=from_position,
         to_position=step.executor.position,
         subject=f"{run.version.name} – {run.period_obj.label}",
+        # Sifat biasa and "ditindaklanjuti": the issuer may change both until the executor reads it.
+        urgency=Disposition.Urgency.ORDINARY,
+        requests=[Disposition.Request.FOLLOW_UP],
         instruction=step.activity,
         note=(note or "").strip(),
         requirements=", ".join(step.requirement_texts()),
@@ -115,7 +118,9 @@ def _activate(
 
 def _read_on_acting(run_step: RunStep, user, now) -> None:
     """Acting on a step counts as reading its disposisi (compare-and-set, first reader kept)."""
-    Disposition.objects.filter(run_step_id=run_step.pk, read_at__isnull=True).update(read_at=now, read_by=user)
+    Disposition.objects.filter(run_step_id=run_step.pk, parent__isnull=True, read_at__isnull=True).update(
+        read_at=now, read_by=user
+    )
 
 
 def _standard(step: Step, calendar: WorkingCalendar) -> int:
@@ -394,8 +399,108 @@ def run_cancel(*, run_id: int, user, reason: str, now: datetime.datetime | None 
 def disposition_open(*, disposition: Disposition, user, now: datetime.datetime | None = None) -> Disposition:
     """Record the read receipt the first time a recipient opens the disposisi (compare-and-set)."""
     if disposition.read_at is None and permissions.holds(user, disposition.to_position, now):
-        Disposition.objects.filter(pk=disposition.pk, read_at__isnull=True).update(
-            read_at=now or timezone.now(), read_by=user
-        )
-        disposition.refresh_from_db(fields=["read_at", "read_by"])
+        _mark_read(disposition, user, now or timezone.now())
     return disposition
+
+
+def _mark_read(disposition: Disposition, user, now: datetime.datetime) -> None:
+    Disposition.objects.filter(pk=disposition.pk, read_at__isnull=True).update(read_at=now, read_by=user)
+    disposition.refresh_from_db(fields=["read_at", "read_by"])
+
+
+def _lock_disposition(disposition_id: int) -> Disposition:
+    """The run row first, as everywhere in this module, then the disposisi."""
+    run_id = Disposition.objects.values_list("run_step__run_id", flat=True).get(pk=disposition_id)
+    run = Run.objects.select_for_update().get(pk=run_id)
+    disposition = (
+        Disposition.objects.select_for_update(of=("self",))
+        .select_related("run_step__step", "to_position__agency", "from_position__agency")
+        .get(pk=disposition_id)
+    )
+    disposition.run_step.run = run
+    return disposition
+
+
+@transaction.atomic
+def disposition_amend(*, disposition_id: int, user, urgency: str, requests: list[str], instruction: str) -> Disposition:
+    """The issuer changes the sifat, the ticked choices and the free text of a disposisi.
+
+    Guarantees: only the issuer (the login that issued it, or whoever holds or acts for the
+    position it was issued from) may, and only while its recipient has not read it (the row is
+    locked, so a reader arriving at the same moment sees either the old or the new text, never a
+    change after reading); nothing is saved when refused or invalid."""
+    disposition = _lock_disposition(disposition_id)
+    if not permissions.is_issuer(user, disposition):
+        raise WorkflowRefused(_("Only the issuer of this disposisi can change it."))
+    if disposition.read_at is not None:
+        raise WorkflowRefused(_("This disposisi has already been read: it can no longer be changed."))
+    disposition.urgency = urgency
+    disposition.requests = list(requests)
+    disposition.instruction = (instruction or "").strip()
+    disposition.full_clean()
+    disposition.save(update_fields=["urgency", "requests", "instruction"])
+    return disposition
+
+
+@transaction.atomic
+def disposition_forward(
+    *,
+    disposition_id: int,
+    user,
+    to_position,
+    urgency: str = Disposition.Urgency.ORDINARY,
+    requests: list[str] | tuple[str, ...] = (),
+    instruction: str = "",
+    now: datetime.datetime | None = None,
+) -> Disposition:
+    """The recipient of a disposisi forwards it down the line (Kabid → Kasi → Staf) with their own
+    sifat, ticked choices and note.
+
+    Guarantees: only a holder of the recipient position, or its Plh/Plt today, may; only while the
+    step is in hand; only to a position below theirs along the supervisor lines (never above, never
+    another agency) that somebody holds or acts for today. The forward is a new disposisi of the same
+    attempt whose parent is the one forwarded, with its subject, kelengkapan and deadline; the one
+    forwarded counts as read; the new recipients are e-mailed after commit. Nothing is saved when
+    refused. The step's executor stays responsible for performing and submitting the step."""
+    now = now or timezone.now()
+    parent = _lock_disposition(disposition_id)
+    if not parent.in_hand:
+        raise WorkflowRefused(
+            _("Step %(n)d is no longer in hand: its disposisi can no longer be forwarded.")
+            % {"n": parent.run_step.step.number}
+        )
+    if not permissions.can_forward(user, parent, now):
+        raise WorkflowRefused(
+            _("Only the recipient of this disposisi (%(position)s, or an acting official for it) can forward it.")
+            % {"position": parent.to_position}
+        )
+    if to_position is None or to_position.pk not in {position.pk for position in parent.to_position.below()}:
+        raise WorkflowRefused(
+            _("A disposisi is forwarded only down the line: to a position below %(position)s in the same agency.")
+            % {"position": parent.to_position}
+        )
+    if not permissions.recipients(to_position, now):
+        raise WorkflowRefused(
+            _("Nobody holds the position %(position)s or acts for it today: the disposisi cannot be forwarded to it.")
+            % {"position": to_position}
+        )
+    forward = Disposition(
+        run_step=parent.run_step,
+        parent=parent,
+        from_user=user,
+        from_position=parent.to_position,
+        to_position=to_position,
+        subject=parent.subject,
+        urgency=urgency,
+        requests=list(requests),
+        instruction=(instruction or "").strip(),
+        requirements=parent.requirements,
+        issued_at=now,
+        due_at=parent.due_at,
+    )
+    forward.full_clean()
+    forward.save()
+    if parent.read_at is None:
+        _mark_read(parent, user, now)
+    transaction.on_commit(partial(notifications.disposition_issued.enqueue, forward.pk))
+    return forward
