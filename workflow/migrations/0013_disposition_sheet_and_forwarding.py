@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0011_awaiting_signature'),
+        ('workflow', '0012_head_of_region'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
