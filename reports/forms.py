@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from reports.documents import PAPERS
@@ -11,8 +12,17 @@ from workflow.forms import period_choices
 from workflow.models import SopVersion
 
 
+class SopVersionChoiceField(forms.ModelChoiceField):
+    """Each version says whether it is the one in force or a draft: printing a draft by mistake
+    (stamped KONSEP) must not be what the first option does."""
+
+    def label_from_instance(self, version) -> str:
+        state = _("in force") if version.status == SopVersion.Status.EFFECTIVE else _("draft")
+        return f"{version} — {state}"
+
+
 class SopSheetForm(forms.Form):
-    sop_version = forms.ModelChoiceField(label=_("SOP"), queryset=SopVersion.objects.none(), empty_label=None)
+    sop_version = SopVersionChoiceField(label=_("SOP"), queryset=SopVersion.objects.none(), empty_label=None)
     paper = forms.ChoiceField(label=_("Paper"), choices=[(key, label) for key, (label, _w, _h) in PAPERS.items()])
     sign = forms.BooleanField(label=_("Sign electronically (TTE)"), required=False)
 
@@ -22,6 +32,8 @@ class SopSheetForm(forms.Form):
             SopVersion.objects.filter(sop__agency=agency)
             .exclude(status=SopVersion.Status.WITHDRAWN)
             .select_related("sop")
+            # The version in force first, then its draft: the default prints what is in force.
+            .order_by("sop__number", Case(When(status=SopVersion.Status.EFFECTIVE, then=0), default=1), "-revision")
         )
         options_read_once(self.fields["sop_version"])
         if not can_sign:

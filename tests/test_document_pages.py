@@ -3,6 +3,9 @@
 from django.urls import reverse
 
 from reports.models import DocumentKind, DocumentRequest
+from workflow.services.sop import sop_version_revise
+
+from .conftest import user
 
 
 def test_asking_for_a_report_renders_it_and_offers_the_download(login, balangan, django_capture_on_commit_callbacks):
@@ -83,3 +86,11 @@ def test_the_documents_page_reads_no_pdf_bytes_of_what_it_lists(login, balangan,
     assert page.status_code == 200 and "Laporan Kinerja Triwulan III 2026" in page.content.decode()
     selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     assert not [sql for sql in selects if '"pdf"' in sql.split(" FROM ")[0]]
+
+
+def test_the_sop_sheet_form_offers_the_version_in_force_first_and_marks_the_draft(login, sop000):
+    draft = sop_version_revise(version=sop000, user=user("balangan.kasubbag"))
+    form = login("balangan.kadis").get(reverse("reports:documents")).context["sop_form"]
+    (first_value, first_label), (second_value, second_label) = list(form.fields["sop_version"].widget.choices)[:2]
+    assert first_value.value == sop000.pk and first_label.endswith("— berlaku")
+    assert second_value.value == draft.pk and second_label.endswith("(rev. 1) — konsep")
