@@ -21,6 +21,7 @@ from workflow.services.sop import sop_version_revise
 from workflow.services.sop_editor import sop_draft_create, sop_draft_submit_for_signature
 
 from .conftest import PASSWORD, user
+from .figures_helpers import fill_year
 from .workflow_helpers import walk
 
 LAST_YEAR = timezone.localdate().year - 1
@@ -28,6 +29,8 @@ TW1 = Period.quarter(LAST_YEAR, 1)
 
 
 def finish_quarter(sop000, period=TW1):
+    """The quarter's run finished, with every target and figure its report prints in place."""
+    fill_year(sop000.sop.agency, period.year)
     return walk(run_start(version=sop000, period=period, user=user("balangan.sekretaris")))
 
 

@@ -100,7 +100,7 @@ def upload_template(page: Page, path: Path, count: int) -> None:
 
 def send_figures(page: Page, unit: str) -> None:
     page.get_by_role("button", name="Kirim", exact=True).click()
-    success(page, f"Dikirim ke kepala {unit} untuk diperiksa.")
+    success(page, "untuk diperiksa.")  # "Dikirim kepada <the position that reviews> untuk diperiksa."
     expect(page.locator(".alert-info")).to_contain_text("Dikirim")
 
 

@@ -1,7 +1,7 @@
 """A Plh appointed after the demo was loaded has no key: the Kepala Dinas is warned when appointing
-him, he is warned on his dashboard, the agency admin issues him a demo key on the Kunci TTE page,
-and he signs the SOP sheet as Plh. Screenshots of the keys page at 1366 and 390 px go to
-SCREENSHOTS_DIR (default var/screenshots/)."""
+him (and a second Plh for the same day is refused), he is warned on his dashboard, the agency admin
+issues him a demo key on the Kunci TTE page, and he signs the SOP sheet as Plh. Screenshots of the
+keys page at 1366 and 390 px go to SCREENSHOTS_DIR (default var/screenshots/)."""
 
 import io
 import os
@@ -40,6 +40,17 @@ def test_a_plh_without_a_key_is_warned_gets_a_demo_key_from_the_agency_admin_and
     form.get_by_role("button", name="Tunjuk").click()
     success(head, "Penunjukan telah dicatat.")
     expect(head.locator(".messages .alert-warning")).to_contain_text(f"{plh.full_name} {NO_KEY}")
+
+    # A second Plh of the same post for the same day is refused, and what was typed stays.
+    other = Employee.objects.get(user__username="balangan.sekretaris")
+    form.get_by_label("Jabatan").select_option(label="Kepala Dinas Perpustakaan dan Kearsipan")
+    form.get_by_label("Pejabat pelaksana").select_option(label=other.full_name)
+    form.get_by_label("Dari").fill(today.isoformat())
+    form.get_by_label("Sampai").fill(today.isoformat())
+    form.get_by_role("button", name="Tunjuk").click()
+    expect(head.locator("main")).to_contain_text(f"{plh.full_name} sudah menjadi Plh")
+    expect(form.get_by_label("Pejabat pelaksana")).to_have_value(str(other.pk))
+    assert plh.acting_for.count() == 1 and not other.acting_for.exists()
 
     acting = sign_in(PLH)
     expect(acting.locator(".signing-key-warning")).to_contain_text(NO_KEY)
