@@ -6,6 +6,7 @@ import pytest
 from reports.document_services import document_sign
 from reports.models import DocumentKind, SignedDocument
 from reports.signing import DEMO_PASSPHRASE, SigningRefused
+from reports.signing.identity import names_match
 from workflow.models import Employee
 
 from .conftest import user
@@ -41,3 +42,18 @@ def test_a_name_differing_only_in_spacing_and_case_still_signs(balangan):
     Employee.objects.filter(pk=kadis.pk).update(full_name="  " + kadis.full_name.lower().replace(" ", "  "))
     document = sign_report(balangan, "balangan.kadis")
     assert document.signer_nip == kadis.nip_display
+
+
+@pytest.mark.parametrize(
+    "certified, printed, same",
+    [
+        ("H. RODY RAHMADY NOOR, S.Sos, MM.Pub", "h. rody  rahmady noor, s.sos, mm.pub", True),
+        ("RODY RAHMADY NOOR", "H. RODY RAHMADY NOOR, S.Sos, MM.Pub", True),  # a national CA's CN, no titles
+        ("NOOR RODY", "H. RODY RAHMADY NOOR, S.Sos, MM.Pub", False),  # not in the printed order
+        ("RODY", "H. RODY RAHMADY NOOR, S.Sos, MM.Pub", False),  # one word names nobody
+        ("ORANG LAIN", "H. RODY RAHMADY NOOR, S.Sos, MM.Pub", False),
+        ("", "H. RODY RAHMADY NOOR, S.Sos, MM.Pub", False),
+    ],
+)
+def test_a_certificate_names_the_printed_signer_only_when_its_words_are_his(certified, printed, same):
+    assert names_match(certified, printed) is same

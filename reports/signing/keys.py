@@ -32,6 +32,7 @@ from django.views.decorators.debug import sensitive_variables
 from reports.signing.base import SigningRefused
 from reports.signing.bsre import BsreBackend
 from reports.signing.demo_ca import create_demo_certificate, demo_ca_configured
+from reports.signing.identity import names_match
 from reports.signing.local import certificate_path, key_path
 from workflow import permissions
 
@@ -120,19 +121,9 @@ class Signer:
 # Reading ------------------------------------------------------------------------------------------
 
 
-def _normalised(name: str) -> str:
-    return "".join(character for character in name.casefold() if character.isalnum())
-
-
 def _subject(certificate: x509.Certificate, oid) -> str:
     values = certificate.subject.get_attributes_for_oid(oid)
     return str(values[0].value) if values else ""
-
-
-def _names_match(common_name: str, full_name: str) -> bool:
-    """Case, spacing and punctuation aside; a CA may cut the name at 64 characters (the CN's limit)."""
-    wanted = _normalised(common_name)
-    return bool(wanted) and wanted in (_normalised(full_name), _normalised(full_name[:64]))
 
 
 def _nip_of(certificate: x509.Certificate) -> str:
@@ -143,7 +134,7 @@ def _nip_of(certificate: x509.Certificate) -> str:
 def _identity_problem(certificate: x509.Certificate, employee) -> str:
     """Why the certificate is not this employee's, in Indonesian; empty when it is."""
     common_name = _subject(certificate, NameOID.COMMON_NAME)
-    if not _names_match(common_name, employee.full_name):
+    if not names_match(common_name, employee.full_name):
         return _("The certificate is in the name of %(cn)s, not %(name)s.") % {
             "cn": common_name or "?",
             "name": employee.full_name,
