@@ -107,6 +107,11 @@ def test_a_backup_restores_every_object_of_the_bucket_into_a_fresh_installation(
         assert "every row count, file and signed document matches the backup" in done.stdout
         after = state_of(target, tmp_path / "unused")
     assert after == before
-    assert len(objects) == 2
+    # The two uploads, and the demo's logo of each office stored by install_demo.
+    assert {key for key in objects if not key.startswith("logos/")} == {
+        "evidence/balangan/bukti.pdf",
+        "attachments/7/disposisi ke-1.pdf",
+    }
+    assert len(objects) == 4
     assert object_storage.object_hashes(s3_endpoint, target_bucket) == objects
     assert not (tmp_path / "unused").exists()
