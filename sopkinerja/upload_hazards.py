@@ -217,7 +217,7 @@ def jpeg_end(content: bytes) -> int | None:
 # PDF ---------------------------------------------------------------------------------------------
 def pdf_problem(content: bytes) -> str | None:
     if not content.startswith(b"%PDF-"):
-        return _("This PDF does not begin with its %%PDF header: something else comes first.")
+        return _("This PDF does not begin with its PDF header: something else comes first.")
     end = content.rfind(b"%%EOF")
     if end >= 0:
         trailer = content[end + 5 :]
@@ -401,13 +401,12 @@ def _relationship_problem(element, kind: str) -> str | None:
     target = element.get("Target") or ""
     if relation in {"vbaProject", "attachedToolbars", "wordVbaData"}:
         return _macro(kind)
-    embedded = relation in {"oleObject", "package", "control", "activeXControlBinary"}
-    if embedded and element.get("TargetMode") != "External":
-        return _program(kind, target)
     scheme = SCHEME.match(target)
     leaves = element.get("TargetMode") == "External" or scheme or target.startswith(("\\\\", "//"))
-    if not leaves:
-        return None
-    if relation == "hyperlink" and scheme and scheme.group(1).lower() in WEB_LINK_SCHEMES:
-        return None
-    return _remote(kind, target)
+    if leaves:
+        if relation == "hyperlink" and scheme and scheme.group(1).lower() in WEB_LINK_SCHEMES:
+            return None
+        return _remote(kind, target)
+    if relation in {"oleObject", "package", "control", "activeXControlBinary"}:
+        return _program(kind, target)
+    return None

@@ -36,7 +36,7 @@ def image_bytes(fmt: str) -> bytes:
     return out.getvalue()
 
 
-def _zip(members: dict[str, str]) -> bytes:
+def zip_bytes(members: dict[str, str | bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in members.items():
@@ -44,7 +44,7 @@ def _zip(members: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-_RELS = (
+RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
@@ -52,7 +52,7 @@ _RELS = (
 )
 
 
-def _content_types(part: str, content_type: str) -> str:
+def content_types(part: str, content_type: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -63,13 +63,13 @@ def _content_types(part: str, content_type: str) -> str:
 
 
 def docx_bytes() -> bytes:
-    return _zip(
+    return zip_bytes(
         {
-            "[Content_Types].xml": _content_types(
+            "[Content_Types].xml": content_types(
                 "word/document.xml",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
             ),
-            "_rels/.rels": _RELS.format(target="word/document.xml"),
+            "_rels/.rels": RELS.format(target="word/document.xml"),
             "word/document.xml": (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -80,12 +80,12 @@ def docx_bytes() -> bytes:
 
 
 def xlsx_bytes() -> bytes:
-    return _zip(
+    return zip_bytes(
         {
-            "[Content_Types].xml": _content_types(
+            "[Content_Types].xml": content_types(
                 "xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
             ),
-            "_rels/.rels": _RELS.format(target="xl/workbook.xml"),
+            "_rels/.rels": RELS.format(target="xl/workbook.xml"),
             "xl/workbook.xml": (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -96,12 +96,12 @@ def xlsx_bytes() -> bytes:
 
 
 def plain_zip_bytes() -> bytes:
-    return _zip({"catatan.txt": "bukan dokumen"})
+    return zip_bytes({"catatan.txt": "bukan dokumen"})
 
 
 def odf_bytes(kind: str) -> bytes:
     """An OpenDocument file: `mimetype` first, then its manifest and content."""
-    return _zip(
+    return zip_bytes(
         {
             "mimetype": f"application/vnd.oasis.opendocument.{kind}",
             "META-INF/manifest.xml": (
