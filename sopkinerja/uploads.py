@@ -9,15 +9,19 @@ Anything else, an .exe, an HTML page, an SVG or a plain zip renamed, is refused 
 """
 
 import os
+import struct
 import zipfile
 from xml.etree import ElementTree
 
+import olefile
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_sendfile import sendfile
+
+from sopkinerja import upload_hazards
 
 HEAD_BYTES = 8192
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -55,6 +59,7 @@ ODF_MIMETYPES = {
 }
 # Directory entry names (UTF-16LE) of the main stream of a legacy Word or Excel file.
 OLE2_STREAMS = {"doc": ["WordDocument"], "xls": ["Workbook", "Book"]}
+ZIP_KINDS = {"docx", "xlsx", "odt", "ods"}
 # A [Content_Types].xml is a few kilobytes; reading no more keeps a zip bomb harmless.
 MANIFEST_MAX_BYTES = 1024 * 1024
 
@@ -124,9 +129,14 @@ def _ole2_kind(stream) -> str | None:
     # The directory sits anywhere in the file; the size limit of uploads bounds this read.
     content = stream.read(settings.EVIDENCE_MAX_BYTES + 1)
     stream.seek(0)
-    for kind, streams in OLE2_STREAMS.items():
-        if any(name.encode("utf-16-le") + b"\x00\x00" in content for name in streams):
-            return kind
+    # Parse the compound file (olefile): a name that merely appears in the bytes is not a stream.
+    try:
+        with olefile.OleFileIO(content) as ole:
+            for kind, streams in OLE2_STREAMS.items():
+                if any(ole.exists(name) and ole.get_type(name) == olefile.STGTY_STREAM for name in streams):
+                    return kind
+    except (OSError, ValueError, struct.error, IndexError):
+        return None
     return None
 
 
@@ -151,12 +161,41 @@ def validate_upload(value) -> None:
             % {"name": name},
             code="upload_type",
         )
-    if sniff(_stream_of(value)) != expected:
+    stream = _stream_of(value)
+    # The bomb is judged from the zip's directory before any part of it is unpacked.
+    problem = upload_hazards.archive_problem(stream, expected) if expected in ZIP_KINDS else None
+    if problem is None:
+        stream.seek(0)
+        problem = upload_hazards.executable_problem(stream.read(settings.EVIDENCE_MAX_BYTES + 1), expected)
+    if problem is None and sniff(stream) != expected:
         raise ValidationError(
             _("“%(name)s” is refused: its content is not a genuine %(kind)s file, whatever its name says.")
             % {"name": name, "kind": KIND_LABELS[expected]},
             code="upload_content",
         )
+    problem = problem or hazard(stream, expected)
+    if problem:
+        raise ValidationError(
+            _("“%(name)s” is refused. %(problem)s") % {"name": name, "problem": problem}, code="upload_hazard"
+        )
+
+
+def hazard(stream, kind: str) -> str | None:
+    """Why a genuine file of this kind may still not be kept (active content, remote references,
+    embedded programs, polyglots), or None. See sopkinerja.upload_hazards."""
+    stream.seek(0)
+    content = stream.read(settings.EVIDENCE_MAX_BYTES + 1)
+    stream.seek(0)
+    problem = upload_hazards.markup_problem(content, kind)
+    if problem:
+        return problem
+    if kind in {"png", "jpeg"}:
+        return upload_hazards.image_problem(content, kind)
+    if kind == "pdf":
+        return upload_hazards.pdf_problem(content)
+    if kind in ZIP_KINDS:
+        return upload_hazards.package_problem(stream, kind)
+    return upload_hazards.ole2_problem(content, kind)
 
 
 def validate_upload_size(value) -> None:

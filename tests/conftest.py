@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from reports.models import Indicator, Realisation
 from workflow.models import Agency, Sop
 from workflow.seed import load_all
 
@@ -65,3 +66,15 @@ def login(client, db):
         return client
 
     return _login
+
+
+@pytest.fixture
+def realisation(balangan) -> Realisation:
+    """Balangan's library visitors, 2026-TW3: a figure that takes evidence files in upload tests."""
+    indicator = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
+    return Realisation.objects.get(indicator=indicator, year=2026, quarter=3)
+
+
+def stored_files(settings) -> list:
+    """Every file under MEDIA_ROOT: empty when an upload was refused."""
+    return [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()] if settings.MEDIA_ROOT.exists() else []

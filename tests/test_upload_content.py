@@ -14,7 +14,7 @@ from workflow.models import Attachment, RunStep
 from workflow.services.runs import run_start, run_step_submit
 
 from . import genuine_files as files
-from .conftest import user
+from .conftest import stored_files, user
 
 TYPE_REFUSED = "hanya berkas PDF, PNG, JPEG, Word (docx, doc), Excel (xlsx, xls), ODT, dan ODS yang diterima"
 IMPOSTORS = [
@@ -30,16 +30,6 @@ IMPOSTORS = [
     pytest.param("tabel.xlsx", files.docx_bytes(), "isinya bukan berkas Excel (xlsx)", id="a docx renamed xlsx"),
     pytest.param("kosong.pdf", b"", "isinya bukan berkas PDF", id="an empty file"),
 ]
-
-
-@pytest.fixture
-def realisation(balangan) -> Realisation:
-    indicator = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
-    return Realisation.objects.get(indicator=indicator, year=2026, quarter=3)
-
-
-def stored_files(settings) -> list:
-    return [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()] if settings.MEDIA_ROOT.exists() else []
 
 
 @pytest.mark.parametrize(("name", "content", "message"), IMPOSTORS)
@@ -133,7 +123,6 @@ def test_the_figures_page_refuses_an_svg_renamed_pdf_and_saves_nothing(login, ba
 
 
 def test_a_macro_document_is_refused_even_when_its_manifest_mentions_a_plain_document_in_a_comment():
-    from .genuine_files import _RELS, _zip
 
     plain = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
     manifest = (
@@ -143,14 +132,14 @@ def test_a_macro_document_is_refused_even_when_its_manifest_mentions_a_plain_doc
         '<Override PartName="/word/document.xml" '
         'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'
     )
-    trick = _zip(
+    trick = files.zip_bytes(
         {
             "[Content_Types].xml": manifest,
-            "_rels/.rels": _RELS.format(target="word/document.xml"),
+            "_rels/.rels": files.RELS.format(target="word/document.xml"),
             "word/document.xml": "<w:document/>",
             "word/vbaProject.bin": "Attribute VB_Name",
         }
     )
     assert sniff(io.BytesIO(trick)) is None
-    without_the_macro_file = _zip({"[Content_Types].xml": manifest, "word/document.xml": "<w:document/>"})
+    without_the_macro_file = files.zip_bytes({"[Content_Types].xml": manifest, "word/document.xml": "<w:document/>"})
     assert sniff(io.BytesIO(without_the_macro_file)) is None
