@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -60,8 +61,12 @@ def _signer_for(user, agency: Agency) -> documents.Signer:
 
 
 def _title(kind: str, *, period: str = "", sop_version: SopVersion | None = None) -> str:
+    """The title a request and a signed document are listed under. An SOP's number (up to 100
+    characters) and name (up to 300) can exceed the title's 300: it is cut with an ellipsis, and
+    the PDF itself prints the full name."""
     if kind == DocumentKind.SOP:
-        return f"{sop_version.sop.number} {sop_version.name}"
+        title = f"{sop_version.sop.number} {sop_version.name}"
+        return Truncator(title).chars(DocumentRequest._meta.get_field("title").max_length)
     if kind == DocumentKind.MONITORING:
         return documents.monitoring_title(Period.parse(period))
     if kind == DocumentKind.AGREEMENT:

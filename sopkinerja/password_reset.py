@@ -8,14 +8,34 @@ does not go through the outbox: a working link must not sit in a table the admin
 """
 
 import logging
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.http import Http404
 from django.tasks import task
 from django.utils import translation
 
 logger = logging.getLogger("sopkinerja.password_reset")
+
+
+def password_reset_offered() -> bool:
+    """Whether this installation offers Lupa kata sandi (PASSWORD_RESET_ENABLED); an office that
+    resets passwords another way switches it off, and the link and the pages are gone."""
+    return settings.PASSWORD_RESET_ENABLED
+
+
+def offered_only(view):
+    """A reset page that answers 404 while the reset is switched off (read per request)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not password_reset_offered():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @task

@@ -1,5 +1,6 @@
 """Settings for SOP Kinerja. Everything that differs per installation comes from the environment."""
 
+import ipaddress
 import os
 from datetime import timedelta as _timedelta
 from pathlib import Path
@@ -265,6 +266,12 @@ SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", str(BASE_DIR / "var" / "key
 # it in request.META (e.g. HTTP_X_REAL_IP, which nginx sets with `proxy_set_header X-Real-IP
 # $remote_addr`). Empty: REMOTE_ADDR, the direct peer.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# The proxies whose CLIENT_IP_HEADER is believed (addresses or networks, "unix" for gunicorn's unix
+# socket); from any other peer the header is ignored and REMOTE_ADDR counts (sopkinerja/client_ip.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "127.0.0.1,::1,unix")
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "unix":
+        ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not every request
 
 # BSrE (issue 7, part A: the BSrE signer backend, reports/signing/bsre.py; docs/bsre.md).
 # An agency signs through BSrE when its "signing backend" is "bsre" (admin). The client credentials
@@ -342,10 +349,13 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
-# --- Login brute-force protection (issue 7 part B, django-axes) ------------------------------
-# A username is locked out from one client address after AXES_FAILURE_LIMIT failed sign-ins, for
-# AXES_COOLOFF_MINUTES; a superuser unlocks it earlier by deleting the attempt in the admin.
-# The client address is the one settings.CLIENT_IP_HEADER names (behind nginx), else REMOTE_ADDR.
+# --- Login brute-force protection (issue 7 part B, issue 16; django-axes, sopkinerja/lockout.py) --
+# A username is locked out from one client address after AXES_FAILURE_LIMIT failed sign-ins; an
+# address for every account after LOGIN_ADDRESS_FAILURE_LIMIT (over any usernames); a username from
+# every address after LOGIN_USERNAME_FAILURE_LIMIT (from any addresses). Each counts the failures of
+# the last AXES_COOLOFF_MINUTES and lasts as long; a superuser unlocks earlier by deleting the
+# attempts in the admin. The client address is the one settings.CLIENT_IP_HEADER names when the
+# request comes from one of TRUSTED_PROXIES, else REMOTE_ADDR.
 INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     "sopkinerja.auth_backends.LoginAttemptBackend",  # AxesStandaloneBackend; must come first
@@ -355,6 +365,10 @@ MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = _timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "sopkinerja.lockout.LoginLockoutHandler"  # adds the two limits below
+AXES_USERNAME_CALLABLE = "sopkinerja.lockout.attempt_username"  # cut to axes' 255-character column
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_USERNAME_FAILURE_LIMIT = envint("LOGIN_USERNAME_FAILURE_LIMIT", 10)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "sopkinerja.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "sopkinerja.lockout.lockout_response"
@@ -371,6 +385,8 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("sopkinerja.context_process
 # --- Issue 15: forgotten passwords (sopkinerja/password_reset.py, /akun/sandi/lupa/) ---------
 # Requests per client address, and mails per e-mail address, django-ratelimit syntax, counted in
 # the default cache. The link in the mail works once, for PASSWORD_RESET_TIMEOUT seconds.
+# PASSWORD_RESET_ENABLED=0 for an office that resets passwords another way: no link, the pages 404.
+PASSWORD_RESET_ENABLED = envbool("PASSWORD_RESET_ENABLED", True)
 PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/m")
 PASSWORD_RESET_EMAIL_RATE = os.environ.get("PASSWORD_RESET_EMAIL_RATE", "3/h")
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)  # Django's default, 3 days

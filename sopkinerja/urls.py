@@ -4,28 +4,33 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sopkinerja.forms import LoginForm
 from sopkinerja.health import health
-from sopkinerja.views import PasswordResetRequestView, agency_switch
+from sopkinerja.password_reset import offered_only
+from sopkinerja.views import PasswordResetRequestView, SignInView, agency_switch
 
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("agency/switch/", agency_switch, name="agency-switch"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    # Lupa kata sandi: the only reset path (Django's own, under accounts/, had no rate limit).
-    path("akun/sandi/lupa/", PasswordResetRequestView.as_view(), name="password_reset"),
-    path("akun/sandi/terkirim/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    # Lupa kata sandi: the only reset path (Django's own, under accounts/, had no rate limit);
+    # 404 while PASSWORD_RESET_ENABLED is off.
+    path("akun/sandi/lupa/", offered_only(PasswordResetRequestView.as_view()), name="password_reset"),
+    path("akun/sandi/terkirim/", offered_only(auth_views.PasswordResetDoneView.as_view()), name="password_reset_done"),
     path(
         "akun/sandi/baru/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        offered_only(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
-    path("akun/sandi/selesai/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "akun/sandi/selesai/",
+        offered_only(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
     path("", include("workflow.urls")),

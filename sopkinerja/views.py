@@ -1,9 +1,10 @@
 """Project-wide pages: the refusal shown when a form's security token is missing or stale, the
-agency switcher of superusers and government administrators, and the forgotten-password request."""
+agency switcher of superusers and government administrators, the sign-in page and the
+forgotten-password request."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -12,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sopkinerja.forms import LoginForm
 from sopkinerja.middleware import VIEWING_AGENCY_SESSION_KEY
-from sopkinerja.password_reset import PasswordResetRequestForm
+from sopkinerja.password_reset import PasswordResetRequestForm, password_reset_offered
 from sopkinerja.rate_limit import over_limit
 
 
@@ -47,6 +49,15 @@ def agency_switch(request):
     if not safe:
         target = "workflow:home"
     return redirect(target)
+
+
+class SignInView(LoginView):
+    """The sign-in page; it links to Lupa kata sandi while the installation offers it."""
+
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, password_reset_offered=password_reset_offered())
 
 
 class PasswordResetRequestView(PasswordResetView):

@@ -1,8 +1,12 @@
 """Documents are asked for in the browser, rendered in the background, and downloaded when ready."""
 
+import subprocess
+
 from django.urls import reverse
 
-from reports.models import DocumentKind, DocumentRequest
+from reports import signing
+from reports.models import DocumentKind, DocumentRequest, SignedDocument
+from reports.signing import DEMO_PASSPHRASE
 from workflow.services.sop import sop_version_revise
 
 from .conftest import user
@@ -94,3 +98,53 @@ def test_the_sop_sheet_form_offers_the_version_in_force_first_and_marks_the_draf
     (first_value, first_label), (second_value, second_label) = list(form.fields["sop_version"].widget.choices)[:2]
     assert first_value.value == sop000.pk and first_label.endswith("— berlaku")
     assert second_value.value == draft.pk and second_label.endswith("(rev. 1) — konsep")
+
+
+LONG_NAME = ("Pelayanan Penerbitan Surat Keterangan Penelitian dan Praktik Kerja Lapangan " * 4)[:292] + " PENUTUP"
+
+
+def long_named_draft(sop000):
+    """A draft whose number and name together exceed the 300 characters a document's title holds."""
+    draft = sop_version_revise(version=sop000, user=user("balangan.kasubbag"))
+    draft.name = LONG_NAME
+    draft.full_clean()
+    draft.save()
+    assert len(f"{draft.sop.number} {draft.name}") > 300
+    return draft
+
+
+def pdf_text(pdf: bytes) -> str:
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
+
+
+def test_an_sop_whose_number_and_name_exceed_the_title_column_prints_with_its_full_name(
+    login, sop000, django_capture_on_commit_callbacks
+):
+    draft = long_named_draft(sop000)
+    client = login("balangan.kadis")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:documents"), {"sop-sop_version": draft.pk, "sop-paper": "f4"})
+    request = DocumentRequest.objects.get(sop_version=draft)
+    assert response.status_code == 302 and request.status == DocumentRequest.Status.READY
+    assert len(request.title) <= 300 and request.title.endswith("…")
+    download = client.get(reverse("reports:request-download", args=[request.pk]))
+    assert download.status_code == 200 and "PENUTUP" in pdf_text(download.content)
+
+
+def test_an_sop_whose_number_and_name_exceed_the_title_column_is_signed(
+    login, sop000, django_capture_on_commit_callbacks
+):
+    draft = long_named_draft(sop000)
+    client = login("balangan.kadis")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:documents"), {"sop-sop_version": draft.pk, "sop-paper": "f4", "sop-sign": "on"})
+    request = DocumentRequest.objects.get(sop_version=draft, sign=True)
+    assert request.status == DocumentRequest.Status.AWAITING
+    data = {"passphrase": DEMO_PASSPHRASE, "sha256": signing.sha256(bytes(request.pdf))}
+    client.post(reverse("reports:request-sign", args=[request.pk]), data, follow=True)
+    document = SignedDocument.objects.get(sop_version=draft)
+    assert len(document.title) <= 300 and document.title.endswith("…")
+    assert "PENUTUP" in pdf_text(bytes(document.pdf))
+    draft.refresh_from_db()
+    assert draft.status == draft.Status.EFFECTIVE

@@ -119,3 +119,28 @@ def test_a_bad_address_is_answered_on_the_page_in_indonesian(client, db):
     response = ask(client, "bukan-alamat")
     assert response.status_code == 200 and "alamat email yang valid" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_djangos_own_unlimited_reset_pages_are_gone(client, db):
+    for path in ("/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/done/"):
+        assert client.get(path).status_code == 404, path
+    assert client.post("/accounts/password_reset/", {"email": KNOWN}).status_code == 404
+    assert mail.outbox == []
+
+
+def test_an_office_that_switches_the_reset_off_has_no_link_and_no_reset_pages(client, db, settings):
+    settings.PASSWORD_RESET_ENABLED = False
+    page = client.get(reverse("login")).content.decode()
+    assert reverse("password_reset") not in page and "Lupa kata sandi?" not in page
+    assert ask(client, KNOWN).status_code == 404 and mail.outbox == []
+    for url in (
+        reverse("password_reset"),
+        reverse("password_reset_done"),
+        reverse("password_reset_confirm", args=["MQ", "set-password"]),
+        reverse("password_reset_complete"),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_reset_is_on_unless_an_office_switches_it_off(settings):
+    assert settings.PASSWORD_RESET_ENABLED is True
