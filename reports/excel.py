@@ -22,7 +22,7 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.values import format_number, parse_figure, parse_target, target_text
-from workflow.exchange.xlsx import UNREADABLE, WorkbookUnreadable, check_sizes, write_cell
+from workflow.exchange.xlsx import UNREADABLE, WorkbookTooLarge, WorkbookUnreadable, check_archive, write_cell
 from workflow.limits import whole_number
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -160,10 +160,12 @@ def _sheet_cells(upload) -> dict[int, dict[str, object]]:
     refused = WorkbookRefused([_("The file is not an Excel workbook (.xlsx).")])
     try:
         data = upload.read() if hasattr(upload, "read") else upload
-        check_sizes(io.BytesIO(data))
+        check_archive(io.BytesIO(data))
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except WorkbookUnreadable:
+    except WorkbookTooLarge:
         raise WorkbookRefused([_("The Excel file is too large.")]) from None
+    except WorkbookUnreadable:  # a DTD, or no zip at all
+        raise refused from None
     except UNREADABLE:
         raise refused from None
     cells: dict[int, dict[str, object]] = {}
@@ -226,8 +228,8 @@ def _indicator_of(values, known: dict, number: int, problems: list):
     either is read only when it is a plain whole number of at most ID_DIGITS digits, never expanded."""
     typed = values.get("A")
     if isinstance(typed, Decimal):
-        exponent = typed.as_tuple().exponent
-        whole = isinstance(exponent, int) and 0 <= exponent and len(typed.as_tuple().digits) + exponent <= ID_DIGITS
+        sign, digits, exponent = typed.as_tuple()
+        whole = typed.is_finite() and not sign and 0 <= exponent and len(digits) + exponent <= ID_DIGITS
         key = int(typed) if whole else None
     else:
         key = whole_number(_text(typed), maximum=10**ID_DIGITS - 1)

@@ -49,6 +49,10 @@ class WorkbookUnreadable(Exception):
     """The file is not a workbook that can be read."""
 
 
+class WorkbookTooLarge(WorkbookUnreadable):
+    """The zip would unpack beyond PART_MAX_BYTES or TOTAL_MAX_BYTES."""
+
+
 class WorkbookBeyondLimits(WorkbookUnreadable):
     """The workbook is readable but too large, or holds text that cannot be stored; `problems` are
     sentences naming the sheet, the row and the limit."""
@@ -119,12 +123,30 @@ def _write_row(page, number: int, values: list) -> None:
         write_cell(page.cell(number, column), value)
 
 
-def check_sizes(stream) -> None:
-    """WorkbookUnreadable when a part of the zip, or all of them, would unpack beyond the bounds."""
+def check_archive(stream) -> None:
+    """WorkbookTooLarge when a part of the zip, or all of them, would unpack beyond the bounds;
+    WorkbookUnreadable when an XML part declares a DTD or an entity (billion laughs, XXE). A workbook needs neither; the
+    scan does not depend on which XML parser openpyxl picked (lxml leaves entities unexpanded,
+    defusedxml refuses them, the stdlib expands them)."""
     with zipfile.ZipFile(stream) as archive:
-        sizes = [info.file_size for info in archive.infolist()]
-    if any(size > PART_MAX_BYTES for size in sizes) or sum(sizes) > TOTAL_MAX_BYTES:
-        raise WorkbookUnreadable("a part of the workbook is too large")
+        infos = archive.infolist()
+        sizes = [info.file_size for info in infos]
+        if any(size > PART_MAX_BYTES for size in sizes) or sum(sizes) > TOTAL_MAX_BYTES:
+            raise WorkbookTooLarge("a part of the workbook is too large")
+        for info in infos:
+            if _declares_dtd(archive, info):
+                raise WorkbookUnreadable(f"{info.filename} declares a DTD")
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(info) as member:
+        while chunk := member.read(1 << 16):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                return True
+            tail = window[-8:]
+    return False
 
 
 def read_workbook(
@@ -136,7 +158,7 @@ def read_workbook(
     WorkbookBeyondLimits; a file that is no sound workbook is WorkbookUnreadable."""
     try:
         data = stream.read() if hasattr(stream, "read") else stream
-        check_sizes(io.BytesIO(data))
+        check_archive(io.BytesIO(data))
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
             return {
