@@ -4,28 +4,32 @@ Written: indicator names and targets locked by sheet protection, input cells unl
 with a fill, a data-validation hint on each input column. Read back: every row is checked before
 anything is saved; a refused file lists each bad row by its number and reason. Reading is bounded
 the same way as the SOP workbooks (workflow.exchange.xlsx): the zip's declared sizes are checked
-before openpyxl opens it.
+before openpyxl opens it, and openpyxl parses through defusedxml (no DTD entities). Every cell is
+written through workflow.exchange.xlsx.write_cell: an indicator name or a kendala typed as
+"=HYPERLINK(…)" stays text. An ID is read digit by digit before it is a number, so "1e1000000" costs
+nothing.
 """
 
 import datetime
 import io
-import zipfile
+import math
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.values import format_number, parse_figure, parse_target, target_text
-from workflow.exchange.xlsx import WorkbookUnreadable, _check_sizes
+from workflow.exchange.xlsx import UNREADABLE, WorkbookTooLarge, WorkbookUnreadable, check_archive, write_cell
+from workflow.limits import whole_number
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
 MAX_ROWS = 2000
+ID_DIGITS = 12  # an indicator's id
 # The file format, so fixed (Indonesian) whatever the language of the page.
 FIGURE_COLUMNS = (
     "ID",
@@ -62,15 +66,17 @@ def _workbook(title: str, sheet_name: str, columns, rows, inputs: str, hints: di
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_name[:31]
-    sheet["A1"] = title
+    write_cell(sheet["A1"], title)
     sheet["A1"].font = BOLD
     for index, name in enumerate(columns, start=1):
-        cell = sheet.cell(HEADER_ROW, index, name)
+        cell = sheet.cell(HEADER_ROW, index)
+        write_cell(cell, name)
         cell.font = BOLD
     last = FIRST_ROW
     for number, values in enumerate(rows, start=FIRST_ROW):
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(number, index, None if value == "" else value)
+            cell = sheet.cell(number, index)
+            write_cell(cell, None if value == "" else value)
             if cell.column_letter in inputs:
                 cell.fill = INPUT_FILL
                 cell.number_format = "@"
@@ -154,11 +160,13 @@ def _sheet_cells(upload) -> dict[int, dict[str, object]]:
     refused = WorkbookRefused([_("The file is not an Excel workbook (.xlsx).")])
     try:
         data = upload.read() if hasattr(upload, "read") else upload
-        _check_sizes(io.BytesIO(data))
+        check_archive(io.BytesIO(data))
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except WorkbookUnreadable:
+    except WorkbookTooLarge:
         raise WorkbookRefused([_("The Excel file is too large.")]) from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError, TypeError):
+    except WorkbookUnreadable:  # a DTD, or no zip at all
+        raise refused from None
+    except UNREADABLE:
         raise refused from None
     cells: dict[int, dict[str, object]] = {}
     try:
@@ -168,7 +176,7 @@ def _sheet_cells(upload) -> dict[int, dict[str, object]]:
             for letter, value in zip("ABCDEFGHIJ", row, strict=False):
                 if value is not None:
                     cells.setdefault(number, {})[letter] = _cell_value(value)
-    except (KeyError, OSError, ValueError, EOFError, TypeError, IndexError):
+    except (*UNREADABLE, IndexError):
         raise refused from None
     finally:
         book.close()
@@ -176,8 +184,9 @@ def _sheet_cells(upload) -> dict[int, dict[str, object]]:
 
 
 def _cell_value(value):
-    """A number as Decimal (a float read back in its shortest form); a date as its ISO text."""
-    if isinstance(value, bool):
+    """A number as Decimal (a float read back in its shortest form); a date as its ISO text; "1e1000000"
+    in a number cell (read as infinity) as its text, which no reader takes for a number."""
+    if isinstance(value, bool) or isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, int):
         return Decimal(value)
@@ -215,10 +224,15 @@ def _row_refusal(number: int, problem) -> str:
 
 
 def _indicator_of(values, known: dict, number: int, problems: list):
-    try:
-        key = int(Decimal(_text(values.get("A")).replace(",", ".")))
-    except ArithmeticError:
-        key = None
+    """The indicator the row's ID names. A number cell holds a Decimal, a text cell the digits as typed:
+    either is read only when it is a plain whole number of at most ID_DIGITS digits, never expanded."""
+    typed = values.get("A")
+    if isinstance(typed, Decimal):
+        sign, digits, exponent = typed.as_tuple()
+        whole = typed.is_finite() and not sign and 0 <= exponent and len(digits) + exponent <= ID_DIGITS
+        key = int(typed) if whole else None
+    else:
+        key = whole_number(_text(typed), maximum=10**ID_DIGITS - 1)
     indicator = known.get(key)
     if indicator is None:
         problems.append(_row_refusal(number, _("the ID in column A is not an indicator of this page.")))

@@ -145,3 +145,38 @@ def test_any_edit_of_an_sop_json_file_imports_whole_or_not_at_all(login, balanga
 
     edited()
     not_json()
+
+
+# Structure-aware: what the bounds and the text checks are for, at any place of a genuine document.
+HOSTILE_TEXT = st.text(alphabet=st.sampled_from(["\x00", "\ud800", "\udfff", "²", "³", "=", "a", "é"]), max_size=30)
+HOSTILE_VALUES = (
+    HOSTILE_TEXT
+    | st.integers(min_value=10**4, max_value=10**40)
+    | st.integers(min_value=1, max_value=60).map(lambda depth: json.loads("[" * depth + "]" * depth))
+    | st.integers(min_value=0, max_value=300).map(lambda count: [{"label": "", "to": 1}] * count)
+    | st.integers(min_value=1, max_value=5).map(lambda n: "a" * (1000 * n))
+)
+
+
+def test_a_hostile_sop_json_file_is_refused_without_a_server_error(login, balangan):
+    client = login("balangan.kasubbag")
+    version = SopVersion.objects.get(sop__agency=balangan, status=SopVersion.Status.EFFECTIVE)
+    original = json.loads(client.get(reverse("workflow:sop-download", args=[version.pk, "json"])).content)
+    paths = list(leaf_paths(original))
+    url = reverse("workflow:sop-import")
+
+    @FUZZ
+    @given(st.lists(st.tuples(st.sampled_from(paths), HOSTILE_VALUES), min_size=1, max_size=3), st.integers(0, 3000))
+    def hostile(changes, depth):
+        document = original
+        for path, value in changes:
+            try:
+                document = replaced(document, path, value)
+            except (KeyError, IndexError, TypeError):
+                continue
+        content = json.dumps(document, ensure_ascii=True).encode()
+        if depth > 2000:  # thousands deep, as no json.dumps writes it
+            content = b'{"steps": ' + b"[" * depth + b"]" * depth + b"}"
+        fuzz_once(client, url, {"file": SimpleUploadedFile("sop.json", content)})
+
+    hostile()

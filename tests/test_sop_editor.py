@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests.conftest import user
+from workflow.limits import MAX_STEPS
 from workflow.models import Position, Sop, SopVersion, Step
 from workflow.models.sop import SignedVersionFrozen
 from workflow.services.sop import StepSpec
@@ -275,8 +276,6 @@ def test_the_sop_page_links_its_revisions_and_offers_a_new_revision_to_authors_o
 def test_a_posted_step_count_beyond_any_real_sop_is_refused_without_building_the_forms(
     login, draft, positions, django_assert_max_num_queries
 ):
-    from workflow.forms_editor import MAX_STEPS
-
     columns, steps = three_way(positions)
     data = _form(columns, steps)
     data["step-TOTAL_FORMS"] = str(10**9)

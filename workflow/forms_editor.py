@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sopkinerja.forms import options_read_once
+from workflow.limits import MAX_COLUMNS, MAX_STEPS, MAX_TEXT
 from workflow.models import Executor, Position, SopListItem, SopVersion, Step, Unit
 from workflow.services.sop import ExecutorSpec, StepSpec
 from workflow.services.sop_editor import DraftIdentity
@@ -193,7 +194,9 @@ class ExecutorForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    activity = forms.CharField(label=_("activity (Kegiatan)"), widget=forms.Textarea(attrs={"rows": 2}))
+    activity = forms.CharField(
+        label=_("activity (Kegiatan)"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     actors = forms.MultipleChoiceField(
         label=_("Actors (Pelaksana)"), choices=(), widget=forms.CheckboxSelectMultiple, required=True
     )
@@ -298,15 +301,13 @@ class _ExecutorFormset(_Formset):
 # One blank step at the end, more by the "add step" button: all the steps on the page are saved
 # together, so an exit may lead to a step written in the same save.
 # Bounds well above any real SOP; a posted form count above them is refused, and never builds more forms.
-MAX_EXECUTORS = 40
-MAX_STEPS = 200
 ExecutorFormSet = forms.formset_factory(
     ExecutorForm,
     formset=_ExecutorFormset,
     extra=2,
     can_delete=True,
-    max_num=MAX_EXECUTORS,
-    absolute_max=MAX_EXECUTORS,
+    max_num=MAX_COLUMNS,
+    absolute_max=MAX_COLUMNS,
     validate_max=True,
 )
 StepFormSet = forms.formset_factory(

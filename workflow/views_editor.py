@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflow.forms_editor import (
-    MAX_STEPS,
     ExecutorFormSet,
     IdentityForm,
     NewSopForm,
@@ -27,6 +26,7 @@ from workflow.forms_editor import (
     posted_column_titles,
     posted_step_count,
 )
+from workflow.limits import MAX_STEPS
 from workflow.models import SopVersion
 from workflow.models.sop import DraftAwaitingSignature
 from workflow.permissions import can_sign, local_today

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from workflow.exchange import xlsx
 from workflow.exchange.json_format import FORMAT, FORMAT_VERSION, SECTIONS, export_version, import_document
+from workflow.limits import MAX_COLUMNS, MAX_EXITS, MAX_NUMBER, MAX_STEPS, whole_number
 from workflow.models import Agency, SopVersion
 from workflow.sop_text import parse_waktu
 
@@ -190,7 +191,9 @@ def read_document(stream) -> tuple[dict, dict[int, int]]:
     """The workbook as a document of the JSON format, and the Langkah row of each step number.
     Raises ValidationError listing every wrong row."""
     try:
-        sheets = xlsx.read_workbook(stream)
+        sheets = xlsx.read_workbook(stream, sheets=(IDENTITY, COLUMNS, STEPS), max_columns=len(STEP_HEADER))
+    except xlsx.WorkbookBeyondLimits as beyond:
+        raise ValidationError(beyond.problems) from None
     except xlsx.WorkbookUnreadable:
         raise ValidationError(_("The file cannot be read as an Excel workbook.")) from None
     missing = [name for name in (IDENTITY, COLUMNS, STEPS) if name not in sheets]
@@ -199,6 +202,13 @@ def read_document(stream) -> tuple[dict, dict[int, int]]:
             _("The workbook lacks the sheet(s) %(names)s: start from the downloaded template.")
             % {"names": ", ".join(missing)}
         )
+    for sheet, limit, what in ((COLUMNS, MAX_COLUMNS, _("columns")), (STEPS, MAX_STEPS, _("steps"))):
+        # Counted before any row is read into the document, so an oversized SOP costs nothing more.
+        if len(sheets[sheet]) - 1 > limit:
+            raise ValidationError(
+                _("Sheet %(sheet)s has %(count)d rows: an SOP has at most %(limit)d %(what)s.")
+                % {"sheet": sheet, "count": len(sheets[sheet]) - 1, "limit": limit, "what": what}
+            )
     rows = Rows()
     document = {"format": FORMAT, "version": FORMAT_VERSION, "approver": {}, "lists": {s: [] for s in SECTIONS}}
     for key in ("number", "name", "prepared_by", "checked_by", "provenance"):
@@ -224,11 +234,13 @@ def read_document(stream) -> tuple[dict, dict[int, int]]:
             else:
                 document[key] = day.isoformat() if day else None
         elif key == "revision":
-            text = _text(value) or "0"
-            if not text.isdigit():
-                rows.add(IDENTITY, number, _("Revisi must be a whole number."))
+            revision = whole_number(_text(value) or "0")
+            if revision is None:
+                rows.add(
+                    IDENTITY, number, _("Revisi must be a whole number from 0 to %(limit)d.") % {"limit": MAX_NUMBER}
+                )
             else:
-                document["revision"] = int(text)
+                document["revision"] = revision
         elif key == "status":
             status = statuses.get(_text(value).casefold() or "draf")
             if status is None:
@@ -273,12 +285,15 @@ def read_document(stream) -> tuple[dict, dict[int, int]]:
         ]
         approver, provenance = cells[12:]
         problems = []
-        if not no.isdigit() or int(no) < 1:
-            problems.append(_("No must be a whole number from 1."))
-        elif int(no) in step_rows:
-            problems.append(_("step %(number)s is already on row %(row)d.") % {"number": no, "row": step_rows[int(no)]})
+        step_number = whole_number(no)
+        if not step_number:
+            problems.append(_("No must be a whole number from 1 to %(limit)d.") % {"limit": MAX_NUMBER})
+        elif step_number in step_rows:
+            problems.append(
+                _("step %(number)s is already on row %(row)d.") % {"number": no, "row": step_rows[step_number]}
+            )
         else:
-            step_rows[int(no)] = number
+            step_rows[step_number] = number
         if not activity:
             problems.append(_("Kegiatan is empty."))
         actor_list = [a.strip() for a in actors.split(SEPARATOR) if a.strip()]
@@ -308,7 +323,7 @@ def read_document(stream) -> tuple[dict, dict[int, int]]:
         parsed.append((number, exit_list))
         document["steps"].append(
             {
-                "number": int(no),
+                "number": step_number,
                 "activity": activity,
                 "actors": actor_list,
                 "executor": executor or None,
@@ -334,19 +349,26 @@ def read_document(stream) -> tuple[dict, dict[int, int]]:
     return document, step_rows
 
 
-EXIT = re.compile(r"^(?:(?P<label>[^:]+):)?\s*(?P<to>\d+)$")
+EXIT = re.compile(r"^(?:(?P<label>[^:]+):)?\s*(?P<to>[0-9]+)$")
 
 
 def _exits(text: str) -> tuple[list[dict] | None, str]:
     """ "Ya: 8; Tidak: 5" -> exits; blank -> None (the next step)."""
     if not text:
         return None, ""
+    parts = text.split(SEPARATOR)
+    if len(parts) > MAX_EXITS:
+        return None, _("Keluar ke names %(count)d steps: a step has at most %(limit)d exits.") % {
+            "count": len(parts),
+            "limit": MAX_EXITS,
+        }
     exits = []
-    for part in text.split(SEPARATOR):
+    for part in parts:
         match = EXIT.match(part.strip())
-        if not match:
+        target = whole_number(match["to"]) if match else None
+        if not target:
             return None, _("Keluar ke must read like “Ya: 8; Tidak: 5” or “7”.")
-        exits.append({"label": (match["label"] or "").strip(), "to": int(match["to"])})
+        exits.append({"label": (match["label"] or "").strip(), "to": target})
     return exits, ""
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from sopkinerja.uploads import sniff
 from workflow.exchange.excel import import_workbook, workbook_for
 from workflow.exchange.json_format import export_version, import_document
+from workflow.limits import MAX_DEPTH
 from workflow.models import Agency, SopVersion
 
 CONTENT_TYPES = {
@@ -17,6 +18,13 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+MAX_INT_DIGITS = 20  # a JSON integer longer than this is no number of an SOP
+
+
+def _json_integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(_("a number has more than %(limit)d digits") % {"limit": MAX_INT_DIGITS})
+    return int(digits)
 
 
 def sop_import_file(*, agency: Agency, name: str, stream, user, keep_status: bool = False) -> SopVersion:
@@ -36,9 +44,15 @@ def sop_import_file(*, agency: Agency, name: str, stream, user, keep_status: boo
         return import_workbook(agency, stream, user=user, keep_status=keep_status)
     content = stream.read(IMPORT_MAX_BYTES + 1)
     try:
-        document = json.loads(content.decode("utf-8-sig") if isinstance(content, bytes) else content)
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+        document = json.loads(text, parse_int=_json_integer)
     except (UnicodeDecodeError, ValueError) as error:
         raise ValidationError(_("The file is not valid JSON: %(reason)s") % {"reason": error}) from None
+    except RecursionError:
+        # The decoder recurses per level: a file nested thousands deep stops it before the schema can.
+        raise ValidationError(
+            _("The document is nested more than %(limit)d levels deep.") % {"limit": MAX_DEPTH}
+        ) from None
     return import_document(agency, document, user=user, keep_status=keep_status)
 
 

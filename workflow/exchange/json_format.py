@@ -10,7 +10,7 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,6 +92,11 @@ def _iso(day: datetime.date | None) -> str | None:
 
 def _date(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
+
+
+def _unique_number_message() -> str:
+    constraint = next(c for c in Sop._meta.constraints if c.name == "sop_number_unique_per_agency")
+    return str(constraint.violation_error_message)
 
 
 def may_import(user, agency: Agency) -> bool:
@@ -177,7 +182,12 @@ def import_document(agency: Agency, data, *, user, keep_status: bool = False) ->
     if sop is None:
         sop = Sop(agency=agency, number=data["number"], unit=unit)
         sop.full_clean()
-        sop.save()
+        try:
+            with transaction.atomic():
+                sop.save()
+        except IntegrityError:
+            # Another import made the same number between the check and the save (no row to lock yet).
+            raise ValidationError(_unique_number_message()) from None
     elif sop.unit_id != (unit.pk if unit else None):
         raise ValidationError(
             _("SOP %(number)s already exists in this agency with the unit %(unit)s.")
