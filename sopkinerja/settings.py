@@ -304,6 +304,12 @@ VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/m")
 VERIFY_TIMEOUT = float(os.environ.get("VERIFY_TIMEOUT", "10"))
 VERIFY_WORKERS = int(os.environ.get("VERIFY_WORKERS", "2"))
 VERIFY_WORKER_MEMORY = int(os.environ.get("VERIFY_WORKER_MEMORY", str(1024 * 1024 * 1024)))
+# Checks running at once on this server, over all web processes, and per client address; past
+# either the page answers 429 at once. Slots are file locks in VERIFY_SLOT_DIR (one folder per
+# host, writable by the web processes), freed by the kernel when a process dies (sopkinerja/slots.py).
+VERIFY_MAX_CONCURRENT = envint("VERIFY_MAX_CONCURRENT", os.cpu_count() or 2)
+VERIFY_MAX_PER_CLIENT = envint("VERIFY_MAX_PER_CLIENT", 1)
+VERIFY_SLOT_DIR = Path(os.environ.get("VERIFY_SLOT_DIR", str(BASE_DIR / "var" / "verify-slots")))
 # The rate limit counts in the default cache, which must be shared by every worker process in
 # production: the database cache there (run `python manage.py createcachetable` once per
 # installation); a process-local cache under DEBUG, where one runserver process serves everything.
