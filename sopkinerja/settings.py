@@ -241,10 +241,14 @@ SITE_URL = (os.environ.get("SITE_URL") or default_site_url(os.environ)).rstrip("
 
 # Background PDF work: immediate in development and tests; in production set
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py worker` (db_worker after
-# recover_documents). The worker writes a heartbeat every WORKER_HEARTBEAT_INTERVAL seconds; /health/
+# recover_documents, supervised). The worker writes a heartbeat every WORKER_HEARTBEAT_INTERVAL seconds; /health/
 # fails when the newest is older than WORKER_HEARTBEAT_STALE (only with the database queue).
 WORKER_HEARTBEAT_INTERVAL = float(os.environ.get("WORKER_HEARTBEAT_INTERVAL", "15"))
 WORKER_HEARTBEAT_STALE = float(os.environ.get("WORKER_HEARTBEAT_STALE", "60"))
+# `manage.py worker` runs db_worker in a child process and starts it again when it dies: after
+# WORKER_RESTART_DELAY seconds, doubling up to WORKER_RESTART_DELAY_MAX while it keeps dying young.
+WORKER_RESTART_DELAY = float(os.environ.get("WORKER_RESTART_DELAY", "1"))
+WORKER_RESTART_DELAY_MAX = float(os.environ.get("WORKER_RESTART_DELAY_MAX", "60"))
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
 # --- Issue 7 part A/F (signing): own key per person, documents that never stick ---
