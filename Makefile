@@ -53,7 +53,8 @@ run: $(MO) $(DEV_KEY)
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
 # The production stack on this machine: gunicorn (WEB_WORKERS processes) with static files through
-# whitenoise, PostgreSQL from DATABASE_URL, and the background worker (documents, e-mail) beside it.
+# whitenoise, PostgreSQL from DATABASE_URL, and the background worker (documents, e-mail) beside it,
+# which starts its db_worker again when it dies and re-queues what the dead one held (manage.py worker).
 # Settings come from the environment (README, "Settings"); SECRET_KEY defaults to the one in var/.
 WEB_WORKERS ?= 3
 SERVE_ENV  = DEBUG=0 HTTPS=$${HTTPS:-0} HOST="$(HOST)" SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_KEY))}" \

@@ -56,6 +56,8 @@ class Command(DbWorkerCommand):
         child = None
 
         def stop(signum, _frame):
+            if stopping.is_set():
+                return  # passed on once already (make serve's trap and a process-group signal both come)
             stopping.set()
             if child is not None and child.poll() is None:
                 child.send_signal(signum)  # the child finishes its task and exits
@@ -67,7 +69,9 @@ class Command(DbWorkerCommand):
             call_command("recover_documents", verbosity=options["verbosity"])
             starts += 1
             worker_id = f"{options['worker_id'][:48]}-{starts}"
-            child = subprocess.Popen(child_command(options, worker_id), cwd=settings.BASE_DIR)
+            # Its own session: a Ctrl-C in the terminal reaches the supervisor only, which passes it on
+            # once (a second signal would make db_worker drop its task at once).
+            child = subprocess.Popen(child_command(options, worker_id), cwd=settings.BASE_DIR, start_new_session=True)
             self.stdout.write(f"db_worker started: pid {child.pid}, worker id {worker_id}", ending="\n")
             self.stdout.flush()
             started = time.monotonic()
