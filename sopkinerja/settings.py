@@ -108,6 +108,20 @@ TEMPLATES = [
     },
 ]
 
+
+def sqlite_options() -> dict:
+    """Several people writing at once (`make run` serves real users on SQLite): readers never wait
+    for the writer (WAL); every transaction takes the write lock at BEGIN (IMMEDIATE), so a
+    transaction that read first cannot fail to upgrade to a writer halfway ("database is locked");
+    a writer waits up to SQLITE_TIMEOUT seconds for its turn. select_for_update is a no-op on
+    SQLite: IMMEDIATE is what serialises the services' read-check-write."""
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+
+
 # SQLite is the embedded default for `make run`; DATABASE_URL=postgres://... switches to PostgreSQL.
 # In production a worker keeps its database connection for DB_CONN_MAX_AGE seconds (checked before
 # reuse): opening a PostgreSQL connection per request cost the pages a third to a half of their
@@ -125,16 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # without them a transaction-mode pooler (PgBouncer) can sit in front (docs/deployment.md).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several people writing at once (`make run` serves real users on SQLite): readers never wait
-    # for the writer (WAL); every transaction takes the write lock at BEGIN (IMMEDIATE), so a
-    # transaction that read first cannot fail to upgrade to a writer halfway ("database is
-    # locked"); a writer waits up to SQLITE_TIMEOUT seconds for its turn. select_for_update is a
-    # no-op on SQLite: IMMEDIATE is what serialises the services' read-check-write.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": envint("SQLITE_TIMEOUT", 20),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-    }
+    DATABASES["default"]["OPTIONS"] = sqlite_options()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
