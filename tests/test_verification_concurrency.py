@@ -20,10 +20,9 @@ from reports.models import DocumentKind
 from reports.signing import DEMO_PASSPHRASE
 from reports.signing.verification import Outcome, Verdict
 from sopkinerja.slots import Busy, slot
-from workflow.models import Agency
-from workflow.seed import load_all
 
-from .conftest import PASSWORD, TODAY, user
+from .conftest import user
+from .test_document_recovery import seeded
 
 BUSY = "Terlalu banyak pemeriksaan berjalan; coba lagi sebentar lagi."
 
@@ -59,10 +58,8 @@ def spied(monkeypatch, settings, tmp_path):
 
 
 def a_signed_document():
-    if not Agency.objects.exists():  # a transactional test empties the database after itself
-        load_all(password=PASSWORD, today=TODAY)
     return document_sign(
-        agency=Agency.objects.get(slug="balangan"),
+        agency=seeded(),  # a transactional test empties the database after itself
         kind=DocumentKind.REPORT,
         user=user("balangan.kadis"),
         secret=DEMO_PASSPHRASE,

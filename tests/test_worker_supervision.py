@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from reports.models import DocumentRequest, WorkerHeartbeat
 
-from .test_document_recovery import DB_BACKEND, ask_to_sign, seeded
+from .test_document_recovery import DB_BACKEND, pending_render
 
 STARTED = re.compile(r"db_worker started: pid (\d+), worker id (\S+)")
 
@@ -71,12 +71,7 @@ def wait_for(condition, supervisor: Supervisor, what: str) -> None:
 @pytest.mark.skipif("DATABASE_URL" not in os.environ, reason="needs PostgreSQL (tests/with-postgres.sh)")
 @pytest.mark.django_db(transaction=True)
 def test_a_db_worker_killed_mid_render_is_restarted_and_its_request_is_rendered_by_the_new_one(settings):
-    agency = seeded()
-    settings.TASKS = {"default": {"BACKEND": DB_BACKEND}}
-    request = ask_to_sign(agency)
-    request.refresh_from_db()
-    assert request.status == DocumentRequest.Status.PENDING and request.task_id
-
+    request = pending_render(settings)
     supervisor = Supervisor()
     try:
         first_pid, first_id = supervisor.next_child()
