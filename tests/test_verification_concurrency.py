@@ -23,6 +23,7 @@ from sopkinerja.slots import Busy, slot
 
 from .conftest import user
 from .test_document_recovery import seeded
+from .test_verification_page import post, signed, unsigned_pdf
 
 BUSY = "Terlalu banyak pemeriksaan berjalan; coba lagi sebentar lagi."
 
@@ -139,3 +140,16 @@ def test_a_slot_held_by_a_killed_process_is_free_again(tmp_path):
         holder.wait()
     with slot(tmp_path, "all", 1) as number:
         assert number == 0
+
+
+def test_a_slot_folder_that_cannot_be_written_lets_the_check_through(client, balangan, settings, tmp_path):
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("")
+    settings.VERIFY_SLOT_DIR = in_the_way / "slots"  # cannot be made: a file is in the way
+    cache.clear()
+    with pytest.raises(OSError):
+        with slot(settings.VERIFY_SLOT_DIR, "all", 1):
+            pass
+    response = post(client, signed(balangan), unsigned_pdf())
+    assert response.status_code == 200
+    assert "Bukan dokumen asli." in response.content.decode()  # checked: it carries no signature
