@@ -53,7 +53,8 @@ run: $(MO) $(DEV_KEY)
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
 # The production stack on this machine: gunicorn (WEB_WORKERS processes) with static files through
-# whitenoise, PostgreSQL from DATABASE_URL, and the background worker (documents, e-mail) beside it.
+# whitenoise, PostgreSQL from DATABASE_URL, and the background worker (documents, e-mail) beside it,
+# which starts its db_worker again when it dies and re-queues what the dead one held (manage.py worker).
 # Settings come from the environment (README, "Settings"); SECRET_KEY defaults to the one in var/.
 WEB_WORKERS ?= 3
 SERVE_ENV  = DEBUG=0 HTTPS=$${HTTPS:-0} HOST="$(HOST)" SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_KEY))}" \
@@ -100,11 +101,16 @@ test: $(MO) browser
 	DJANGO_SETTINGS_MODULE=tests.settings tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
 	tests/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-# The fuzz tests with their big numbers (the suite runs FORM_FUZZ_EXAMPLES=25 of each).
-FUZZ_EXAMPLES ?= 300
+# The fuzz tests with their big numbers (the suite runs FORM_FUZZ_EXAMPLES=25 of each), on
+# PostgreSQL and then on SQLite (a temporary file, the WAL and IMMEDIATE options of `make run`).
+# FUZZ_DATABASES=postgres (or sqlite) runs one of them.
+FUZZ_EXAMPLES  ?= 300
+FUZZ_DATABASES ?= postgres sqlite
+FUZZ_TESTS     := tests/test_form_fuzz.py tests/test_import_fuzz.py tests/test_sop_fuzz.py tests/test_verification_fuzz.py
 fuzz: $(MO)
-	FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) tests/with-postgres.sh $(PY) -m pytest \
-	  tests/test_form_fuzz.py tests/test_import_fuzz.py tests/test_sop_fuzz.py tests/test_verification_fuzz.py -q
+	$(if $(filter postgres,$(FUZZ_DATABASES)),FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) tests/with-postgres.sh $(PY) -m pytest $(FUZZ_TESTS) -q)
+	$(if $(filter sqlite,$(FUZZ_DATABASES)),FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DJANGO_SETTINGS_MODULE=tests.settings_sqlite \
+	  $(PY) -m pytest $(FUZZ_TESTS) -q)
 
 # Speed as ratios against baselines measured in the same run: the main pages under wrk against
 # gunicorn on a throwaway PostgreSQL with scale data, at 1/10 and at the reference size, then the

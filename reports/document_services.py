@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -33,6 +33,7 @@ from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from reports import documents, selectors, signing
+from reports.heartbeat import live_workers
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.periods import Period
 from reports.services import target_lock
@@ -493,20 +494,22 @@ def document_request_withdraw(*, request: DocumentRequest, user) -> DocumentRequ
 
 @transaction.atomic
 def document_requests_recover(*, stale_after: int | None = None, now=None) -> dict[str, int]:
-    """Pending requests whose render has been queued or running for `stale_after` seconds (its worker
-    died: django-tasks-db leaves a killed worker's task RUNNING forever) are queued again, at most
-    DOCUMENT_RENDER_ATTEMPTS times in all, then failed with the reason. Their stale task is marked
-    failed. Rendering makes no signed document, so running it twice is harmless.
+    """Pending requests whose worker died are queued again, at most DOCUMENT_RENDER_ATTEMPTS times in
+    all, then failed with the reason; their dead task is marked failed. A request counts as its
+    worker's loss at once when its task runs on a worker with no heartbeat within
+    WORKER_HEARTBEAT_STALE (the supervisor forgets a dead child's heartbeat at once), and otherwise
+    when it has been queued or running for `stale_after` seconds (django-tasks-db leaves a killed
+    worker's task RUNNING forever). Rendering makes no signed document, so running it twice is harmless.
     """
     stale_after = settings.DOCUMENT_RENDER_TIMEOUT if stale_after is None else stale_after
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=stale_after)
+    live = live_workers(now)
     requeued = failed = 0
-    stale = DocumentRequest.objects.select_for_update(skip_locked=True).filter(
-        status=DocumentRequest.Status.PENDING, requested_at__lte=cutoff
-    )
-    for request in stale:
-        if _task_is_alive(request.task_id, cutoff):
+    pending = DocumentRequest.objects.select_for_update(skip_locked=True).filter(status=DocumentRequest.Status.PENDING)
+    for request in pending:
+        result = _task_result(request.task_id)
+        if not _worker_lost(result, live) and (request.requested_at > cutoff or _task_is_alive(result, cutoff)):
             continue
         _abandon_task(request.task_id)
         if request.attempts + 1 < settings.DOCUMENT_RENDER_ATTEMPTS:
@@ -525,17 +528,29 @@ def document_requests_recover(*, stale_after: int | None = None, now=None) -> di
     return {"requeued": requeued, "failed": failed}
 
 
-def _task_is_alive(task_id: str, cutoff) -> bool:
-    """A task still queued, or started after the cutoff, may yet finish."""
+def _task_result(task_id: str):
+    """The task's row in the database queue, or None (no task, another tasks backend)."""
     if not task_id:
-        return False
+        return None
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # another tasks backend: nothing to inspect
-        return False
-    from django.tasks import TaskResultStatus
+        return None
+    return DBTaskResult.objects.filter(pk=task_id).first()
 
-    result = DBTaskResult.objects.filter(pk=task_id).first()
+
+def _worker_lost(result, live: set[str]) -> bool:
+    """The task is running on a worker that no longer beats (its last claimant)."""
+    return (
+        result is not None
+        and result.status == TaskResultStatus.RUNNING
+        and bool(result.worker_ids)
+        and result.worker_ids[-1] not in live
+    )
+
+
+def _task_is_alive(result, cutoff) -> bool:
+    """A task still queued, or started after the cutoff, may yet finish."""
     if result is None:
         return False
     if result.status == TaskResultStatus.READY:
@@ -551,7 +566,6 @@ def _abandon_task(task_id: str) -> None:
         from django_tasks_db.models import DBTaskResult
     except ImportError:
         return
-    from django.tasks import TaskResultStatus
 
     DBTaskResult.objects.filter(pk=task_id, status__in=[TaskResultStatus.RUNNING, TaskResultStatus.READY]).update(
         status=TaskResultStatus.FAILED,

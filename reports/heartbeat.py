@@ -18,6 +18,17 @@ def beat(worker_id: str, now: datetime.datetime | None = None) -> None:
     WorkerHeartbeat.objects.filter(seen_at__lt=now - datetime.timedelta(days=1)).delete()
 
 
+def forget(worker_id: str) -> None:
+    """The worker is known to be gone (its supervisor saw it exit): no longer count it as alive."""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def live_workers(now: datetime.datetime | None = None) -> set[str]:
+    """The ids of the workers that beat within WORKER_HEARTBEAT_STALE seconds."""
+    since = (now or timezone.now()) - datetime.timedelta(seconds=settings.WORKER_HEARTBEAT_STALE)
+    return set(WorkerHeartbeat.objects.filter(seen_at__gte=since).values_list("worker_id", flat=True))
+
+
 def last_seen() -> datetime.datetime | None:
     latest = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
     return latest

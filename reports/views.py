@@ -27,8 +27,10 @@ from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocume
 from reports.periods import Period
 from reports.selectors import agreement_overview, report_overview
 from reports.services import evidence_remove
-from reports.signing.verification import verify_upload
+from reports.signing.verification import checking_slot, verify_upload
+from sopkinerja.client_ip import client_ip
 from sopkinerja.rate_limit import over_limit
+from sopkinerja.slots import Busy
 from sopkinerja.uploads import download_response
 from workflow.models import Disposition
 from workflow.permissions import can_sign
@@ -239,8 +241,9 @@ def verify(request, token):
     """Public page behind the QR code: what was signed, by whom, and whether a PDF is that original.
 
     An upload is refused before its body is read when the visitor posts too often (429) or
-    announces a body over VERIFY_MAX_BYTES (413); a body that grows past the limit while it is
-    read is cut off. Every error path answers a page of ours, never a debug page.
+    announces a body over VERIFY_MAX_BYTES (413), or while the server's or the address's checks
+    are all running (429, see checking_slot); a body that grows past the limit while it is read is
+    cut off. Every error path answers a page of ours, never a debug page.
     """
     document = (
         SignedDocument.objects.select_related("agency__local_government").defer("pdf").filter(token=token).first()
@@ -259,6 +262,20 @@ def verify(request, token):
         )
     if _content_length(request) > settings.VERIFY_MAX_BYTES + VERIFY_FORM_OVERHEAD:
         return _verify_page(request, document, VerifyForm(), refusal=_too_big(), status=413)
+    try:
+        with checking_slot(client_ip(request)):
+            return _verify_upload(request, document)
+    except Busy:  # other checks hold the server's or this address's slots: refused before the body is read
+        return _verify_page(
+            request,
+            document,
+            VerifyForm(),
+            refusal=_("Too many checks are running; try again in a moment."),
+            status=429,
+        )
+
+
+def _verify_upload(request, document):
     limit = VerifyUploadLimit(settings.VERIFY_MAX_BYTES)
     request.upload_handlers.insert(0, limit)
     try:

@@ -109,6 +109,20 @@ TEMPLATES = [
     },
 ]
 
+
+def sqlite_options() -> dict:
+    """Several people writing at once (`make run` serves real users on SQLite): readers never wait
+    for the writer (WAL); every transaction takes the write lock at BEGIN (IMMEDIATE), so a
+    transaction that read first cannot fail to upgrade to a writer halfway ("database is locked");
+    a writer waits up to SQLITE_TIMEOUT seconds for its turn. select_for_update is a no-op on
+    SQLite: IMMEDIATE is what serialises the services' read-check-write."""
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+
+
 # SQLite is the embedded default for `make run`; DATABASE_URL=postgres://... switches to PostgreSQL.
 # In production a worker keeps its database connection for DB_CONN_MAX_AGE seconds (checked before
 # reuse): opening a PostgreSQL connection per request cost the pages a third to a half of their
@@ -126,16 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # without them a transaction-mode pooler (PgBouncer) can sit in front (docs/deployment.md).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several people writing at once (`make run` serves real users on SQLite): readers never wait
-    # for the writer (WAL); every transaction takes the write lock at BEGIN (IMMEDIATE), so a
-    # transaction that read first cannot fail to upgrade to a writer halfway ("database is
-    # locked"); a writer waits up to SQLITE_TIMEOUT seconds for its turn. select_for_update is a
-    # no-op on SQLite: IMMEDIATE is what serialises the services' read-check-write.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": envint("SQLITE_TIMEOUT", 20),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-    }
+    DATABASES["default"]["OPTIONS"] = sqlite_options()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -242,10 +247,14 @@ SITE_URL = (os.environ.get("SITE_URL") or default_site_url(os.environ)).rstrip("
 
 # Background PDF work: immediate in development and tests; in production set
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py worker` (db_worker after
-# recover_documents). The worker writes a heartbeat every WORKER_HEARTBEAT_INTERVAL seconds; /health/
+# recover_documents, supervised). The worker writes a heartbeat every WORKER_HEARTBEAT_INTERVAL seconds; /health/
 # fails when the newest is older than WORKER_HEARTBEAT_STALE (only with the database queue).
 WORKER_HEARTBEAT_INTERVAL = float(os.environ.get("WORKER_HEARTBEAT_INTERVAL", "15"))
 WORKER_HEARTBEAT_STALE = float(os.environ.get("WORKER_HEARTBEAT_STALE", "60"))
+# `manage.py worker` runs db_worker in a child process and starts it again when it dies: after
+# WORKER_RESTART_DELAY seconds, doubling up to WORKER_RESTART_DELAY_MAX while it keeps dying young.
+WORKER_RESTART_DELAY = float(os.environ.get("WORKER_RESTART_DELAY", "1"))
+WORKER_RESTART_DELAY_MAX = float(os.environ.get("WORKER_RESTART_DELAY_MAX", "60"))
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 
 # --- Issue 7 part A/F (signing): own key per person, documents that never stick ---
@@ -311,6 +320,12 @@ VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/m")
 VERIFY_TIMEOUT = float(os.environ.get("VERIFY_TIMEOUT", "10"))
 VERIFY_WORKERS = int(os.environ.get("VERIFY_WORKERS", "2"))
 VERIFY_WORKER_MEMORY = int(os.environ.get("VERIFY_WORKER_MEMORY", str(1024 * 1024 * 1024)))
+# Checks running at once on this server, over all web processes, and per client address; past
+# either the page answers 429 at once. Slots are file locks in VERIFY_SLOT_DIR (one folder per
+# host, writable by the web processes), freed by the kernel when a process dies (sopkinerja/slots.py).
+VERIFY_MAX_CONCURRENT = envint("VERIFY_MAX_CONCURRENT", os.cpu_count() or 2)
+VERIFY_MAX_PER_CLIENT = envint("VERIFY_MAX_PER_CLIENT", 1)
+VERIFY_SLOT_DIR = Path(os.environ.get("VERIFY_SLOT_DIR", str(BASE_DIR / "var" / "verify-slots")))
 # The rate limit counts in the default cache, which must be shared by every worker process in
 # production: the database cache there (run `python manage.py createcachetable` once per
 # installation); a process-local cache under DEBUG, where one runserver process serves everything.

@@ -1,6 +1,7 @@
 """What the fuzz tests share: nasty values, Hypothesis settings, and the check that a refused
 submission left the database exactly as it was."""
 
+import hashlib
 import os
 
 from django.contrib import messages
@@ -37,13 +38,17 @@ NASTY = [
 
 
 def fingerprint() -> tuple:
-    """Every table's row count, and a digest of the content of the tables forms edit."""
+    """Every table's row count, and a digest of the content of the tables forms edit (read in
+    Python, so that it is the same check on PostgreSQL and on SQLite)."""
     with connection.cursor() as cursor:
         tables = [t for t in connection.introspection.table_names(cursor) if t.startswith(("workflow_", "reports_"))]
-        counts = " , ".join(f'(SELECT COUNT(*) FROM "{t}")' for t in tables)
-        digests = " , ".join(f"(SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM \"{t}\" t)" for t in WATCHED)
-        cursor.execute(f"SELECT {counts}, {digests}")
-        return tuple(cursor.fetchone())
+        cursor.execute("SELECT " + " , ".join(f'(SELECT COUNT(*) FROM "{t}")' for t in tables))
+        counts = tuple(cursor.fetchone())
+        digests = []
+        for table in WATCHED:
+            cursor.execute(f'SELECT * FROM "{table}" ORDER BY id')
+            digests.append(hashlib.md5(repr(cursor.fetchall()).encode()).hexdigest())
+        return counts + tuple(digests)
 
 
 def refused(response) -> bool:

@@ -45,6 +45,16 @@ def ask_to_sign(agency) -> DocumentRequest:
     )
 
 
+def pending_render(settings) -> DocumentRequest:
+    """A request to sign whose render waits in the database queue, no worker having it yet."""
+    agency = seeded()
+    settings.TASKS = {"default": {"BACKEND": DB_BACKEND}}
+    request = ask_to_sign(agency)
+    request.refresh_from_db()
+    assert request.status == DocumentRequest.Status.PENDING and request.task_id
+    return request
+
+
 def sign_twice_at_once(request) -> list:
     """Two POSTs of the same request at the same moment, each on its own connection."""
     request.refresh_from_db()
@@ -100,12 +110,7 @@ def test_two_simultaneous_signatures_of_one_request_make_one_document(settings):
 @pytest.mark.skipif("DATABASE_URL" not in os.environ, reason="needs PostgreSQL (tests/with-postgres.sh)")
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_is_recovered_and_signing_then_makes_exactly_one_document(settings):
-    agency = seeded()
-    settings.TASKS = {"default": {"BACKEND": DB_BACKEND}}
-    request = ask_to_sign(agency)
-    request.refresh_from_db()
-    assert request.status == DocumentRequest.Status.PENDING and request.task_id
-
+    request = pending_render(settings)
     first = worker()
     deadline = time.monotonic() + 60
     while DBTaskResult.objects.get(pk=request.task_id).status != TaskResultStatus.RUNNING:

@@ -59,6 +59,6 @@ def test_a_worker_forgets_heartbeats_older_than_a_day(db):
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_command_beats_while_it_runs(settings):
     settings.TASKS = DATABASE_QUEUE
-    call_command("worker", batch=True, worker_id="test-worker", verbosity=0)
+    call_command("worker", batch=True, supervise=False, worker_id="test-worker", verbosity=0)
     heartbeat = WorkerHeartbeat.objects.get(worker_id="test-worker")
     assert (timezone.now() - heartbeat.seen_at).total_seconds() < 60

@@ -11,8 +11,10 @@ process that is killed past settings.VERIFY_TIMEOUT seconds or VERIFY_WORKER_MEM
 """
 
 import atexit
+import contextlib
 import enum
 import functools
+import hashlib
 import io
 import logging
 import multiprocessing
@@ -32,6 +34,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from reports.signing.base import sha256
+from sopkinerja.slots import slot
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +137,29 @@ def _judge(data: bytes, digest: str, document) -> Verdict:
             return Verdict(Outcome.ORIGINAL, digest)
         return Verdict(Outcome.OTHER, digest)
     return Verdict(_in_worker(data, _reference(document)), digest)
+
+
+# Addresses share this many per-address slot names (a hash bucket each), so the folder stays small.
+ADDRESS_BUCKETS = 4096
+
+
+@contextlib.contextmanager
+def checking_slot(address: str):
+    """Room for one check on this server: one of VERIFY_MAX_PER_CLIENT for the visitor's address and
+    one of VERIFY_MAX_CONCURRENT in all; sopkinerja.slots.Busy at once when either is full.
+
+    Slots are file locks in VERIFY_SLOT_DIR, shared by every web process and freed by the kernel
+    when a process dies. A folder that cannot be written lets the check through, logged, rather
+    than answering a 500 (as the rate limit does when its cache cannot count).
+    """
+    bucket = int(hashlib.sha256(address.encode()).hexdigest(), 16) % ADDRESS_BUCKETS
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(slot(settings.VERIFY_SLOT_DIR, f"address-{bucket}", settings.VERIFY_MAX_PER_CLIENT))
+            held.enter_context(slot(settings.VERIFY_SLOT_DIR, "all", settings.VERIFY_MAX_CONCURRENT))
+        except OSError:
+            logger.exception("the verification slots in %s cannot be used; checking anyway", settings.VERIFY_SLOT_DIR)
+        yield
 
 
 def judge_copy(data: bytes, reference: "Reference") -> str:
