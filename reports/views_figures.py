@@ -183,6 +183,8 @@ def figures_unit(request, period: str, unit_id: int):
                 _attach_errors(rows, problem)
             else:
                 messages.success(request, _("Draft saved: %(count)s figures.") % {"count": len(typed)})
+                if request.POST.get("send"):  # Kirim in the same form: what was typed is saved first
+                    _send(request, unit, selected)
                 return redirect("reports:figures-unit", str(selected), unit.pk)
         messages.error(request, _("Nothing was saved. Correct the rows marked below."))
         status = 400
@@ -274,15 +276,20 @@ def figures_submit(request, period: str, unit_id: int):
     agency = _agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
     unit, _access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=True)
+    _send(request, unit, selected)
+    return redirect("reports:figures-unit", str(selected), unit.pk)
+
+
+def _send(request, unit, period) -> None:
+    """Hand the unit's quarter in, and say to whom (or why not)."""
     try:
-        submission = unit_submission_submit(unit=unit, period=selected, user=request.user)
+        submission = unit_submission_submit(unit=unit, period=period, user=request.user)
     except (ValidationError, PermissionDenied) as problem:
         messages.error(request, _refusal(problem))
     else:
         # Named as who really reviews: a Kasi's own figures go up to the Kabid, not to the Kasi.
         reviewer = submission_reviewer_position(submission)
         messages.success(request, _("Sent to the %(position)s for review.") % {"position": reviewer or unit.name})
-    return redirect("reports:figures-unit", str(selected), unit.pk)
 
 
 def _submission_or_404(agency, submission_id: int) -> UnitSubmission:

@@ -1,5 +1,6 @@
 """Kirim: a unit's quarter goes to its head, is locked until returned, and a return needs a note."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -185,3 +186,19 @@ def test_sending_a_seksis_figures_names_the_kabid_who_reviews_them(login, balang
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Dikirim kepada Kepala Bidang Pengembangan dan Layanan Perpustakaan untuk diperiksa."
     ]
+
+
+def test_kirim_saves_what_was_just_typed_and_hands_it_in(login, balangan):
+    unit = layanan(balangan)
+    client = login("balangan.kasi-layanan")
+    url = reverse("reports:figures-unit", args=[str(TW4), unit.pk])
+    names = re.findall(r'name="([^"]+-value)"', client.get(url).content.decode())
+    assert names, "the page offers a Realisasi input per indicator"
+    typed = {name: "12.880" for name in names} | {names[0].replace("-value", "-obstacles"): "Hujan deras"}
+    response = client.post(url, typed | {"send": "1"}, follow=True)
+    page = response.content.decode()
+    assert "untuk diperiksa" in page
+    assert UnitSubmission.objects.get(unit=unit, period=str(TW4)).state == UnitSubmission.State.SUBMITTED
+    figures = Realisation.objects.filter(indicator__responsible_unit=unit, year=2026, quarter=4)
+    assert figures.count() == len(names) and {f.value for f in figures} == {D("12880")}
+    assert figures.filter(obstacles="Hujan deras").count() == 1
