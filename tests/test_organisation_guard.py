@@ -4,6 +4,8 @@ Kepala Dinas, change what permissions read, or bypass the figures page's lock th
 import datetime
 import logging
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reports.models import Realisation
@@ -159,3 +161,12 @@ def appoint_plh(agency, username, days_from_now: int):
         starts_on=start,
         ends_on=start + datetime.timedelta(days=3),
     )
+
+
+def test_bsre_cannot_be_chosen_where_no_bsre_service_is_configured(balangan, settings):
+    settings.BSRE_URL = ""
+    balangan.signing_backend = "bsre"
+    with pytest.raises(ValidationError, match="BSRE_URL"):
+        balangan.full_clean()
+    settings.BSRE_URL = "http://127.0.0.1:9/"
+    balangan.full_clean()

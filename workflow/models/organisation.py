@@ -192,6 +192,9 @@ class Agency(models.Model):
             errors["work_ends"] = _("Working hours must end after they start.")
         if self.run_canceller_id and self.pk and self.run_canceller.agency_id != self.pk:
             errors["run_canceller"] = _("The position must belong to this agency.")
+        if self.signing_backend == "bsre" and not getattr(settings, "BSRE_URL", ""):
+            # Chosen without a service to reach, nobody of the agency could sign at all.
+            errors["signing_backend"] = _("The BSrE esign service is not configured on this server (BSRE_URL).")
         if errors:
             raise ValidationError(errors)
 
