@@ -469,7 +469,9 @@ class _DataFacts:
             if period_target(figures, period) is None:
                 no_target.append(indicator.name)
             reported = {r.quarter for r in indicator.realisations.all() if r.year == period.year}
-            for quarter in quarters_counted(figures, period):
+            # A cumulative figure is already to date: the period's last quarter carries it.
+            needed = period.quarters()[-1:] if indicator.cumulative else period.quarters()
+            for quarter in needed:
                 if quarter not in reported:
                     quarters = no_figure.setdefault(indicator.responsible_unit, {})
                     quarters.setdefault(quarter, []).append(indicator.name)
@@ -483,19 +485,15 @@ class _DataFacts:
                 )
             )
         for unit, quarters in sorted(no_figure.items(), key=lambda item: item[0].name):
-            names = list(dict.fromkeys(name for of_quarter in quarters.values() for name in of_quarter))
-            first = Period.quarter(period.year, min(quarters))
-            gaps.append(
-                Gap(
-                    _("%(unit)s has no figures for %(quarters)s: %(indicators)s.")
-                    % {
-                        "unit": unit.name,
-                        "quarters": ", ".join(Period.quarter(period.year, q).label for q in sorted(quarters)),
-                        "indicators": "; ".join(names),
-                    },
-                    reverse("reports:figures-unit", args=[str(first), unit.pk]),
+            for number, names in sorted(quarters.items()):
+                quarter = Period.quarter(period.year, number)
+                gaps.append(
+                    Gap(
+                        _("%(unit)s has no figures for %(quarters)s: %(indicators)s.")
+                        % {"unit": unit.name, "quarters": quarter.label, "indicators": "; ".join(names)},
+                        reverse("reports:figures-unit", args=[str(quarter), unit.pk]),
+                    )
                 )
-            )
         for number in period.quarters():
             quarter = Period.quarter(period.year, number)
             for (unit_id, label), unit in sorted(self.open_submissions.items(), key=lambda item: item[1].name):

@@ -182,9 +182,12 @@ def figures_unit(request, period: str, unit_id: int):
             except (ValidationError, PermissionDenied) as problem:
                 _attach_errors(rows, problem)
             else:
-                messages.success(request, _("Draft saved: %(count)s figures.") % {"count": len(typed)})
-                if request.POST.get("send"):  # Kirim in the same form: what was typed is saved first
-                    _send(request, unit, selected)
+                saved = _("Draft saved: %(count)s figures.") % {"count": len(typed)}
+                # Kirim posts the same form: what was typed is saved first, then handed in.
+                if not request.POST.get("send"):
+                    messages.success(request, saved)
+                elif not _send(request, unit, selected):
+                    messages.info(request, saved)
                 return redirect("reports:figures-unit", str(selected), unit.pk)
         messages.error(request, _("Nothing was saved. Correct the rows marked below."))
         status = 400
@@ -280,16 +283,17 @@ def figures_submit(request, period: str, unit_id: int):
     return redirect("reports:figures-unit", str(selected), unit.pk)
 
 
-def _send(request, unit, period) -> None:
-    """Hand the unit's quarter in, and say to whom (or why not)."""
+def _send(request, unit, period) -> bool:
+    """Hand the unit's quarter in, and say to whom (or why not); whether it was handed in."""
     try:
         submission = unit_submission_submit(unit=unit, period=period, user=request.user)
     except (ValidationError, PermissionDenied) as problem:
         messages.error(request, _refusal(problem))
-    else:
-        # Named as who really reviews: a Kasi's own figures go up to the Kabid, not to the Kasi.
-        reviewer = submission_reviewer_position(submission)
-        messages.success(request, _("Sent to the %(position)s for review.") % {"position": reviewer or unit.name})
+        return False
+    # Named as who really reviews: a Kasi's own figures go up to the Kabid, not to the Kasi.
+    reviewer = submission_reviewer_position(submission)
+    messages.success(request, _("Sent to the %(position)s for review.") % {"position": reviewer or unit.name})
+    return True
 
 
 def _submission_or_404(agency, submission_id: int) -> UnitSubmission:

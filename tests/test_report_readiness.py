@@ -74,11 +74,15 @@ def test_padang_panjangs_empty_annual_report_is_not_offered_for_signature(sop002
     no_target, *no_figures = readiness.gaps
     assert no_target.text.startswith("Belum ada target Tahun 2025: Tingkat Gemar Membaca (TGM);")
     assert no_target.url == reverse("reports:targets", args=[2025])
+    # One gap per unit and quarter, each linking to that unit's page of that quarter; a cumulative
+    # indicator (to date) needs only the year's last quarter.
+    units = padang_panjang.units.filter(indicators__isnull=False).distinct()
     assert {gap.url for gap in no_figures} == {
-        reverse("reports:figures-unit", args=["2025-TW1", unit.pk])
-        for unit in padang_panjang.units.filter(indicators__isnull=False).distinct()
+        reverse("reports:figures-unit", args=[f"2025-TW{q}", unit.pk]) for unit in units for q in (1, 2, 3, 4)
     }
-    assert all("belum mengisi realisasi Triwulan I 2025, Triwulan II 2025" in gap.text for gap in no_figures)
+    archives = next(gap for gap in no_figures if gap.url.startswith("/data/2025-TW1/") and "Kearsipan" in gap.text)
+    assert "belum mengisi realisasi Triwulan I 2025:" in archives.text
+    assert "Persentase arsip statis" not in archives.text  # cumulative: its TW IV figure is the year's
     with pytest.raises(ValidationError, match="Belum ada target Tahun 2025"):
         sign(padang_panjang, "2025", "padangpanjang.kadis")
     with pytest.raises(ValidationError, match="belum mengisi realisasi"):
