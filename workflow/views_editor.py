@@ -332,7 +332,10 @@ def flowchart_preview(executors: list[ExecutorSpec], steps: list[StepSpec]):
     ]
     narrow = widths["executor"] < NARROW_EXECUTOR
     headers = [(e.short_label if narrow and e.short_label else e.title) for e in executors]
-    return flowchart_pages(flow, headers, widths, "f4")
+    pages = flowchart_pages(flow, headers, widths, "f4")
+    for page in pages:  # the page's header columns are as wide as the drawing's lanes (96 px per inch)
+        page.extra["lane_px"] = round(widths["executor"] * 96 / 25.4)
+    return pages
 
 
 STEP_MESSAGE = re.compile(r"^(?:Langkah|Step)\s+(\d+)\b")
