@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from reports.charts import achievement_bars
 from reports.flowchart import build, steps_of, text_height
 from reports.periods import Period, PeriodKind
-from reports.selectors import agreement_rows, measure
+from reports.selectors import agreement_rows, measure, report_readiness
 from workflow.models import Agency, Position, SopListItem, SopVersion
 from workflow.selectors import disposition_history, monitoring_table
 
@@ -220,7 +220,8 @@ def performance_report(
     signer: Signer | None = None,
     on: datetime.date | None = None,
 ) -> Document:
-    """Triwulan, semester or annual report; the annual one follows the LKjIP chapters."""
+    """Triwulan, semester or annual report; the annual one follows the LKjIP chapters. An unsigned
+    report whose figures are not final or complete is stamped KONSEP and says so."""
     rows = measure(agency, period)
     previous = {row.indicator.pk: row for row in measure(agency, _previous(period))}
     comparison = [(row, previous.get(row.indicator.pk)) for row in rows]
@@ -250,6 +251,7 @@ def performance_report(
         "signer": signer or head_of(agency),
         "stamp": stamp,
         "signed_on": (stamp.signed_at.astimezone(agency.zone).date() if stamp else on or timezone.localdate()),
+        "is_draft": stamp is None and not report_readiness(agency, period).ready,
     }
     return _render("reports/performance_report.html", context, agency, ["@page { size: A4 portrait; }"])
 

@@ -139,3 +139,10 @@ def test_an_annual_report_with_nothing_measured_does_not_claim_every_indicator_m
     html = performance_report(padang_panjang, Period.parse("2025")).html
     assert "telah mencapai target" not in html
     assert "Belum ada indikator yang dapat diukur." in html
+
+
+def test_an_unsigned_report_whose_figures_are_not_final_is_stamped_konsep(sop002, padang_panjang):
+    assert "KONSEP" in performance_report(padang_panjang, Period.parse("2025")).html
+    finish_quarter(sop002, "2025-TW1", "padangpanjang.kadis")
+    fill_year(padang_panjang, 2025)
+    assert "KONSEP" not in performance_report(padang_panjang, Period.parse("2025-TW1")).html
