@@ -170,3 +170,13 @@ def test_bsre_cannot_be_chosen_where_no_bsre_service_is_configured(balangan, set
         balangan.full_clean()
     settings.BSRE_URL = "http://127.0.0.1:9/"
     balangan.full_clean()
+
+
+def test_the_admin_offers_only_the_agencys_own_positions_even_to_a_superuser(client, balangan):
+    client.force_login(user("admin"))
+    agency_form = client.get(reverse("admin:workflow_agency_change", args=[balangan.pk])).context["adminform"].form
+    assert {p.agency_id for p in agency_form.fields["run_canceller"].queryset} == {balangan.pk}
+    kadis = Employee.objects.get(user__username="balangan.kadis")
+    url = reverse("admin:workflow_employee_change", args=[kadis.pk])
+    employee_form = client.get(url).context["adminform"].form
+    assert {p.agency_id for p in employee_form.fields["position"].queryset} == {balangan.pk}

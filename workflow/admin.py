@@ -164,6 +164,13 @@ class AgencyAdmin(AgencyScopedAdmin):
             fields.append("run_canceller")  # who may cancel runs: not for an agency admin to give himself
         return fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("run_canceller")
+        if field is not None:  # only this agency's positions, even for a superuser who sees them all
+            field.queryset = field.queryset.filter(agency=obj) if obj is not None else field.queryset.none()
+        return form
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         log_rights_change(request, obj, form, RIGHTS_FIELDS["agency"])
@@ -385,6 +392,13 @@ class EmployeeAdmin(AgencyScopedAdmin):
     @staticmethod
     def _signs(employee) -> bool:
         return permissions.signs_now_or_later(employee.user, employee.agency, permissions.local_today(employee.agency))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("position")
+        if field is not None and obj is not None:  # the employee's own agency's positions only
+            field.queryset = field.queryset.filter(agency_id=obj.agency_id)
+        return form
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
