@@ -161,6 +161,8 @@ def validate_upload(value) -> None:
             % {"name": name},
             code="upload_type",
         )
+    if (value.size or 0) > settings.EVIDENCE_MAX_BYTES:
+        return  # too large: validate_upload_size says so, and nothing this big is parsed
     stream = _stream_of(value)
     # The bomb is judged from the zip's directory before any part of it is unpacked.
     problem = upload_hazards.archive_problem(stream, expected) if expected in ZIP_KINDS else None

@@ -63,6 +63,8 @@ def refused(response) -> bool:
 
 
 def fuzz_once(client, url: str, data: dict):
+    # A refusal of an earlier example, queued by a redirect nobody followed, is not this answer.
+    client.cookies.pop("messages", None)
     before = fingerprint()
     response = client.post(url, data)
     assert response.status_code < 500, (url, data)
