@@ -93,8 +93,8 @@ def leaf_paths(document, path=()):
 
 
 def replaced(document, path, value):
-    if not path:
-        return value
+    if not path:  # the whole document: replaced, or (deleting the root) left as it is
+        return document if value is _DELETE else value
     copy = json.loads(json.dumps(document))
     holder = copy
     for step in path[:-1]:
