@@ -154,7 +154,7 @@ class EvidenceRemovalAdmin(ReadOnlyAdmin):
 
 @admin.register(UnitSubmission)
 class UnitSubmissionAdmin(ReadOnlyAdmin):
-    """Handed in, approved and returned in the app (reports.services); shown here, never edited."""
+    """Handed in, approved and returned in the app (reports.performance.services); shown here, never edited."""
 
     list_display = ["unit", "period", "state", "submitted_by", "submitted_at", "approved_by", "approved_at"]
     list_filter = ["state", "unit__agency"]

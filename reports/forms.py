@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
-from reports.documents import PAPERS
-from reports.periods import Period, PeriodKind
-from reports.values import parse_angka, parse_figure, parse_target  # noqa: F401 - parse_angka: the old home
-from sopkinerja.forms import options_read_once
-from sopkinerja.uploads import validate_upload, validate_upload_size
+from reports.documents.rendering import PAPERS
+from reports.performance.values import parse_angka, parse_figure, parse_target  # noqa: F401 - parse_angka: the old home
+from sopkinerja.common.forms import options_read_once
+from sopkinerja.common.periods import Period, PeriodKind
+from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow.forms import period_choices
 from workflow.models import SopVersion
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from reports.achievement import Aggregation, Band, Polarity, TargetForm, TargetValue
-from reports.periods import Period
-from sopkinerja.uploads import clean_name, validate_upload, validate_upload_size
+from reports.performance.achievement import Aggregation, Band, Polarity, TargetForm, TargetValue
+from sopkinerja.common.periods import Period
+from sopkinerja.common.uploads import clean_name, validate_upload, validate_upload_size
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 NON_NEGATIVE = [MinValueValidator(Decimal(0), message=_("The value cannot be negative."))]
@@ -239,7 +239,7 @@ class UnitSubmission(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """A unit's figures for one quarter, as a whole: a draft while entered, then submitted to the unit
     head, who approves or returns it with a note. Submitted and approved figures are locked.
 
-    Transitions hold the rules only; reports.services does the locking, saving and logging.
+    Transitions hold the rules only; reports.performance.services does the locking, saving and logging.
     """
 
     class State(models.TextChoices):
@@ -525,7 +525,7 @@ class DocumentRequest(models.Model):
     signer_title = models.CharField(_("signer's position"), max_length=300, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
     signer_nip = models.CharField(_("signer's NIP"), max_length=24, blank=True)
-    # An SOP draft's content as it was rendered (workflow.exchange.content_digest): signing checks it is unchanged.
+    # An SOP draft's content as it was rendered (workflow.sop.exchange.content_digest): signing checks it is unchanged.
     content_sha256 = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True, editable=False)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

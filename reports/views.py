@@ -12,8 +12,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from reports import signing
-from reports.document_services import can_withdraw, document_request, document_request_sign, document_request_withdraw
+from reports.documents import signing
+from reports.documents.services import can_withdraw, document_request, document_request_sign, document_request_withdraw
+from reports.documents.verification import checking_slot, verify_upload
 from reports.forms import (
     AgreementForm,
     MonitoringReportForm,
@@ -24,14 +25,13 @@ from reports.forms import (
     agreement_years,
 )
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
-from reports.periods import Period
-from reports.selectors import agreement_overview, report_overview
-from reports.services import evidence_remove
-from reports.signing.verification import checking_slot, verify_upload
-from sopkinerja.client_ip import client_ip
-from sopkinerja.rate_limit import over_limit
-from sopkinerja.slots import Busy
-from sopkinerja.uploads import download_response
+from reports.performance.selectors import agreement_overview, report_overview
+from reports.performance.services import evidence_remove
+from sopkinerja.common.client_ip import client_ip
+from sopkinerja.common.periods import Period
+from sopkinerja.common.rate_limit import over_limit
+from sopkinerja.common.slots import Busy
+from sopkinerja.common.uploads import download_response
 from workflow.models import Disposition
 from workflow.permissions import can_sign
 from workflow.views import _agency_or_403

@@ -1,7 +1,7 @@
 """Isi data kinerja: a unit's quarter on one page (save all, Kirim, review), its Excel round trip,
 the live capaian cell, and the year's targets (PK and Rencana Aksi) for the planning staff.
 
-Thin views: the services write, the selectors read, reports.values reads what was typed.
+Thin views: the services write, the selectors read, reports.performance.values reads what was typed.
 """
 
 from dataclasses import dataclass
@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import excel
-from reports.achievement import achievement, capped, rating
 from reports.forms import FigureRowForm, TargetRowForm
 from reports.models import Indicator, Target, TargetLock, UnitSubmission
-from reports.periods import Period
-from reports.selectors import (
+from reports.performance import excel
+from reports.performance.achievement import achievement, capped, rating
+from reports.performance.selectors import (
     agreement_target_gaps,
     can_edit_targets,
     can_review_submission,
@@ -34,7 +33,7 @@ from reports.selectors import (
     submission_reviewer_position,
     submissions_to_review,
 )
-from reports.services import (
+from reports.performance.services import (
     FigureRow,
     figures_save_draft,
     target_lock,
@@ -43,8 +42,9 @@ from reports.services import (
     unit_submission_return,
     unit_submission_submit,
 )
-from reports.values import format_number, parse_figure, target_text
-from sopkinerja.uploads import validate_upload, validate_upload_size
+from reports.performance.values import format_number, parse_figure, target_text
+from sopkinerja.common.periods import Period
+from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
 from workflow.models import Unit
 from workflow.selectors import figures_locked

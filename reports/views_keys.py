@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from reports.documents.signing.demo_ca import demo_ca_configured
+from reports.documents.signing.keys import agency_signers, signing_key_install, signing_key_issue_demo
 from reports.forms import DemoKeyForm, SigningKeyInstallForm
-from reports.signing.demo_ca import demo_ca_configured
-from reports.signing.keys import agency_signers, signing_key_install, signing_key_issue_demo
 from workflow import permissions
 from workflow.models import Employee
 from workflow.selectors import agency_of

@@ -23,7 +23,7 @@ def _database() -> bool:
 
 
 def _worker(now) -> dict:
-    from reports.heartbeat import last_seen, worker_required
+    from reports.documents.heartbeat import last_seen, worker_required
 
     if not worker_required():
         return {"required": False, "ok": True, "last_seen": None}

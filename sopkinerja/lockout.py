@@ -22,8 +22,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sopkinerja.client_ip import client_ip
-from sopkinerja.forms import LoginForm
+from sopkinerja.common.client_ip import client_ip
+from sopkinerja.common.forms import LoginForm
 from sopkinerja.password_reset import password_reset_offered
 
 USERNAME_COLUMN = AccessAttempt._meta.get_field("username").max_length

@@ -163,7 +163,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 # SOPs: "1 minggu" in a Mutu Baku is this many working days (PermenPAN-RB 35/2012 leaves it to the office).
 SOP_WORKING_DAYS_PER_WEEK = envint("SOP_WORKING_DAYS_PER_WEEK", 5)
 # The traffic lights on capaian (%), on every page and report chart: red below the first, green above
-# the second (reports.achievement.traffic_light).
+# the second (reports.performance.achievement.traffic_light).
 TRAFFIC_LIGHT_THRESHOLDS = tuple(int(x) for x in envlist("TRAFFIC_LIGHT_THRESHOLDS", "70,90"))
 FORMAT_MODULE_PATH = ["sopkinerja.formats"]
 
@@ -188,7 +188,7 @@ elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured("MEDIA_STORAGE must be filesystem or s3.")
 
 # Files (issue 7 part C): evidence (bukti dukung) and step attachments. Their content is checked
-# (sopkinerja/uploads.py) against these extensions and size. Nothing under MEDIA_ROOT is served
+# (sopkinerja/common/uploads.py) against these extensions and size. Nothing under MEDIA_ROOT is served
 # directly: the download views check login and agency, then hand the transfer to SENDFILE_BACKEND:
 # django_sendfile.backends.simple (Django sends the bytes; development), .nginx (X-Accel-Redirect to
 # SENDFILE_URL, an `internal` location) or .xsendfile (Apache mod_xsendfile). See docs/files.md.
@@ -276,13 +276,13 @@ SIGNING_TRUST_ROOTS = envlist("SIGNING_TRUST_ROOTS", str(BASE_DIR / "var" / "key
 # $remote_addr`). Empty: REMOTE_ADDR, the direct peer.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # The proxies whose CLIENT_IP_HEADER is believed (addresses or networks, "unix" for gunicorn's unix
-# socket); from any other peer the header is ignored and REMOTE_ADDR counts (sopkinerja/client_ip.py).
+# socket); from any other peer the header is ignored and REMOTE_ADDR counts (sopkinerja/common/client_ip.py).
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "127.0.0.1,::1,unix")
 for _proxy in TRUSTED_PROXIES:
     if _proxy != "unix":
         ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not every request
 
-# BSrE (issue 7, part A: the BSrE signer backend, reports/signing/bsre.py; docs/bsre.md).
+# BSrE (issue 7, part A: the BSrE signer backend, reports/documents/signing/bsre.py; docs/bsre.md).
 # An agency signs through BSrE when its "signing backend" is "bsre" (admin). The client credentials
 # come from BSrE for this installation; the signer's passphrase or TOTP is typed at signing time.
 BSRE_URL = os.environ.get("BSRE_URL", "").rstrip("/")  # e.g. https://esign.example.go.id; empty: off
@@ -322,7 +322,7 @@ VERIFY_WORKERS = int(os.environ.get("VERIFY_WORKERS", "2"))
 VERIFY_WORKER_MEMORY = int(os.environ.get("VERIFY_WORKER_MEMORY", str(1024 * 1024 * 1024)))
 # Checks running at once on this server, over all web processes, and per client address; past
 # either the page answers 429 at once. Slots are file locks in VERIFY_SLOT_DIR (one folder per
-# host, writable by the web processes), freed by the kernel when a process dies (sopkinerja/slots.py).
+# host, writable by the web processes), freed by the kernel when a process dies (sopkinerja/common/slots.py).
 VERIFY_MAX_CONCURRENT = envint("VERIFY_MAX_CONCURRENT", os.cpu_count() or 2)
 VERIFY_MAX_PER_CLIENT = envint("VERIFY_MAX_PER_CLIENT", 1)
 VERIFY_SLOT_DIR = Path(os.environ.get("VERIFY_SLOT_DIR", str(BASE_DIR / "var" / "verify-slots")))
@@ -385,7 +385,7 @@ AXES_USERNAME_CALLABLE = "sopkinerja.lockout.attempt_username"  # cut to axes' 2
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 LOGIN_USERNAME_FAILURE_LIMIT = envint("LOGIN_USERNAME_FAILURE_LIMIT", 10)
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "sopkinerja.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "sopkinerja.common.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "sopkinerja.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no start-up banner in every management command

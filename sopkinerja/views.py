@@ -13,10 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sopkinerja.forms import LoginForm
+from sopkinerja.common.forms import LoginForm
+from sopkinerja.common.rate_limit import over_limit
 from sopkinerja.middleware import VIEWING_AGENCY_SESSION_KEY
 from sopkinerja.password_reset import PasswordResetRequestForm, password_reset_offered
-from sopkinerja.rate_limit import over_limit
 
 
 def permission_denied(request, exception=None):

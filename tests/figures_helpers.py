@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from reports.models import Realisation, Target
-from reports.selectors import indicators_for
-from reports.services import target_set
+from reports.performance.selectors import indicators_for
+from reports.performance.services import target_set
 from workflow.models import Employee
 
 

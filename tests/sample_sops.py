@@ -4,7 +4,7 @@ forward jump, a three-way decision, two ends and a step with two actors; and one
 import datetime
 
 from workflow.models import Executor, Position, Sop
-from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_create
+from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_create
 
 OUTSIDE = Executor.Kind.OUTSIDE
 SYSTEM = Executor.Kind.SYSTEM

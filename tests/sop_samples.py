@@ -4,7 +4,7 @@ a step with two actors, a three-way decision, a forward jump, a loop and two end
 import datetime
 
 from workflow.models import Executor, Position, Sop, SopVersion
-from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_create
+from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_create
 
 
 def position(agency, key_title: str) -> Position:

@@ -26,16 +26,16 @@ from django.db import OperationalError, connection, transaction  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django_fsm_log.models import StateLog  # noqa: E402
 
-from reports.document_services import document_request, document_request_sign, document_sign  # noqa: E402
+from reports.documents.services import document_request, document_request_sign, document_sign  # noqa: E402
+from reports.documents.signing import DEMO_PASSPHRASE, SigningRefused, sha256  # noqa: E402
 from reports.models import DocumentKind, DocumentRequest, Indicator, Realisation, SignedDocument  # noqa: E402
-from reports.periods import Period  # noqa: E402
-from reports.services import realisation_submit  # noqa: E402
-from reports.signing import DEMO_PASSPHRASE, SigningRefused, sha256  # noqa: E402
+from reports.performance.services import realisation_submit  # noqa: E402
+from sopkinerja.common.exceptions import WorkflowRefused  # noqa: E402
+from sopkinerja.common.periods import Period  # noqa: E402
 from workflow import permissions  # noqa: E402
-from workflow.exceptions import WorkflowRefused  # noqa: E402
 from workflow.models import Agency, RunStep, SopVersion  # noqa: E402
+from workflow.runs.services import run_start, run_step_approve, run_step_submit  # noqa: E402
 from workflow.seed import load_all  # noqa: E402
-from workflow.services.runs import run_start, run_step_approve, run_step_submit  # noqa: E402
 
 from .conftest import PASSWORD, TODAY  # noqa: E402
 

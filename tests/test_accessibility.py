@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import Disposition, RunStep
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 from .conftest import user
 from .workflow_helpers import complete_current, current, executor_of

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from reports.achievement import (
+from reports.performance.achievement import (
     Aggregation,
     Band,
     IndicatorFigures,
@@ -18,7 +18,7 @@ from reports.achievement import (
     rating,
     roll_up,
 )
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 
 HIGHER, LOWER = Polarity.HIGHER_IS_BETTER, Polarity.LOWER_IS_BETTER
 

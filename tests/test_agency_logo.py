@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reports import documents
-from reports.periods import Period
+from reports.documents import rendering as documents
+from sopkinerja.common.periods import Period
 from tests import genuine_files as files
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#135"/></svg>'

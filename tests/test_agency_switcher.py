@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import RunStep
+from workflow.runs.services import run_start
 from workflow.selectors import agency_of
-from workflow.services.runs import run_start
 
 from .conftest import user
 from .workflow_helpers import complete_current, current, executor_of
@@ -31,7 +31,7 @@ def submitted_step(sop000) -> RunStep:
     run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
     complete_current(run)
     run_step = current(run)
-    from workflow.services.runs import run_step_submit
+    from workflow.runs.services import run_step_submit
 
     run_step_submit(run_step_id=run_step.pk, user=executor_of(run_step), output_note="Direkap")
     run_step.refresh_from_db()
@@ -130,10 +130,10 @@ def test_a_government_administrator_of_another_agency_may_not_write_the_viewed_a
 ):
     from django.contrib.auth.models import Permission
 
-    from workflow.exchange.json_format import may_import
     from workflow.models import SopVersion
-    from workflow.services.sop import can_revise
-    from workflow.services.sop_editor import can_author
+    from workflow.sop.editor import can_author
+    from workflow.sop.exchange.json_format import may_import
+    from workflow.sop.services import can_revise
 
     viewer = user("padangpanjang.kasubbag")
     balangan.local_government.administrators.add(viewer)

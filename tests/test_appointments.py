@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 
 from workflow import permissions
 from workflow.models import ActingAssignment, Agency, Employee, Position
+from workflow.organisation.appointments import acting_appoint, acting_end
 from workflow.seed import load_all
-from workflow.services.appointments import acting_appoint, acting_end
 
 from .conftest import PASSWORD, TODAY, user
 from .test_races import race

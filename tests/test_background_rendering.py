@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from reports.document_services import document_request
+from reports.documents.services import document_request
 from reports.models import DocumentKind, DocumentRequest
 from workflow.models import Agency
 from workflow.seed import load_all

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.signing import DEMO_PASSPHRASE
+from reports.documents.signing import DEMO_PASSPHRASE
 
 from .databases import ROOT, app_environment, connect, fresh_database, install_demo, manage
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import SigningRefused
 from reports.models import DocumentKind, SignedDocument
-from reports.signing import SigningRefused
 from workflow.models import Employee
 
 from .conftest import user
@@ -79,7 +79,7 @@ def test_a_bsre_signature_verifies_as_the_original_with_bsres_ca_as_the_only_tru
 ):
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    from reports.signing.verification import Outcome, verify_upload
+    from reports.documents.verification import Outcome, verify_upload
 
     document = sign(balangan, PASSPHRASE)
     root = tmp_path / "bsre-ca.pem"

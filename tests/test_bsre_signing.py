@@ -15,10 +15,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from reports.documents import sop_sheet
-from reports.pdf import html_to_pdf
-from reports.signing import SignatureRequest, SigningRefused, backend_for
-from reports.signing.bsre import BsreBackend
+from reports.documents.pdf import html_to_pdf
+from reports.documents.rendering import sop_sheet
+from reports.documents.signing import SignatureRequest, SigningRefused, backend_for
+from reports.documents.signing.bsre import BsreBackend
 from workflow.models import Employee
 
 from .fake_bsre import FakeBsre

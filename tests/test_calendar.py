@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflow.calendar import WorkingCalendar, national_holiday
-from workflow.duration import TimeUnit
 from workflow.models import DayOff
+from workflow.runs.calendar import WorkingCalendar, national_holiday
+from workflow.sop.waktu import TimeUnit
 
 WITA = ZoneInfo("Asia/Makassar")
 

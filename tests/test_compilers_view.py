@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import Indicator, Realisation, UnitSubmission
-from reports.services import evidence_add
+from reports.performance.services import evidence_add
 from workflow.models import Unit
 from workflow.permissions import compiles_figures
 

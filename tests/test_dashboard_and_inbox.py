@@ -7,14 +7,14 @@ from django.core import mail
 from django.urls import reverse
 
 from reports.models import UnitSubmission
-from reports.periods import Period
-from reports.selectors import unit_indicators
-from reports.services import FigureRow, figures_save_draft, unit_submission_submit
-from reports.values import Figure
+from reports.performance.selectors import unit_indicators
+from reports.performance.services import FigureRow, figures_save_draft, unit_submission_submit
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
 from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
 from workflow.models import Disposition, Run, RunStep, Unit
-from workflow.services.runs import run_start, run_step_approve, run_step_submit
+from workflow.runs.services import run_start, run_step_approve, run_step_submit
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reports.models import Indicator, Realisation
-from reports.periods import Period
-from reports.selectors import units_missing_figures
-from reports.services import realisation_submit
-from workflow.exceptions import WorkflowRefused
+from reports.performance.selectors import units_missing_figures
+from reports.performance.services import realisation_submit
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import RunStep
-from workflow.services.runs import run_start, run_step_send_back, run_step_submit
+from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 
 from .conftest import user
 from .workflow_helpers import complete_current

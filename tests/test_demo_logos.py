@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from reports import documents
+from reports.documents import rendering as documents
 from workflow.models import Agency
 from workflow.seed import LOGOS, demo_logo_load
 

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from reports.documents import disposition_sheet
-from reports.periods import Period
-from workflow.services.runs import disposition_open, run_start, run_step_approve, run_step_send_back, run_step_submit
+from reports.documents.rendering import disposition_sheet
+from sopkinerja.common.periods import Period
+from workflow.runs.services import disposition_open, run_start, run_step_approve, run_step_send_back, run_step_submit
 
 from .conftest import user
 

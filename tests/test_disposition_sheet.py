@@ -11,18 +11,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reports.documents import disposition_sheet
-from reports.periods import Period
-from workflow.exceptions import WorkflowRefused
+from reports.documents.rendering import disposition_sheet
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import Disposition, Position
-from workflow.services.runs import (
+from workflow.runs.services import (
     disposition_amend,
     disposition_forward,
     disposition_open,
     run_start,
     run_step_submit,
 )
-from workflow.services.sop import employee_create
+from workflow.sop.services import employee_create
 
 from .conftest import user
 from .workflow_helpers import complete_current, current

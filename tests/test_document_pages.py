@@ -4,10 +4,10 @@ import subprocess
 
 from django.urls import reverse
 
-from reports import signing
+from reports.documents import signing
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
-from reports.signing import DEMO_PASSPHRASE
-from workflow.services.sop import sop_version_revise
+from workflow.sop.services import sop_version_revise
 
 from .conftest import user
 

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from reports.document_services import document_request, document_request_sign, document_requests_recover
+from reports.documents.services import document_request, document_request_sign, document_requests_recover
+from reports.documents.signing import DEMO_PASSPHRASE, sha256
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
-from reports.signing import DEMO_PASSPHRASE, sha256
 from workflow.models import Agency, Sop
 from workflow.seed import load_all
 

@@ -5,9 +5,9 @@ import io
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports import documents
-from reports.pdf import StaticFilesOnly
-from reports.periods import Period
+from reports.documents import rendering as documents
+from reports.documents.pdf import StaticFilesOnly
+from sopkinerja.common.periods import Period
 
 MM = 72 / 25.4
 
@@ -96,7 +96,7 @@ def test_a_report_with_a_capped_agency_prints_one_hundred_and_keeps_the_figure(b
 
 
 def test_the_lembar_disposisi_prints_its_instruction(sop000):
-    from workflow.services.runs import run_start
+    from workflow.runs.services import run_start
 
     from .conftest import user
 

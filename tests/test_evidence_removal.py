@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import Evidence, EvidenceRemoval, Indicator, Realisation
-from reports.periods import Period
-from reports.services import evidence_add, evidence_remove, realisation_submit
+from reports.performance.services import evidence_add, evidence_remove, realisation_submit
+from sopkinerja.common.periods import Period
 from workflow.models import ActingAssignment, Employee
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 from .conftest import user
 from .genuine_files import pdf_bytes, upload

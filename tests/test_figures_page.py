@@ -138,8 +138,8 @@ def test_the_capaian_cell_is_computed_on_the_server_as_the_user_types(login, bal
 
 
 def test_locked_figures_show_why_and_refuse_changes(login, balangan, sop000):
-    from reports.periods import Period
-    from workflow.services.runs import run_start, run_step_submit
+    from sopkinerja.common.periods import Period
+    from workflow.runs.services import run_start, run_step_submit
 
     from .conftest import user
 
@@ -190,10 +190,10 @@ def test_the_page_keeps_a_bounded_number_of_queries_at_sixty_indicators(login, b
 def test_a_report_prints_n_a_with_its_reason_as_a_footnote(balangan):
     from django.template.loader import render_to_string
 
-    from reports.periods import Period
-    from reports.selectors import measure
-    from reports.services import realisation_submit
-    from reports.values import Figure
+    from reports.performance.selectors import measure
+    from reports.performance.services import realisation_submit
+    from reports.performance.values import Figure
+    from sopkinerja.common.periods import Period
 
     from .conftest import user
 
@@ -220,9 +220,9 @@ def test_the_sekretaris_chooses_among_every_unit_and_finds_the_targets(login):
 
 
 def test_the_unit_head_finds_what_waits_for_review(login, balangan):
-    from reports.periods import Period
-    from reports.services import FigureRow, figures_save_draft, unit_submission_submit
-    from reports.values import Figure
+    from reports.performance.services import FigureRow, figures_save_draft, unit_submission_submit
+    from reports.performance.values import Figure
+    from sopkinerja.common.periods import Period
 
     from .conftest import user
 

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from reports.models import Indicator, Realisation, UnitSubmission
-from reports.periods import Period
-from reports.selectors import units_missing_figures
-from reports.services import (
+from reports.performance.selectors import units_missing_figures
+from reports.performance.services import (
     FigureRow,
     figures_save_draft,
     realisation_submit,
@@ -20,7 +19,8 @@ from reports.services import (
     unit_submission_return,
     unit_submission_submit,
 )
-from reports.values import Figure
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
 
 from .conftest import user
 

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from reports import documents
-from reports.flowchart import FlowExit, FlowStep, build, paginate, steps_of, text_height
+from reports.documents import rendering as documents
 from tests.sample_sops import complex_sop, wide_sop
 from tests.test_sop_sheet_layout import word_boxes
+from workflow.sop.flowchart import FlowExit, FlowStep, build, paginate, steps_of, text_height
 
 
 def chain(*specs) -> list[FlowStep]:

@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.models import Indicator
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import SopVersion
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 from .conftest import user
 from .fuzzing import FUZZ, NASTY, fuzz_once
@@ -131,7 +131,7 @@ def test_the_new_sop_form_survives_any_submission(login, balangan):
 
 
 def test_the_sop_editor_survives_any_submission(login, balangan):
-    from workflow.services.sop import sop_version_revise
+    from workflow.sop.services import sop_version_revise
 
     effective = SopVersion.objects.get(sop__agency=balangan, status=SopVersion.Status.EFFECTIVE)
     draft = sop_version_revise(version=effective, user=user("balangan.kasubbag"))

@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.models import Indicator
-from workflow.exchange.excel import import_workbook, workbook_for
-from workflow.exchange.json_format import export_version, import_document
+from workflow.sop.exchange.excel import import_workbook, workbook_for
+from workflow.sop.exchange.json_format import export_version, import_document
 
 from .test_sop_exchange import agency_like, branching_document
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports.heartbeat import beat
+from reports.documents.heartbeat import beat
 from reports.models import WorkerHeartbeat
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

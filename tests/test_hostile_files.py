@@ -10,10 +10,10 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from reports.models import Evidence
-from reports.periods import Period
-from reports.services import evidence_add
+from reports.performance.services import evidence_add
+from sopkinerja.common.periods import Period
 from workflow.models import Attachment, RunStep
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 from . import genuine_files as files
 from .conftest import stored_files, user

@@ -14,11 +14,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports import excel as reports_excel
 from reports.models import Realisation, Target
-from workflow.exchange.files import sop_import_file
-from workflow.exchange.json_format import export_version, import_document
+from reports.performance import excel as reports_excel
 from workflow.models import Sop, SopVersion
+from workflow.sop.exchange.files import sop_import_file
+from workflow.sop.exchange.json_format import export_version, import_document
 
 from .test_figures_excel import downloaded, filled, layanan
 from .test_figures_excel import url as figures_url

@@ -1,4 +1,4 @@
-"""An SOP import is bounded by the editor's limits (workflow.limits): a file beyond them is refused,
+"""An SOP import is bounded by the editor's limits (sopkinerja.common.limits): a file beyond them is refused,
 naming the limit, before any step is built."""
 
 import copy
@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from workflow.exchange import excel, json_format, xlsx
-from workflow.exchange.files import sop_import_file
-from workflow.exchange.json_format import import_document
-from workflow.exchange.schema import SCHEMA_FILE, bounded
+from sopkinerja.common import xlsx
+from sopkinerja.common.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EXITS, MAX_SHEET_ROWS, MAX_STEPS
 from workflow.forms_editor import ExecutorFormSet, StepFormSet
-from workflow.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EXITS, MAX_SHEET_ROWS, MAX_STEPS
 from workflow.models import SopVersion
+from workflow.sop.exchange import excel, json_format
+from workflow.sop.exchange.files import sop_import_file
+from workflow.sop.exchange.json_format import import_document
+from workflow.sop.exchange.schema import SCHEMA_FILE, bounded
 
 from .test_sop_exchange import branching_document
 

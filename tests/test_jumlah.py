@@ -5,8 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-from workflow.duration import Duration, TimeUnit, total_duration, total_waktu
-from workflow.sop_text import parse_waktu
+from workflow.sop.text import parse_waktu
+from workflow.sop.waktu import Duration, TimeUnit, total_duration, total_waktu
 
 SEED_000 = Path(settings.BASE_DIR) / "fixtures" / "seeds" / "000_balangan_sop01.txt"
 

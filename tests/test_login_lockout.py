@@ -7,7 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from sopkinerja.client_ip import client_ip
+from sopkinerja.common.client_ip import client_ip
 
 from .conftest import PASSWORD
 

@@ -10,11 +10,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from reports.periods import Period
-from workflow import notifications
-from workflow.mail import mail_deliver_due, mail_queue, one_line
+from sopkinerja.common.periods import Period
 from workflow.models import Disposition, OutgoingMail
-from workflow.services.runs import run_start
+from workflow.organisation.mail import mail_deliver_due, mail_queue, one_line
+from workflow.runs import notifications
+from workflow.runs.services import run_start
 
 from .conftest import user
 from .databases import free_port

@@ -3,8 +3,8 @@
 from decimal import Decimal as D
 
 from reports.models import RatingBand
-from reports.periods import Period
-from reports.selectors import measure
+from reports.performance.selectors import measure
+from sopkinerja.common.periods import Period
 
 
 def row(rows, name):
@@ -70,7 +70,7 @@ def test_a_fully_reported_quarter_has_no_missing_quarters(balangan):
 
 
 def test_the_annual_report_footnotes_each_indicator_with_a_missing_quarter(balangan):
-    from reports import documents
+    from reports.documents import rendering as documents
 
     html = documents.performance_report(balangan, Period.parse("2026")).html
     rows = measure(balangan, Period.parse("2026"))

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from reports.models import Indicator, Realisation
-from reports.services import evidence_add
+from reports.performance.services import evidence_add
 from sopkinerja.object_storage import s3_storages
 
 from . import object_storage

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from workflow.nip import format_nip, normalise_nip, validate_nip
+from sopkinerja.common.nip import format_nip, normalise_nip, validate_nip
 
 
 def messages_for(value: str) -> list[str]:

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from workflow.models import Employee, Position
-from workflow.services.sop import employee_create
+from workflow.sop.services import employee_create
 
 
 def errors_of(instance) -> str:

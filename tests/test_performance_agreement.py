@@ -11,12 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import documents, signing
-from reports.document_services import document_request_sign, document_sign
+from reports.documents import rendering as documents
+from reports.documents import signing
+from reports.documents.services import document_request_sign, document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest, SignedDocument, TargetLock
-from reports.selectors import agreement_readiness, agreement_rows, indicators_for
-from reports.services import target_lock, target_set
-from reports.signing import DEMO_PASSPHRASE
+from reports.performance.selectors import agreement_readiness, agreement_rows, indicators_for
+from reports.performance.services import target_lock, target_set
 from reports.templatetags.report_tags import target_text
 
 from .conftest import TODAY, user

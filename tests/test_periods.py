@@ -1,6 +1,6 @@
 import pytest
 
-from reports.periods import Period, PeriodKind
+from sopkinerja.common.periods import Period, PeriodKind
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from reports import excel
+from reports.documents.signing import DEMO_PASSPHRASE, key_path, sha256
 from reports.models import (
     DocumentKind,
     DocumentRequest,
@@ -44,13 +44,12 @@ from reports.models import (
     TargetLock,
     UnitSubmission,
 )
-from reports.periods import Period
-from reports.selectors import figure_entries
-from reports.services import FigureRow, evidence_add, figures_save_draft, unit_submission_submit
-from reports.signing import DEMO_PASSPHRASE, key_path, sha256
-from reports.values import Figure
+from reports.performance import excel
+from reports.performance.selectors import figure_entries
+from reports.performance.services import FigureRow, evidence_add, figures_save_draft, unit_submission_submit
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
 from sopkinerja.middleware import VIEWING_AGENCY_SESSION_KEY
-from workflow.exchange.json_format import export_version
 from workflow.models import (
     ActingAssignment,
     Agency,
@@ -65,9 +64,10 @@ from workflow.models import (
     SopVersion,
     Unit,
 )
-from workflow.services.runs import run_start, run_step_submit
-from workflow.services.sop import sop_version_revise
-from workflow.services.sop_editor import sop_draft_create
+from workflow.runs.services import run_start, run_step_submit
+from workflow.sop.editor import sop_draft_create
+from workflow.sop.exchange.json_format import export_version
+from workflow.sop.services import sop_version_revise
 
 from .conftest import user
 from .genuine_files import pdf_bytes, upload
@@ -345,7 +345,7 @@ def _signed(s: Setting) -> SignedDocument:
 
 def _prepared_signing_request(s: Setting, capture) -> DocumentRequest:
     """The Kepala Dinas asks for the SOP sheet to sign; the worker prepares the exact PDF."""
-    from reports.document_services import document_request
+    from reports.documents.services import document_request
 
     with capture(execute=True):
         made = document_request(

@@ -15,10 +15,10 @@ from django.db import connection
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports import signing
-from reports.document_services import document_sign
+from reports.documents import signing
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE, SigningRefused
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
-from reports.signing import DEMO_PASSPHRASE, SigningRefused
 from workflow.models import ActingAssignment, Employee, Position
 
 from .conftest import user

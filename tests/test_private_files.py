@@ -6,9 +6,9 @@ import pytest
 from django.urls import clear_url_caches, reverse
 
 from reports.models import Indicator, Realisation
-from reports.periods import Period
-from reports.services import evidence_add
-from workflow.services.runs import run_start, run_step_submit
+from reports.performance.services import evidence_add
+from sopkinerja.common.periods import Period
+from workflow.runs.services import run_start, run_step_submit
 
 from .conftest import user
 from .genuine_files import pdf_bytes, upload

@@ -1,6 +1,6 @@
 """Issue 10: a page makes as many queries at province size as with one agency's first year.
 
-Both sizes are scale data (workflow.scale): first two agencies with one year of history, then four
+Both sizes are scale data (tests.support.scale): first two agencies with one year of history, then four
 more with three years. The same page of a copy of the same seed office is counted at each size.
 """
 
@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.models import Indicator
-from reports.periods import Period
+from sopkinerja.common.periods import Period
+from tests.support.scale import main_pages, scale_slug, seed_scale
 from workflow.models import Run
-from workflow.scale import main_pages, scale_slug, seed_scale
 
 from .conftest import PASSWORD, TODAY, user
 

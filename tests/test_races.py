@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django_fsm_log.models import StateLog
 
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest, Indicator, Realisation, SignedDocument
-from reports.periods import Period
-from reports.signing import DEMO_PASSPHRASE
-from workflow.exceptions import WorkflowRefused
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import ActingAssignment, Agency, Disposition, Employee, Position, Run, RunStep, SopVersion
 from workflow.permissions import local_today
 from workflow.seed import load_all
@@ -62,7 +62,7 @@ def offices(transactional_db):
 
 @pytest.fixture
 def run(offices) -> Run:
-    from workflow.services.runs import run_start
+    from workflow.runs.services import run_start
 
     version = SopVersion.objects.get(sop__agency=offices)
     return run_start(version=version, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
@@ -73,7 +73,7 @@ def transitions(run_step: RunStep, *names: str) -> int:
 
 
 def test_fifty_submissions_of_the_same_step_make_one(run):
-    from workflow.services.runs import run_step_submit
+    from workflow.runs.services import run_step_submit
 
     first = run.steps.get(step__number=1)
     sekretaris = user("balangan.sekretaris")
@@ -86,7 +86,7 @@ def test_fifty_submissions_of_the_same_step_make_one(run):
 
 
 def test_fifty_approvals_and_returns_of_the_same_step_make_one_transition(run, offices):
-    from workflow.services.runs import run_step_approve, run_step_send_back, run_step_submit
+    from workflow.runs.services import run_step_approve, run_step_send_back, run_step_submit
 
     head = Position.objects.get(agency=offices, rank="kepala_dinas")
     plh = Employee.objects.get(user__username="balangan.kabid-arsip")
@@ -117,7 +117,7 @@ def test_fifty_approvals_and_returns_of_the_same_step_make_one_transition(run, o
 
 
 def test_fifty_starts_of_the_same_period_make_one_run(offices):
-    from workflow.services.runs import run_start
+    from workflow.runs.services import run_start
 
     version = SopVersion.objects.get(sop__agency=offices)
     period = Period.parse("2025-TW2")
@@ -131,7 +131,7 @@ def test_fifty_starts_of_the_same_period_make_one_run(offices):
 
 
 def test_fifty_first_submissions_of_the_same_figure_make_one_realisation(offices):
-    from reports.services import realisation_submit
+    from reports.performance.services import realisation_submit
 
     indicator = Indicator.objects.get(objective__agency=offices, name="Jumlah pengunjung perpustakaan")
     Realisation.objects.filter(indicator=indicator, year=2026, quarter=4).delete()
@@ -153,8 +153,8 @@ def test_fifty_first_submissions_of_the_same_figure_make_one_realisation(offices
 def test_fifty_signatures_of_the_same_prepared_document_make_one_signed_document(
     offices, django_capture_on_commit_callbacks
 ):
-    from reports.document_services import document_request, document_request_sign
-    from reports.signing import sha256
+    from reports.documents.services import document_request, document_request_sign
+    from reports.documents.signing import sha256
 
     kadis = user("balangan.kadis")
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from reports.models import Indicator, Realisation
-from reports.services import realisation_submit, target_set
+from reports.performance.services import realisation_submit, target_set
 
 from .conftest import user
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from reports import signing
+from reports.documents import signing
 from reports.models import SignedDocument
 
 from .test_documents import page_sizes_mm

@@ -4,13 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reports.document_services import document_request, document_sign
-from reports.documents import performance_report
+from reports.documents.rendering import performance_report
+from reports.documents.services import document_request, document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest, Realisation, UnitSubmission
-from reports.periods import Period
-from reports.selectors import report_overview, report_readiness
-from reports.signing import DEMO_PASSPHRASE
-from workflow.services.runs import run_start
+from reports.performance.selectors import report_overview, report_readiness
+from sopkinerja.common.periods import Period
+from workflow.runs.services import run_start
 
 from .conftest import user
 from .figures_helpers import fill_year

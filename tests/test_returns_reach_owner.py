@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django_fsm_log.models import StateLog
 
-from reports.periods import Period
-from reports.selectors import unit_indicators
-from reports.services import FigureRow, figures_save_draft, unit_submission_return, unit_submission_submit
-from reports.values import Figure
+from reports.performance.selectors import unit_indicators
+from reports.performance.services import FigureRow, figures_save_draft, unit_submission_return, unit_submission_submit
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
 from workflow.models import Unit
-from workflow.services.runs import run_start, run_step_send_back, run_step_submit
+from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 
 from .conftest import user
 

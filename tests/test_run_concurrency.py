@@ -6,11 +6,11 @@ import threading
 import pytest
 from django.db import connection
 
-from reports.periods import Period
-from workflow.exceptions import WorkflowRefused
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import ActingAssignment, Agency, Disposition, Employee, Position, RunStep, SopVersion
+from workflow.runs.services import run_start, run_step_approve, run_step_submit
 from workflow.seed import load_all
-from workflow.services.runs import run_start, run_step_approve, run_step_submit
 
 from .conftest import PASSWORD, TODAY, user
 
@@ -69,7 +69,7 @@ def test_two_first_submissions_of_the_same_figure_make_one_realisation():
     from decimal import Decimal
 
     from reports.models import Indicator, Realisation
-    from reports.services import realisation_submit
+    from reports.performance.services import realisation_submit
 
     if not Agency.objects.exists():
         load_all(password=PASSWORD, today=TODAY)

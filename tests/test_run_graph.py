@@ -7,13 +7,13 @@ import pytest
 from django.utils import translation
 from django_fsm_log.models import StateLog
 
-from reports.periods import Period
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from tests.conftest import user
 from tests.sop_samples import permohonan_sop
 from tests.workflow_helpers import complete_current, current, states
-from workflow.exceptions import WorkflowRefused
 from workflow.models import Run, RunStep
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 NOW = datetime.datetime(2026, 11, 2, 1, 0, tzinfo=datetime.UTC)  # Monday 09:00 WITA
 

@@ -5,9 +5,9 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import Attachment, Run, RunStep
-from workflow.services.runs import run_start
+from workflow.runs.services import run_start
 
 from .conftest import user
 from .genuine_files import EXE, pdf_bytes

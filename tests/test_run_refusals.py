@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from reports.periods import Period
-from workflow.exceptions import WorkflowRefused
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import ActingAssignment, Employee, Position, Run, RunStep
-from workflow.services.runs import (
+from workflow.runs.services import (
     run_cancel,
     run_start,
     run_step_approve,

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.periods import Period
-from workflow.exceptions import WorkflowRefused
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import Run, RunStep
-from workflow.services.runs import run_start
+from workflow.runs.services import run_start
 
 from .conftest import user
 from .workflow_helpers import complete_current, current, states, walk
@@ -75,7 +75,7 @@ def test_the_year_needs_both_semesters_and_runs_the_annual_steps(sop000):
 def test_a_returned_step_is_active_again_and_keeps_its_history(sop000):
     from django_fsm_log.models import StateLog
 
-    from workflow.services.runs import run_step_send_back, run_step_submit
+    from workflow.runs.services import run_step_send_back, run_step_submit
 
     run = start(sop000, "2025-TW3")
     complete_current(run)

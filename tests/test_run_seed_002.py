@@ -2,9 +2,9 @@
 
 import pytest
 
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import Run, RunStep
-from workflow.services.runs import run_start
+from workflow.runs.services import run_start
 
 from .conftest import user
 from .workflow_helpers import complete_current, current, states, walk
@@ -51,8 +51,8 @@ def test_tidak_at_the_check_sends_the_run_back_to_drafting_and_keeps_the_history
 
 
 def test_a_decision_cannot_be_submitted_without_ya_or_tidak(run):
-    from workflow.exceptions import WorkflowRefused
-    from workflow.services.runs import run_step_submit
+    from sopkinerja.common.exceptions import WorkflowRefused
+    from workflow.runs.services import run_step_submit
 
     for _ in range(6):
         complete_current(run)

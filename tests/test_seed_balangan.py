@@ -1,7 +1,7 @@
 """Seed 000 (Kabupaten Balangan) is loaded word for word from its own export."""
 
 from workflow.models import SopListItem, Step
-from workflow.sop_text import parse_waktu
+from workflow.sop.text import parse_waktu
 
 from .test_jumlah import seed_000_rows
 

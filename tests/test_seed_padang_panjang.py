@@ -1,7 +1,7 @@
 """Seed 002 (Kota Padang Panjang): identity as read, procedure reconstructed and marked."""
 
-from workflow.duration import TimeUnit
 from workflow.models import SopListItem, Step
+from workflow.sop.waktu import TimeUnit
 
 Section = SopListItem.Section
 

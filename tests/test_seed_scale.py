@@ -12,12 +12,12 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from reports.models import Indicator, Realisation, Target
-from reports.periods import Period
+from sopkinerja.common.periods import Period
+from tests.support.scale import ScaleRefused, seed_scale
 from workflow import permissions
-from workflow.calendar import WorkingCalendar
 from workflow.models import Agency, Disposition, Employee, Run, RunStep, SopVersion, Unit
-from workflow.scale import ScaleRefused, seed_scale
-from workflow.services.runs import run_start, run_step_approve, run_step_submit
+from workflow.runs.calendar import WorkingCalendar
+from workflow.runs.services import run_start, run_step_approve, run_step_submit
 
 from .conftest import PASSWORD, TODAY, user
 

@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reports.periods import Period
-from workflow.exceptions import WorkflowRefused
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import Position, Run, RunStep
-from workflow.services.appointments import acting_appoint
-from workflow.services.runs import run_start, run_step_approve, run_step_send_back, run_step_submit
+from workflow.organisation.appointments import acting_appoint
+from workflow.runs.services import run_start, run_step_approve, run_step_send_back, run_step_submit
 
 from .conftest import user
 

@@ -9,16 +9,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.document_services import document_request, document_sign
+from reports.documents.services import document_request, document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest
-from reports.periods import Period
-from reports.selectors import signature_queue
-from reports.signing import DEMO_PASSPHRASE
+from reports.performance.selectors import signature_queue
+from sopkinerja.common.periods import Period
 from workflow.models import Position
-from workflow.services.appointments import acting_appoint
-from workflow.services.runs import run_start
-from workflow.services.sop import sop_version_revise
-from workflow.services.sop_editor import sop_draft_create, sop_draft_submit_for_signature
+from workflow.organisation.appointments import acting_appoint
+from workflow.runs.services import run_start
+from workflow.sop.editor import sop_draft_create, sop_draft_submit_for_signature
+from workflow.sop.services import sop_version_revise
 
 from .conftest import PASSWORD, user
 from .figures_helpers import fill_year

@@ -3,10 +3,10 @@ certificate disagree, nothing is signed."""
 
 import pytest
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE, SigningRefused
+from reports.documents.signing.identity import names_match
 from reports.models import DocumentKind, SignedDocument
-from reports.signing import DEMO_PASSPHRASE, SigningRefused
-from reports.signing.identity import names_match
 from workflow.models import Employee
 
 from .conftest import user

@@ -5,14 +5,14 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports import signing
-from reports.document_services import document_sign
+from reports.documents import signing
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
+from reports.documents.verification import Outcome, verify_upload
 from reports.models import DocumentKind, SignedDocument
-from reports.periods import Period
-from reports.signing import DEMO_PASSPHRASE
-from reports.signing.verification import Outcome, verify_upload
+from sopkinerja.common.periods import Period
 from workflow.models import ActingAssignment, Employee, Position, SopVersion
-from workflow.services.sop import StepSpec, sop_version_create
+from workflow.sop.services import StepSpec, sop_version_create
 
 from .conftest import user
 from .figures_helpers import fill_year
@@ -69,7 +69,7 @@ def test_an_acting_kepala_dinas_signs_as_plh(balangan):
 
 
 def test_in_the_browser_a_report_is_signed_only_after_its_run_has_finished(balangan, sop000):
-    from workflow.services.runs import run_start
+    from workflow.runs.services import run_start
 
     with pytest.raises(ValidationError, match="Pelaksanaan pengumpulan data Triwulan I 2025 belum selesai"):
         sign_report(balangan, period="2025-TW1", via="web")

@@ -17,13 +17,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import key_path
+from reports.documents.signing.keys import KeyState, key_status, signing_key_install, signing_key_issue_demo
 from reports.models import DocumentKind
-from reports.signing import key_path
-from reports.signing.keys import KeyState, key_status, signing_key_install, signing_key_issue_demo
 from workflow import permissions
 from workflow.models import Employee, Position
-from workflow.services.appointments import acting_appoint
+from workflow.organisation.appointments import acting_appoint
 
 from .conftest import user
 from .fake_bsre import FakeBsre
@@ -166,7 +166,7 @@ def test_a_good_key_is_installed_and_a_plh_appointed_after_the_demo_was_loaded_s
 
 
 def test_installing_a_key_is_logged_with_who_installed_it_and_never_the_passphrase(balangan, caplog):
-    with caplog.at_level(logging.INFO, logger="reports.signing.keys"):
+    with caplog.at_level(logging.INFO, logger="reports.documents.signing.keys"):
         install(PLH, own_pkcs12(PLH))
     assert f"{PLH}" in caplog.text and "by balangan.kasubbag" in caplog.text
     assert PASSPHRASE not in caplog.text

@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from sopkinerja.common.limits import MAX_STEPS
 from tests.conftest import user
-from workflow.limits import MAX_STEPS
 from workflow.models import Position, Sop, SopVersion, Step
 from workflow.models.sop import SignedVersionFrozen
-from workflow.services.sop import StepSpec
-from workflow.services.sop_editor import DraftIdentity, sop_draft_create, sop_draft_save, step_moved
+from workflow.sop.editor import DraftIdentity, sop_draft_create, sop_draft_save, step_moved
+from workflow.sop.services import StepSpec
 
 AUTHOR = "balangan.kasubbag"  # agency admin: holds workflow.add_sopversion
 

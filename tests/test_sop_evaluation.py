@@ -4,14 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reports.documents import monitoring_report
-from reports.periods import Period
-from workflow.exceptions import WorkflowRefused
+from reports.documents.rendering import monitoring_report
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
+from workflow.evaluation.services import sop_evaluation_record
 from workflow.models import CRITERIA, SopEvaluation
 from workflow.permissions import local_today
 from workflow.scoping import scope
 from workflow.selectors import due_assessments
-from workflow.services.evaluation import sop_evaluation_record
 
 from .conftest import user
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from workflow.exchange import xlsx
-from workflow.exchange.excel import import_workbook, workbook_for
-from workflow.exchange.json_format import export_version, import_document
+from sopkinerja.common import xlsx
 from workflow.models import Sop, SopVersion
+from workflow.sop.exchange.excel import import_workbook, workbook_for
+from workflow.sop.exchange.json_format import export_version, import_document
 
 from .test_sop_exchange import agency_like, branching_document
 

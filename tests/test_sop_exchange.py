@@ -1,4 +1,4 @@
-"""SOP import and export in the open JSON format (workflow.exchange.json_format)."""
+"""SOP import and export in the open JSON format (workflow.sop.exchange.json_format)."""
 
 import copy
 import json
@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from workflow.exchange.json_format import export_version, import_document
-from workflow.exchange.schema import schema_problems
 from workflow.models import Agency, LocalGovernment, Position, Sop, SopVersion, Unit
+from workflow.sop.exchange.json_format import export_version, import_document
+from workflow.sop.exchange.schema import schema_problems
 
 from .conftest import user
 

@@ -6,15 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, SignedDocument
-from reports.periods import Period
-from reports.signing import DEMO_PASSPHRASE
-from workflow.exceptions import WorkflowRefused
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period
 from workflow.models import Executor, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 from workflow.models.sop import SignedVersionFrozen
-from workflow.services.runs import run_start
-from workflow.services.sop import sop_version_revise
+from workflow.runs.services import run_start
+from workflow.sop.services import sop_version_revise
 
 from .conftest import user
 

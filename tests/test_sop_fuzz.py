@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.graph import Arrow, Node, problems
-from workflow.sop_text import parse_waktu
+from workflow.sop.graph import Arrow, Node, problems
+from workflow.sop.text import parse_waktu
 
 SYMBOLS = st.sampled_from(["terminator", "process", "decision"])
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tests.sop_samples import permohonan_sop
-from workflow.graph import Arrow, Node, problems
 from workflow.models import SopVersion, Step
+from workflow.sop.graph import Arrow, Node, problems
 
 
 def flow(*nodes) -> list[str]:
@@ -117,7 +117,7 @@ def test_an_effective_sop_with_a_broken_graph_is_refused_naming_the_step_and_sav
 
 
 def test_a_draft_may_be_unfinished_but_cannot_become_effective_until_sound(balangan):
-    from workflow.services.sop import sop_version_make_effective
+    from workflow.sop.services import sop_version_make_effective
 
     draft = permohonan_sop(balangan, status=SopVersion.Status.DRAFT)
     draft.sop.number = ""

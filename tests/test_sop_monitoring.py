@@ -9,17 +9,17 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
+from reports.documents.verification import Outcome, verify_upload
 from reports.models import DocumentKind, DocumentRequest
-from reports.periods import Period
-from reports.signing import DEMO_PASSPHRASE
-from reports.signing.verification import Outcome, verify_upload
+from sopkinerja.common.periods import Period
+from workflow.evaluation.services import sop_monitoring_record
 from workflow.models import ActingAssignment, Position, SopMonitoring
 from workflow.permissions import can_assess, local_today
+from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 from workflow.scoping import scope
 from workflow.selectors import add_months, due_assessments, run_evidence
-from workflow.services.evaluation import sop_monitoring_record
-from workflow.services.runs import run_start, run_step_send_back, run_step_submit
 
 from .conftest import user
 from .workflow_helpers import approver_of, complete_current, current, executor_of, walk
@@ -227,7 +227,7 @@ def test_the_monitoring_pdf_is_asked_for_and_signed_on_the_documents_page(
         client.post(reverse("reports:documents"), {"monev-period": period, "monev-sign": "on"})
     request = DocumentRequest.objects.get(agency=balangan, kind=DocumentKind.MONITORING)
     assert request.status == DocumentRequest.Status.AWAITING, request.error
-    from reports import signing
+    from reports.documents import signing
 
     client.post(
         reverse("reports:request-sign", args=[request.pk]),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reports import documents
+from reports.documents import rendering as documents
 from tests.sample_sops import complex_sop
 from workflow.models import SopListItem
 

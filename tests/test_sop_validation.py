@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from workflow.models import Executor, Position, Sop, SopVersion, Step
-from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_create
+from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_create
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.achievement import TargetForm
 from reports.models import Indicator, Target, TargetLock
-from reports.services import target_set
+from reports.performance.achievement import TargetForm
+from reports.performance.services import target_set
 
 from .genuine_files import upload
 

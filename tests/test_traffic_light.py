@@ -7,8 +7,8 @@ from decimal import Decimal as D
 import pytest
 from django.template import Context, Template
 
-from reports.achievement import traffic_light
-from reports.charts import LIGHT_COLOURS, achievement_bars
+from reports.documents.charts import LIGHT_COLOURS, achievement_bars
+from reports.performance.achievement import traffic_light
 
 
 @dataclass

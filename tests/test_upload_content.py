@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reports.models import Evidence, Indicator, Realisation
-from reports.periods import Period
-from reports.services import evidence_add
-from sopkinerja.uploads import sniff
+from reports.performance.services import evidence_add
+from sopkinerja.common.periods import Period
+from sopkinerja.common.uploads import sniff
 from workflow.models import Attachment, RunStep
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 from . import genuine_files as files
 from .conftest import stored_files, user

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports.achievement import TargetForm, TargetValue
-from reports.values import Figure, format_number, parse_figure, parse_target, target_text
+from reports.performance.achievement import TargetForm, TargetValue
+from reports.performance.values import Figure, format_number, parse_figure, parse_target, target_text
 
 
 @pytest.mark.parametrize(

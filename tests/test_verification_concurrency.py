@@ -15,11 +15,11 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
+from reports.documents.verification import Outcome, Verdict
 from reports.models import DocumentKind
-from reports.signing import DEMO_PASSPHRASE
-from reports.signing.verification import Outcome, Verdict
-from sopkinerja.slots import Busy, slot
+from sopkinerja.common.slots import Busy, slot
 
 from .conftest import user
 from .test_document_recovery import seeded
@@ -120,7 +120,7 @@ def test_a_slot_held_by_a_killed_process_is_free_again(tmp_path):
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from sopkinerja.slots import slot\n"
+            "from sopkinerja.common.slots import slot\n"
             "with slot(sys.argv[1], 'all', 1):\n"
             "    print('held', flush=True)\n"
             "    time.sleep(600)\n",

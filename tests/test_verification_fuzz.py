@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.signing.verification import Outcome, verify_upload
+from reports.documents.verification import Outcome, verify_upload
 
 from .test_verification_page import signed
 

@@ -20,10 +20,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import PdfFileWriter
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
+from reports.documents.verification import Outcome, verify_upload
 from reports.models import DocumentKind, SignedDocument
-from reports.signing import DEMO_PASSPHRASE
-from reports.signing.verification import Outcome, verify_upload
 
 from .conftest import user
 

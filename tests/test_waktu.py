@@ -9,12 +9,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from reports.periods import Period
-from workflow.calendar import WorkingCalendar
-from workflow.duration import Duration, TimeUnit, Waktu, total_waktu
+from sopkinerja.common.periods import Period
 from workflow.models import Run
-from workflow.services.runs import run_start
-from workflow.sop_text import parse_waktu
+from workflow.runs.calendar import WorkingCalendar
+from workflow.runs.services import run_start
+from workflow.sop.text import parse_waktu
+from workflow.sop.waktu import Duration, TimeUnit, Waktu, total_waktu
 
 from .conftest import user
 

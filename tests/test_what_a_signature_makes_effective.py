@@ -7,15 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from reports import signing
-from reports.document_services import document_request_withdraw
+from reports.documents import signing
+from reports.documents.services import document_request_withdraw
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentRequest, SignedDocument
-from reports.signing import DEMO_PASSPHRASE
-from workflow.exchange.json_format import content_digest, export_version
 from workflow.models import SopVersion, Step
 from workflow.models.sop import DraftAwaitingSignature
-from workflow.services.sop import sop_version_revise
-from workflow.services.sop_editor import DraftIdentity, sop_draft_save
+from workflow.sop.editor import DraftIdentity, sop_draft_save
+from workflow.sop.exchange.json_format import content_digest, export_version
+from workflow.sop.services import sop_version_revise
 
 from .conftest import user
 

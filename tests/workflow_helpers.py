@@ -4,7 +4,7 @@ import datetime
 
 from workflow import permissions
 from workflow.models import Employee, Run, RunStep
-from workflow.services.runs import run_step_approve, run_step_submit
+from workflow.runs.services import run_step_approve, run_step_submit
 
 
 def holder(position):

@@ -36,9 +36,9 @@ from workflow.models import (
     StepRequirement,
     Unit,
 )
+from workflow.organisation import appointments as appointment_services
 from workflow.scoping import agency_path, scope
-from workflow.services import appointments as appointment_services
-from workflow.services.sop import can_revise, sop_version_revise
+from workflow.sop.services import can_revise, sop_version_revise
 
 organisation_log = logging.getLogger("sopkinerja.organisation")
 
@@ -205,7 +205,7 @@ def log_rights_change(request, obj, form, fields: set[str]) -> None:
 
 @admin.register(ActingAssignment)
 class ActingAssignmentAdmin(AgencyScopedAdmin):
-    """Appointments go through workflow.services.appointments; rows are records: never edited or
+    """Appointments go through workflow.organisation.appointments; rows are records: never edited or
     deleted here, only ended (the action). Agency admins read them; only the Kepala Dinas (when
     staff) or a superuser appoints, and nobody appoints themselves (ActingAssignment.clean)."""
 

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.periods import Period, PeriodKind
-from sopkinerja.forms import options_read_once
-from sopkinerja.uploads import validate_upload, validate_upload_size
+from sopkinerja.common.forms import options_read_once
+from sopkinerja.common.periods import Period, PeriodKind
+from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow.models import ActingAssignment, Disposition, Run, RunStep, Sop, SopVersion, Step
 from workflow.selectors import startable_periods
 
@@ -152,7 +152,7 @@ class DispositionForwardForm(DispositionMarksForm):
 
 
 class AppointmentForm(forms.Form):
-    """The Kepala Dinas appoints a Plh/Plt (workflow.services.appointments.acting_appoint)."""
+    """The Kepala Dinas appoints a Plh/Plt (workflow.organisation.appointments.acting_appoint)."""
 
     position = forms.ModelChoiceField(label=_("Position"), queryset=None, empty_label=_("- Select an option -"))
     employee = forms.ModelChoiceField(label=_("Acting official"), queryset=None, empty_label=_("- Select an option -"))

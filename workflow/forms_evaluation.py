@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.periods import Period, PeriodKind
+from sopkinerja.common.periods import Period, PeriodKind
 from workflow.models import CRITERIA, SopMonitoring
 
 YA_TIDAK = [("ya", "Ya"), ("tidak", "Tidak")]

@@ -13,12 +13,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports.achievement import DEFAULT_BANDS
 from reports.models import Indicator, Objective, RatingBand, Realisation
-from reports.services import realisation_submit, target_set
-from workflow.exchange.json_format import import_document
+from reports.performance.achievement import DEFAULT_BANDS
+from reports.performance.services import realisation_submit, target_set
 from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Unit
-from workflow.services.sop import employee_create
+from workflow.sop.exchange.json_format import import_document
+from workflow.sop.services import employee_create
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 LOGOS = FIXTURES / "logos"
@@ -138,7 +138,7 @@ def load_office(
         _load_sop(agency, spec)
     # A demo signing certificate for everyone who may sign (kept if it already exists).
     if certificates:
-        from reports.signing import create_demo_certificates
+        from reports.documents.signing import create_demo_certificates
 
         create_demo_certificates(agency)
     _load_performance(agency, data["objectives"], units, today)

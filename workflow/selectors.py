@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import Agency, Disposition, Employee, Executor, Run, Sop, SopVersion, Step, StepActor, StepExit
 from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS
 

@@ -8,17 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.flowchart import web_rows
-from reports.selectors import (
+from reports.documents.signing.keys import agency_signers, signer_status
+from reports.performance.selectors import (
     latest_reported_quarter,
     signature_queue,
     submissions_returned_to,
     submissions_to_review,
 )
-from reports.signing.keys import agency_signers, signer_status
-from sopkinerja.uploads import download_response
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.uploads import download_response
 from workflow import permissions, selectors
-from workflow.exceptions import WorkflowRefused
 from workflow.forms import (
     AppointmentForm,
     ApproveForm,
@@ -31,6 +30,9 @@ from workflow.forms import (
     SubmitForm,
 )
 from workflow.models import ActingAssignment, Attachment, Disposition, Run, RunStep, SopVersion
+from workflow.organisation import appointments as appointment_services
+from workflow.runs import services as run_services
+from workflow.runs.timeline import run_timeline
 from workflow.selectors import (
     agency_of,
     appointments_for_agency,
@@ -46,9 +48,7 @@ from workflow.selectors import (
     sops_for_agency,
     unread_disposition_count,
 )
-from workflow.services import appointments as appointment_services
-from workflow.services import runs as run_services
-from workflow.timeline import run_timeline
+from workflow.sop.flowchart import web_rows
 
 
 def _agency_or_403(request):
@@ -150,9 +150,9 @@ def sop_detail(request, version_id: int):
         version = sop_version_detail(agency, version_id)
     except SopVersion.DoesNotExist:
         raise Http404(_("No such SOP in your agency.")) from None
-    from workflow.services.sop_editor import can_author
+    from workflow.sop.editor import can_author
 
-    # The flowchart is drawn by the same code as the PDF sheet (reports.flowchart).
+    # The flowchart is drawn by the same code as the PDF sheet (workflow.sop.flowchart).
     context = {
         "agency": agency,
         "version": version,

@@ -1,4 +1,4 @@
-"""The SOP list and the SOP editor: thin views over workflow.services.sop_editor.
+"""The SOP list and the SOP editor: thin views over workflow.sop.editor.
 
 The editor is one form (identity and lists, executor columns, steps). Every button saves the whole
 draft through `sop_draft_save`; moving a step also renumbers it. A form with errors is shown again
@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sopkinerja.common.limits import MAX_STEPS
 from workflow.forms_editor import (
     ExecutorFormSet,
     IdentityForm,
@@ -26,13 +27,11 @@ from workflow.forms_editor import (
     posted_column_titles,
     posted_step_count,
 )
-from workflow.limits import MAX_STEPS
 from workflow.models import SopVersion
 from workflow.models.sop import DraftAwaitingSignature
 from workflow.permissions import can_sign, local_today
 from workflow.selectors import agency_of, sop_list, sop_revisions, sop_version_detail
-from workflow.services.sop import ExecutorSpec, StepSpec, sop_version_revise
-from workflow.services.sop_editor import (
+from workflow.sop.editor import (
     can_author,
     draft_problems,
     renumbered,
@@ -41,6 +40,7 @@ from workflow.services.sop_editor import (
     sop_draft_submit_for_signature,
     step_moved,
 )
+from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_revise
 
 
 def _agency_or_403(request):
@@ -301,11 +301,11 @@ def _valid(form) -> bool:
 
 
 def flowchart_preview(executors: list[ExecutorSpec], steps: list[StepSpec]):
-    """The flowchart pages of unsaved content, drawn by reports.flowchart exactly as
-    reports.documents.sop_sheet calls it for the PDF (F4). The one place the editor draws."""
-    from reports.documents import NARROW_EXECUTOR, _column_widths, flowchart_pages
-    from reports.flowchart import FlowExit, FlowStep
-    from workflow.graph import Arrow, Node, default_exits
+    """The flowchart pages of unsaved content, drawn by workflow.sop.flowchart exactly as
+    reports.documents.rendering.sop_sheet calls it for the PDF (F4). The one place the editor draws."""
+    from reports.documents.rendering import NARROW_EXECUTOR, _column_widths, flowchart_pages
+    from workflow.sop.flowchart import FlowExit, FlowStep
+    from workflow.sop.graph import Arrow, Node, default_exits
 
     widths = _column_widths("f4", len(executors))
     column = {spec.title: index for index, spec in enumerate(executors)}

@@ -7,13 +7,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from reports.periods import Period, PeriodKind
+from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.periods import Period, PeriodKind
 from workflow import permissions
-from workflow.exceptions import WorkflowRefused
+from workflow.evaluation import services
 from workflow.forms_evaluation import EvaluationForm, MonitoringForm
 from workflow.models import SopVersion
 from workflow.selectors import assessment_schedule, evaluations_of, monitoring_table, monitorings_of, run_evidence
-from workflow.services import evaluation as services
 from workflow.views import _agency_or_403
 
 

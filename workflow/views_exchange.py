@@ -1,5 +1,5 @@
 """SOP files in and out of the browser: download as JSON or Excel, the blank template, and the import page.
-The work is done in workflow.exchange; these views check the login, the agency and the permission."""
+The work is done in workflow.sop.exchange; these views check the login, the agency and the permission."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from workflow.exchange.excel import workbook_for
-from workflow.exchange.files import CONTENT_TYPES, sop_export_file, sop_import_file
-from workflow.exchange.forms import SopImportForm
-from workflow.exchange.json_format import may_import
 from workflow.models import SopVersion
 from workflow.selectors import sop_version_detail
+from workflow.sop.exchange.excel import workbook_for
+from workflow.sop.exchange.files import CONTENT_TYPES, sop_export_file, sop_import_file
+from workflow.sop.exchange.forms import SopImportForm
+from workflow.sop.exchange.json_format import may_import
 from workflow.views import _agency_or_403
 
 
@@ -60,4 +60,4 @@ def sop_import(request):
         else:
             messages.success(request, _("The SOP was imported as a draft: check it, then have it signed."))
             return redirect("workflow:sop-detail", version.pk)
-    return render(request, "workflow/exchange/import.html", {"form": form, "problems": problems, "agency": agency})
+    return render(request, "workflow/sop/exchange/import.html", {"form": form, "problems": problems, "agency": agency})

@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from reports.achievement import traffic_light as achievement_light
+from reports.performance.achievement import traffic_light as achievement_light
 
 register = template.Library()
 
@@ -56,7 +56,7 @@ def subtract(value, other):
 
 @register.inclusion_tag("partials/traffic_light.html")
 def traffic_light(achievement):
-    """The capaian's traffic light (reports.achievement.traffic_light), with its colour as hidden text."""
+    """The capaian's traffic light (reports.performance.achievement.traffic_light), with its colour as hidden text."""
     return {"colour": achievement_light(achievement)}
 
 
@@ -72,11 +72,11 @@ def _measurement_template_digest() -> str:
 
 @register.simple_tag
 def measurement_table(agency, period):
-    """The agency's achievement table for the period (reports.selectors.measure), rendered once per
+    """The agency's achievement table for the period (reports.performance.selectors.measure), rendered once per
     change of its data: the HTML is cached under measure()'s key, which any change to the rows it is
     computed from replaces, with the language, the traffic-light thresholds and the template's digest.
     Without a key (SQLite) it is rendered each time."""
-    from reports.selectors import MEASURE_CACHE_SECONDS, measure, measure_key
+    from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key
 
     if period is None:
         return render_to_string(MEASUREMENT_TABLE, {"measurements": []})

@@ -1,8 +1,8 @@
-"""The signer's own key warning, for the top of the dashboard (reports.signing.keys.key_warning)."""
+"""The signer's own key warning, for the top of the dashboard (reports.documents.signing.keys.key_warning)."""
 
 from django import template
 
-from reports.signing.keys import key_warning
+from reports.documents.signing.keys import key_warning
 from workflow import permissions
 
 register = template.Library()

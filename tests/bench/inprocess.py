@@ -1,7 +1,7 @@
 """The parts of `make bench` that run inside Django, one subcommand per process (tests/bench/run.py
 starts them against the bench database with the production settings and reads their JSON on stdout):
 
-- `seed`: scale agencies first … first+agencies-1 with `years` of history (workflow.scale);
+- `seed`: scale agencies first … first+agencies-1 with `years` of history (tests.support.scale);
 - `pages`: the URL of every main page of one agency as its Sekretaris opens them, with the page's
   queries, size and time in one process (Django's test client);
 - `profile`: cProfile of the pages named, in one process (text, not JSON);
@@ -42,10 +42,10 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from reports.periods import Period  # noqa: E402
+from sopkinerja.common.periods import Period  # noqa: E402
 from tests.bench.pages import LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
+from tests.support.scale import main_pages  # noqa: E402
 from workflow.models import Agency, SopVersion  # noqa: E402
-from workflow.scale import main_pages  # noqa: E402
 
 
 def user_of(slug: str) -> str:
@@ -58,7 +58,7 @@ def last_finished_quarter(today) -> Period:
 
 
 def page_urls(slug: str) -> dict[str, str]:
-    """The baselines, then the main pages of one agency (workflow.scale.main_pages) for the last
+    """The baselines, then the main pages of one agency (tests.support.scale.main_pages) for the last
     quarter that is over; the figures overview as the menu opens it, for the current quarter."""
     pages = main_pages(slug, last_finished_quarter(timezone.localdate()))
     pages["figures"] = reverse("reports:figures")
@@ -75,7 +75,7 @@ def signed_in_client(slug: str) -> Client:
 
 
 def seed(args) -> dict:
-    from workflow.scale import seed_scale
+    from tests.support.scale import seed_scale
 
     started = time.monotonic()
     counts = seed_scale(agencies=args.agencies, years=args.years, first=args.first)
@@ -177,7 +177,7 @@ def profile(args) -> str:
 
 
 def build_document(kind: str, slug: str):
-    from reports import documents
+    from reports.documents import rendering as documents
 
     agency = Agency.objects.get(slug=slug)
     if kind == "sheet":

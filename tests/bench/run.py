@@ -2,7 +2,7 @@
 the same run (machines are noisy), at two data sizes; then the PDFs against Chromium.
 
 1. A database `sopkinerja_bench` on the server of DATABASE_URL (a throwaway cluster from
-   tests/with-postgres.sh when none is set): migrate, then scale data (workflow.scale) at 1/10 of
+   tests/with-postgres.sh when none is set): migrate, then scale data (tests.support.scale) at 1/10 of
    the reference size, measured, then grown to the reference size (40 agencies × 5 years), measured.
 2. At each size: gunicorn on loopback with the production settings of `make serve` (3 sync workers,
    DEBUG off, whitenoise; tasks run immediately), one login per user through the real login form,

@@ -12,12 +12,12 @@ from django.conf import settings
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, Realisation, SignedDocument, Target, UnitSubmission
-from reports.periods import Period
-from reports.selectors import unit_head_position, unit_indicators
-from reports.services import FigureRow, figures_save_draft, unit_submission_submit
-from reports.signing import DEMO_PASSPHRASE
-from reports.values import Figure
+from reports.performance.selectors import unit_head_position, unit_indicators
+from reports.performance.services import FigureRow, figures_save_draft, unit_submission_submit
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
 from workflow.models import Sop, Unit
 
 # openpyxl's template: the header is row 3, indicator names in column B, realisasi in column F.

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from reports.document_services import document_sign
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind
-from reports.periods import Period
-from reports.signing import DEMO_PASSPHRASE
+from sopkinerja.common.periods import Period
 from workflow.models import Agency, Disposition, RunStep, Sop
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 from ..conftest import user
 from ..workflow_helpers import complete_current, current, executor_of

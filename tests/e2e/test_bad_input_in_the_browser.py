@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from reports.models import Evidence, Realisation, UnitSubmission
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import RunStep, Sop
-from workflow.services.runs import run_start, run_step_submit
+from workflow.runs.services import run_start, run_step_submit
 
 from ..conftest import user
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from playwright.sync_api import expect
 
-from reports.periods import Period
-from reports.signing import DEMO_PASSPHRASE
+from reports.documents.signing import DEMO_PASSPHRASE
+from sopkinerja.common.periods import Period
 from tests.workflow_helpers import approver_of, executor_of
 from workflow.models import Position, Run, RunStep, SopVersion
-from workflow.services.runs import run_start, run_step_approve, run_step_submit
+from workflow.runs.services import run_start, run_step_approve, run_step_submit
 
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", settings.BASE_DIR / "var" / "screenshots"))
 

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, Indicator, SignedDocument
-from reports.periods import Period
-from reports.services import FigureRow, figures_save_draft, unit_submission_submit
-from reports.signing import DEMO_PASSPHRASE
-from reports.values import parse_figure
+from reports.performance.services import FigureRow, figures_save_draft, unit_submission_submit
+from reports.performance.values import parse_figure
+from sopkinerja.common.periods import Period
 from workflow.models import Run, RunStep, Sop, Step
-from workflow.services.runs import run_start
+from workflow.runs.services import run_start
 
 from ..conftest import TODAY, user
 from ..workflow_helpers import approver_of, current, executor_of, walk

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, SignedDocument, TargetLock
-from reports.signing import DEMO_PASSPHRASE
 
 from ..conftest import TODAY
 from .story import assert_signed_by, download, go, success

@@ -17,7 +17,7 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from reports.models import UnitSubmission
-from reports.periods import Period
+from sopkinerja.common.periods import Period
 from workflow.models import Agency, Run, RunStep
 
 from .story import (

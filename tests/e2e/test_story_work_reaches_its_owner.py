@@ -8,15 +8,15 @@ from decimal import Decimal
 from django.core import mail
 from playwright.sync_api import expect
 
+from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, Realisation, SignedDocument
-from reports.periods import Period
-from reports.selectors import unit_indicators
-from reports.services import FigureRow, evidence_add, figures_save_draft, unit_submission_submit
-from reports.signing import DEMO_PASSPHRASE
-from reports.values import Figure
+from reports.performance.selectors import unit_indicators
+from reports.performance.services import FigureRow, evidence_add, figures_save_draft, unit_submission_submit
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
 from workflow.models import Agency, Sop, SopVersion, Unit
-from workflow.services.runs import run_start
-from workflow.services.sop import sop_version_revise
+from workflow.runs.services import run_start
+from workflow.sop.services import sop_version_revise
 
 from ..conftest import user
 from ..genuine_files import pdf_bytes, upload

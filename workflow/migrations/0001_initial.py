@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import workflow.nip
+import sopkinerja.common.nip
 from django.conf import settings
 from django.db import migrations, models
 
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('full_name', models.CharField(max_length=200, verbose_name='full name with titles')),
-                ('nip', models.CharField(error_messages={'unique': 'Another employee already has this NIP.'}, max_length=18, unique=True, validators=[workflow.nip.validate_nip], verbose_name='NIP')),
+                ('nip', models.CharField(error_messages={'unique': 'Another employee already has this NIP.'}, max_length=18, unique=True, validators=[sopkinerja.common.nip.validate_nip], verbose_name='NIP')),
                 ('rank_title', models.CharField(blank=True, max_length=60, verbose_name='rank (pangkat)')),
                 ('grade', models.CharField(blank=True, choices=[('I/a', 'I A'), ('I/b', 'I B'), ('I/c', 'I C'), ('I/d', 'I D'), ('II/a', 'Ii A'), ('II/b', 'Ii B'), ('II/c', 'Ii C'), ('II/d', 'Ii D'), ('III/a', 'Iii A'), ('III/b', 'Iii B'), ('III/c', 'Iii C'), ('III/d', 'Iii D'), ('IV/a', 'Iv A'), ('IV/b', 'Iv B'), ('IV/c', 'Iv C'), ('IV/d', 'Iv D'), ('IV/e', 'Iv E')], max_length=5, verbose_name='grade (golongan)')),
                 ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='workflow.agency', verbose_name='agency')),
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('effective_on', models.DateField(blank=True, null=True, verbose_name='effective date (Tanggal Efektif)')),
                 ('approver_title', models.CharField(blank=True, max_length=300, verbose_name='approved by: position')),
                 ('approver_name', models.CharField(blank=True, max_length=200, verbose_name='approved by: name')),
-                ('approver_nip', models.CharField(blank=True, max_length=18, validators=[workflow.nip.validate_nip], verbose_name='approved by: NIP')),
+                ('approver_nip', models.CharField(blank=True, max_length=18, validators=[sopkinerja.common.nip.validate_nip], verbose_name='approved by: NIP')),
                 ('warning', models.TextField(blank=True, verbose_name='warning (Peringatan)')),
                 ('recording', models.TextField(blank=True, verbose_name='recording and data keeping (Pencatatan dan Pendataan)')),
                 ('provenance', models.TextField(blank=True, help_text='Where this text comes from, and which parts were reconstructed or assumed.', verbose_name='provenance')),

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from sopkinerja.uploads import validate_logo
-from workflow.nip import format_nip, normalise_nip, validate_nip
+from sopkinerja.common.nip import format_nip, normalise_nip, validate_nip
+from sopkinerja.common.uploads import validate_logo
 
 
 class LocalGovernment(models.Model):
@@ -455,7 +455,7 @@ class ActingAssignmentQuerySet(models.QuerySet):
 class ActingAssignment(models.Model):
     """Plh / Plt: an employee who acts for a position during a date range.
 
-    Appointed and ended through workflow.services.appointments, which records who did it and when.
+    Appointed and ended through workflow.organisation.appointments, which records who did it and when.
     Rows are never deleted: an ended appointment keeps its history.
     """
 

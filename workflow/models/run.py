@@ -1,7 +1,7 @@
 """An SOP run: one execution of an effective SOP version for one period, as state machines.
 
 Transitions hold the rules only (source, target, conditions, permission). Everything else,
-locking, saving, logging, deadlines and e-mail, is done by workflow.services.runs.
+locking, saving, logging, deadlines and e-mail, is done by workflow.runs.services.
 """
 
 import os
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from reports.periods import Period
-from sopkinerja.uploads import clean_name, validate_upload, validate_upload_size
+from sopkinerja.common.periods import Period
+from sopkinerja.common.uploads import clean_name, validate_upload, validate_upload_size
 from workflow import permissions
 
 from .organisation import Position
@@ -210,7 +210,7 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @rule(_("Some responsible units have not submitted their figures: close the step listing them, or wait."))
     def _figures_complete_or_closed(self) -> bool:
-        from reports.selectors import units_missing_figures
+        from reports.performance.selectors import units_missing_figures
 
         if not self.step.collects_data or self.run.period_obj.kind != "triwulan" or self.closed_incomplete:
             return True

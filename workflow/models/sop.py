@@ -4,7 +4,7 @@ A signed version (effective or withdrawn) is frozen: the model layer refuses eve
 and to the rows that hang off it (list items, executor columns, steps, requirements), whether it
 comes through save(), delete(), a cascade, or a QuerySet's update()/bulk_update()/bulk_create()/
 delete(). The only change left is its status moving from effective to withdrawn. A change is a
-new revision (`workflow.services.sop.sop_version_revise`).
+new revision (`workflow.sop.services.sop_version_revise`).
 """
 
 from django.core.exceptions import ValidationError
@@ -16,9 +16,9 @@ from django.dispatch import receiver
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from workflow.duration import Duration, TimeUnit, Waktu, total_waktu
-from workflow.nip import format_nip, validate_nip
-from workflow.sop_text import parse_waktu
+from sopkinerja.common.nip import format_nip, validate_nip
+from workflow.sop.text import parse_waktu
+from workflow.sop.waktu import Duration, TimeUnit, Waktu, total_waktu
 
 from .organisation import Agency, Position, Unit
 
@@ -440,7 +440,7 @@ class SopVersion(models.Model):
 
     def effective_problems(self) -> list[str]:
         """What stops this version from becoming effective (signing), in Indonesian, one per problem."""
-        from workflow.graph import graph_problems
+        from workflow.sop.graph import graph_problems
 
         problems = []
         if not self.sop.number or self.sop.number.strip() in {"", "-"}:
@@ -457,7 +457,7 @@ class SopVersion(models.Model):
         return problems
 
     def total_duration(self) -> Duration:
-        """Jumlah: computed from the steps, never typed (see workflow.duration.total_waktu)."""
+        """Jumlah: computed from the steps, never typed (see workflow.sop.waktu.total_waktu)."""
         return total_waktu(step.waktu for step in self.steps.all())
 
 

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from workflow import duration
+from workflow.sop import waktu as duration
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.signing import DEMO_PASSPHRASE, create_demo_certificate, create_demo_certificates
-from reports.signing.demo_ca import _ca_file
+from reports.documents.signing import DEMO_PASSPHRASE, create_demo_certificate, create_demo_certificates
+from reports.documents.signing.demo_ca import _ca_file
 from workflow.models import Agency, Employee
 
 

@@ -7,7 +7,7 @@ longer than DOCUMENT_RENDER_TIMEOUT seconds is queued again, or failed with its 
 
 from django.core.management.base import BaseCommand
 
-from reports.document_services import document_requests_recover
+from reports.documents.services import document_requests_recover
 
 
 class Command(BaseCommand):

@@ -17,11 +17,11 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import documents
-from reports.document_services import document_sign
+from reports.documents import rendering as documents
+from reports.documents.services import document_sign
+from reports.documents.signing import SigningRefused
 from reports.models import DocumentKind
-from reports.periods import Period
-from reports.signing import SigningRefused
+from sopkinerja.common.periods import Period
 from workflow.models import Agency, Employee, Sop
 from workflow.permissions import can_sign, head_position
 

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from reports.heartbeat import Heartbeat, forget
+from reports.documents.heartbeat import Heartbeat, forget
 
 
 class Command(DbWorkerCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.exchange.files import sop_export_file
 from workflow.models import Agency, Sop
+from workflow.sop.exchange.files import sop_export_file
 
 
 class Command(BaseCommand):

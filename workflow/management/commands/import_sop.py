@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.exchange.files import sop_import_file
 from workflow.models import Agency
+from workflow.sop.exchange.files import sop_import_file
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.scale import MAX_AGENCIES, MAX_YEARS, ScaleRefused, scale_slug, seed_scale
+from tests.support.scale import MAX_AGENCIES, MAX_YEARS, ScaleRefused, scale_slug, seed_scale
 from workflow.seed import DEFAULT_PASSWORD
 
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from workflow.mail import mail_deliver_due
+from workflow.organisation.mail import mail_deliver_due
 
 
 class Command(BaseCommand):
