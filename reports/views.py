@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from reports.documents import signing
+from reports.documents.readiness import agreement_overview, report_overview
 from reports.documents.services import can_withdraw, document_request, document_request_sign, document_request_withdraw
 from reports.documents.verification import checking_slot, verify_upload
 from reports.forms import (
@@ -25,7 +26,6 @@ from reports.forms import (
     agreement_years,
 )
 from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
-from reports.performance.selectors import agreement_overview, report_overview
 from reports.performance.services import evidence_remove
 from sopkinerja.common.client_ip import client_ip
 from sopkinerja.common.periods import Period

@@ -20,6 +20,7 @@ from reports.forms import FigureRowForm, TargetRowForm
 from reports.models import Indicator, Target, TargetLock, UnitSubmission
 from reports.performance import excel
 from reports.performance.achievement import achievement, capped, rating
+from reports.performance.locks import figures_locked
 from reports.performance.selectors import (
     agreement_target_gaps,
     can_edit_targets,
@@ -47,7 +48,6 @@ from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
 from workflow.models import Unit
-from workflow.selectors import figures_locked
 from workflow.views import _agency_or_403
 
 

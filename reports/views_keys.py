@@ -14,7 +14,7 @@ from reports.documents.signing.keys import agency_signers, signing_key_install, 
 from reports.forms import DemoKeyForm, SigningKeyInstallForm
 from workflow import permissions
 from workflow.models import Employee
-from workflow.selectors import agency_of
+from workflow.organisation.selectors import agency_of
 
 
 def _admin_agency(request):

@@ -32,7 +32,7 @@ class AgencyTimeZoneMiddleware:
 
     def __call__(self, request):
         from sopkinerja.request_log import note_user
-        from workflow.selectors import agency_of, load_employee
+        from workflow.organisation.selectors import agency_of, load_employee
 
         load_employee(request.user)
         agency = agency_of(request.user)
@@ -83,7 +83,7 @@ class AgencySwitcherMiddleware:
 
     def _viewed_agency(self, request):
         from workflow.models import Employee
-        from workflow.selectors import switchable_agencies
+        from workflow.organisation.selectors import switchable_agencies
 
         agencies = switchable_agencies(request.user)
         chosen = request.session.get(VIEWING_AGENCY_SESSION_KEY)

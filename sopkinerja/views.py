@@ -35,7 +35,7 @@ def csrf_failure(request, reason=""):
 @require_POST
 def agency_switch(request):
     """Remember which agency a superuser or government administrator views; refuse any other."""
-    from workflow.selectors import switchable_agencies
+    from workflow.organisation.selectors import switchable_agencies
 
     agency = switchable_agencies(request.user).filter(slug=request.POST.get("agency", "")).first()
     if agency is None:

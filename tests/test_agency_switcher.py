@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from sopkinerja.common.periods import Period
 from workflow.models import RunStep
+from workflow.organisation.selectors import agency_of
 from workflow.runs.services import run_start
-from workflow.selectors import agency_of
 
 from .conftest import user
 from .workflow_helpers import complete_current, current, executor_of

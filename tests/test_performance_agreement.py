@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from reports.documents import rendering as documents
 from reports.documents import signing
+from reports.documents.readiness import agreement_readiness
 from reports.documents.services import document_request_sign, document_sign
 from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest, SignedDocument, TargetLock
-from reports.performance.selectors import agreement_readiness, agreement_rows, indicators_for
+from reports.performance.selectors import agreement_rows, indicators_for
 from reports.performance.services import target_lock, target_set
 from reports.templatetags.report_tags import target_text
 

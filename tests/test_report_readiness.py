@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from reports.documents.readiness import report_overview, report_readiness
 from reports.documents.rendering import performance_report
 from reports.documents.services import document_request, document_sign
 from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest, Realisation, UnitSubmission
-from reports.performance.selectors import report_overview, report_readiness
 from sopkinerja.common.periods import Period
 from workflow.runs.services import run_start
 

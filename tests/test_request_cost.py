@@ -1,7 +1,7 @@
 """What every signed-in request pays before its view runs: the session, the user, and one query for
 the employee with its agency and position, shared with the view."""
 
-from workflow.selectors import agency_of
+from workflow.organisation.selectors import agency_of
 
 
 def test_a_signed_in_redirect_costs_three_queries(login, balangan, django_assert_num_queries):

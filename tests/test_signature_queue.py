@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.documents.readiness import signature_queue
 from reports.documents.services import document_request, document_sign
 from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, DocumentRequest
-from reports.performance.selectors import signature_queue
 from sopkinerja.common.periods import Period
 from workflow.models import Position
 from workflow.organisation.appointments import acting_appoint

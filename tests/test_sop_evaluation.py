@@ -11,7 +11,7 @@ from workflow.evaluation.services import sop_evaluation_record
 from workflow.models import CRITERIA, SopEvaluation
 from workflow.permissions import local_today
 from workflow.scoping import scope
-from workflow.selectors import due_assessments
+from workflow.sop.selectors import due_assessments
 
 from .conftest import user
 

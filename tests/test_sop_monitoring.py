@@ -14,12 +14,13 @@ from reports.documents.signing import DEMO_PASSPHRASE
 from reports.documents.verification import Outcome, verify_upload
 from reports.models import DocumentKind, DocumentRequest
 from sopkinerja.common.periods import Period
+from workflow.evaluation.selectors import run_evidence
 from workflow.evaluation.services import sop_monitoring_record
 from workflow.models import ActingAssignment, Position, SopMonitoring
 from workflow.permissions import can_assess, local_today
 from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 from workflow.scoping import scope
-from workflow.selectors import add_months, due_assessments, run_evidence
+from workflow.sop.selectors import add_months, due_assessments
 
 from .conftest import user
 from .workflow_helpers import approver_of, complete_current, current, executor_of, walk

@@ -5,7 +5,7 @@ from sopkinerja.common.forms import options_read_once
 from sopkinerja.common.periods import Period, PeriodKind
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow.models import ActingAssignment, Disposition, Run, RunStep, Sop, SopVersion, Step
-from workflow.selectors import startable_periods
+from workflow.runs.selectors import startable_periods
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -15,6 +15,8 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
+from workflow.models.organisation import ActingAssignment, Position
+
 
 def _employee(user):
     if not getattr(user, "is_authenticated", False):
@@ -189,11 +191,17 @@ def recipients(position, now: datetime.datetime | None = None) -> list:
     return list({user.pk: user for user in users}.values())
 
 
-def _effective_steps(agency_id: int):
-    """The steps of the agency's effective SOP versions."""
-    from workflow.models import Step  # workflow.models imports this module
-
-    return Step.objects.filter(version__status="effective", version__sop__agency_id=agency_id).order_by()
+def _executors_of_effective_steps(agency_id: int, **step_conditions):
+    """The agency's positions that execute a step of one of its effective SOP versions meeting the
+    conditions (Step field lookups, named from the step). Read through the positions' executor
+    columns, so that who may act is answered without the SOP layer's code."""
+    step = "executor_columns__steps__"
+    conditions = {step + "version__status": "effective", step + "version__sop__agency_id": agency_id}
+    for lookup, value in step_conditions.items():
+        if isinstance(value, F):
+            value = F(step + value.name)
+        conditions[step + lookup] = value
+    return Position.objects.filter(agency_id=agency_id, **conditions).values_list("pk", flat=True).distinct()
 
 
 def _holds_any(user, employee, position_ids) -> bool:
@@ -205,8 +213,7 @@ def is_data_collector(user) -> bool:
     employee = _employee(user)
     if employee is None:
         return False
-    collectors = _effective_steps(employee.agency_id).filter(collects_data=True)
-    return _holds_any(user, employee, collectors.values_list("executor__position_id", flat=True))
+    return _holds_any(user, employee, _executors_of_effective_steps(employee.agency_id, collects_data=True))
 
 
 def compiles_figures(user, agency) -> bool:
@@ -218,12 +225,13 @@ def compiles_figures(user, agency) -> bool:
     employee = _employee(user)
     if employee is None or employee.agency_id != agency.pk:
         return False
-    compiling = _effective_steps(agency.pk).filter(
+    compiling = _executors_of_effective_steps(
+        agency.pk,
         version__steps__collects_data=True,
         version__steps__cadence=F("cadence"),
         number__gte=F("version__steps__number"),
     )
-    return _holds_any(user, employee, compiling.values_list("executor__position_id", flat=True))
+    return _holds_any(user, employee, compiling)
 
 
 def can_report_for(user, indicator, *, collector: bool | None = None) -> bool:
@@ -254,8 +262,6 @@ def headed_unit_ids(user) -> set[int]:
     employee = _employee(user)
     if employee is None:
         return set()
-    from workflow.models import ActingAssignment, Position
-
     acting = ActingAssignment.objects.in_force(local_today(employee.agency)).filter(employee=employee)
     positions = Position.objects.filter(pk__in=[employee.position_id, *acting.values_list("position_id", flat=True)])
     return {
@@ -287,9 +293,6 @@ def assessment_scope(user) -> tuple[int | None, bool, set[int]]:
     employee = _employee(user)
     if employee is None:
         return None, False, set()
-    from workflow.models import Position
-    from workflow.selectors import held_position_ids
-
     ranks = set(Position.objects.filter(pk__in=held_position_ids(user)).values_list("rank", flat=True))
     if ranks & {"kepala_dinas", "sekretaris"}:
         return employee.agency_id, True, set()
@@ -303,3 +306,20 @@ def can_assess(user, version) -> bool:
     if agency_id is None or agency_id != version.sop.agency_id:
         return False
     return everything or (version.sop.unit_id is not None and version.sop.unit_id in units)
+
+
+def held_position_ids(user, now=None) -> set[int]:
+    """Positions the user holds, or acts for today."""
+    employee = getattr(user, "employee", None) if getattr(user, "is_authenticated", False) else None
+    if employee is None:
+        return set()
+    today = local_today(employee.agency, now)
+    # Asked several times per request (a page's sections each ask): one query per employee object
+    # and day. The employee is loaded afresh for each request (load_employee).
+    known = getattr(employee, "_held_positions", None)
+    if known is not None and known[0] == (today, employee.position_id):
+        return set(known[1])
+    acting = employee.acting_for.filter(starts_on__lte=today, ends_on__gte=today).values_list("position_id", flat=True)
+    held = {employee.position_id, *acting}
+    employee._held_positions = ((today, employee.position_id), frozenset(held))
+    return held

@@ -6,7 +6,7 @@ agency's data is never visible.
 
 from django.db.models import Model, QuerySet
 
-from workflow.selectors import agency_of
+from workflow.organisation.selectors import agency_of
 
 # model label -> lookup path from that model to its Agency
 AGENCY_PATHS = {

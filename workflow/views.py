@@ -8,13 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.documents.readiness import signature_queue
 from reports.documents.signing.keys import agency_signers, signer_status
-from reports.performance.selectors import (
-    latest_reported_quarter,
-    signature_queue,
-    submissions_returned_to,
-    submissions_to_review,
-)
+from reports.performance.selectors import latest_reported_quarter, submissions_returned_to, submissions_to_review
 from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.uploads import download_response
 from workflow import permissions, selectors
@@ -31,24 +27,21 @@ from workflow.forms import (
 )
 from workflow.models import ActingAssignment, Attachment, Disposition, Run, RunStep, SopVersion
 from workflow.organisation import appointments as appointment_services
+from workflow.organisation.selectors import agency_of, appointments_for_agency
 from workflow.runs import services as run_services
-from workflow.runs.timeline import run_timeline
-from workflow.selectors import (
-    agency_of,
-    appointments_for_agency,
+from workflow.runs.selectors import (
     disposition_for,
     disposition_history,
-    due_assessments,
     my_work,
     overdue_steps,
     run_detail,
     runs_for_agency,
     runs_in_progress,
-    sop_version_detail,
-    sops_for_agency,
     unread_disposition_count,
 )
+from workflow.runs.timeline import run_timeline
 from workflow.sop.flowchart import web_rows
+from workflow.sop.selectors import due_assessments, sop_version_detail, sops_for_agency
 
 
 def _agency_or_403(request):

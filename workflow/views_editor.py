@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.documents.selectors import sop_revisions
 from sopkinerja.common.limits import MAX_STEPS
 from workflow.forms_editor import (
     ExecutorFormSet,
@@ -29,8 +30,8 @@ from workflow.forms_editor import (
 )
 from workflow.models import SopVersion
 from workflow.models.sop import DraftAwaitingSignature
+from workflow.organisation.selectors import agency_of
 from workflow.permissions import can_sign, local_today
-from workflow.selectors import agency_of, sop_list, sop_revisions, sop_version_detail
 from workflow.sop.editor import (
     can_author,
     draft_problems,
@@ -40,6 +41,7 @@ from workflow.sop.editor import (
     sop_draft_submit_for_signature,
     step_moved,
 )
+from workflow.sop.selectors import sop_list, sop_version_detail
 from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_revise
 
 

@@ -11,9 +11,10 @@ from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.periods import Period, PeriodKind
 from workflow import permissions
 from workflow.evaluation import services
+from workflow.evaluation.selectors import run_evidence
 from workflow.forms_evaluation import EvaluationForm, MonitoringForm
 from workflow.models import SopVersion
-from workflow.selectors import assessment_schedule, evaluations_of, monitoring_table, monitorings_of, run_evidence
+from workflow.sop.selectors import assessment_schedule, evaluations_of, monitoring_table, monitorings_of
 from workflow.views import _agency_or_403
 
 

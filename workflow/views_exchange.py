@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from workflow.models import SopVersion
-from workflow.selectors import sop_version_detail
 from workflow.sop.exchange.excel import workbook_for
 from workflow.sop.exchange.files import CONTENT_TYPES, sop_export_file, sop_import_file
 from workflow.sop.exchange.forms import SopImportForm
 from workflow.sop.exchange.json_format import may_import
+from workflow.sop.selectors import sop_version_detail
 from workflow.views import _agency_or_403
 
 

@@ -17,11 +17,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from reports.documents.charts import achievement_bars
-from reports.performance.selectors import agreement_rows, measure, report_readiness
+from reports.documents.readiness import report_readiness
+from reports.performance.selectors import agreement_rows, measure
 from sopkinerja.common.periods import Period, PeriodKind
 from workflow.models import Agency, Position, SopListItem, SopVersion
-from workflow.selectors import disposition_history, monitoring_table
+from workflow.runs.selectors import disposition_history
 from workflow.sop.flowchart import build, steps_of, text_height
+from workflow.sop.selectors import monitoring_table
 
 PAPERS = {"f4": ("F4", 330.0, 215.0), "a4": ("A4", 297.0, 210.0)}
 # The SOP sheet's page margins (top, right, bottom, left), mm: the one source for both the @page rule

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='evidence',
             name='file',
-            field=models.FileField(upload_to=reports.models.evidence_path, validators=[sopkinerja.common.uploads.validate_upload, sopkinerja.common.uploads.validate_upload_size], verbose_name='file'),
+            field=models.FileField(upload_to=reports.models.performance.evidence_path, validators=[sopkinerja.common.uploads.validate_upload, sopkinerja.common.uploads.validate_upload_size], verbose_name='file'),
         ),
         migrations.CreateModel(
             name='EvidenceRemoval',

@@ -10,23 +10,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import (
+from reports.models.performance import (
     Evidence,
     EvidenceRemoval,
     Indicator,
     Realisation,
-    SignedDocument,
     Target,
     TargetLock,
     UnitSubmission,
 )
+from reports.performance import notifications
 from reports.performance.achievement import TargetForm, TargetValue
+from reports.performance.locks import figures_locked
 from reports.performance.selectors import agreement_target_gaps
 from reports.performance.values import Figure
 from sopkinerja.common.periods import Period
 from workflow import permissions
-from workflow.runs import notifications
-from workflow.selectors import agency_of, figures_locked
+from workflow.organisation.selectors import agency_of
 
 
 @transaction.atomic
@@ -252,7 +252,7 @@ def figures_save_draft(*, unit, period: Period, rows: list[FigureRow], user, now
 def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmission:
     """Kirim: the unit's quarter goes to its head for review, once every indicator it answers for has
     a figure (a number or n/a). Locked from then until returned; a second click is refused. The
-    reviewer is e-mailed after commit (workflow.runs.notifications.figures_handed_in)."""
+    reviewer is e-mailed after commit (reports.performance.notifications.figures_handed_in)."""
     from reports.performance.selectors import unit_indicators
 
     submission = _submission_for_update(unit, period)
@@ -361,7 +361,7 @@ def targets_save(*, agency, year: int, rows: dict[Indicator, dict[int | None, Ta
 
 
 @transaction.atomic
-def target_lock(*, agency, year: int, user, now=None, signed_document: SignedDocument | None = None) -> TargetLock:
+def target_lock(*, agency, year: int, user, now=None, signed_document=None) -> TargetLock:
     """Freeze the year's targets: the Kepala Dinas (or Plh/Plt) only, and only once every indicator
     has its annual and its four quarterly targets (the refusal names each one that lacks some).
 

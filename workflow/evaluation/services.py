@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from sopkinerja.common.exceptions import WorkflowRefused
 from workflow import permissions
-from workflow.models import CRITERIA, SopEvaluation, SopMonitoring, SopVersion
+from workflow.models.evaluation import CRITERIA, SopEvaluation, SopMonitoring
+from workflow.models.sop import SopVersion
 
 
 def _refuse_unless_assessor(version: SopVersion, user) -> None:

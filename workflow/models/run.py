@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from reports.performance.locks import figures_lock_rule
 from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import clean_name, validate_upload, validate_upload_size
 from workflow import permissions
@@ -31,6 +32,38 @@ def rule(message):
         return condition
 
     return mark
+
+
+class RunQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(sop__agency=agency)
+
+    def active(self):
+        return self.filter(state=Run.State.ACTIVE)
+
+
+class RunStepQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(run__sop__agency=agency)
+
+    def in_active_runs(self):
+        return self.filter(run__state=Run.State.ACTIVE)
+
+    def figures_locked(self, agency, year: int, quarter: int) -> bool:
+        """A quarter's figures are locked once its data-collection step is handed in (submitted or
+        approved). A return of that step, or a later attempt at it after a 'Tidak' loop, reopens them."""
+        attempts = (
+            self.for_agency(agency)
+            .filter(run__period=f"{year}-TW{quarter}", step__collects_data=True)
+            .exclude(run__state=Run.State.CANCELLED)
+        )
+        handed_in = [RunStep.State.SUBMITTED, RunStep.State.APPROVED]
+        return attempts.filter(state__in=handed_in).exists() and not attempts.exclude(state__in=handed_in).exists()
+
+
+class DispositionQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(run_step__run__sop__agency=agency)
 
 
 class Run(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -52,6 +85,8 @@ class Run(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     standard_minutes = models.PositiveIntegerField(_("standard time (working minutes)"), default=0)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    objects = RunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SOP run")
@@ -164,6 +199,8 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     standard_minutes = models.PositiveIntegerField(_("standard time (working minutes)"), default=0)
     actual_minutes = models.PositiveIntegerField(_("actual time (working minutes)"), null=True, blank=True)
+
+    objects = RunStepQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("run step")
@@ -398,6 +435,8 @@ class Disposition(models.Model):
         verbose_name=_("read by"),
     )
 
+    objects = DispositionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("disposition (disposisi)")
         verbose_name_plural = _("dispositions (disposisi)")
@@ -451,3 +490,9 @@ class Disposition(models.Model):
             raise ValidationError(_("Tick at least one instruction or write one."))
         if self.parent_id is not None and self.parent.run_step_id != self.run_step_id:
             raise ValidationError(_("A forwarded disposisi belongs to the same step as the one it forwards."))
+
+
+@figures_lock_rule
+def data_collection_handed_in(agency, year: int, quarter: int) -> bool:
+    """The runs' rule for the figures lock (reports.performance.locks): see RunStepQuerySet.figures_locked."""
+    return RunStep.objects.figures_locked(agency, year, quarter)

@@ -1,7 +1,8 @@
 """Plh/Plt appointments: the one place that appoints an acting official or ends an appointment.
 
 The admin and the appointments page both call these functions. The rules themselves live in
-ActingAssignment.clean() and workflow.permissions.can_appoint, so every path obeys them:
+ActingAssignment.clean() and workflow.permissions.can_appoint (asked here and handed to the row), so
+every path obeys them:
 only the Kepala Dinas (the holder of the head position, not a Plh of it) or a superuser
 appoints; nobody appoints themselves. Each appointment and each ending records who did it and
 when on the row, and is written to the `workflow.appointments` log.
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow import permissions
-from workflow.models import ActingAssignment, Employee, Position
+from workflow.models.organisation import ActingAssignment, Employee, Position
 
 log = logging.getLogger("workflow.appointments")
 
@@ -51,6 +52,7 @@ def acting_appoint(
         appointed_by=by,
         appointed_at=now or timezone.now(),
     )
+    assignment.appointer_may_appoint = permissions.can_appoint(by, position)
     assignment.full_clean()
     assignment.save()
     log.info(

@@ -12,9 +12,10 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from workflow.models import OutgoingMail
+from workflow.models.mail import OutgoingMail
 
 logger = logging.getLogger("sopkinerja.mail")
 
@@ -88,3 +89,10 @@ def mail_deliver_due(*, now=None) -> tuple[int, int]:
         else:
             failed += 1
     return sent, failed
+
+
+def notify(subject: str, template: str, context: dict, users, agency) -> int:
+    """Queue the message in the outbox (delivered at once, retried on failure); the number queued."""
+    addresses = [user.email for user in users if user.email]
+    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    return 1 if mail_queue(subject=subject, body=body, recipients=addresses, agency=agency) else 0

@@ -20,10 +20,11 @@ from reports.performance.selectors import units_missing_figures
 from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.periods import Period
 from workflow import permissions
-from workflow.models import Attachment, Disposition, Run, RunStep, Sop, SopVersion, Step
+from workflow.models.run import Attachment, Disposition, Run, RunStep
+from workflow.models.sop import Sop, SopVersion, Step
 from workflow.runs import notifications
 from workflow.runs.calendar import WorkingCalendar
-from workflow.selectors import start_refusal
+from workflow.runs.selectors import start_refusal
 
 # Sequences are shifted out of the way first, so the unique (run, sequence) never collides.
 _SEQUENCE_OFFSET = 1_000_000

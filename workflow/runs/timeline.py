@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
-from workflow.models import Run, RunStep
+from workflow.models.run import Run, RunStep
 
 
 @dataclass(frozen=True)

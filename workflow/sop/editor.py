@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from workflow.models import Agency, Sop, SopVersion, Unit
-from workflow.models.sop import DraftAwaitingSignature, SignedVersionFrozen
-from workflow.runs import notifications
-from workflow.selectors import own_agency
+from workflow.models.organisation import Agency, Unit
+from workflow.models.sop import DraftAwaitingSignature, SignedVersionFrozen, Sop, SopVersion
+from workflow.organisation.selectors import own_agency
+from workflow.sop import notifications as sop_notifications
 from workflow.sop.services import ExecutorSpec, ListItem, StepSpec, sop_version_create, sop_version_fill
 
 logger = logging.getLogger("sopkinerja.sop")
@@ -116,7 +116,7 @@ def sop_draft_submit_for_signature(*, version: SopVersion, user) -> SopVersion:
     Guarantees: only the agency's SOP authors may; only a draft that could become effective
     (`effective_problems()` empty), else a ValidationError lists each problem and nothing is sent.
     After commit the Kepala Dinas and any Plh/Plt of the position are e-mailed a link to sign it.
-    Nothing is stored: a complete draft waits in their queue (reports.performance.selectors.signature_queue)
+    Nothing is stored: a complete draft waits in their queue (reports.documents.readiness.signature_queue)
     until it is signed, whoever submitted it.
     """
     _refuse_stranger(user, version.sop.agency)
@@ -125,7 +125,7 @@ def sop_draft_submit_for_signature(*, version: SopVersion, user) -> SopVersion:
     problems = version.effective_problems()
     if problems:
         raise ValidationError([_("The draft cannot be signed yet:"), *problems])
-    transaction.on_commit(partial(notifications.sop_draft_submitted.enqueue, version.pk, user.pk))
+    transaction.on_commit(partial(sop_notifications.sop_draft_submitted.enqueue, version.pk, user.pk))
     logger.info(
         "SOP %s: draft revision %d submitted for signature by %s",
         version.sop.number,

@@ -16,19 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.models import (
-    Agency,
-    Employee,
-    Executor,
-    Position,
-    Sop,
-    SopListItem,
-    SopVersion,
-    Step,
-    StepActor,
-    StepExit,
-    StepRequirement,
-)
+from workflow.models.organisation import Agency, Employee, Position
+from workflow.models.sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 from workflow.sop.graph import Arrow, Node, default_exits
 
 logger = logging.getLogger("sopkinerja.sop")
@@ -249,7 +238,7 @@ def _save_step(step: Step) -> Step:
 
 def can_revise(user, version: SopVersion) -> bool:
     """Whoever may add SOP versions, for the agency they work for (a superuser for any)."""
-    from workflow.selectors import own_agency
+    from workflow.organisation.selectors import own_agency
 
     if not user.has_perm("workflow.add_sopversion"):
         return False

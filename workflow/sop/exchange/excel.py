@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from sopkinerja.common import xlsx
 from sopkinerja.common.limits import MAX_COLUMNS, MAX_EXITS, MAX_NUMBER, MAX_STEPS, whole_number
-from workflow.models import Agency, SopVersion
+from workflow.models.organisation import Agency
+from workflow.models.sop import SopVersion
 from workflow.sop.exchange.json_format import FORMAT, FORMAT_VERSION, SECTIONS, export_version, import_document
 from workflow.sop.text import parse_waktu
 

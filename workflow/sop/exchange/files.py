@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from sopkinerja.common.limits import MAX_DEPTH
 from sopkinerja.common.uploads import sniff
-from workflow.models import Agency, SopVersion
+from workflow.models.organisation import Agency
+from workflow.models.sop import SopVersion
 from workflow.sop.exchange.excel import import_workbook, workbook_for
 from workflow.sop.exchange.json_format import export_version, import_document
 

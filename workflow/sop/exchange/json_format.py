@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.models import Agency, Position, Sop, SopListItem, SopVersion, Unit
-from workflow.selectors import own_agency
+from workflow.models.organisation import Agency, Position, Unit
+from workflow.models.sop import Sop, SopListItem, SopVersion
+from workflow.organisation.selectors import own_agency
 from workflow.sop.exchange.schema import schema_problems
 from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_create
 

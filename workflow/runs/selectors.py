@@ -1,0 +1,234 @@
+"""Read paths of the runs: what waits for whom, a run with its attempts and disposisi, the runs in
+progress, the periods a run can start for, and whether a quarter's figures are locked by its run."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext as _
+from django_fsm_log.models import StateLog
+
+from sopkinerja.common.periods import Period
+from workflow.models.organisation import Agency
+from workflow.models.run import Disposition, Run
+from workflow.models.sop import SopVersion, Step, StepActor
+from workflow.organisation.selectors import agency_of
+from workflow.permissions import held_position_ids
+
+
+def start_refusal(period: Period, *, cadences: set[str], runs: dict[str, str]) -> str | None:
+    """Why a run of an SOP for `period` cannot start (None: it can), given the cadences the SOP
+    has steps for and its runs that are not cancelled (period → state). The one rule behind
+    run_start's refusals and the periods the start form offers."""
+    if period.kind not in cadences:
+        return _("This SOP has no steps to run for %(period)s.") % {"period": period.label}
+    if str(period) in runs:
+        return _("This SOP already has a run for %(period)s.") % {"period": period.label}
+    for part in period.parts():
+        if runs.get(str(part)) != Run.State.FINISHED:
+            return _("%(period)s can only start once the run for %(part)s has finished.") % {
+                "period": period.label,
+                "part": part.label,
+            }
+    return None
+
+
+def startable_periods(versions: list[SopVersion], periods: list[Period]) -> list[Period]:
+    """Those of `periods` that a run of at least one of `versions` can start for now; two queries."""
+    cadences: dict[int, set[str]] = {}
+    for version_id, cadence in Step.objects.filter(version__in=versions).values_list("version_id", "cadence"):
+        cadences.setdefault(version_id, set()).add(cadence)
+    runs: dict[int, dict[str, str]] = {}
+    sop_runs = Run.objects.filter(sop_id__in=[v.sop_id for v in versions]).exclude(state=Run.State.CANCELLED)
+    for sop_id, period, state in sop_runs.values_list("sop_id", "period", "state"):
+        runs.setdefault(sop_id, {})[period] = state
+    return [
+        period
+        for period in periods
+        if any(
+            start_refusal(period, cadences=cadences.get(v.pk, set()), runs=runs.get(v.sop_id, {})) is None
+            for v in versions
+        )
+    ]
+
+
+def runs_for_agency(agency: Agency):
+    from workflow.models.run import Run
+
+    return Run.objects.filter(sop__agency=agency).select_related("sop", "version", "started_by__employee")
+
+
+def run_detail(agency: Agency, run_id: int):
+    """One run of this agency with its attempts, dispositions and attachments; 404s for another agency's."""
+    from workflow.models.run import RunStep
+
+    return (
+        runs_for_agency(agency)
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=RunStep.objects.select_related(
+                    "step__executor__position__supervisor",
+                    "step__approver_position",
+                    "submitted_by__employee",
+                    "approved_by__employee",
+                ).prefetch_related(
+                    Prefetch(
+                        "dispositions",
+                        queryset=Disposition.objects.filter(parent__isnull=True).select_related(
+                            "from_position", "read_by__employee"
+                        ),
+                    ),
+                    "attachments",
+                    "step__requirements",
+                    Prefetch("step__actor_links", queryset=StepActor.objects.select_related("executor")),
+                ),
+            )
+        )
+        .get(pk=run_id)
+    )
+
+
+def my_work(user, now=None) -> dict:
+    """What waits for the user: steps to perform and submitted steps to approve, oldest first.
+
+    A step to perform that was returned carries who returned it (`returned_by`, with the note) and
+    when (`returned_at`, the time of its latest return in the transition log), read in the same query.
+    """
+    from django.db.models import Q
+
+    from workflow.models.run import Run, RunStep
+
+    positions = held_position_ids(user, now)
+    # What the dashboard shows of each (templates/workflow/home.html, work-item), no more.
+    in_progress = RunStep.objects.filter(run__state=Run.State.ACTIVE).select_related("run__version", "step__executor")
+    approves = Q(step__approver_position__in=positions) | Q(
+        step__approver_position__isnull=True, step__executor__position__supervisor__in=positions
+    )
+    last_return = StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(RunStep), object_id=OuterRef("pk"), transition="send_back"
+    ).order_by("-timestamp")
+    return {
+        "to_perform": list(
+            in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions)
+            .select_related("returned_by__employee")
+            .annotate(returned_at=Subquery(last_return.values("timestamp")[:1]))
+            .order_by("due_at")
+        ),
+        "to_approve": list(
+            in_progress.filter(approves, state=RunStep.State.SUBMITTED)
+            .exclude(submitted_by=user)  # separation of duties: someone else decides
+            .order_by("submitted_at")
+        ),
+    }
+
+
+def overdue_steps(agency: Agency, now):
+    from workflow.models.run import Run, RunStep
+
+    return (
+        RunStep.objects.filter(
+            run__sop__agency=agency, run__state=Run.State.ACTIVE, state=RunStep.State.ACTIVE, due_at__lt=now
+        )
+        .select_related("run__version", "step__executor")
+        .order_by("due_at")
+    )
+
+
+def disposition_for(agency: Agency, disposition_id: int):
+
+    # What the page shows, no more: every joined table adds to PostgreSQL's planning time, which
+    # with the agency and the version joined too took ten times the query's execution.
+    return Disposition.objects.select_related(
+        "run_step__step", "from_user__employee", "from_position", "to_position", "read_by__employee"
+    ).get(pk=disposition_id, run_step__run__sop__agency_id=agency.pk)
+
+
+def disposition_history(disposition) -> list:
+    """The disposisi of the same attempt as a tree in the order given, from the first issuer down:
+    each with `depth` (0 for the first) and `is_this` (the one asked about). One query."""
+    rows = list(
+        Disposition.objects.filter(run_step_id=disposition.run_step_id)
+        .select_related("from_user__employee", "from_position", "to_position", "read_by__employee")
+        .order_by("issued_at", "pk")
+    )
+    children: dict = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    history, pending = [], [(row, 0) for row in reversed(children.get(None, []))]
+    while pending:
+        row, depth = pending.pop()
+        row.depth, row.is_this = depth, row.pk == disposition.pk
+        history.append(row)
+        pending += [(child, depth + 1) for child in reversed(children.get(row.pk, []))]
+    return history
+
+
+def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
+    """The disposisi to the positions the user holds or acts for: unread ones (all), and the latest
+    read ones, newest first. Two queries, whatever the history."""
+
+    positions = held_position_ids(user, now)
+    agency = agency_of(user)
+    # Only what the list shows: each joined table costs planning time and model instances per row.
+    rows = Disposition.objects.filter(to_position__in=positions, run_step__run__sop__agency=agency).select_related(
+        "run_step__step", "from_position", "read_by__employee"
+    )
+    return {
+        "unread": list(rows.filter(read_at__isnull=True).order_by("-issued_at")),
+        "read": list(rows.filter(read_at__isnull=False).order_by("-issued_at")[:read_limit]),
+    }
+
+
+def unread_disposition_count(user, now=None) -> int:
+
+    return Disposition.objects.filter(
+        to_position__in=held_position_ids(user, now), run_step__run__sop__agency=agency_of(user), read_at__isnull=True
+    ).count()
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    run: object
+    done: int  # approved or skipped attempts
+    total: int  # attempts planned so far
+    current: object | None  # the attempt in hand (active or submitted)
+    overdue: bool
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def runs_in_progress(agency: Agency, now, *, sop_id: int | None = None, period: str = "", state: str = "active"):
+    """Runs with their progress, current step, who holds it and its due time: three queries in all."""
+    from django.db.models import Count, Q
+
+    from workflow.models.run import Run, RunStep
+
+    runs = runs_for_agency(agency).annotate(
+        done=Count("steps", filter=Q(steps__state__in=RunStep.DONE)), total=Count("steps")
+    )
+    if state:
+        runs = runs.filter(state=state)
+    if sop_id:
+        runs = runs.filter(sop_id=sop_id)
+    if period:
+        runs = runs.filter(period=period)
+    runs = list(runs.order_by("-started_at")[:100])
+    current = {
+        attempt.run_id: attempt
+        for attempt in RunStep.objects.filter(
+            run__in=[run.pk for run in runs], state__in=[RunStep.State.ACTIVE, RunStep.State.SUBMITTED]
+        ).select_related("step__executor__position", "step__approver_position")
+    }
+    return [
+        RunProgress(
+            run,
+            run.done,
+            run.total,
+            current.get(run.pk),
+            bool(current.get(run.pk) and run.state == Run.State.ACTIVE and current[run.pk].is_overdue(now)),
+        )
+        for run in runs
+    ]
