@@ -13,7 +13,7 @@ from reports.documents.signing.keys import agency_signers, signer_status
 from reports.performance.selectors import latest_reported_quarter, submissions_returned_to, submissions_to_review
 from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.uploads import download_response
-from workflow import permissions, selectors
+from workflow import permissions
 from workflow.forms import (
     AppointmentForm,
     ApproveForm,
@@ -28,6 +28,7 @@ from workflow.forms import (
 from workflow.models import ActingAssignment, Attachment, Disposition, Run, RunStep, SopVersion
 from workflow.organisation import appointments as appointment_services
 from workflow.organisation.selectors import agency_of, appointments_for_agency
+from workflow.runs import selectors as run_selectors
 from workflow.runs import services as run_services
 from workflow.runs.selectors import (
     disposition_for,
@@ -132,7 +133,7 @@ def disposition_inbox(request):
     """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first."""
     agency = _agency_or_403(request)
     return render(
-        request, "workflow/disposition_inbox.html", {"agency": agency, **selectors.disposition_inbox(request.user)}
+        request, "workflow/disposition_inbox.html", {"agency": agency, **run_selectors.disposition_inbox(request.user)}
     )
 
 

@@ -32,11 +32,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from reports.documents import readiness, signing
 from reports.documents import rendering as documents
-from reports.documents import signing
 from reports.documents.heartbeat import live_workers
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
-from reports.performance import selectors
 from reports.performance.services import target_lock
 from sopkinerja.common.periods import Period
 from workflow.models import Agency, SopVersion
@@ -85,26 +84,22 @@ def _subject(kind: str, *, period: str = "", sop_version: SopVersion | None = No
     return f"sop:{sop_version.pk}" if kind == DocumentKind.SOP else f"report:{period}"
 
 
-def report_is_finished(agency: Agency, period: Period) -> bool:
-    return selectors.report_readiness(agency, period).ready
-
-
 def _check_signable(*, agency: Agency, kind: str, period: str, sop_version: SopVersion | None, via: str) -> None:
     if kind == DocumentKind.REPORT and via == "web":
-        readiness = selectors.report_readiness(agency, Period.parse(period))
-        if not readiness.ready:
+        ready = readiness.report_readiness(agency, Period.parse(period))
+        if not ready.ready:
             raise ValidationError(
                 [_("The report for %(period)s cannot be signed yet.") % {"period": Period.parse(period).label}]
-                + readiness.messages
+                + ready.messages
             )
     if kind == DocumentKind.SOP and sop_version.status == SopVersion.Status.WITHDRAWN:
         raise ValidationError(_("A withdrawn SOP version cannot be signed."))
     if kind == DocumentKind.AGREEMENT:  # by any path: signing it locks the year's targets
         year = Period.parse(period).year
-        readiness = selectors.agreement_readiness(agency, year)
-        if not readiness.ready:
+        ready = readiness.agreement_readiness(agency, year)
+        if not ready.ready:
             raise ValidationError(
-                [_("The Perjanjian Kinerja for %(year)s cannot be signed yet.") % {"year": year}] + readiness.messages
+                [_("The Perjanjian Kinerja for %(year)s cannot be signed yet.") % {"year": year}] + ready.messages
             )
 
 
@@ -365,7 +360,7 @@ def _prepare(request: DocumentRequest) -> None:
     if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
         request.content_sha256 = content_digest(request.sop_version)
     if request.kind == DocumentKind.AGREEMENT:
-        request.content_sha256 = selectors.agreement_digest(agency, Period.parse(request.period).year)
+        request.content_sha256 = readiness.agreement_digest(agency, Period.parse(request.period).year)
     with transaction.atomic():
         # A draft SOP is printed as it will read once signed (effective date, approver); undone here.
         if request.kind == DocumentKind.SOP and request.sop_version.status == SopVersion.Status.DRAFT:
@@ -453,7 +448,7 @@ def document_request_sign(*, request: DocumentRequest, user, secret: str, sha256
 def _refuse_changed_agreement(request: DocumentRequest) -> None:
     """A PK is signed only as it was shown: its targets (or its parties) unchanged since it was prepared."""
     year = Period.parse(request.period).year
-    if selectors.agreement_digest(request.agency, year) != request.content_sha256:
+    if readiness.agreement_digest(request.agency, year) != request.content_sha256:
         raise ValidationError(
             _("The targets or the parties of the PK were changed after this PDF was prepared. Ask for it again.")
         )

@@ -26,32 +26,6 @@ _AMOUNT = re.compile(
 )
 
 
-def split_numbered_list(cell: str) -> list[str]:
-    """Split '<ol> 1. First 2. Second' into ['First', 'Second'].
-
-    Only the numbers 1, 2, 3 … in sequence start an item, so "No. 53" or "Tahun 2014" inside
-    an item never split it.
-    """
-    text = " ".join(_TAG.sub(" ", cell).split())
-    items: list[str] = []
-    position = 0
-    expected = 1
-    starts: list[tuple[int, int]] = []  # (start of the marker, start of the item text)
-    while True:
-        match = re.compile(rf"(?:^|\s){expected}\.\s").search(text, position)
-        if not match:
-            break
-        starts.append((match.start(), match.end()))
-        position = match.end()
-        expected += 1
-    if not starts:
-        return [text] if text else []
-    for index, (_marker, begin) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        items.append(text[begin:end].strip())
-    return items
-
-
 def parse_waktu(text: str) -> Waktu:
     """A Waktu as written, read into its value. The text is kept as it was written.
 
@@ -91,8 +65,3 @@ def parse_waktu(text: str) -> Waktu:
     if amount > 100_000:
         raise ValidationError(_("The time %(text)r is too long to be a standard.") % {"text": raw})
     return Waktu(int(amount), unit, raw)
-
-
-def split_requirements(text: str) -> list[str]:
-    """Kelengkapan as printed ('Disposisi, Rencana Aksi, PK') -> its items."""
-    return [item.strip() for item in (text or "").split(",") if item.strip() and item.strip() != "-"]
