@@ -55,7 +55,7 @@ def new_bucket(endpoint: str) -> str:
 
 
 def environment(endpoint: str, bucket: str) -> dict:
-    """The app's settings for uploads in `bucket` (sopkinerja/settings.py, MEDIA_STORAGE=s3)."""
+    """The app's settings for uploads in `bucket` (sopkinerja/settings/storage.py, MEDIA_STORAGE=s3)."""
     return {
         "MEDIA_STORAGE": "s3",
         "S3_BUCKET": bucket,

@@ -1,6 +1,6 @@
 """The test settings on SQLite, for the fuzz tests in `make fuzz` (which also run on PostgreSQL):
 the database is a file in a temporary folder, opened with the options `make run` uses
-(sopkinerja.settings.sqlite_options: WAL, IMMEDIATE transactions), never an in-memory one.
+(sopkinerja.settings.database.sqlite_options: WAL, IMMEDIATE transactions), never an in-memory one.
 
     DJANGO_SETTINGS_MODULE=tests.settings_sqlite .venv/bin/python -m pytest tests/test_form_fuzz.py
 """
