@@ -3,13 +3,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
-from reports.documents.rendering import PAPERS
 from reports.performance.values import parse_angka, parse_figure, parse_target  # noqa: F401 - parse_angka: the old home
 from sopkinerja.common.forms import options_read_once
-from sopkinerja.common.periods import Period, PeriodKind
+from sopkinerja.common.periods import Period, PeriodKind, period_choices
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
-from workflow.forms import period_choices
 from workflow.models import SopVersion
+from workflow.sop.layout import PAPERS
 
 
 class SopVersionChoiceField(forms.ModelChoiceField):

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from reports import views, views_figures, views_keys
+from reports.views import documents as views
+from reports.views import figures as views_figures
+from reports.views import keys as views_keys
 
 app_name = "reports"
 urlpatterns = [

@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 
-from reports.views import VERIFY_FORM_OVERHEAD
+from reports.views.documents import VERIFY_FORM_OVERHEAD
 
 from .databases import ROOT
 

@@ -9,6 +9,7 @@ from reports.documents import rendering as documents
 from tests.sample_sops import complex_sop, wide_sop
 from tests.test_sop_sheet_layout import word_boxes
 from workflow.sop.flowchart import FlowExit, FlowStep, build, paginate, steps_of, text_height
+from workflow.sop.layout import column_widths
 
 
 def chain(*specs) -> list[FlowStep]:
@@ -175,7 +176,7 @@ def test_the_drawing_of_a_stored_sop_follows_its_exits(balangan):
 def test_ten_columns_stay_legible_on_f4(balangan):
     version = wide_sop(balangan)
     document = documents.sop_sheet(version, paper="f4")
-    widths = documents._column_widths("f4", 10)
+    widths = column_widths("f4", 10)
     assert widths["executor"] >= 14.5
     size = float(re.search(r"th\.executor \{ font-size: ([\d.]+)pt !important", document.stylesheets[0]).group(1))
     assert size >= 5.0

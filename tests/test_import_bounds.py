@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from sopkinerja.common import xlsx
 from sopkinerja.common.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EXITS, MAX_SHEET_ROWS, MAX_STEPS
-from workflow.forms_editor import ExecutorFormSet, StepFormSet
+from workflow.forms.editor import ExecutorFormSet, StepFormSet
 from workflow.models import SopVersion
 from workflow.sop.exchange import excel, json_format
 from workflow.sop.exchange.files import sop_import_file

@@ -2,8 +2,8 @@
 for them while rendering, and the rows of the SOP editor's executor table share one read."""
 
 from reports.forms import SopSheetForm
-from workflow.forms import RunStartForm
-from workflow.forms_editor import ExecutorFormSet
+from workflow.forms.editor import ExecutorFormSet
+from workflow.forms.runs import RunStartForm
 
 
 def test_the_sop_sheet_form_reads_its_sops_once_and_renders_without_another_query(balangan, django_assert_num_queries):

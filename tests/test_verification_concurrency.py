@@ -51,7 +51,7 @@ class ParseSpy:
 def spied(monkeypatch, settings, tmp_path):
     settings.VERIFY_SLOT_DIR = tmp_path / "slots"
     spy = ParseSpy()
-    monkeypatch.setattr("reports.views.verify_upload", spy)
+    monkeypatch.setattr("reports.views.documents.verify_upload", spy)
     cache.clear()
     yield spy
     spy.release.set()

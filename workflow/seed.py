@@ -41,7 +41,7 @@ def load_all(
     """Load every seed office and a superuser `admin`; return the demo logins. `logos` False leaves
     the agencies without the demo logos (nothing written under MEDIA_ROOT)."""
     today = today or timezone.localdate()
-    group = _agency_admin_group()
+    group = agency_admin_group()
     logins = [_superuser(password)]
     for name in SEED_FILES:
         data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
@@ -152,7 +152,7 @@ def _load_sop(agency: Agency, document: dict) -> None:
     import_document(agency, document, user=None, keep_status=True)
 
 
-def _completed_quarters(year: int, today: datetime.date) -> int:
+def completed_quarters(year: int, today: datetime.date) -> int:
     if year < today.year:
         return 4
     return (today.month - 1) // 3
@@ -202,7 +202,7 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
             for offset, values in row["realisations"].items():
                 year = today.year + int(offset)
                 # Figures only for quarters that are over, but always the first quarter.
-                upto = max(1, _completed_quarters(year, today))
+                upto = max(1, completed_quarters(year, today))
                 notes = row.get("notes", {}).get(offset, {})
                 for quarter, value in enumerate(values[:upto], start=1):
                     if Realisation.objects.filter(indicator=indicator, year=year, quarter=quarter).exists():
@@ -216,11 +216,11 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
                         obstacles=obstacle,
                         solutions=solution,
                         user=reporter(indicator),
-                        now=_quarter_end(year, quarter, agency),
+                        now=quarter_end(year, quarter, agency),
                     )
 
 
-def _quarter_end(year: int, quarter: int, agency: Agency) -> datetime.datetime:
+def quarter_end(year: int, quarter: int, agency: Agency) -> datetime.datetime:
     month = quarter * 3 + 1
     first_of_next = datetime.date(year + (month > 12), (month - 1) % 12 + 1, 1)
     return datetime.datetime.combine(first_of_next + datetime.timedelta(days=6), datetime.time(10), agency.zone)
@@ -241,7 +241,7 @@ def _superuser(password: str) -> Login:
     return Login("admin", "-", "Administrator sistem (semua dinas)", "Administrator")
 
 
-def _agency_admin_group() -> Group:
+def agency_admin_group() -> Group:
     group, _ = Group.objects.get_or_create(name=AGENCY_ADMIN_GROUP)
     permissions = Permission.objects.filter(content_type__app_label__in=["workflow", "reports"])
     group.permissions.set(permissions)

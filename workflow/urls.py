@@ -1,6 +1,9 @@
 from django.urls import path
 
-from workflow import views, views_editor, views_evaluation, views_exchange
+from workflow.views import editor as views_editor
+from workflow.views import evaluation as views_evaluation
+from workflow.views import exchange as views_exchange
+from workflow.views import runs as views
 
 app_name = "workflow"
 urlpatterns = [

@@ -7,7 +7,6 @@ URL, name, NIP) and a footer line. The bytes are signed afterwards by reports.do
 
 import base64
 import datetime
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,17 +21,18 @@ from reports.performance.selectors import agreement_rows, measure
 from sopkinerja.common.periods import Period, PeriodKind
 from workflow.models import Agency, Position, SopListItem, SopVersion
 from workflow.runs.selectors import disposition_history
-from workflow.sop.flowchart import build, steps_of, text_height
+from workflow.sop.flowchart import steps_of
+from workflow.sop.layout import (
+    NARROW_EXECUTOR,
+    PAPERS,
+    SHEET_MARGINS,
+    column_widths,
+    content_width,
+    flowchart_pages,
+    header_font_size,
+)
 from workflow.sop.selectors import monitoring_table
 
-PAPERS = {"f4": ("F4", 330.0, 215.0), "a4": ("A4", 297.0, 210.0)}
-# The SOP sheet's page margins (top, right, bottom, left), mm: the one source for both the @page rule
-# and the column widths. The generated stylesheet is a user stylesheet for WeasyPrint, so the rules
-# that print.css also sets are !important there, or print.css would win.
-SHEET_MARGINS = (10.0, 12.0, 14.0, 12.0)
-EXECUTOR_WIDTH_MAX = {"f4": 24.0, "a4": 21.0}
-TEXT_WIDTH_MIN = {"f4": 100.0, "a4": 92.0}  # Kegiatan + Kelengkapan + Output never narrower than this
-NARROW_EXECUTOR = 19.0  # below this, columns are headed with Executor.label
 PLACEHOLDER_EMBLEM = "img/emblem-placeholder.svg"
 
 
@@ -84,37 +84,6 @@ def head_of(agency: Agency) -> Signer:
 # SOP sheet ----------------------------------------------------------------------------------
 
 
-def content_width(paper: str) -> float:
-    _label, width, _height = PAPERS[paper]
-    return width - SHEET_MARGINS[1] - SHEET_MARGINS[3]
-
-
-def _column_widths(paper: str, executors: int) -> dict:
-    """Widths (mm) that add up exactly to the printable width of the paper."""
-    content = content_width(paper)
-    fixed = {"no": 8.0, "waktu": 19.0, "ket": 21.0}
-    count = max(executors, 1)
-    area = min(EXECUTOR_WIDTH_MAX[paper] * count, content - sum(fixed.values()) - TEXT_WIDTH_MIN[paper])
-    executor = area / count
-    rest = content - sum(fixed.values()) - executor * count
-    return {
-        **fixed,
-        "executor": executor,
-        "kegiatan": rest * 0.42,
-        "kelengkapan": rest * 0.33,
-        "output": rest * 0.25,
-    }
-
-
-def header_font_size(headers: list[str], column_width: float) -> float:
-    """The executor headings' size (pt) at which the longest word fits its column: headings wrap at
-    word boundaries only, never inside a word."""
-    longest = max((len(word) for header in headers for word in header.split()), default=1)
-    room = column_width - 1.6  # the heading cells' padding and borders
-    fitting = room / (longest * 0.70 * 0.3528)  # bold DejaVu Sans Condensed: up to ~0.66 em a character
-    return max(5.0, min(7.0, math.floor(fitting * 10) / 10))
-
-
 def _sop_stylesheet(paper: str, widths: dict, header_pt: float = 7.0) -> str:
     _label, width, height = PAPERS[paper]
     top, right, bottom, left = SHEET_MARGINS
@@ -148,14 +117,6 @@ def logo_data_uri(agency: Agency) -> str:
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
-def flowchart_pages(flow: list, headers: list[str], widths: dict, paper: str = "f4") -> list:
-    """The flowchart split into the sheet's pages: the one place that knows how much of a page the
-    drawing may fill (the PDF sheet and the editor's preview both call it)."""
-    header = 5 + max([text_height(text, widths["executor"]) for text in headers] + [8]) + 4
-    budget = PAPERS[paper][2] - SHEET_MARGINS[0] - SHEET_MARGINS[2] - 8 - header - 9 - 6  # title, Jumlah, slack
-    return build(flow, len(headers), widths["executor"], budget)
-
-
 def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = None, signer: Signer | None = None):
     """The SOP in the PermenPAN-RB 35/2012 format: identity page, then the flowchart pages, drawn from
     the version's graph by workflow.sop.flowchart. A draft carries KONSEP on every page."""
@@ -173,7 +134,7 @@ def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = N
     )
     executors = list(version.executors.all())
     steps = list(version.steps.all())
-    widths = _column_widths(paper, len(executors))
+    widths = column_widths(paper, len(executors))
     narrow = widths["executor"] < NARROW_EXECUTOR
     headers = [executor.label if narrow else executor.title for executor in executors]
     pages = flowchart_pages(steps_of(version, widths), headers, widths, paper)

@@ -369,7 +369,7 @@ validate_evidence_size = validate_upload_size
 
 
 class Evidence(models.Model):
-    """Bukti dukung: a file attached to a realisation, served only through reports.views.evidence_download."""
+    """Bukti dukung: a file attached to a realisation, served only through reports.views.documents.evidence_download."""
 
     realisation = models.ForeignKey(Realisation, models.CASCADE, related_name="evidence", verbose_name=_("realisation"))
     file = models.FileField(_("file"), upload_to=evidence_path, validators=[validate_upload, validate_upload_size])

@@ -1,5 +1,11 @@
+"""Forms the apps share: the login form, and a file input that takes several files, each checked
+like an evidence file."""
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from sopkinerja.common.uploads import validate_upload, validate_upload_size
 
 
 class LoginForm(AuthenticationForm):
@@ -22,3 +28,18 @@ def options_read_once(field, shared: list | None = None) -> None:
     if not shared:
         shared.extend(iter(field.choices))
     field.widget.choices = shared
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked like an evidence file."""
+
+    widget = MultipleFileInput
+    default_validators = [validate_upload, validate_upload_size]
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]

@@ -1,4 +1,4 @@
-"""How large an SOP may be: one set of bounds for the editor (workflow.forms_editor), the JSON schema
+"""How large an SOP may be: one set of bounds for the editor (workflow.forms.editor), the JSON schema
 (docs/sop-schema-v1.json; workflow.sop.exchange.schema writes these numbers into it) and the Excel reader
 (workflow.sop.exchange.excel, sopkinerja.common.xlsx).
 

@@ -76,3 +76,17 @@ class Period:
         if self.kind == PeriodKind.YEAR:
             return [Period(self.year, PeriodKind.SEMESTER, 1), Period(self.year, PeriodKind.SEMESTER, 2)]
         return []
+
+
+def periods_of(year: int) -> list[Period]:
+    periods = [Period.quarter(year, q) for q in (1, 2, 3, 4)]
+    periods += [
+        Period(year, PeriodKind.SEMESTER, 1),
+        Period(year, PeriodKind.SEMESTER, 2),
+        Period(year, PeriodKind.YEAR),
+    ]
+    return periods
+
+
+def period_choices(year: int) -> list[tuple[str, str]]:
+    return [(str(p), p.label) for p in periods_of(year)]

@@ -38,10 +38,10 @@ from workflow.seed import (
     DEFAULT_PASSWORD,
     FIXTURES,
     SEED_FILES,
-    _agency_admin_group,
-    _completed_quarters,
-    _quarter_end,
+    agency_admin_group,
+    completed_quarters,
     load_office,
+    quarter_end,
 )
 from workflow.sop.waktu import TimeUnit
 
@@ -151,7 +151,7 @@ def seed_scale(
     now = now or timezone.now()
     seeds = [json.loads((FIXTURES / name).read_text(encoding="utf-8")) for name in SEED_FILES]
     password_hash = make_password(password)  # hashed once: hashing per login would take minutes
-    admin_group = _agency_admin_group()
+    admin_group = agency_admin_group()
     total = ScaleCounts()
     for number in range(first, first + agencies):
         counts = _agency(number, seeds[(number - 1) % len(seeds)], years, now, password_hash, admin_group)
@@ -439,10 +439,10 @@ def _performance(office: _Office, seed: dict, years: list[int], today: datetime.
                         form=form,
                     )
                 )
-            upto = max(1, _completed_quarters(year, today))  # as the seed: always the first quarter
+            upto = max(1, completed_quarters(year, today))  # as the seed: always the first quarter
             given = plan.realisations.get(year, [])
             for quarter in range(1, upto + 1):
-                submitted_at = _quarter_end(year, quarter, office.agency)
+                submitted_at = quarter_end(year, quarter, office.agency)
                 figures_at[(year, quarter)] = submitted_at
                 realisation_rows.append(
                     _realisation(indicator, year, quarter, quarters[quarter - 1], given, plan.whole, reporter, rng)
@@ -515,7 +515,7 @@ class _Rows:
 
 def _periods(year: int, today: datetime.date, kinds: set[str]) -> list[Period]:
     """The periods of a year that are over by today, each after the periods it is built from."""
-    done = _completed_quarters(year, today)
+    done = completed_quarters(year, today)
     periods = [Period.quarter(year, q) for q in range(1, done + 1)]
     if PeriodKind.SEMESTER in kinds:
         periods += [Period(year, PeriodKind.SEMESTER, s) for s in (1, 2) if done >= 2 * s]
@@ -539,7 +539,7 @@ def _runs(office: _Office, years: list[int], now, rng, figures_at: dict) -> None
         for period in _periods(year, today, kinds):
             if period.kind == PeriodKind.QUARTER:
                 # A week after the quarter, once the units' figures are in (seed: 6 days after, 10:00).
-                start = figures_at.get((year, period.number)) or _quarter_end(year, period.number, office.agency)
+                start = figures_at.get((year, period.number)) or quarter_end(year, period.number, office.agency)
                 start = office.calendar.add(start, 30 + rng.randint(0, 240), TimeUnit.MINUTE)
             elif all(str(part) in finished for part in period.parts()):
                 start = max(finished[str(part)] for part in period.parts())

@@ -342,7 +342,7 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 class Attachment(models.Model):
     """A file handed in with a step: its output or one of its kelengkapan. Served only through
-    workflow.views.attachment_download."""
+    workflow.views.runs.attachment_download."""
 
     run_step = models.ForeignKey(RunStep, models.CASCADE, related_name="attachments", verbose_name=_("run step"))
     file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_upload, validate_upload_size])

@@ -1,18 +1,18 @@
 """Electronic signatures (TTE).
 
-base.py          the request, the refusals, the backend interface and backend_for(agency)
+base.py          the request, the refusals and the backend interface
+backends.py      backend_for(agency): the agency's backend, and the words of its form
 local.py         local backend: PAdES with pyHanko and one PKCS#12 per person
 bsre.py          BSrE backend: the esign client service (API v1 and v2)
 verification.py  checking an uploaded PDF with public material only
 demo_ca.py       demo CA and certificates for development
 """
 
+from reports.documents.signing.backends import backend_for, secret_label
 from reports.documents.signing.base import (
     SignatureRequest,
     SigningRefused,
     SigningUnavailable,
-    backend_for,
-    secret_label,
     sha256,
 )
 from reports.documents.signing.demo_ca import (

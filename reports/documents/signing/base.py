@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from workflow.models import Agency, Employee
+    from workflow.models import Employee
 
 
 def sha256(data: bytes) -> str:
@@ -91,20 +91,3 @@ SECRET_LABELS = {
     ("bsre", "passphrase"): _("Your BSrE passphrase"),
     ("bsre", "totp"): _("Your BSrE TOTP code"),
 }
-
-
-def secret_label(agency: "Agency") -> str:
-    """What the signing form asks for, in the words of the agency's backend."""
-    backend = backend_for(agency)
-    return str(SECRET_LABELS.get((backend.name, backend.secret_kind), SECRET_LABELS[("local", "passphrase")]))
-
-
-def backend_for(agency: "Agency") -> SignerBackend:
-    """The backend this agency signs with (Agency.signing_backend)."""
-    if agency.signing_backend == "bsre":
-        from reports.documents.signing.bsre import BsreBackend
-
-        return BsreBackend.from_settings()
-    from reports.documents.signing.local import LocalBackend
-
-    return LocalBackend()

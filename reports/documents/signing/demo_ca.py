@@ -79,7 +79,7 @@ def _demo_ca(cert_file: Path):
 DEMO_PASSPHRASE = "demo-passphrase"
 
 
-def _ca_file() -> Path:
+def ca_file() -> Path:
     """The demo CA's certificate: where verification finds it (the first SIGNING_TRUST_ROOTS entry)."""
     roots = settings.SIGNING_TRUST_ROOTS or [str(Path(settings.BASE_DIR) / "var" / "keys" / "demo-ca.pem")]
     return Path(roots[0])
@@ -89,11 +89,11 @@ def demo_ca_configured() -> bool:
     """This installation has the demo CA (made by create_demo_ca or load_demo): its key and its
     certificate, the first trust root, naming itself the demo CA. Otherwise no demo key is issued
     from the app: that would make a CA, or issue from (or overwrite) an office's real CA."""
-    ca_file = _ca_file()
-    if not (ca_file.is_file() and ca_file.with_suffix(".key").is_file()):
+    path = ca_file()
+    if not (path.is_file() and path.with_suffix(".key").is_file()):
         return False
     try:
-        certificate = x509.load_pem_x509_certificate(ca_file.read_bytes())
+        certificate = x509.load_pem_x509_certificate(path.read_bytes())
     except ValueError:
         return False
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
@@ -122,7 +122,7 @@ def create_demo_certificate(employee, *, replace: bool = False, passphrase: str 
     path = key_path(employee)
     if path.exists() and not replace:
         return path
-    ca_key, ca_certificate = _demo_ca(_ca_file())
+    ca_key, ca_certificate = _demo_ca(ca_file())
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = datetime.datetime.now(datetime.UTC)
     subject = [x509.NameAttribute(NameOID.COUNTRY_NAME, "ID")]

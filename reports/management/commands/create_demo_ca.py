@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.documents.signing import DEMO_PASSPHRASE, create_demo_certificate, create_demo_certificates
-from reports.documents.signing.demo_ca import _ca_file
+from reports.documents.signing.demo_ca import ca_file
 from workflow.models import Agency, Employee
 
 
@@ -33,5 +33,5 @@ class Command(BaseCommand):
                 paths += create_demo_certificates(item, replace=replace)
         for path in paths:
             self.stdout.write(str(path))
-        self.stdout.write(f"Demo CA certificate (trust root for verification): {_ca_file()}")
+        self.stdout.write(f"Demo CA certificate (trust root for verification): {ca_file()}")
         self.stdout.write(f"Every demo key opens with the passphrase {DEMO_PASSPHRASE!r}.")

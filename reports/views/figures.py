@@ -48,7 +48,7 @@ from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
 from workflow.models import Unit
-from workflow.views import _agency_or_403
+from workflow.views.access import agency_or_403
 
 
 def _refusal(problem) -> str:
@@ -99,7 +99,7 @@ def _reviews(user, unit) -> bool:
 @login_required
 def figures(request, period: str | None = None):
     """The quarter's units: straight to the user's own unit page when there is only one."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
     units = reporting_units(agency, request.user, selected.year)
@@ -151,7 +151,7 @@ def _capaian(agency, indicator, target, figure, bands):
 def figures_unit(request, period: str, unit_id: int):
     """One unit and quarter: every indicator's targets, realisasi, kendala, solusi, bukti dukung and
     capaian. "Simpan draf" saves all rows in one transaction; a refused row re-shows every input."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
     unit, access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=request.method == "POST")
@@ -250,7 +250,7 @@ def _unit_context(request, agency, unit, period, rows, *, access: str, submissio
 @require_POST
 def capaian_cell(request, period: str, unit_id: int, indicator_id: int):
     """htmx: the capaian and predikat of what is typed in a row, computed here, not in the browser."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
     unit, _access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=True)
     entry = next((e for e in figure_entries(unit, selected) if e.indicator.pk == indicator_id), None)
@@ -276,7 +276,7 @@ def capaian_cell(request, period: str, unit_id: int, indicator_id: int):
 @require_POST
 def figures_submit(request, period: str, unit_id: int):
     """Kirim: the unit's quarter goes to whoever reviews it (its head, or the head's supervisor)."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
     unit, _access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=True)
     _send(request, unit, selected)
@@ -303,7 +303,7 @@ def _submission_or_404(agency, submission_id: int) -> UnitSubmission:
 @login_required
 @require_POST
 def submission_approve(request, submission_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     submission = _submission_or_404(agency, submission_id)
     try:
         unit_submission_approve(submission_id=submission.pk, user=request.user)
@@ -317,7 +317,7 @@ def submission_approve(request, submission_id: int):
 @login_required
 @require_POST
 def submission_return(request, submission_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     submission = _submission_or_404(agency, submission_id)
     try:
         unit_submission_return(submission_id=submission.pk, user=request.user, note=request.POST.get("note", ""))
@@ -360,7 +360,7 @@ def _checked_upload(request):
 def figures_excel(request, period: str, unit_id: int):
     """GET: the quarter as a pre-filled .xlsx. POST: the filled file back, saved as a draft (all rows
     or none; refused rows are listed by row number)."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     selected = _quarter_or_404(period, _quarters(timezone.localdate()))
     unit, access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=request.method == "POST")
     entries = figure_entries(unit, selected)
@@ -429,7 +429,7 @@ def _cells(form) -> list[_Cell]:
 @login_required
 def targets(request, year: int):
     """The year's PK and Rencana Aksi targets, typed in any target form, for the planning staff."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     editor = can_edit_targets(request.user, agency)
     lock = (
         TargetLock.objects.filter(agency=agency, year=year)
@@ -483,7 +483,7 @@ def targets(request, year: int):
 
 @login_required
 def targets_excel(request, year: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     if not can_edit_targets(request.user, agency):
         raise PermissionDenied(_("Targets are entered by the planning staff."))
     rows = _target_rows(agency, year)
@@ -495,7 +495,7 @@ def targets_excel(request, year: int):
 def targets_lock(request, year: int):
     """Kunci PK: the Kepala Dinas freezes the year's targets without a signed Perjanjian Kinerja
     (signing the PK on the Documents page locks them too)."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     try:
         target_lock(agency=agency, year=year, user=request.user)
     except (ValidationError, PermissionDenied) as problem:

@@ -1,40 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sopkinerja.common.forms import options_read_once
-from sopkinerja.common.periods import Period, PeriodKind
-from sopkinerja.common.uploads import validate_upload, validate_upload_size
+from sopkinerja.common.forms import MultipleFileField, options_read_once
+from sopkinerja.common.periods import Period, periods_of
 from workflow.models import ActingAssignment, Disposition, Run, RunStep, Sop, SopVersion, Step
 from workflow.runs.selectors import startable_periods
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked like an evidence file."""
-
-    widget = MultipleFileInput
-    default_validators = [validate_upload, validate_upload_size]
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
-
-
-def periods_of(year: int) -> list[Period]:
-    periods = [Period.quarter(year, q) for q in (1, 2, 3, 4)]
-    periods += [
-        Period(year, PeriodKind.SEMESTER, 1),
-        Period(year, PeriodKind.SEMESTER, 2),
-        Period(year, PeriodKind.YEAR),
-    ]
-    return periods
-
-
-def period_choices(year: int) -> list[tuple[str, str]]:
-    return [(str(p), p.label) for p in periods_of(year)]
 
 
 class RunStartForm(forms.Form):

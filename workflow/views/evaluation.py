@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,17 +11,10 @@ from sopkinerja.common.periods import Period, PeriodKind
 from workflow import permissions
 from workflow.evaluation import services
 from workflow.evaluation.selectors import run_evidence
-from workflow.forms_evaluation import EvaluationForm, MonitoringForm
+from workflow.forms.evaluation import EvaluationForm, MonitoringForm
 from workflow.models import SopVersion
 from workflow.sop.selectors import assessment_schedule, evaluations_of, monitoring_table, monitorings_of
-from workflow.views import _agency_or_403
-
-
-def _version_or_404(agency, version_id: int) -> SopVersion:
-    try:
-        return SopVersion.objects.select_related("sop__agency", "sop__unit").get(pk=version_id, sop__agency=agency)
-    except SopVersion.DoesNotExist:
-        raise Http404(_("No such SOP in your agency.")) from None
+from workflow.views.access import agency_or_403, version_or_404
 
 
 def _record(request, form, service, **kwargs) -> bool:
@@ -48,8 +40,8 @@ def _evidence(version: SopVersion):
 
 @login_required
 def sop_monitoring(request, version_id: int):
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id)
     today = permissions.local_today(agency)
     form = MonitoringForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
@@ -81,8 +73,8 @@ def sop_monitoring(request, version_id: int):
 
 @login_required
 def sop_evaluation(request, version_id: int):
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id)
     today = permissions.local_today(agency)
     form = EvaluationForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +112,7 @@ def _int(value, default: int, allowed: range) -> int:
 @login_required
 def monitoring_list(request):
     """The agency's monitoring form of a semester: /monitoring/?tahun=2026&semester=1."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     today = permissions.local_today(agency)
     year = _int(request.GET.get("tahun"), today.year, range(2000, today.year + 2))
     semester = _int(request.GET.get("semester"), 1 if today.month <= 6 else 2, range(1, 3))

@@ -34,7 +34,7 @@ from sopkinerja.common.slots import Busy
 from sopkinerja.common.uploads import download_response
 from workflow.models import Disposition
 from workflow.permissions import can_sign
-from workflow.views import _agency_or_403
+from workflow.views.access import agency_or_403
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -59,7 +59,7 @@ def _chosen(request, parameter: str, field: str) -> dict:
 
 @login_required
 def document_list(request):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     signer = can_sign(request.user, agency)
     year = timezone.localdate().year
     # A link from the signature queue (?report=2026-TW1 or ?sop=12) opens the form chosen, TTE ticked.
@@ -136,7 +136,7 @@ def document_list(request):
 @login_required
 @require_POST
 def disposition_print(request, disposition_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     disposition = get_object_or_404(Disposition, pk=disposition_id, run_step__run__sop__agency=agency)
     return _request(request, agency=agency, kind=DocumentKind.DISPOSITION, disposition=disposition)
 
@@ -156,7 +156,7 @@ def _stalled(document: DocumentRequest) -> bool:
 
 @login_required
 def request_view(request, request_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency)
     context = {
         "agency": agency,
@@ -175,7 +175,7 @@ def request_view(request, request_id: int):
 @require_POST
 def request_sign(request, request_id: int):
     """Sign the prepared PDF with the passphrase typed now; a second POST returns the same document."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency, sign=True)
     form = SignForm(request.POST)
     if form.is_valid():
@@ -199,7 +199,7 @@ def request_sign(request, request_id: int):
 @require_POST
 def request_withdraw(request, request_id: int):
     """Withdraw a signing request that has not been signed (frees a held SOP draft for editing)."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     document = get_object_or_404(DocumentRequest, pk=request_id, agency=agency, sign=True)
     try:
         document_request_withdraw(request=document, user=request.user)
@@ -212,7 +212,7 @@ def request_withdraw(request, request_id: int):
 
 @login_required
 def request_download(request, request_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     document = get_object_or_404(
         DocumentRequest,
         pk=request_id,
@@ -231,7 +231,7 @@ def request_download(request, request_id: int):
 @login_required
 def signed_download(request, document_id: int):
     """The stored bytes, exactly as signed: a signed document is never rendered again."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     document = get_object_or_404(SignedDocument, pk=document_id, agency=agency)
     return _pdf_response(document.pdf, document.filename)
 
@@ -363,7 +363,7 @@ def evidence_download(request, evidence_id: int):
     if request.user.is_superuser:
         evidence = get_object_or_404(Evidence, pk=evidence_id)
     else:
-        evidence = _evidence_or_404(_agency_or_403(request), evidence_id)
+        evidence = _evidence_or_404(agency_or_403(request), evidence_id)
     return download_response(request, evidence.file, evidence.original_name or str(evidence))
 
 
@@ -371,7 +371,7 @@ def evidence_download(request, evidence_id: int):
 @require_POST
 def evidence_delete(request, evidence_id: int):
     """Remove a wrong bukti dukung file (the uploader or the unit head, while the quarter is open)."""
-    evidence = _evidence_or_404(_agency_or_403(request), evidence_id)
+    evidence = _evidence_or_404(agency_or_403(request), evidence_id)
     realisation = evidence.realisation
     period = Period.quarter(realisation.year, realisation.quarter)
     try:

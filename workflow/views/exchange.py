@@ -14,7 +14,7 @@ from workflow.sop.exchange.files import CONTENT_TYPES, sop_export_file, sop_impo
 from workflow.sop.exchange.forms import SopImportForm
 from workflow.sop.exchange.json_format import may_import
 from workflow.sop.selectors import sop_version_detail
-from workflow.views import _agency_or_403
+from workflow.views.access import agency_or_403
 
 
 def _attachment(name: str, content: bytes, content_type: str) -> HttpResponse:
@@ -28,7 +28,7 @@ def _attachment(name: str, content: bytes, content_type: str) -> HttpResponse:
 @login_required
 def sop_download(request, version_id: int, kind: str):
     """Any user of the agency may take its SOPs away as a file; another agency's are a 404."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     if kind not in CONTENT_TYPES:
         raise Http404
     try:
@@ -40,13 +40,13 @@ def sop_download(request, version_id: int, kind: str):
 
 @login_required
 def sop_template(request):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     return _attachment("templat-sop.xlsx", workbook_for(agency), CONTENT_TYPES["xlsx"])
 
 
 @login_required
 def sop_import(request):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     if not may_import(request.user, agency):
         raise PermissionDenied(_("You may not import SOPs into this agency."))
     form = SopImportForm(request.POST or None, request.FILES or None)

@@ -14,7 +14,7 @@ from reports.performance.selectors import latest_reported_quarter, submissions_r
 from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.uploads import download_response
 from workflow import permissions
-from workflow.forms import (
+from workflow.forms.runs import (
     AppointmentForm,
     ApproveForm,
     CancelForm,
@@ -43,13 +43,7 @@ from workflow.runs.selectors import (
 from workflow.runs.timeline import run_timeline
 from workflow.sop.flowchart import web_rows
 from workflow.sop.selectors import due_assessments, sop_version_detail, sops_for_agency
-
-
-def _agency_or_403(request):
-    agency = agency_of(request.user)
-    if agency is None:
-        raise PermissionDenied(_("Your login is not linked to an agency."))
-    return agency
+from workflow.views.access import agency_or_403
 
 
 def _run_step_or_404(agency, run_step_id: int) -> RunStep:
@@ -83,7 +77,7 @@ def _form_errors(request, form) -> None:
 def home(request):
     if request.user.is_superuser and agency_of(request.user) is None:
         return redirect("admin:index")  # a system administrator works across agencies, in the admin
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     period = latest_reported_quarter(agency)
     now = timezone.now()
     filters = RunFilterForm(request.GET or None, agency=agency)
@@ -131,7 +125,7 @@ def home(request):
 @login_required
 def disposition_inbox(request):
     """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     return render(
         request, "workflow/disposition_inbox.html", {"agency": agency, **run_selectors.disposition_inbox(request.user)}
     )
@@ -139,7 +133,7 @@ def disposition_inbox(request):
 
 @login_required
 def sop_detail(request, version_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     try:
         version = sop_version_detail(agency, version_id)
     except SopVersion.DoesNotExist:
@@ -161,7 +155,7 @@ RUNS_PER_PAGE = 25
 
 @login_required
 def run_list(request):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     form = RunStartForm(request.POST or None, agency=agency, year=timezone.localdate().year)
     if request.method == "POST":
         if form.is_valid():
@@ -209,7 +203,7 @@ def _run_step_row(rs: RunStep, user, now, refused: dict) -> dict:
 
 @login_required
 def run_view(request, run_id: int):
-    return _run_page(request, _agency_or_403(request), run_id)
+    return _run_page(request, agency_or_403(request), run_id)
 
 
 def _run_page(request, agency, run_id: int, *, refused: RunStep | None = None, form=None, kind: str = ""):
@@ -241,7 +235,7 @@ def _run_page(request, agency, run_id: int, *, refused: RunStep | None = None, f
 @login_required
 @require_POST
 def step_submit(request, run_step_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     run_step = _run_step_or_404(agency, run_step_id)
     form = SubmitForm(request.POST, request.FILES, run_step=run_step, prefix=f"s{run_step.pk}")
     submitted = form.is_valid() and _act(
@@ -264,7 +258,7 @@ def step_submit(request, run_step_id: int):
 
 def _note_action(request, run_step_id: int, form_class, prefix: str, action, success: str):
     """Approve or return a step: both take the step and the approver's note."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     run_step = _run_step_or_404(agency, run_step_id)
     # The run page prefixes each step's note box (unique ids); other pages may post a plain `note`.
     prefix = f"{prefix}{run_step.pk}"
@@ -309,7 +303,7 @@ def step_return(request, run_step_id: int):
 @login_required
 @require_POST
 def run_cancel(request, run_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     if not runs_for_agency(agency).filter(pk=run_id).exists():
         raise Http404(_("No such run in your agency."))
     form = CancelForm(request.POST)
@@ -363,7 +357,7 @@ def _disposition_page(request, agency, disposition, *, forward_form=None, amend_
 
 @login_required
 def disposition_view(request, disposition_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     disposition = _disposition_or_404(agency, disposition_id)
     run_services.disposition_open(disposition=disposition, user=request.user)
     return _disposition_page(request, agency, disposition)
@@ -373,7 +367,7 @@ def disposition_view(request, disposition_id: int):
 @require_POST
 def disposition_forward(request, disposition_id: int):
     """The recipient forwards the disposisi down the line; refused reasons come back on the page."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     disposition = _disposition_or_404(agency, disposition_id)
     if not permissions.can_forward(request.user, disposition):
         raise PermissionDenied(_("Only the recipient of this disposisi (or an acting official for it) can forward it."))
@@ -396,7 +390,7 @@ def disposition_forward(request, disposition_id: int):
 @require_POST
 def disposition_amend(request, disposition_id: int):
     """The issuer changes the sifat, the ticked choices or the text before the recipient reads it."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     disposition = _disposition_or_404(agency, disposition_id)
     if not permissions.is_issuer(request.user, disposition):
         raise PermissionDenied(_("Only the issuer of this disposisi can change it."))
@@ -417,7 +411,7 @@ def disposition_amend(request, disposition_id: int):
 @login_required
 def appointments(request):
     """Plh/Plt appointments: everyone of the agency reads them; the Kepala Dinas appoints and ends."""
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     may_appoint = permissions.is_head(request.user, agency)
     form = AppointmentForm(request.POST or None, agency=agency) if may_appoint else None
     if request.method == "POST":
@@ -479,7 +473,7 @@ def _form_errors_from(form, error: ValidationError) -> None:
 @login_required
 @require_POST
 def appointment_end(request, assignment_id: int):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     try:
         assignment = ActingAssignment.objects.get(pk=assignment_id, position__agency=agency)
     except ActingAssignment.DoesNotExist:
@@ -500,5 +494,5 @@ def attachment_download(request, attachment_id: int):
     if request.user.is_superuser:
         attachment = get_object_or_404(Attachment, pk=attachment_id)
     else:
-        attachment = get_object_or_404(Attachment, pk=attachment_id, run_step__run__sop__agency=_agency_or_403(request))
+        attachment = get_object_or_404(Attachment, pk=attachment_id, run_step__run__sop__agency=agency_or_403(request))
     return download_response(request, attachment.file, str(attachment))

@@ -11,14 +11,13 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reports.documents.selectors import sop_revisions
 from sopkinerja.common.limits import MAX_STEPS
-from workflow.forms_editor import (
+from workflow.forms.editor import (
     ExecutorFormSet,
     IdentityForm,
     NewSopForm,
@@ -30,7 +29,6 @@ from workflow.forms_editor import (
 )
 from workflow.models import SopVersion
 from workflow.models.sop import DraftAwaitingSignature
-from workflow.organisation.selectors import agency_of
 from workflow.permissions import can_sign, local_today
 from workflow.sop.editor import (
     can_author,
@@ -41,27 +39,15 @@ from workflow.sop.editor import (
     sop_draft_submit_for_signature,
     step_moved,
 )
-from workflow.sop.selectors import sop_list, sop_version_detail
+from workflow.sop.layout import flowchart_preview
+from workflow.sop.selectors import sop_list
 from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_revise
-
-
-def _agency_or_403(request):
-    agency = agency_of(request.user)
-    if agency is None:
-        raise PermissionDenied(_("Your login is not linked to an agency."))
-    return agency
-
-
-def _version_or_404(agency, version_id: int) -> SopVersion:
-    try:
-        return sop_version_detail(agency, version_id)
-    except SopVersion.DoesNotExist:
-        raise Http404(_("No such SOP in your agency.")) from None
+from workflow.views.access import agency_or_403, version_or_404
 
 
 @login_required
 def sop_index(request):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     return render(
         request,
         "workflow/editor/sop_list.html",
@@ -77,7 +63,7 @@ def sop_index(request):
 
 @login_required
 def sop_new(request):
-    agency = _agency_or_403(request)
+    agency = agency_or_403(request)
     if not can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
     form = NewSopForm(request.POST or None, agency=agency)
@@ -95,8 +81,8 @@ def sop_new(request):
 @login_required
 @require_POST
 def sop_revise(request, version_id: int):
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id, whole=True)
     try:
         draft = sop_version_revise(version=version, user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -110,8 +96,8 @@ def sop_revise(request, version_id: int):
 @require_POST
 def sop_submit(request, version_id: int):
     """Ajukan untuk ditandatangani: the draft goes to the Kepala Dinas's signature queue, by e-mail."""
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id, whole=True)
     try:
         sop_draft_submit_for_signature(version=version, user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -175,8 +161,8 @@ def _move(request, steps, specs: list[StepSpec]) -> list[StepSpec]:
 
 @login_required
 def sop_edit(request, version_id: int):
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id, whole=True)
     if version.status != SopVersion.Status.DRAFT:
         messages.error(request, _("This version is signed and cannot be edited. Make a new revision to change it."))
         return redirect("workflow:sop-detail", version.pk)
@@ -221,8 +207,8 @@ def sop_edit(request, version_id: int):
 
 def _draft_for_author(request, version_id: int) -> tuple:
     """The agency and the draft, for one of its SOP authors; anyone else is refused."""
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id, whole=True)
     if version.status != SopVersion.Status.DRAFT or not can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
     return agency, version
@@ -302,44 +288,6 @@ def _valid(form) -> bool:
     return hasattr(form, "cleaned_data") and not form.errors and bool(form.cleaned_data)
 
 
-def flowchart_preview(executors: list[ExecutorSpec], steps: list[StepSpec]):
-    """The flowchart pages of unsaved content, drawn by workflow.sop.flowchart exactly as
-    reports.documents.rendering.sop_sheet calls it for the PDF (F4). The one place the editor draws."""
-    from reports.documents.rendering import NARROW_EXECUTOR, _column_widths, flowchart_pages
-    from workflow.sop.flowchart import FlowExit, FlowStep
-    from workflow.sop.graph import Arrow, Node, default_exits
-
-    widths = _column_widths("f4", len(executors))
-    column = {spec.title: index for index, spec in enumerate(executors)}
-    nodes = {
-        node.number: node
-        for node in default_exits([Node(s.number, s.symbol, tuple(Arrow(*e) for e in (s.exits or ()))) for s in steps])
-    }
-    numbers = {s.number for s in steps}
-    flow = [
-        FlowStep(
-            s.number,
-            tuple(column[title] for title in s.actors),
-            s.symbol,
-            tuple(FlowExit(a.label, a.target) for a in nodes[s.number].exits if a.target in numbers),
-            texts=(
-                (s.activity, widths["kegiatan"]),
-                (", ".join(s.requirements), widths["kelengkapan"]),
-                (s.waktu, widths["waktu"]),
-                (s.output, widths["output"]),
-                (s.remark, widths["ket"]),
-            ),
-        )
-        for s in steps
-    ]
-    narrow = widths["executor"] < NARROW_EXECUTOR
-    headers = [(e.short_label if narrow and e.short_label else e.title) for e in executors]
-    pages = flowchart_pages(flow, headers, widths, "f4")
-    for page in pages:  # the page's header columns are as wide as the drawing's lanes (96 px per inch)
-        page.extra["lane_px"] = round(widths["executor"] * 96 / 25.4)
-    return pages
-
-
 STEP_MESSAGE = re.compile(r"^(?:Langkah|Step)\s+(\d+)\b")
 
 
@@ -360,8 +308,8 @@ def _errors_on(form, error: ValidationError, steps=None) -> None:
 @login_required
 def sop_history(request, version_id: int):
     """Every revision of the SOP of this version, with its signed PDFs."""
-    agency = _agency_or_403(request)
-    version = _version_or_404(agency, version_id)
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id, whole=True)
     return render(
         request,
         "workflow/editor/sop_history.html",
