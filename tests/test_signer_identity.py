@@ -3,24 +3,12 @@ certificate disagree, nothing is signed."""
 
 import pytest
 
-from reports.document_services import document_sign
-from reports.models import DocumentKind, SignedDocument
-from reports.signing import DEMO_PASSPHRASE, SigningRefused
+from reports.models import SignedDocument
+from reports.signing import SigningRefused
 from reports.signing.identity import names_match
 from workflow.models import Employee
 
-from .conftest import user
-
-
-def sign_report(agency, who):
-    return document_sign(
-        agency=agency,
-        kind=DocumentKind.REPORT,
-        user=user(who),
-        secret=DEMO_PASSPHRASE,
-        period="2026-TW1",
-        via="command",
-    )
+from .conftest import sign_report
 
 
 def test_an_edited_name_of_the_kepala_dinas_is_not_signed_with_his_certificate(balangan):
