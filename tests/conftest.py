@@ -6,9 +6,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from reports.models import Indicator, Realisation
-from workflow.models import Agency, Sop
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE
+from reports.models import DocumentKind, Evidence, Indicator, Realisation, SignedDocument
+from reports.performance.services import evidence_add
+from sopkinerja.common.periods import Period
+from workflow.models import Agency, Employee, Run, RunStep, Sop
+from workflow.runs.services import run_start, run_step_submit
 from workflow.seed import load_all
+
+from .figures_helpers import library_visitors
+from .genuine_files import pdf_bytes, upload
+from .workflow_helpers import complete_current, current, executor_of
 
 PASSWORD = "test-password-123"
 # The seed data is loaded as of this day, so realisations exist for TW I-III of 2026.
@@ -59,6 +68,17 @@ def user(username: str):
     return get_user_model().objects.get(username=username)
 
 
+def employee(username: str) -> Employee:
+    return Employee.objects.select_related("user", "agency").get(user__username=username)
+
+
+def sign_report(
+    agency, who="balangan.kadis", period="2026-TW1", *, secret=DEMO_PASSPHRASE, via="command"
+) -> SignedDocument:
+    """The agency's performance report for the period, signed by who with the secret."""
+    return document_sign(agency=agency, kind=DocumentKind.REPORT, user=user(who), secret=secret, period=period, via=via)
+
+
 @pytest.fixture
 def login(client, db):
     def _login(username: str):
@@ -69,10 +89,45 @@ def login(client, db):
 
 
 @pytest.fixture
-def realisation(balangan) -> Realisation:
+def visitors(balangan) -> Indicator:
+    """Balangan's library visitors, reported by the Seksi Layanan."""
+    return library_visitors(balangan)
+
+
+@pytest.fixture
+def realisation(visitors) -> Realisation:
     """Balangan's library visitors, 2026-TW3: a figure that takes evidence files in upload tests."""
-    indicator = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
-    return Realisation.objects.get(indicator=indicator, year=2026, quarter=3)
+    return Realisation.objects.get(indicator=visitors, year=2026, quarter=3)
+
+
+@pytest.fixture
+def evidence(realisation) -> Evidence:
+    """The Seksi Layanan's guest book for TW III 2026, uploaded as bukti dukung of its visitors."""
+    return evidence_add(
+        realisation=realisation, file=upload("buku-tamu TW3.pdf", pdf_bytes()), user=user("balangan.kasi-layanan")
+    )
+
+
+@pytest.fixture
+def run(sop000) -> Run:
+    """Balangan's quarter run of SOP 000 for 2025-TW1, started by the Sekretaris: step 1 is active."""
+    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+
+
+@pytest.fixture
+def padang_panjang_run(sop002) -> Run:
+    """Padang Panjang's quarter run of SOP 002 for 2026-TW1, started by the Kepala Dinas."""
+    return run_start(version=sop002, period=Period.parse("2026-TW1"), user=user("padangpanjang.kadis"))
+
+
+@pytest.fixture
+def submitted_step(run) -> RunStep:
+    """Step 2 of Balangan's quarter run, handed in and waiting for its approver, the Sekretaris."""
+    complete_current(run)
+    run_step = current(run)
+    run_step_submit(run_step_id=run_step.pk, user=executor_of(run_step), output_note="Direkap")
+    run_step.refresh_from_db()
+    return run_step
 
 
 def stored_files(settings) -> list:

@@ -4,10 +4,20 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from reports.models import Realisation, Target
+from reports.models import Indicator, Realisation, Target
 from reports.performance.selectors import indicators_for
 from reports.performance.services import target_set
-from workflow.models import Employee
+from workflow.models import Employee, Unit
+
+
+def library_visitors(agency) -> Indicator:
+    """The agency's "Jumlah pengunjung perpustakaan" indicator."""
+    return Indicator.objects.get(objective__agency=agency, name="Jumlah pengunjung perpustakaan")
+
+
+def layanan(agency) -> Unit:
+    """The unit that reports the library visitors: Balangan's Seksi Layanan."""
+    return library_visitors(agency).responsible_unit
 
 
 def fill_year(agency, year: int, value: Decimal = Decimal("100")) -> None:

@@ -5,15 +5,11 @@ The colour and phone checks run in the browser (tests/e2e/test_a11y.py)."""
 from collections import Counter
 from html.parser import HTMLParser
 
-import pytest
 from django.urls import reverse
 
-from sopkinerja.common.periods import Period
 from workflow.models import Disposition, RunStep
-from workflow.runs.services import run_start, run_step_submit
 
 from .conftest import user
-from .workflow_helpers import complete_current, current, executor_of
 
 # English phrases that must never reach the Indonesian interface.
 ENGLISH = [
@@ -54,16 +50,6 @@ def outline(response) -> Outline:
     parser = Outline()
     parser.feed(response.content.decode())
     return parser
-
-
-@pytest.fixture
-def submitted_step(sop000) -> RunStep:
-    """Step 2 of a Balangan quarter run, handed in and waiting for the Sekretaris."""
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
-    complete_current(run)
-    run_step = current(run)
-    run_step_submit(run_step_id=run_step.pk, user=executor_of(run_step), output_note="Direkap")
-    return run_step
 
 
 def main_pages(run_step) -> dict[str, str]:

@@ -6,13 +6,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from sopkinerja.common.periods import Period
 from workflow.models import RunStep
 from workflow.organisation.selectors import agency_of
-from workflow.runs.services import run_start
 
 from .conftest import user
-from .workflow_helpers import complete_current, current, executor_of
 
 SWITCH = reverse("agency-switch")
 
@@ -23,20 +20,6 @@ def government_admin(balangan):
     login = get_user_model().objects.create_user("pemkab.admin", password="x-password-1", is_staff=True)
     balangan.local_government.administrators.add(login)
     return login
-
-
-@pytest.fixture
-def submitted_step(sop000) -> RunStep:
-    """Balangan's quarter run with step 2 handed in and waiting for its approver."""
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
-    complete_current(run)
-    run_step = current(run)
-    from workflow.runs.services import run_step_submit
-
-    run_step_submit(run_step_id=run_step.pk, user=executor_of(run_step), output_note="Direkap")
-    run_step.refresh_from_db()
-    assert run_step.state == RunStep.State.SUBMITTED
-    return run_step
 
 
 def test_the_superuser_sees_an_agency_instead_of_a_403(client, balangan):

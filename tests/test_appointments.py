@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from workflow import permissions
-from workflow.models import ActingAssignment, Agency, Employee, Position
+from workflow.models import ActingAssignment, Agency, Position
 from workflow.organisation.appointments import acting_appoint, acting_end
 from workflow.seed import load_all
 
-from .conftest import PASSWORD, TODAY, user
+from .conftest import PASSWORD, TODAY, employee, user
 from .test_races import race
 
 DAY = datetime.timedelta(days=1)
@@ -37,10 +37,6 @@ def balangan_today() -> datetime.date:
 
 def long_date(day: datetime.date) -> str:
     return date_format(day)  # 02 Januari 2026
-
-
-def employee(username: str) -> Employee:
-    return Employee.objects.get(user__username=username)
 
 
 def appoint(by, position, who, **extra):

@@ -7,12 +7,11 @@ import pytest
 from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports.documents.services import document_sign
 from reports.documents.signing import SigningRefused
-from reports.models import DocumentKind, SignedDocument
+from reports.models import SignedDocument
 from workflow.models import Employee
 
-from .conftest import user
+from .conftest import sign_report
 from .fake_bsre import FakeBsre
 
 PASSPHRASE = "Rahasia-Kadis#2026"
@@ -36,19 +35,8 @@ def bsre_agency(balangan, settings):
     service.stop()
 
 
-def sign(agency, secret):
-    return document_sign(
-        agency=agency,
-        kind=DocumentKind.REPORT,
-        user=user("balangan.kadis"),
-        secret=secret,
-        period="2026-TW1",
-        via="command",
-    )
-
-
 def test_a_report_signed_through_bsre_is_stored_with_the_bsre_certificate_of_the_signer(balangan, bsre_agency):
-    document = sign(balangan, PASSPHRASE)
+    document = sign_report(balangan, secret=PASSPHRASE)
     assert document.backend == "bsre"
     signature = PdfFileReader(io.BytesIO(bytes(document.pdf))).embedded_signatures[-1]
     assert signature.signer_cert.dump() == bytes(document.signer_certificate)
@@ -60,7 +48,7 @@ def test_a_report_signed_through_bsre_is_stored_with_the_bsre_certificate_of_the
 
 def test_a_wrong_bsre_passphrase_stores_nothing_and_says_so(balangan, bsre_agency):
     with pytest.raises(SigningRefused) as refused:
-        sign(balangan, "salah")
+        sign_report(balangan, secret="salah")
     assert refused.value.code == SigningRefused.WRONG_SECRET
     assert "salah" in refused.value.message.lower()
     assert not SignedDocument.objects.exists()
@@ -69,7 +57,7 @@ def test_a_wrong_bsre_passphrase_stores_nothing_and_says_so(balangan, bsre_agenc
 def test_an_unreachable_bsre_stores_nothing(balangan, bsre_agency, settings):
     bsre_agency.stop()
     with pytest.raises(SigningRefused) as refused:
-        sign(balangan, PASSPHRASE)
+        sign_report(balangan, secret=PASSPHRASE)
     assert refused.value.code == SigningRefused.UNREACHABLE
     assert not SignedDocument.objects.exists()
 
@@ -81,7 +69,7 @@ def test_a_bsre_signature_verifies_as_the_original_with_bsres_ca_as_the_only_tru
 
     from reports.documents.verification import Outcome, verify_upload
 
-    document = sign(balangan, PASSPHRASE)
+    document = sign_report(balangan, secret=PASSPHRASE)
     root = tmp_path / "bsre-ca.pem"
     root.write_bytes(bsre_agency.ca_certificate.public_bytes(Encoding.PEM))
     settings.SIGNING_TRUST_ROOTS = [str(root)]

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from reports.models import Indicator, Realisation, UnitSubmission
+from reports.models import Realisation, UnitSubmission
 from reports.performance.services import evidence_add
 from workflow.models import Unit
 from workflow.permissions import compiles_figures
@@ -16,11 +16,6 @@ from .conftest import user
 from .genuine_files import pdf_bytes, upload
 
 TW3 = "2026-TW3"
-
-
-@pytest.fixture
-def visitors(balangan):
-    return Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
 
 
 @pytest.fixture

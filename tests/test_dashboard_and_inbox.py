@@ -2,7 +2,6 @@
 
 from decimal import Decimal as D
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -15,11 +14,6 @@ from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
 from workflow.models import Disposition, Run, RunStep, Unit
 from workflow.runs.services import run_start, run_step_approve, run_step_submit
-
-
-@pytest.fixture
-def run(sop000):
-    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
 
 
 def submit_current(run, note="Selesai"):

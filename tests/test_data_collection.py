@@ -14,17 +14,13 @@ from workflow.models import RunStep
 from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 
 from .conftest import user
-from .workflow_helpers import complete_current
+from .workflow_helpers import complete_current, step
 
 
 @pytest.fixture
 def fourth_quarter(sop000):
     """TW IV 2026 of Balangan: no unit has reported yet."""
     return run_start(version=sop000, period=Period.parse("2026-TW4"), user=user("balangan.sekretaris"))
-
-
-def first_step(run) -> RunStep:
-    return run.steps.get(step__number=1)
 
 
 def report_everything(agency, year, quarter):
@@ -36,7 +32,7 @@ def report_everything(agency, year, quarter):
 
 def test_the_step_is_refused_while_units_have_not_reported_naming_them(fourth_quarter):
     with pytest.raises(WorkflowRefused) as refusal:
-        run_step_submit(run_step_id=first_step(fourth_quarter).pk, user=user("balangan.sekretaris"), output_note="x")
+        run_step_submit(run_step_id=step(fourth_quarter, 1).pk, user=user("balangan.sekretaris"), output_note="x")
     assert refusal.value.message.startswith("Unit berikut belum menyampaikan data Triwulan IV 2026: Bidang Kearsipan, ")
     assert "Seksi Pengelolaan dan Pelestarian Arsip. Tunggu, atau tutup langkah ini" in refusal.value.message
 
@@ -55,29 +51,29 @@ def test_the_missing_units_are_named(balangan):
 
 def test_the_executor_may_close_it_listing_the_missing_units(fourth_quarter):
     run_step_submit(
-        run_step_id=first_step(fourth_quarter).pk,
+        run_step_id=step(fourth_quarter, 1).pk,
         user=user("balangan.sekretaris"),
         output_note="Ditutup per 5 Januari",
         close_incomplete=True,
     )
-    closed = first_step(fourth_quarter)
+    closed = step(fourth_quarter, 1)
     assert closed.state == RunStep.State.SUBMITTED
     assert "Bidang Kearsipan" in closed.missing_units and "Sekretariat" in closed.missing_units
 
 
 def test_the_step_completes_once_every_unit_has_reported(balangan, fourth_quarter):
     report_everything(balangan, 2026, 4)
-    run_step_submit(run_step_id=first_step(fourth_quarter).pk, user=user("balangan.sekretaris"), output_note="Lengkap")
-    assert first_step(fourth_quarter).missing_units == ""
+    run_step_submit(run_step_id=step(fourth_quarter, 1).pk, user=user("balangan.sekretaris"), output_note="Lengkap")
+    assert step(fourth_quarter, 1).missing_units == ""
 
 
 def test_figures_are_locked_once_the_step_is_handed_in_and_a_return_reopens_them(balangan, sop000):
     run = run_start(version=sop000, period=Period.parse("2026-TW3"), user=user("balangan.sekretaris"))
     visitors = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
-    run_step_submit(run_step_id=first_step(run).pk, user=user("balangan.sekretaris"), output_note="Lengkap")
+    run_step_submit(run_step_id=step(run, 1).pk, user=user("balangan.sekretaris"), output_note="Lengkap")
     with pytest.raises(ValidationError, match="Triwulan III 2026 sudah dikunci"):
         realisation_submit(indicator=visitors, year=2026, quarter=3, value=D(99), user=user("balangan.kasi-layanan"))
-    run_step_send_back(run_step_id=first_step(run).pk, user=user("balangan.kadis"), note="Cek ulang pengunjung")
+    run_step_send_back(run_step_id=step(run, 1).pk, user=user("balangan.kadis"), note="Cek ulang pengunjung")
     realisation_submit(indicator=visitors, year=2026, quarter=3, value=D(10700), user=user("balangan.kasi-layanan"))
     assert Realisation.objects.get(indicator=visitors, year=2026, quarter=3).value == D(10700)
     complete_current(run)

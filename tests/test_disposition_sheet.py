@@ -41,16 +41,17 @@ def pdf_text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def run(sop000):
+def monday_run(sop000):
+    """As `run`, but started at 08:00 on Monday 23 November 2026."""
     return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"), now=STARTED)
 
 
 @pytest.fixture
-def to_kabid(run):
+def to_kabid(monday_run):
     """Step 5 of seed 000 is the Kepala Bidang's: its disposisi, after steps 1-4 are done."""
     for _ in range(4):
-        complete_current(run, now=STARTED)
-    run_step = current(run)
+        complete_current(monday_run, now=STARTED)
+    run_step = current(monday_run)
     assert run_step.step.executor.position.title.startswith("Kepala Bidang Pengembangan")
     return run_step.disposition
 
@@ -59,14 +60,14 @@ def kasi_layanan():
     return Position.objects.get(agency__slug="balangan", title__startswith="Kepala Seksi Layanan")
 
 
-def test_an_automatic_disposisi_is_biasa_and_asks_for_follow_up(run):
-    disposition = run.steps.get(step__number=1).disposition
+def test_an_automatic_disposisi_is_biasa_and_asks_for_follow_up(monday_run):
+    disposition = monday_run.steps.get(step__number=1).disposition
     assert disposition.urgency == Disposition.Urgency.ORDINARY
     assert disposition.requests == ["ditindaklanjuti"]
 
 
-def test_the_issuer_sets_sifat_and_choices_and_the_sheet_prints_every_box_with_the_ticked_ones_marked(run):
-    disposition = run.steps.get(step__number=1).disposition
+def test_the_issuer_sets_sifat_and_choices_and_the_sheet_prints_every_box_with_the_ticked_ones_marked(monday_run):
+    disposition = monday_run.steps.get(step__number=1).disposition
     disposition_amend(
         disposition_id=disposition.pk,
         user=user("balangan.sekretaris"),
@@ -84,15 +85,15 @@ def test_the_issuer_sets_sifat_and_choices_and_the_sheet_prints_every_box_with_t
     assert "Mohon segera dikumpulkan sebelum rapat." in text
 
 
-def test_the_sheet_carries_the_paraf_of_the_issuer_with_the_moment_of_issue(run):
-    disposition = run.steps.get(step__number=1).disposition
+def test_the_sheet_carries_the_paraf_of_the_issuer_with_the_moment_of_issue(monday_run):
+    disposition = monday_run.steps.get(step__number=1).disposition
     html = disposition_sheet(disposition).html
     paraf = html.split('class="paraf"')[1][:400]
     assert "NA" in paraf and "NOOR AINAH" in paraf and "23-11-2026 08.00" in paraf
 
 
-def test_a_choice_outside_the_list_or_an_empty_instruction_is_refused_and_nothing_changes(run):
-    disposition = run.steps.get(step__number=1).disposition
+def test_a_choice_outside_the_list_or_an_empty_instruction_is_refused_and_nothing_changes(monday_run):
+    disposition = monday_run.steps.get(step__number=1).disposition
     for requests, text in ((["dibakar"], "x"), ([], "  ")):
         with pytest.raises(ValidationError):
             disposition_amend(

@@ -95,12 +95,7 @@ def test_a_report_with_a_capped_agency_prints_one_hundred_and_keeps_the_figure(b
     assert "100,00 %" in html and "(120,00 %)" in html
 
 
-def test_the_lembar_disposisi_prints_its_instruction(sop000):
-    from workflow.runs.services import run_start
-
-    from .conftest import user
-
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+def test_the_lembar_disposisi_prints_its_instruction(run):
     disposition = run.steps.get(step__number=1).disposition
     document = documents.disposition_sheet(disposition)
     assert "Lembar Disposisi" in document.html and "Rencana Aksi, PK" in document.html

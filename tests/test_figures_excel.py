@@ -9,11 +9,8 @@ from openpyxl import load_workbook
 
 from reports.models import Indicator, Realisation, UnitSubmission
 
+from .figures_helpers import layanan
 from .genuine_files import EXE, upload
-
-
-def layanan(balangan):
-    return Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan").responsible_unit
 
 
 def url(unit, period="2026-TW4"):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from reports.forms import parse_angka
 from reports.models import Evidence, Indicator, Realisation
 
+from .figures_helpers import library_visitors
 from .genuine_files import EXE, pdf_bytes, upload
 
 
@@ -28,10 +29,6 @@ def test_numbers_are_read_the_indonesian_way(typed, read):
     assert parse_angka(typed) == read
 
 
-def visitors(agency):
-    return Indicator.objects.get(objective__agency=agency, name="Jumlah pengunjung perpustakaan")
-
-
 def unit_url(indicator, period="2026-TW4"):
     return reverse("reports:figures-unit", args=[period, indicator.responsible_unit_id])
 
@@ -42,18 +39,18 @@ def unit_rows(agency, indicator):
 
 def test_a_unit_head_goes_straight_to_the_unit_page(login, balangan):
     response = login("balangan.kasi-layanan").get(reverse("reports:figures-period", args=["2026-TW4"]))
-    assert response.status_code == 302 and response.url == unit_url(visitors(balangan))
+    assert response.status_code == 302 and response.url == unit_url(library_visitors(balangan))
 
 
 def test_the_unit_page_lists_every_indicator_with_both_targets(login, balangan):
-    html = login("balangan.kasi-layanan").get(unit_url(visitors(balangan))).content.decode()
+    html = login("balangan.kasi-layanan").get(unit_url(library_visitors(balangan))).content.decode()
     assert "Jumlah pengunjung perpustakaan" in html and "Rata-rata waktu layanan" in html
     assert "arsip statis" not in html
     assert "Target (triwulan)" in html and "Target (tahun)" in html
 
 
 def test_save_all_saves_every_row_with_kendala_solusi_and_evidence(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     data = {
         f"i{indicator.pk}-value": "12.750",
         f"i{indicator.pk}-obstacles": "Hujan deras di bulan Desember",
@@ -72,7 +69,7 @@ def test_save_all_saves_every_row_with_kendala_solusi_and_evidence(login, balang
 
 
 def test_a_bad_row_keeps_every_input_and_saves_nothing(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     other = next(i for i in unit_rows(balangan, indicator) if i != indicator)
     response = login("balangan.kasi-layanan").post(
         unit_url(indicator),
@@ -86,14 +83,14 @@ def test_a_bad_row_keeps_every_input_and_saves_nothing(login, balangan):
 
 
 def test_a_negative_figure_is_refused_in_indonesian(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     response = login("balangan.kasi-layanan").post(unit_url(indicator), {f"i{indicator.pk}-value": "-5"})
     assert "Nilai tidak boleh negatif." in response.content.decode()
     assert not Realisation.objects.filter(indicator=indicator, year=2026, quarter=4).exists()
 
 
 def test_n_a_needs_a_reason_and_is_stored_as_such(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     client = login("balangan.kasi-layanan")
     response = client.post(unit_url(indicator), {f"i{indicator.pk}-value": "n/a"})
     assert "Jelaskan mengapa angka ini tidak tersedia." in response.content.decode()
@@ -108,7 +105,7 @@ def test_n_a_needs_a_reason_and_is_stored_as_such(login, balangan):
 
 
 def test_a_file_of_a_forbidden_type_saves_nothing(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     response = login("balangan.kasi-layanan").post(
         unit_url(indicator),
         {f"i{indicator.pk}-value": "100", f"i{indicator.pk}-evidence": upload("x.exe", EXE)},
@@ -118,17 +115,17 @@ def test_a_file_of_a_forbidden_type_saves_nothing(login, balangan):
 
 
 def test_another_units_page_is_refused(login, balangan):
-    response = login("balangan.kasi-arsip").get(unit_url(visitors(balangan)))
+    response = login("balangan.kasi-arsip").get(unit_url(library_visitors(balangan)))
     assert response.status_code == 403
 
 
 def test_another_agency_never_sees_the_page(login, balangan):
-    response = login("padangpanjang.sekretaris").get(unit_url(visitors(balangan)))
+    response = login("padangpanjang.sekretaris").get(unit_url(library_visitors(balangan)))
     assert response.status_code == 404
 
 
 def test_the_capaian_cell_is_computed_on_the_server_as_the_user_types(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     url = reverse("reports:figures-capaian", args=["2026-TW4", indicator.responsible_unit_id, indicator.pk])
     client = login("balangan.kasi-layanan")
     target = indicator.targets.get(year=2026, quarter=4).value
@@ -145,7 +142,7 @@ def test_locked_figures_show_why_and_refuse_changes(login, balangan, sop000):
 
     run = run_start(version=sop000, period=Period.parse("2026-TW3"), user=user("balangan.sekretaris"))
     run_step_submit(run_step_id=run.steps.get(step__number=1).pk, user=user("balangan.sekretaris"), output_note="ok")
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     client = login("balangan.kasi-layanan")
     html = client.get(unit_url(indicator, "2026-TW3")).content.decode()
     assert "sudah dikunci" in html and "Simpan draf" not in html
@@ -155,14 +152,14 @@ def test_locked_figures_show_why_and_refuse_changes(login, balangan, sop000):
 
 
 def test_the_current_figure_is_shown_in_a_text_box(login, balangan):
-    html = login("balangan.kasi-layanan").get(unit_url(visitors(balangan), "2026-TW3")).content.decode()
+    html = login("balangan.kasi-layanan").get(unit_url(library_visitors(balangan), "2026-TW3")).content.decode()
     assert 'value="10.655"' in html and 'inputmode="decimal"' in html
 
 
 def test_the_page_keeps_a_bounded_number_of_queries_at_sixty_indicators(login, balangan, django_assert_max_num_queries):
     from reports.models import Target
 
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     for number in range(60):
         extra = Indicator.objects.create(
             objective=indicator.objective,
@@ -197,7 +194,7 @@ def test_a_report_prints_n_a_with_its_reason_as_a_footnote(balangan):
 
     from .conftest import user
 
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     realisation_submit(
         indicator=indicator,
         year=2026,
@@ -226,11 +223,12 @@ def test_the_unit_head_finds_what_waits_for_review(login, balangan):
 
     from .conftest import user
 
-    unit = visitors(balangan).responsible_unit
-    rows = [FigureRow(indicator=i, figure=Figure(D(1))) for i in unit_rows(balangan, visitors(balangan))]
+    unit = library_visitors(balangan).responsible_unit
+    rows = [FigureRow(indicator=i, figure=Figure(D(1))) for i in unit_rows(balangan, library_visitors(balangan))]
     figures_save_draft(unit=unit, period=Period.parse("2026-TW4"), rows=rows, user=user("balangan.kasi-layanan"))
     unit_submission_submit(unit=unit, period=Period.parse("2026-TW4"), user=user("balangan.kasi-layanan"))
     html = login("balangan.kabid-perpustakaan").get(reverse("reports:figures-period", args=["2026-TW4"]))
     assert (
-        "Menunggu pemeriksaan Anda" in html.content.decode() and unit_url(visitors(balangan)) in html.content.decode()
+        "Menunggu pemeriksaan Anda" in html.content.decode()
+        and unit_url(library_visitors(balangan)) in html.content.decode()
     )

@@ -23,12 +23,9 @@ from reports.performance.values import Figure
 from sopkinerja.common.periods import Period
 
 from .conftest import user
+from .figures_helpers import layanan
 
 TW4 = Period.parse("2026-TW4")
-
-
-def layanan(balangan):
-    return Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan").responsible_unit
 
 
 def fill(unit, who="balangan.kasi-layanan"):

@@ -9,15 +9,13 @@ Figures from these runs are in docs/reliability.md.
 import re
 from html.parser import HTMLParser
 
-import pytest
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reports.models import Indicator
-from sopkinerja.common.periods import Period
 from workflow.models import SopVersion
-from workflow.runs.services import run_start, run_step_submit
+from workflow.runs.services import run_step_submit
 
 from .conftest import user
 from .fuzzing import FUZZ, NASTY, fuzz_once
@@ -73,11 +71,6 @@ def submissions(fields: dict[str, list[str]]):
     )
 
 
-@pytest.fixture
-def active_run(sop000):
-    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
-
-
 def form_fuzz(client, url: str):
     page = client.get(url)
     assert page.status_code == 200, f"{url} answered {page.status_code}"
@@ -106,10 +99,10 @@ def test_the_run_start_form_survives_any_submission(login, sop000):
     form_fuzz(login("balangan.sekretaris"), reverse("workflow:runs"))
 
 
-def test_the_step_forms_survive_any_submission(login, active_run):
-    first = active_run.steps.get(step__number=1)
+def test_the_step_forms_survive_any_submission(login, run):
+    first = run.steps.get(step__number=1)
     client = login("balangan.sekretaris")
-    form_fuzz(client, reverse("workflow:run-detail", args=[active_run.pk]))
+    form_fuzz(client, reverse("workflow:run-detail", args=[run.pk]))
     run_step_submit(run_step_id=first.pk, user=user("balangan.sekretaris"), output_note="Disposisi")
     head = login("balangan.kadis")
     for name in ("workflow:step-approve", "workflow:step-return"):

@@ -11,9 +11,8 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from reports.models import Evidence
 from reports.performance.services import evidence_add
-from sopkinerja.common.periods import Period
 from workflow.models import Attachment, RunStep
-from workflow.runs.services import run_start, run_step_submit
+from workflow.runs.services import run_step_submit
 
 from . import genuine_files as files
 from .conftest import stored_files, user
@@ -252,10 +251,7 @@ def test_a_hostile_file_is_refused_as_evidence_with_its_reason_and_nothing_is_st
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), HOSTILE)
-def test_a_hostile_file_is_refused_as_a_step_attachment_and_the_step_stays_open(
-    sop000, settings, name, content, reason
-):
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+def test_a_hostile_file_is_refused_as_a_step_attachment_and_the_step_stays_open(run, settings, name, content, reason):
     first = run.steps.get(step__number=1)
     with pytest.raises(ValidationError) as refusal:
         run_step_submit(

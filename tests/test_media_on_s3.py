@@ -7,14 +7,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import reverse
 
-from reports.models import Indicator, Realisation
-from reports.performance.services import evidence_add
 from sopkinerja.object_storage import s3_storages
 
 from . import object_storage
-from .conftest import user
 from .databases import app_environment, fresh_database, install_demo
-from .genuine_files import pdf_bytes, upload
+from .genuine_files import pdf_bytes
 from .test_backup import make, state_of
 
 
@@ -33,12 +30,9 @@ def bucket(s3_endpoint, tmp_path, settings):
 
 
 @pytest.fixture
-def evidence(balangan, bucket):
-    indicator = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
-    realisation = Realisation.objects.get(indicator=indicator, year=2026, quarter=3)
-    return evidence_add(
-        realisation=realisation, file=upload("buku-tamu TW3.pdf", pdf_bytes()), user=user("balangan.kasi-layanan")
-    )
+def evidence(bucket, evidence):
+    """The shared evidence, uploaded once the bucket is in place: into the bucket."""
+    return evidence
 
 
 def test_an_upload_is_stored_in_the_bucket_and_nowhere_on_disk(s3_endpoint, bucket, evidence, tmp_path):

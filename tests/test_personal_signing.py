@@ -16,12 +16,11 @@ from django.urls import reverse
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from reports.documents import signing
-from reports.documents.services import document_sign
 from reports.documents.signing import DEMO_PASSPHRASE, SigningRefused
-from reports.models import DocumentKind, DocumentRequest, SignedDocument
+from reports.models import DocumentRequest, SignedDocument
 from workflow.models import ActingAssignment, Employee, Position
 
-from .conftest import user
+from .conftest import sign_report, user
 
 KADIS = "H. RODY RAHMADY NOOR, S.Sos, MM.Pub"
 SEKRETARIS = "Hj. NOOR AINAH, S.E., M.M."
@@ -34,12 +33,6 @@ def make_plh(agency, username="balangan.sekretaris"):
         employee=Employee.objects.get(user__username=username),
         starts_on=today - datetime.timedelta(days=1),
         ends_on=today + datetime.timedelta(days=1),
-    )
-
-
-def sign_report(agency, who, secret=DEMO_PASSPHRASE):
-    return document_sign(
-        agency=agency, kind=DocumentKind.REPORT, user=user(who), secret=secret, period="2026-TW1", via="command"
     )
 
 

@@ -7,25 +7,14 @@ from django.urls import clear_url_caches, reverse
 
 from reports.models import Indicator, Realisation
 from reports.performance.services import evidence_add
-from sopkinerja.common.periods import Period
-from workflow.runs.services import run_start, run_step_submit
+from workflow.runs.services import run_step_submit
 
 from .conftest import user
 from .genuine_files import pdf_bytes, upload
 
 
 @pytest.fixture
-def evidence(balangan):
-    indicator = Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
-    realisation = Realisation.objects.get(indicator=indicator, year=2026, quarter=3)
-    return evidence_add(
-        realisation=realisation, file=upload("buku-tamu TW3.pdf", pdf_bytes()), user=user("balangan.kasi-layanan")
-    )
-
-
-@pytest.fixture
-def attachment(sop000):
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+def attachment(run):
     first = run.steps.get(step__number=1)
     run_step_submit(
         run_step_id=first.pk,

@@ -61,7 +61,8 @@ def offices(transactional_db):
 
 
 @pytest.fixture
-def run(offices) -> Run:
+def committed_run(offices) -> Run:
+    """As `run`, but committed for the threads to see (a transactional test)."""
     from workflow.runs.services import run_start
 
     version = SopVersion.objects.get(sop__agency=offices)
@@ -72,10 +73,10 @@ def transitions(run_step: RunStep, *names: str) -> int:
     return StateLog.objects.filter(object_id=run_step.pk, content_type__model="runstep", transition__in=names).count()
 
 
-def test_fifty_submissions_of_the_same_step_make_one(run):
+def test_fifty_submissions_of_the_same_step_make_one(committed_run):
     from workflow.runs.services import run_step_submit
 
-    first = run.steps.get(step__number=1)
+    first = committed_run.steps.get(step__number=1)
     sekretaris = user("balangan.sekretaris")
     outcomes = race(
         lambda who: run_step_submit(run_step_id=first.pk, user=who, output_note="Disposisi"), [sekretaris] * THREADS
@@ -85,14 +86,14 @@ def test_fifty_submissions_of_the_same_step_make_one(run):
     assert first.state == RunStep.State.SUBMITTED and transitions(first, "submit") == 1
 
 
-def test_fifty_approvals_and_returns_of_the_same_step_make_one_transition(run, offices):
+def test_fifty_approvals_and_returns_of_the_same_step_make_one_transition(committed_run, offices):
     from workflow.runs.services import run_step_approve, run_step_send_back, run_step_submit
 
     head = Position.objects.get(agency=offices, rank="kepala_dinas")
     plh = Employee.objects.get(user__username="balangan.kabid-arsip")
     today = local_today(offices)
     ActingAssignment.objects.create(position=head, employee=plh, starts_on=today, ends_on=today)
-    first = run.steps.get(step__number=1)
+    first = committed_run.steps.get(step__number=1)
     run_step_submit(run_step_id=first.pk, user=user("balangan.sekretaris"), output_note="Disposisi")
     approvers = [user("balangan.kadis"), plh.user] * (THREADS // 2)
 
@@ -109,11 +110,11 @@ def test_fifty_approvals_and_returns_of_the_same_step_make_one_transition(run, o
     left = "sudah disetujui." if first.state == RunStep.State.APPROVED else "belum disampaikan oleh pelaksananya."
     assert outcomes == Counter({"done": 1, f"refused: Langkah 1 {left}": 49})
     if first.state == RunStep.State.APPROVED:
-        assert Disposition.objects.filter(run_step__run=run).count() == 2  # the first and one next
-        assert RunStep.objects.get(run=run, step__number=2).state == RunStep.State.ACTIVE
+        assert Disposition.objects.filter(run_step__run=committed_run).count() == 2  # the first and one next
+        assert RunStep.objects.get(run=committed_run, step__number=2).state == RunStep.State.ACTIVE
     else:
         assert first.state == RunStep.State.ACTIVE and first.returned_count == 1
-        assert Disposition.objects.filter(run_step__run=run).count() == 1
+        assert Disposition.objects.filter(run_step__run=committed_run).count() == 1
 
 
 def test_fifty_starts_of_the_same_period_make_one_run(offices):

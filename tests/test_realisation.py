@@ -6,15 +6,10 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports.models import Indicator, Realisation
+from reports.models import Realisation
 from reports.performance.services import realisation_submit, target_set
 
 from .conftest import user
-
-
-@pytest.fixture
-def visitors(balangan):
-    return Indicator.objects.get(objective__agency=balangan, name="Jumlah pengunjung perpustakaan")
 
 
 def test_a_submission_records_who_and_when(visitors):

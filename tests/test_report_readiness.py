@@ -6,25 +6,18 @@ from django.urls import reverse
 
 from reports.documents.readiness import report_overview, report_readiness
 from reports.documents.rendering import performance_report
-from reports.documents.services import document_request, document_sign
-from reports.documents.signing import DEMO_PASSPHRASE
+from reports.documents.services import document_request
 from reports.models import DocumentKind, DocumentRequest, Realisation, UnitSubmission
 from sopkinerja.common.periods import Period
 from workflow.runs.services import run_start
 
-from .conftest import user
+from .conftest import sign_report, user
 from .figures_helpers import fill_year
 from .workflow_helpers import walk
 
 
 def finish_quarter(version, quarter: str, who: str):
     return walk(run_start(version=version, period=Period.parse(quarter), user=user(who)))
-
-
-def sign(agency, period, who):
-    return document_sign(
-        agency=agency, kind=DocumentKind.REPORT, period=period, user=user(who), secret=DEMO_PASSPHRASE, via="web"
-    )
 
 
 def test_padang_panjangs_semester_report_is_signable_once_both_quarters_finished(sop002, padang_panjang):
@@ -35,12 +28,12 @@ def test_padang_panjangs_semester_report_is_signable_once_both_quarters_finished
     )
     finish_quarter(sop002, "2025-TW1", "padangpanjang.kadis")
     with pytest.raises(ValidationError, match="Triwulan II 2025 belum selesai"):
-        sign(padang_panjang, "2025-S1", "padangpanjang.kadis")
+        sign_report(padang_panjang, "padangpanjang.kadis", "2025-S1", via="web")
     finish_quarter(sop002, "2025-TW2", "padangpanjang.kadis")
     fill_year(padang_panjang, 2025)
     # Its SOP is one quarterly chain: no semester run exists or is needed.
     assert report_readiness(padang_panjang, semester).ready
-    assert sign(padang_panjang, "2025-S1", "padangpanjang.kadis").version == 1
+    assert sign_report(padang_panjang, "padangpanjang.kadis", "2025-S1", via="web").version == 1
 
 
 def test_balangan_also_needs_its_semester_run_because_its_sop_defines_one(sop000, balangan):
@@ -57,7 +50,7 @@ def test_balangan_also_needs_its_semester_run_because_its_sop_defines_one(sop000
 def test_the_documents_page_shows_each_report_with_its_state(login, sop002, padang_panjang):
     finish_quarter(sop002, "2025-TW1", "padangpanjang.kadis")
     fill_year(padang_panjang, 2025)
-    sign(padang_panjang, "2025-TW1", "padangpanjang.kadis")
+    sign_report(padang_panjang, "padangpanjang.kadis", "2025-TW1", via="web")
     rows = {str(row.period): row for row in report_overview(padang_panjang, 2025)[0]}
     assert rows["2025-TW1"].signed.version == 1
     assert not rows["2025-TW2"].readiness.ready and not rows["2025"].readiness.ready
@@ -84,7 +77,7 @@ def test_padang_panjangs_empty_annual_report_is_not_offered_for_signature(sop002
     assert "belum mengisi realisasi Triwulan I 2025:" in archives.text
     assert "Persentase arsip statis" not in archives.text  # cumulative: its TW IV figure is the year's
     with pytest.raises(ValidationError, match="Belum ada target Tahun 2025"):
-        sign(padang_panjang, "2025", "padangpanjang.kadis")
+        sign_report(padang_panjang, "padangpanjang.kadis", "2025", via="web")
     with pytest.raises(ValidationError, match="belum mengisi realisasi"):
         document_request(
             agency=padang_panjang, kind=DocumentKind.REPORT, period="2025", user=user("padangpanjang.kadis"), sign=True
@@ -97,7 +90,7 @@ def test_a_report_becomes_signable_once_its_targets_and_figures_are_in(sop002, p
         finish_quarter(sop002, quarter, "padangpanjang.kadis")
     fill_year(padang_panjang, 2025)
     assert report_readiness(padang_panjang, Period.parse("2025")).ready
-    assert sign(padang_panjang, "2025", "padangpanjang.kadis").version == 1
+    assert sign_report(padang_panjang, "padangpanjang.kadis", "2025", via="web").version == 1
 
 
 def test_one_missing_quarter_of_one_indicator_is_named_with_its_unit(sop002, padang_panjang):

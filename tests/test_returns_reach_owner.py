@@ -16,7 +16,7 @@ from reports.performance.services import FigureRow, figures_save_draft, unit_sub
 from reports.performance.values import Figure
 from sopkinerja.common.periods import Period
 from workflow.models import Unit
-from workflow.runs.services import run_start, run_step_send_back, run_step_submit
+from workflow.runs.services import run_step_send_back, run_step_submit
 
 from .conftest import user
 
@@ -70,8 +70,7 @@ def test_another_units_head_does_not_see_the_return(login, layanan):
     assert "Lampirkan buku tamu Desember" not in page
 
 
-def test_a_returned_step_is_marked_under_my_tasks_with_who_when_and_the_note(login, sop000):
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+def test_a_returned_step_is_marked_under_my_tasks_with_who_when_and_the_note(login, run):
     first = run.steps.get(step__number=1)
     run_step_submit(run_step_id=first.pk, user=user("balangan.sekretaris"), output_note="Disposisi")
     run_step_send_back(run_step_id=first.pk, user=user("balangan.kadis"), note="Lampirkan PK 2025")

@@ -1,6 +1,5 @@
 """The workflow pages: thin views that show the services' refusals as the reason."""
 
-import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,19 +10,11 @@ from workflow.runs.services import run_start
 
 from .conftest import user
 from .genuine_files import EXE, pdf_bytes
-
-
-@pytest.fixture
-def run(sop000) -> Run:
-    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+from .workflow_helpers import step
 
 
 def flash(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def step(run, number) -> RunStep:
-    return run.steps.get(step__number=number)
 
 
 def test_a_run_is_started_from_the_runs_page(login, sop000):

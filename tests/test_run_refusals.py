@@ -16,22 +16,7 @@ from workflow.runs.services import (
 )
 
 from .conftest import user
-from .workflow_helpers import complete_current, current, walk
-
-
-@pytest.fixture
-def run(sop000) -> Run:
-    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
-
-
-def step(run, number) -> RunStep:
-    return run.steps.get(step__number=number)
-
-
-def refused(action, **kwargs) -> str:
-    with pytest.raises(WorkflowRefused) as caught:
-        action(**kwargs)
-    return caught.value.message
+from .workflow_helpers import complete_current, current, refused, step, walk
 
 
 def test_a_later_step_cannot_be_submitted_before_its_turn(run):

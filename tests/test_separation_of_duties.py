@@ -5,22 +5,17 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.periods import Period
-from workflow.models import Position, Run, RunStep
+from workflow.models import Position, RunStep
 from workflow.organisation.appointments import acting_appoint
 from workflow.runs.services import run_start, run_step_approve, run_step_send_back, run_step_submit
 
 from .conftest import user
+from .workflow_helpers import refused, step
 
 DAY = datetime.timedelta(days=1)
 APPROVE_REFUSAL = "Anda sendiri yang menyampaikan langkah ini: orang lain yang harus menyetujuinya."
 RETURN_REFUSAL = "Anda sendiri yang menyampaikan langkah ini: orang lain yang harus mengembalikannya."
-
-
-@pytest.fixture
-def run(sop000) -> Run:
-    return run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
 
 
 @pytest.fixture
@@ -39,19 +34,9 @@ def sekretaris_is_plh_of_the_head(balangan):
     )
 
 
-def first_step(run) -> RunStep:
-    return run.steps.get(step__number=1)
-
-
 def submitted_by_the_sekretaris(run) -> RunStep:
-    run_step_submit(run_step_id=first_step(run).pk, user=user("balangan.sekretaris"), output_note="Disposisi")
-    return first_step(run)
-
-
-def refused(action, **kwargs) -> str:
-    with pytest.raises(WorkflowRefused) as caught:
-        action(**kwargs)
-    return caught.value.message
+    run_step_submit(run_step_id=step(run, 1).pk, user=user("balangan.sekretaris"), output_note="Disposisi")
+    return step(run, 1)
 
 
 def test_a_plh_of_the_approver_cannot_approve_a_step_he_submitted(run, sekretaris_is_plh_of_the_head):
@@ -73,10 +58,10 @@ def test_a_plh_of_the_approver_cannot_return_a_step_he_submitted(run, sekretaris
 def test_someone_else_still_approves_and_returns(run, sekretaris_is_plh_of_the_head):
     run_step = submitted_by_the_sekretaris(run)
     run_step_send_back(run_step_id=run_step.pk, user=user("balangan.kadis"), note="Lengkapi lampiran")
-    assert first_step(run).returned_by.username == "balangan.kadis"
+    assert step(run, 1).returned_by.username == "balangan.kadis"
     submitted_by_the_sekretaris(run)
     run_step_approve(run_step_id=run_step.pk, user=user("balangan.kadis"))
-    assert first_step(run).state == RunStep.State.APPROVED
+    assert step(run, 1).state == RunStep.State.APPROVED
 
 
 def test_the_transition_itself_refuses_the_submitter_as_approver(run, sekretaris_is_plh_of_the_head):
@@ -105,7 +90,7 @@ def test_a_refused_self_approval_on_the_page_says_why(login, run, sekretaris_is_
         reverse("workflow:step-approve", args=[run_step.pk]), {"note": ""}, follow=True
     )
     assert APPROVE_REFUSAL in response.content.decode()
-    assert first_step(run).state == RunStep.State.SUBMITTED
+    assert step(run, 1).state == RunStep.State.SUBMITTED
 
 
 def test_a_step_of_the_kepala_dinas_is_still_approved_on_submission(sop002):

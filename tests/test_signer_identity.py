@@ -3,24 +3,12 @@ certificate disagree, nothing is signed."""
 
 import pytest
 
-from reports.documents.services import document_sign
-from reports.documents.signing import DEMO_PASSPHRASE, SigningRefused
+from reports.documents.signing import SigningRefused
 from reports.documents.signing.identity import names_match
-from reports.models import DocumentKind, SignedDocument
+from reports.models import SignedDocument
 from workflow.models import Employee
 
-from .conftest import user
-
-
-def sign_report(agency, who):
-    return document_sign(
-        agency=agency,
-        kind=DocumentKind.REPORT,
-        user=user(who),
-        secret=DEMO_PASSPHRASE,
-        period="2026-TW1",
-        via="command",
-    )
+from .conftest import sign_report
 
 
 def test_an_edited_name_of_the_kepala_dinas_is_not_signed_with_his_certificate(balangan):

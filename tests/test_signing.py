@@ -14,15 +14,9 @@ from sopkinerja.common.periods import Period
 from workflow.models import ActingAssignment, Employee, Position, SopVersion
 from workflow.sop.services import StepSpec, sop_version_create
 
-from .conftest import user
+from .conftest import sign_report, user
 from .figures_helpers import fill_year
 from .workflow_helpers import walk
-
-
-def sign_report(agency, who="balangan.kadis", period="2026-TW1", via="command"):
-    return document_sign(
-        agency=agency, kind=DocumentKind.REPORT, user=user(who), secret=DEMO_PASSPHRASE, period=period, via=via
-    )
 
 
 def test_the_signed_bytes_are_stored_with_their_hash_and_validate(balangan):

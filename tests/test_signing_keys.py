@@ -22,10 +22,10 @@ from reports.documents.signing import key_path
 from reports.documents.signing.keys import KeyState, key_status, signing_key_install, signing_key_issue_demo
 from reports.models import DocumentKind
 from workflow import permissions
-from workflow.models import Employee, Position
+from workflow.models import Position
 from workflow.organisation.appointments import acting_appoint
 
-from .conftest import user
+from .conftest import employee, user
 from .fake_bsre import FakeBsre
 
 DAY = datetime.timedelta(days=1)
@@ -38,10 +38,6 @@ def keys_in_a_temp_dir(settings, tmp_path):
     """Every key of these tests lives in a temp dir, so nobody has one until a test gives it."""
     settings.SIGNING_KEY_FILE = str(tmp_path / "people" / "{username}.p12")
     settings.SIGNING_TRUST_ROOTS = [str(tmp_path / "demo-ca.pem")]
-
-
-def employee(username: str) -> Employee:
-    return Employee.objects.select_related("user", "agency").get(user__username=username)
 
 
 def a_pkcs12(

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from tests.sop_samples import permohonan_sop
-from workflow.models import SopVersion, Step
+from tests.sample_sops import permohonan_columns, permohonan_sop, permohonan_steps
+from workflow.models import Sop, SopVersion, Step
 from workflow.sop.graph import Arrow, Node, problems
+from workflow.sop.services import sop_version_create
 
 
 def flow(*nodes) -> list[str]:
@@ -96,20 +97,18 @@ def test_a_real_sop_with_outside_parties_a_system_and_several_actors_is_saved_wh
 
 
 def test_an_effective_sop_with_a_broken_graph_is_refused_naming_the_step_and_saves_nothing(balangan):
-    from tests import sop_samples
-
-    steps = sop_samples.permohonan_steps()
+    steps = permohonan_steps()
     steps[4].exits = [("Disetujui", 6)]  # a decision with one exit
     with translation.override("id"), pytest.raises(ValidationError) as refusal:
-        sop_samples.sop_version_create(
-            sop=sop_samples.Sop.objects.create(agency=balangan, number="SOP – 08/DISPERSIP"),
+        sop_version_create(
+            sop=Sop.objects.create(agency=balangan, number="SOP – 08/DISPERSIP"),
             name="SOP Rusak",
             made_on=datetime.date(2026, 1, 5),
             effective_on=datetime.date(2026, 1, 6),
             approver_title="Kepala Dinas",
             approver_name="H. RODY RAHMADY NOOR, S.Sos, MM.Pub",
             status=SopVersion.Status.EFFECTIVE,
-            executors=sop_samples.permohonan_columns(balangan),
+            executors=permohonan_columns(balangan),
             steps=steps,
         )
     assert "Langkah 5 adalah keputusan" in " ".join(refusal.value.messages)

@@ -181,7 +181,7 @@ def test_the_evidence_counts_returns_overdue_and_looped_steps_of_real_runs(sop00
 
 
 def test_steps_skipped_by_a_forward_jump_are_counted(balangan):
-    from tests.sop_samples import permohonan_sop
+    from tests.sample_sops import permohonan_sop
 
     version = permohonan_sop(balangan)
     run = run_start(version=version, period=Period.parse("2025-TW4"), user=user("balangan.kadis"))

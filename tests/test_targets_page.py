@@ -12,11 +12,8 @@ from reports.models import Indicator, Target, TargetLock
 from reports.performance.achievement import TargetForm
 from reports.performance.services import target_set
 
+from .figures_helpers import library_visitors
 from .genuine_files import upload
-
-
-def visitors(agency):
-    return Indicator.objects.get(objective__agency=agency, name="Jumlah pengunjung perpustakaan")
 
 
 def url(year=2027):
@@ -24,7 +21,7 @@ def url(year=2027):
 
 
 def test_the_planning_staff_enter_targets_in_every_form(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     prefix = f"t{indicator.pk}"
     response = login("balangan.sekretaris").post(
         url(),
@@ -46,7 +43,7 @@ def test_the_planning_staff_enter_targets_in_every_form(login, balangan):
 
 
 def test_a_bad_target_saves_nothing_and_says_why(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     other = Indicator.objects.filter(objective__agency=balangan).exclude(pk=indicator.pk).first()
     response = login("balangan.sekretaris").post(url(), {f"t{indicator.pk}-annual": "80", f"t{other.pk}-q1": "20 – 10"})
     assert response.status_code == 400
@@ -55,7 +52,7 @@ def test_a_bad_target_saves_nothing_and_says_why(login, balangan):
 
 
 def test_a_unit_head_cannot_enter_targets(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     response = login("balangan.kasi-layanan").post(url(), {f"t{indicator.pk}-annual": "80"})
     assert response.status_code == 403
     assert not Target.objects.filter(year=2027).exists()
@@ -63,11 +60,11 @@ def test_a_unit_head_cannot_enter_targets(login, balangan):
 
 def test_another_agency_sees_only_its_own_indicators(login, balangan):
     html = login("padangpanjang.perencana").get(url(2026)).content.decode()
-    assert f"t{visitors(balangan).pk}-annual" not in html
+    assert f"t{library_visitors(balangan).pk}-annual" not in html
 
 
 def test_kunci_pk_freezes_the_years_targets(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     for each in Indicator.objects.filter(objective__agency=balangan):
         for quarter in (None, 1, 2, 3, 4):
             target_set(indicator=each, year=2027, quarter=quarter, value=D(70))
@@ -92,7 +89,7 @@ def _filled(data: bytes, typed: dict) -> bytes:
 
 
 def test_targets_round_trip_through_excel(login, balangan):
-    indicator = visitors(balangan)
+    indicator = library_visitors(balangan)
     client = login("balangan.sekretaris")
     data = client.get(reverse("reports:targets-excel", args=[2027])).content
     sheet = load_workbook(io.BytesIO(data)).active

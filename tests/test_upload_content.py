@@ -8,10 +8,9 @@ from django.urls import reverse
 
 from reports.models import Evidence, Indicator, Realisation
 from reports.performance.services import evidence_add
-from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import sniff
 from workflow.models import Attachment, RunStep
-from workflow.runs.services import run_start, run_step_submit
+from workflow.runs.services import run_step_submit
 
 from . import genuine_files as files
 from .conftest import stored_files, user
@@ -42,8 +41,7 @@ def test_an_impostor_is_refused_as_evidence_and_nothing_is_saved(realisation, se
 
 
 @pytest.mark.parametrize(("name", "content", "message"), IMPOSTORS)
-def test_an_impostor_is_refused_as_a_step_attachment_and_the_step_stays_open(sop000, settings, name, content, message):
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+def test_an_impostor_is_refused_as_a_step_attachment_and_the_step_stays_open(run, settings, name, content, message):
     first = run.steps.get(step__number=1)
     with pytest.raises(ValidationError) as refusal:
         run_step_submit(
@@ -70,8 +68,7 @@ def test_a_genuine_document_is_accepted_as_evidence_under_its_own_name(realisati
 
 
 @pytest.mark.parametrize("kind", ["pdf", "png", "jpg", "docx", "xlsx"])
-def test_a_genuine_document_is_accepted_as_a_step_attachment(sop000, kind):
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+def test_a_genuine_document_is_accepted_as_a_step_attachment(run, kind):
     first = run.steps.get(step__number=1)
     run_step_submit(
         run_step_id=first.pk,

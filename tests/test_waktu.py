@@ -9,14 +9,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from sopkinerja.common.periods import Period
 from workflow.models import Run
 from workflow.runs.calendar import WorkingCalendar
-from workflow.runs.services import run_start
 from workflow.sop.text import parse_waktu
 from workflow.sop.waktu import Duration, TimeUnit, Waktu, total_waktu
-
-from .conftest import user
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 CALENDAR = WorkingCalendar(
@@ -119,8 +115,7 @@ def test_actual_working_time_is_shown_in_working_days_not_in_hours():
         assert working_span(None, agency) == "—"
 
 
-def test_the_runs_list_and_the_run_page_print_a_runs_standard_the_same_way(login, sop000):
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+def test_the_runs_list_and_the_run_page_print_a_runs_standard_the_same_way(login, run):
     Run.objects.filter(pk=run.pk).update(standard_minutes=110 * 60 + 50)  # 13 working days of 8.5 h, 20 min
     client = login("balangan.kadis")
     listed = client.get(reverse("workflow:runs")).content.decode()

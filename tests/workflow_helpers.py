@@ -2,6 +2,9 @@
 
 import datetime
 
+import pytest
+
+from sopkinerja.common.exceptions import WorkflowRefused
 from workflow import permissions
 from workflow.models import Employee, Run, RunStep
 from workflow.runs.services import run_step_approve, run_step_submit
@@ -18,6 +21,17 @@ def executor_of(run_step: RunStep):
 def approver_of(run_step: RunStep):
     approver = permissions.approver_position(run_step.step)
     return holder(approver) if approver else executor_of(run_step)
+
+
+def step(run: Run, number: int) -> RunStep:
+    return run.steps.get(step__number=number)
+
+
+def refused(action, **kwargs) -> str:
+    """What the service says when it refuses: action(**kwargs) must raise WorkflowRefused."""
+    with pytest.raises(WorkflowRefused) as caught:
+        action(**kwargs)
+    return caught.value.message
 
 
 def current(run: Run) -> RunStep | None:
