@@ -98,6 +98,7 @@ browser:
 # Whole suite on a real PostgreSQL (throwaway server unless DATABASE_URL is set).
 test: $(MO) browser
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=tests.settings tests/with-postgres.sh $(PY) manage.py makemigrations --check --dry-run
 	tests/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -122,6 +123,7 @@ bench: $(MO) browser
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 makemessages: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages --locale id --ignore .venv --no-obsolete

@@ -38,7 +38,7 @@ from workflow.models import (
 )
 from workflow.organisation import appointments as appointment_services
 from workflow.scoping import agency_path, scope
-from workflow.sop.services import can_revise, sop_version_revise
+from workflow.sop.services import sop_version_revise
 
 organisation_log = logging.getLogger("sopkinerja.organisation")
 
@@ -244,6 +244,15 @@ class ActingAssignmentAdmin(AgencyScopedAdmin):
                 # The model's own rules (who may appoint, not oneself) run in the form's validation.
                 if self.instance._state.adding:
                     self.instance.appointed_by = appointer
+
+            def clean(self):
+                cleaned = super().clean()
+                position = cleaned.get("position")
+                # Asked here, as the appointments service asks it, before the model validates the row.
+                self.instance.appointer_may_appoint = position is not None and permissions.can_appoint(
+                    appointer, position
+                )
+                return cleaned
 
         return AppointmentAdminForm
 
@@ -570,7 +579,9 @@ class SopVersionAdmin(AgencyScopedAdmin):
         version = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
-            "can_revise": bool(version and version.is_signed and can_revise(request.user, version)),
+            "can_revise": bool(
+                version and version.is_signed and permissions.can_author(request.user, version.sop.agency)
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

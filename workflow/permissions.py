@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from workflow.models.organisation import ActingAssignment, Position
+from workflow.organisation.selectors import agency_of, own_agency
 
 
 def _employee(user):
@@ -323,3 +324,69 @@ def held_position_ids(user, now=None) -> set[int]:
     held = {employee.position_id, *acting}
     employee._held_positions = ((today, employee.position_id), frozenset(held))
     return held
+
+
+# SOPs -------------------------------------------------------------------------------------------
+
+AUTHOR_PERMISSION = "workflow.add_sopversion"
+
+
+def can_author(user, agency) -> bool:
+    """Who writes the agency's SOPs (drafts in the editor, imports, new revisions): the permission to
+    add SOP versions, and an employee of the agency (a superuser for any). A government administrator
+    viewing the agency through the switcher is not one."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(AUTHOR_PERMISSION):
+        return False
+    return user.is_superuser or own_agency(user) == agency
+
+
+# Figures and targets ----------------------------------------------------------------------------
+
+
+def unit_head_position(unit):
+    """The position heading a unit: in the unit, with a supervisor outside it (or none)."""
+    for position in unit.positions.select_related("supervisor").order_by("pk"):
+        if position.supervisor is None or position.supervisor.unit_id != unit.pk:
+            return position
+    return None
+
+
+def submission_reviewer_position(submission):
+    """Who reviews a unit's figures: the unit head; when the head submitted them, the head's supervisor."""
+    head = unit_head_position(submission.unit)
+    if head is None:
+        return None
+    if submission.submitted_by_id and holds(submission.submitted_by, head) and head.supervisor_id:
+        return head.supervisor
+    return head
+
+
+def can_review_submission(user, submission) -> bool:
+    return holds(user, submission_reviewer_position(submission))
+
+
+def can_edit_targets(user, agency) -> bool:
+    """Targets are entered by the planning staff: the Sekretaris, whoever performs the agency's
+    data-collection step (the Kasubbag Perencanaan in Balangan, the Fungsional Perencana in Padang
+    Panjang), or an agency admin (a staff login of the agency)."""
+    if agency_of(user) != agency:
+        return False
+    # Viewing an agency through the switcher grants no position in it: a superuser or government
+    # administrator without an employee of this agency is not its planning staff.
+    employee = getattr(user, "employee", None)
+    if employee is None or employee.agency_id != agency.pk:
+        return False
+    return user.is_staff or employee.position.rank == "sekretaris" or is_data_collector(user)
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+def can_withdraw(request, user) -> bool:
+    """The requester may withdraw a signing request that waits, and so may whoever writes the
+    agency's SOPs when it holds an SOP draft they need to correct."""
+    if not request.sign or not request.waits:
+        return False
+    if request.requested_by_id == user.pk:
+        return True
+    return request.is_sop and can_author(user, request.agency)

@@ -38,9 +38,9 @@ from reports.documents.heartbeat import live_workers
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.performance.services import target_lock
 from sopkinerja.common.periods import Period
+from workflow import permissions
 from workflow.models import Agency, SopVersion
 from workflow.permissions import can_sign, head_position
-from workflow.sop.editor import can_author
 from workflow.sop.exchange.json_format import content_digest
 from workflow.sop.services import sop_version_hold_for_signing, sop_version_make_effective, sop_version_release
 
@@ -454,24 +454,14 @@ def _refuse_changed_agreement(request: DocumentRequest) -> None:
         )
 
 
-def can_withdraw(request: DocumentRequest, user) -> bool:
-    """The requester may withdraw a signing request that waits, and so may whoever writes the
-    agency's SOPs when it holds an SOP draft they need to correct."""
-    if not request.sign or request.status not in (DocumentRequest.Status.PENDING, DocumentRequest.Status.AWAITING):
-        return False
-    if request.requested_by_id == user.pk:
-        return True
-    return request.kind == DocumentKind.SOP and can_author(user, request.agency)
-
-
 @transaction.atomic
 def document_request_withdraw(*, request: DocumentRequest, user) -> DocumentRequest:
     """Withdraw a signing request that has not been signed: its prepared PDF is dropped and, when it
     held an SOP draft, the draft may be edited again (unless another request still waits for it).
     A request already signed or ended is refused; nothing is changed then."""
     request = DocumentRequest.objects.select_for_update().get(pk=request.pk)
-    if not can_withdraw(request, user):
-        if request.requested_by_id != user.pk and not can_author(user, request.agency):
+    if not permissions.can_withdraw(request, user):
+        if request.requested_by_id != user.pk and not permissions.can_author(user, request.agency):
             raise PermissionDenied(_("Only the person who asked for this document can withdraw it."))
         raise ValidationError(_("This request is not waiting for a signature."))
     request.status = DocumentRequest.Status.WITHDRAWN

@@ -132,6 +132,15 @@ class DocumentRequest(models.Model):
         return self.title
 
     @property
+    def waits(self) -> bool:
+        """Still being prepared, or ready and waiting for the signature."""
+        return self.status in (self.Status.PENDING, self.Status.AWAITING)
+
+    @property
+    def is_sop(self) -> bool:
+        return self.kind == DocumentKind.SOP
+
+    @property
     def filename(self) -> str:
         return f"{slugify(self.title)}.pdf"
 

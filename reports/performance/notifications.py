@@ -6,7 +6,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.models.performance import UnitSubmission
-from reports.performance.selectors import submission_reviewer_position
 from workflow import permissions
 from workflow.organisation.mail import notify
 
@@ -25,7 +24,7 @@ def figures_handed_in(submission_id: int) -> int:
     """Kirim: the reviewer of the unit's quarter (its head, or the head's supervisor when the head
     sent it), and whoever acts for that position today."""
     submission = _submission(submission_id)
-    reviewer = submission_reviewer_position(submission)
+    reviewer = permissions.submission_reviewer_position(submission)
     agency = submission.unit.agency
     with translation.override("id"), timezone.override(agency.zone):
         return notify(

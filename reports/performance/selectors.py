@@ -23,6 +23,7 @@ from reports.performance.achievement import (
     rating,
 )
 from sopkinerja.common.periods import ROMAN, Period
+from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
 from workflow.permissions import compiles_figures, held_position_ids
 
@@ -274,7 +275,7 @@ def reads_every_units_figures(user, agency: Agency) -> bool:
     """Read-only access to every unit's figures of the agency, kendala, solusi and bukti dukung
     included: whoever compiles them (workflow.permissions.compiles_figures) and the planning staff
     (can_edit_targets). Reading grants no write: each unit still enters and sends its own."""
-    return compiles_figures(user, agency) or can_edit_targets(user, agency)
+    return compiles_figures(user, agency) or permissions.can_edit_targets(user, agency)
 
 
 def enters_figures_for(user, unit, year: int) -> bool:
@@ -287,39 +288,13 @@ def enters_figures_for(user, unit, year: int) -> bool:
     return _answered_by(unit, year).exists()
 
 
-def unit_head_position(unit):
-    """The position heading a unit: in the unit, with a supervisor outside it (or none)."""
-    for position in unit.positions.select_related("supervisor").order_by("pk"):
-        if position.supervisor is None or position.supervisor.unit_id != unit.pk:
-            return position
-    return None
-
-
-def submission_reviewer_position(submission):
-    """Who reviews a unit's figures: the unit head; when the head submitted them, the head's supervisor."""
-    from workflow.permissions import holds
-
-    head = unit_head_position(submission.unit)
-    if head is None:
-        return None
-    if submission.submitted_by_id and holds(submission.submitted_by, head) and head.supervisor_id:
-        return head.supervisor
-    return head
-
-
-def can_review_submission(user, submission) -> bool:
-    from workflow.permissions import holds
-
-    return holds(user, submission_reviewer_position(submission))
-
-
 def submissions_to_review(agency: Agency, user) -> list:
     """The unit quarters waiting for this user's review (for the unit page and the dashboard)."""
     from reports.models.performance import UnitSubmission
 
     waiting = UnitSubmission.objects.filter(unit__agency=agency, state=UnitSubmission.State.SUBMITTED)
     waiting = waiting.select_related("unit", "submitted_by__employee")
-    return [s for s in waiting if can_review_submission(user, s)]
+    return [s for s in waiting if permissions.can_review_submission(user, s)]
 
 
 def submissions_returned_to(agency: Agency, user) -> list[UnitSubmission]:
@@ -332,23 +307,6 @@ def submissions_returned_to(agency: Agency, user) -> list[UnitSubmission]:
         .select_related("unit", "returned_by__employee")
         .order_by("-returned_at")
     )
-
-
-def can_edit_targets(user, agency: Agency) -> bool:
-    """Targets are entered by the planning staff: the Sekretaris, whoever performs the agency's
-    data-collection step (the Kasubbag Perencanaan in Balangan, the Fungsional Perencana in Padang
-    Panjang), or an agency admin (a staff login of the agency)."""
-    from workflow.organisation.selectors import agency_of
-    from workflow.permissions import is_data_collector
-
-    if agency_of(user) != agency:
-        return False
-    # Viewing an agency through the switcher grants no position in it: a superuser or government
-    # administrator without an employee of this agency is not its planning staff.
-    employee = getattr(user, "employee", None)
-    if employee is None or employee.agency_id != agency.pk:
-        return False
-    return user.is_staff or employee.position.rank == "sekretaris" or is_data_collector(user)
 
 
 @dataclass(frozen=True)

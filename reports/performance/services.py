@@ -282,10 +282,8 @@ def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmi
 
 
 def _submission_to_review(submission_id: int, user) -> UnitSubmission:
-    from reports.performance.selectors import can_review_submission
-
     submission = UnitSubmission.objects.select_for_update().select_related("unit__agency").get(pk=submission_id)
-    if not can_review_submission(user, submission):
+    if not permissions.can_review_submission(user, submission):
         raise PermissionDenied(_("Only the head of the unit reviews its figures."))
     if submission.state != UnitSubmission.State.SUBMITTED:
         raise ValidationError(_("These figures are not waiting for review."))
@@ -335,12 +333,10 @@ def unit_submission_return(*, submission_id: int, user, note: str, now=None) -> 
 def targets_save(*, agency, year: int, rows: dict[Indicator, dict[int | None, TargetValue]], user) -> int:
     """Save the PK (quarter None) and Rencana Aksi targets of many indicators at once: all or none.
 
-    Only the planning staff (reports.performance.selectors.can_edit_targets) may, and only until the year's PK
+    Only the planning staff (workflow.permissions.can_edit_targets) may, and only until the year's PK
     is locked. Returns the number of targets written.
     """
-    from reports.performance.selectors import can_edit_targets
-
-    if not can_edit_targets(user, agency):
+    if not permissions.can_edit_targets(user, agency):
         raise PermissionDenied(_("Targets are entered by the planning staff."))
     _refuse_if_targets_locked(agency, year)
     count = 0

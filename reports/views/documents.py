@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from reports.documents import signing
 from reports.documents.readiness import agreement_overview, report_overview
-from reports.documents.services import can_withdraw, document_request, document_request_sign, document_request_withdraw
+from reports.documents.services import document_request, document_request_sign, document_request_withdraw
 from reports.documents.verification import checking_slot, verify_upload
 from reports.forms import (
     AgreementForm,
@@ -32,6 +32,7 @@ from sopkinerja.common.periods import Period
 from sopkinerja.common.rate_limit import over_limit
 from sopkinerja.common.slots import Busy
 from sopkinerja.common.uploads import download_response
+from workflow import permissions
 from workflow.models import Disposition
 from workflow.permissions import can_sign
 from workflow.views.access import agency_or_403
@@ -163,7 +164,7 @@ def request_view(request, request_id: int):
         "document": document,
         "stalled": _stalled(document),
         "sign_form": _sign_form(document, request.user),
-        "can_withdraw": can_withdraw(document, request.user),
+        "can_withdraw": permissions.can_withdraw(document, request.user),
     }
     # While pending, the page asks again for its state alone (htmx) and swaps it in place.
     template = "reports/request.html#status" if request.htmx else "reports/request.html"

@@ -23,15 +23,12 @@ from reports.performance.achievement import achievement, capped, rating
 from reports.performance.locks import figures_locked
 from reports.performance.selectors import (
     agreement_target_gaps,
-    can_edit_targets,
-    can_review_submission,
     enters_figures_for,
     figure_entries,
     rating_bands_for,
     reads_every_units_figures,
     reporting_units,
     responsible_units,
-    submission_reviewer_position,
     submissions_to_review,
 )
 from reports.performance.services import (
@@ -119,7 +116,7 @@ def figures(request, period: str | None = None):
             "units": [(unit, states.get(unit.pk, UnitSubmission.State.DRAFT)) for unit in units],
             "state_labels": dict(UnitSubmission.State.choices),
             "waiting": waiting,
-            "can_edit_targets": can_edit_targets(request.user, agency),
+            "can_edit_targets": permissions.can_edit_targets(request.user, agency),
         },
     )
 
@@ -240,7 +237,7 @@ def _unit_context(request, agency, unit, period, rows, *, access: str, submissio
         "submission": submission,
         "locked": locked,
         "step_locked": step_locked,
-        "can_review": submission is not None and can_review_submission(request.user, submission),
+        "can_review": submission is not None and permissions.can_review_submission(request.user, submission),
         "can_enter": access == ENTERS,
         "read_only": access == READS,  # no inputs at all: the page is read to compile the report
     }
@@ -291,7 +288,7 @@ def _send(request, unit, period) -> bool:
         messages.error(request, _refusal(problem))
         return False
     # Named as who really reviews: a Kasi's own figures go up to the Kabid, not to the Kasi.
-    reviewer = submission_reviewer_position(submission)
+    reviewer = permissions.submission_reviewer_position(submission)
     messages.success(request, _("Sent to the %(position)s for review.") % {"position": reviewer or unit.name})
     return True
 
@@ -430,7 +427,7 @@ def _cells(form) -> list[_Cell]:
 def targets(request, year: int):
     """The year's PK and Rencana Aksi targets, typed in any target form, for the planning staff."""
     agency = agency_or_403(request)
-    editor = can_edit_targets(request.user, agency)
+    editor = permissions.can_edit_targets(request.user, agency)
     lock = (
         TargetLock.objects.filter(agency=agency, year=year)
         .select_related("locked_by__employee", "signed_document")
@@ -484,7 +481,7 @@ def targets(request, year: int):
 @login_required
 def targets_excel(request, year: int):
     agency = agency_or_403(request)
-    if not can_edit_targets(request.user, agency):
+    if not permissions.can_edit_targets(request.user, agency):
         raise PermissionDenied(_("Targets are entered by the planning staff."))
     rows = _target_rows(agency, year)
     return _xlsx_response(excel.targets_workbook(agency=agency, year=year, rows=rows), f"target-{year}.xlsx")

@@ -14,11 +14,12 @@ from playwright.sync_api import Page, expect
 
 from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, Realisation, SignedDocument, Target, UnitSubmission
-from reports.performance.selectors import unit_head_position, unit_indicators
+from reports.performance.selectors import unit_indicators
 from reports.performance.services import FigureRow, figures_save_draft, unit_submission_submit
 from reports.performance.values import Figure
 from sopkinerja.common.periods import Period
 from workflow.models import Sop, Unit
+from workflow.permissions import unit_head_position
 
 # openpyxl's template: the header is row 3, indicator names in column B, realisasi in column F.
 EXCEL_NAME, EXCEL_VALUE = "B", "F"

@@ -15,15 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from workflow import permissions
 from workflow.models.organisation import Agency, Unit
 from workflow.models.sop import DraftAwaitingSignature, SignedVersionFrozen, Sop, SopVersion
-from workflow.organisation.selectors import own_agency
 from workflow.sop import notifications as sop_notifications
 from workflow.sop.services import ExecutorSpec, ListItem, StepSpec, sop_version_create, sop_version_fill
 
 logger = logging.getLogger("sopkinerja.sop")
-
-AUTHOR_PERMISSION = "workflow.add_sopversion"
 
 
 @dataclass
@@ -39,16 +37,8 @@ class DraftIdentity:
     checked_by: str = ""
 
 
-def can_author(user, agency: Agency) -> bool:
-    """An SOP author of this agency: the permission, and an employee of the agency (a superuser for
-    any). A government administrator viewing the agency through the switcher is not one."""
-    if not getattr(user, "is_authenticated", False) or not user.has_perm(AUTHOR_PERMISSION):
-        return False
-    return user.is_superuser or own_agency(user) == agency
-
-
 def _refuse_stranger(user, agency: Agency) -> None:
-    if not can_author(user, agency):
+    if not permissions.can_author(user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
 
 

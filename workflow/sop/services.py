@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow import permissions
 from workflow.models.organisation import Agency, Employee, Position
 from workflow.models.sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 from workflow.sop.graph import Arrow, Node, default_exits
@@ -236,15 +237,6 @@ def _save_step(step: Step) -> Step:
     return step
 
 
-def can_revise(user, version: SopVersion) -> bool:
-    """Whoever may add SOP versions, for the agency they work for (a superuser for any)."""
-    from workflow.organisation.selectors import own_agency
-
-    if not user.has_perm("workflow.add_sopversion"):
-        return False
-    return user.is_superuser or own_agency(user) == version.sop.agency
-
-
 def _values(row, **changes) -> dict:
     """Every stored field of a row but its id, with `changes` (by attname) applied. A revision copies
     rows this way, so a field added to the SOP models is carried into new revisions by itself."""
@@ -268,7 +260,7 @@ def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None
     one draft per SOP: a second revision is refused while one is open (row lock on the SOP, and a
     partial unique constraint). Refuses anyone who may not add SOP versions for that agency.
     """
-    if not can_revise(user, version):
+    if not permissions.can_author(user, version.sop.agency):
         raise PermissionDenied(_("You may not make a new revision of this SOP."))
     sop = Sop.objects.select_for_update().get(pk=version.sop_id)  # one draft at a time
     source = SopVersion.objects.get(pk=version.pk)  # the stored row, not what the caller holds

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from reports.documents.selectors import sop_revisions
 from sopkinerja.common.limits import MAX_STEPS
+from workflow import permissions
 from workflow.forms.editor import (
     ExecutorFormSet,
     IdentityForm,
@@ -31,7 +32,6 @@ from workflow.models import SopVersion
 from workflow.models.sop import DraftAwaitingSignature
 from workflow.permissions import can_sign, local_today
 from workflow.sop.editor import (
-    can_author,
     draft_problems,
     renumbered,
     sop_draft_create,
@@ -54,7 +54,7 @@ def sop_index(request):
         {
             "agency": agency,
             "rows": sop_list(agency),
-            "may_author": can_author(request.user, agency),
+            "may_author": permissions.can_author(request.user, agency),
             "may_sign": can_sign(request.user, agency),
             "today": local_today(agency),
         },
@@ -64,7 +64,7 @@ def sop_index(request):
 @login_required
 def sop_new(request):
     agency = agency_or_403(request)
-    if not can_author(request.user, agency):
+    if not permissions.can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
     form = NewSopForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +169,7 @@ def sop_edit(request, version_id: int):
     if version.awaiting_signature_since is not None:
         messages.error(request, DraftAwaitingSignature(version.pk).messages[0])
         return redirect("workflow:sop-detail", version.pk)
-    if not can_author(request.user, agency):
+    if not permissions.can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
     identity, columns, steps = _forms(request, agency, version)
     if request.method == "POST" and "add_step" not in request.POST:
@@ -209,7 +209,7 @@ def _draft_for_author(request, version_id: int) -> tuple:
     """The agency and the draft, for one of its SOP authors; anyone else is refused."""
     agency = agency_or_403(request)
     version = version_or_404(agency, version_id, whole=True)
-    if version.status != SopVersion.Status.DRAFT or not can_author(request.user, agency):
+    if version.status != SopVersion.Status.DRAFT or not permissions.can_author(request.user, agency):
         raise PermissionDenied(_("Only the agency's SOP authors may write SOP drafts."))
     return agency, version
 

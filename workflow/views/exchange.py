@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from workflow import permissions
 from workflow.models import SopVersion
 from workflow.sop.exchange.excel import workbook_for
 from workflow.sop.exchange.files import CONTENT_TYPES, sop_export_file, sop_import_file
 from workflow.sop.exchange.forms import SopImportForm
-from workflow.sop.exchange.json_format import may_import
 from workflow.sop.selectors import sop_version_detail
 from workflow.views.access import agency_or_403
 
@@ -47,7 +47,7 @@ def sop_template(request):
 @login_required
 def sop_import(request):
     agency = agency_or_403(request)
-    if not may_import(request.user, agency):
+    if not permissions.can_author(request.user, agency):
         raise PermissionDenied(_("You may not import SOPs into this agency."))
     form = SopImportForm(request.POST or None, request.FILES or None)
     problems = []

@@ -138,14 +138,12 @@ def sop_detail(request, version_id: int):
         version = sop_version_detail(agency, version_id)
     except SopVersion.DoesNotExist:
         raise Http404(_("No such SOP in your agency.")) from None
-    from workflow.sop.editor import can_author
-
-    # The flowchart is drawn by the same code as the PDF sheet (workflow.sop.flowchart).
+        # The flowchart is drawn by the same code as the PDF sheet (workflow.sop.flowchart).
     context = {
         "agency": agency,
         "version": version,
         "flow": web_rows(version),
-        "may_author": can_author(request.user, agency),
+        "may_author": permissions.can_author(request.user, agency),
     }
     return render(request, "workflow/sop_detail.html", context)
 

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
 from workflow.models.sop import Sop, SopListItem, SopVersion
-from workflow.organisation.selectors import own_agency
 from workflow.sop.exchange.schema import schema_problems
 from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_create
 
@@ -100,11 +100,6 @@ def _unique_number_message() -> str:
     return str(constraint.violation_error_message)
 
 
-def may_import(user, agency: Agency) -> bool:
-    """Whoever may add SOP versions, for the agency they work for (a superuser for any)."""
-    return user.has_perm("workflow.add_sopversion") and (user.is_superuser or own_agency(user) == agency)
-
-
 @transaction.atomic
 def import_document(agency: Agency, data, *, user, keep_status: bool = False) -> SopVersion:
     """Create an SOP version of `agency` from a document of this format.
@@ -118,7 +113,7 @@ def import_document(agency: Agency, data, *, user, keep_status: bool = False) ->
     status stay, for an SOP signed on paper; it must then pass every rule of an effective SOP.
     `user` None means the system (seeds, commands); a user must be allowed to add SOP versions of the agency.
     """
-    if user is not None and not may_import(user, agency):
+    if user is not None and not permissions.can_author(user, agency):
         raise PermissionDenied(_("You may not import SOPs into this agency."))
     if keep_status and user is not None and not user.is_superuser:
         raise PermissionDenied(_("Only a system administrator may import an SOP as signed on paper."))
