@@ -1,5 +1,7 @@
 """`make bench` works: at a tiny size (1 agency × 1 year, 1 s per page, 2 connections) it measures
-every main page under load and both documents, and prints a figure for each."""
+every main page under load and both documents, and prints a figure for each; its attack section
+(2 s) times the refusal of each hostile file, which must be refused and never with a 500, and the
+login page under attack, each as a ratio to the quiet login page."""
 
 import json
 import os
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench.pages import BASELINES, SIGNED_IN_PAGES
+from tests.bench.pages import BASELINES, HOSTILE_FILES, SIGNED_IN_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,6 +32,8 @@ def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_pat
         "BENCH_WARMUP": "0",
         "BENCH_CONNECTIONS": "2",
         "BENCH_PDF_ROUNDS": "1",
+        "BENCH_ATTACK_SECONDS": "2",
+        "BENCH_ATTACK_ROUNDS": "2",
         "BENCH_JSON": str(figures_file),
         "BENCH_DATABASE": "sopkinerja_bench_test",
     }
@@ -55,6 +59,23 @@ def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_pat
         if shutil.which("chromium"):
             assert document["chromium_warm_ms"] > 0 and document["chromium_pages"] > 0, name
 
+    attack = figures["attack"]
+    assert list(attack["refusals"]) == HOSTILE_FILES, "the attack left out a hostile file or posted another"
+    for name, refusal in attack["refusals"].items():
+        assert "500" not in refusal["statuses"], f"the {name} got a 500: {refusal['statuses']}"
+        assert refusal["refused"], f"the {name} was not refused with the page's list of problems: {refusal['statuses']}"
+        assert refusal["median_ms"] > 0 and refusal["per_login_p50"] > 0, f"the {name} has no refusal time"
+    for phase in ["login_quiet", "login_under_attack"]:
+        login = attack[phase]
+        assert login["requests"] > 0 and login["p50_ms"] > 0 and login["p95_ms"] > 0, f"no login figures: {phase}"
+    assert attack["login_under_attack"]["p50_per_quiet"] > 0 and attack["login_under_attack"]["p95_per_quiet"] > 0
+    for kind in ["uploads", "imports"]:
+        statuses = attack[kind]["statuses"]
+        assert sum(statuses.values()) > 0, f"no {kind} were answered during the attack"
+        assert "500" not in statuses, f"{kind} during the attack got a 500: {statuses}"
+
     printed = result.stdout
     for name in pages:
         assert re.search(rf"^\| {re.escape(name)} \| [\d,.]+ \| ", printed, re.MULTILINE), f"no row for the {name}"
+    for name in [*HOSTILE_FILES, "quiet", "under attack"]:
+        assert re.search(rf"^\| {re.escape(name)} \| [\d,.]+ \| ", printed, re.MULTILINE), f"no attack row: {name}"

@@ -8,6 +8,9 @@ starts them against the bench database with the production settings and reads th
 - `documents`: WeasyPrint against Debian's chromium on the same HTML, for the SOP sheet and the
   annual report of one agency;
 - `render`: one render of a document; its peak RSS is this process's.
+- `attack`: the hostile files of the attack section (an SOP JSON of 1,000 steps, an SOP workbook
+  of 20,000 step rows, a quarter's workbook whose ID cell is the number `1e1000000`), written into
+  a folder, with a signed document to post uploads to, the URLs and who posts each.
 """
 
 import argparse
@@ -287,6 +290,129 @@ def render(args) -> dict:
     return {"bytes": len(pdf), "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
+# Attack ---------------------------------------------------------------------------------------
+
+JSON_STEPS, XLSX_ROWS = 1000, 20000
+HUGE_ID = "1e1000000"
+
+
+def hostile_sop_json(version) -> bytes:
+    """The SOP exported as the app writes it, its first step copied to JSON_STEPS steps."""
+    from workflow.sop.exchange.json_format import export_version
+
+    document = export_version(version)
+    first = {**document["steps"][0], "exits": []}
+    document["steps"] = [{**first, "number": number} for number in range(1, JSON_STEPS + 1)]
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def hostile_sop_workbook(agency, version) -> bytes:
+    """The SOP as the app's own workbook, its Langkah sheet grown to XLSX_ROWS step rows."""
+    from openpyxl import load_workbook
+
+    from workflow.sop.exchange.excel import STEPS, workbook_for
+
+    book = load_workbook(io.BytesIO(workbook_for(agency, version)))
+    sheet = book[STEPS]
+    first = [cell.value for cell in sheet[2]]
+    for number in range(sheet.max_row, XLSX_ROWS + 1):
+        sheet.append([number, *first[1:]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def hostile_figures_workbook(agency, unit, period) -> bytes:
+    """The quarter's workbook as the page offers it, with the first ID cell a number cell holding
+    1e1000000 (openpyxl reads it as infinity)."""
+    import zipfile
+
+    from reports.performance import excel
+    from reports.performance.selectors import figure_entries
+
+    genuine = excel.figures_workbook(agency=agency, unit=unit, period=period, entries=figure_entries(unit, period))
+    cell = re.compile(rf'<c r="A{excel.FIRST_ROW}"(?P<attributes>[^>]*?)(?:/>|>.*?</c>)', re.DOTALL)
+
+    def huge(match) -> str:  # a number cell (no t="s" or t="inlineStr"), its style kept
+        attributes = re.sub(r'\s+t="[^"]*"', "", match["attributes"])
+        return f'<c r="A{excel.FIRST_ROW}"{attributes}><v>{HUGE_ID}</v></c>'
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(genuine)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text, replaced = cell.subn(huge, data.decode("utf-8"), count=1)
+                if replaced != 1:
+                    raise RuntimeError(f"no cell A{excel.FIRST_ROW} in the figures workbook")
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def attack(args) -> dict:
+    """The files and addresses of the attack section of tests/bench/run.py. The verification page
+    needs a signed document: a stand-in is stored (its PDF carries no signature; the checks of an
+    upload against it run as against any other)."""
+    import hashlib
+
+    from django.contrib.auth import get_user_model
+
+    from reports.models import SignedDocument
+    from sopkinerja.common.periods import Period
+    from workflow.permissions import can_author
+    from workflow.seed import AGENCY_ADMIN_GROUP
+
+    agency = Agency.objects.get(slug=args.agency)
+    version = SopVersion.objects.get(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
+    users = get_user_model().objects.filter(employee__agency=agency, is_superuser=False).order_by("username")
+    admin = users.filter(groups__name=AGENCY_ADMIN_GROUP).first()
+    if admin is None:
+        raise RuntimeError(f"{args.agency} has no agency admin")
+    if not can_author(admin, agency):
+        raise RuntimeError(f"{admin.username} may not import SOPs")
+    today = timezone.localdate()
+    period = Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    unit_url = main_pages(args.agency, last_finished_quarter(today))["unit figures"]
+    unit = agency.units.get(pk=int(re.search(r"/unit/(\d+)/", unit_url)[1]))
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "sop.json": hostile_sop_json(version),
+        "sop.xlsx": hostile_sop_workbook(agency, version),
+        "figures.xlsx": hostile_figures_workbook(agency, unit, period),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    pdf = Path(args.pdf).read_bytes()
+    signer = get_user_model().objects.get(username=user_of(args.agency))
+    document, _created = SignedDocument.objects.get_or_create(
+        agency=agency,
+        subject="bench:attack",
+        version=1,
+        defaults={
+            "kind": "sop",
+            "title": "Bench: verification under attack",
+            "signed_by": signer,
+            "signer_title": "Sekretaris",
+            "signer_name": signer.get_full_name() or signer.username,
+            "signed_at": timezone.now(),
+            "sha256": hashlib.sha256(pdf).hexdigest(),
+            "size": len(pdf),
+            "pdf": pdf,
+        },
+    )
+    return {
+        "files": {name: {"path": str(folder / name), "bytes": len(data)} for name, data in files.items()},
+        "import_url": reverse("workflow:sop-import"),
+        "importer": admin.username,
+        "figures_url": reverse("reports:figures-excel", args=[str(period), unit.pk]),
+        "figures_page_url": reverse("reports:figures-unit", args=[str(period), unit.pk]),
+        "figures_user": user_of(args.agency),
+        "verify_url": reverse("reports:verify", args=[document.token]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -308,11 +434,17 @@ def main() -> None:
     command = commands.add_parser("render")
     command.add_argument("--agency", default="scale-001")
     command.add_argument("kind", choices=["sheet", "annual"])
+    command = commands.add_parser("attack")
+    command.add_argument("--agency", default="scale-001")
+    command.add_argument("--pdf", required=True, help="the stand-in signed document's PDF")
+    command.add_argument("folder")
     args = parser.parse_args()
     if args.command == "profile":
         print(profile(args))
         return
-    handler = {"seed": seed, "pages": pages, "documents": documents_bench, "render": render}[args.command]
+    handler = {"seed": seed, "pages": pages, "documents": documents_bench, "render": render, "attack": attack}[
+        args.command
+    ]
     print(json.dumps(handler(args)))
 
 

@@ -1,5 +1,6 @@
 """`make bench`: the main pages under load on PostgreSQL, as ratios against baselines measured in
-the same run (machines are noisy), at two data sizes; then the PDFs against Chromium.
+the same run (machines are noisy), at two data sizes; then hostile uploads (how long a refusal
+takes, how long the login page waits during an attack); then the PDFs against Chromium.
 
 1. A database `sopkinerja_bench` on the server of DATABASE_URL (a throwaway cluster from
    tests/with-postgres.sh when none is set): migrate, then scale data (tests.support.scale) at 1/10 of
@@ -9,21 +10,38 @@ the same run (machines are noisy), at two data sizes; then the PDFs against Chro
    and wrk driving each page at 20 connections for BENCH_SECONDS. Per page: requests/s, p50, p95,
    queries (Django's test client, in another process on the same data), and the ratio of the
    throughput to the login page's and to the trivial view's. Then the peak RSS of the web workers.
-3. Documents (reference size): the SOP sheet and the annual report of scale-001 for last year,
+3. Attack (reference size, figures under "attack"; every time a ratio to the quiet login page of
+   the same gunicorn, never a pass/fail timing). gunicorn again, with CLIENT_IP_HEADER=HTTP_X_REAL_IP
+   as behind nginx. The login page as one visitor waits for it: GETs one after another for
+   BENCH_ATTACK_SECONDS, each waiting for its answer however long (its own process), p50 and p95.
+   a. Refusals: an SOP JSON of 1,000 steps and an SOP workbook of 20,000 step rows posted to the
+      SOP import page as scale-001's agency admin, and the quarter's figures workbook with the
+      number 1e1000000 in an ID cell posted as its Sekretaris (tests/bench/inprocess.py attack
+      writes them from the app's own exports), each BENCH_ATTACK_ROUNDS times after a warm post.
+      Each must be refused (200 or 400 with the page's list of problems; a redirect means saved);
+      the median time to the answer ÷ the quiet login page's p50.
+   b. Under attack: 10 threads post an 18 MB PDF (sound, unsigned, a stream of random bytes) to the
+      public verification page of a stand-in signed document, each post from a new X-Real-IP, and
+      3 threads post the hostile SOP files to the import page, all without pause; meanwhile the
+      login page again; its p50 and p95 ÷ the quiet ones, and every answer the attackers got.
+4. Documents (reference size): the SOP sheet and the annual report of scale-001 for last year,
    WeasyPrint against Debian's chromium printing the same HTML, and the peak RSS of one render.
 
 Environment: BENCH_AGENCIES (40), BENCH_YEARS (5), BENCH_GROWTH_AGENCIES (agencies / 10, 0: no
 growth run), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (20), BENCH_WORKERS (3),
-BENCH_PDF_ROUNDS (3, 0: no documents), BENCH_PROFILE (0; 1: cProfile of the signed-in pages that
-miss the goal), BENCH_JSON (a file for the figures as JSON), BENCH_DATABASE (sopkinerja_bench: the
-database made, and dropped afterwards, on the server).
+BENCH_ATTACK_SECONDS (10 per login measurement, 0: no attack section), BENCH_ATTACK_ROUNDS (5
+posts of each hostile file), BENCH_PDF_ROUNDS (3, 0: no documents), BENCH_PROFILE (0; 1: cProfile
+of the signed-in pages that miss the goal), BENCH_JSON (a file for the figures as JSON),
+BENCH_DATABASE (sopkinerja_bench: the database made, and dropped afterwards, on the server).
 """
 
+import html
 import http.cookiejar
 import json
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -31,10 +49,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,7 +62,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.pages import BASELINES, LOGIN, TRIVIAL  # noqa: E402
+from tests.bench.pages import BASELINES, HOSTILE_FILES, LOGIN, TRIVIAL  # noqa: E402
 
 DATABASE = os.environ.get("BENCH_DATABASE", "sopkinerja_bench")
 PASSWORD = "demo-sop-kinerja"  # workflow.seed.DEFAULT_PASSWORD, seed_scale's default
@@ -62,6 +82,9 @@ CONNECTIONS = env_int("BENCH_CONNECTIONS", 20)
 WORKERS = env_int("BENCH_WORKERS", 3)
 PDF_ROUNDS = env_int("BENCH_PDF_ROUNDS", 3)
 PROFILE = env_int("BENCH_PROFILE", 0)
+ATTACK_SECONDS = env_int("BENCH_ATTACK_SECONDS", 10)
+ATTACK_ROUNDS = env_int("BENCH_ATTACK_ROUNDS", 5)
+UPLOADERS, UPLOAD_MIB, IMPORTERS = 10, 18, 3  # the attack: 10 uploads of 18 MB at once, 3 big imports
 
 
 def say(message: str) -> None:
@@ -288,6 +311,254 @@ def measure_size(env: dict, port: int, workspace: Path, pages: dict) -> dict:
     return {"pages": results, **rss, "load_before": round(load_before, 2), "load_after": round(load_after, 2)}
 
 
+# Attack ---------------------------------------------------------------------------------------
+
+CHUNK = 256 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Each hostile file: (its name in inprocess.py attack's folder, URL key, user key, content type).
+REFUSALS = dict(
+    zip(
+        HOSTILE_FILES,
+        [
+            ("sop.json", "import_url", "importer", "application/json"),
+            ("sop.xlsx", "import_url", "importer", XLSX),
+            ("figures.xlsx", "figures_url", "figures_user", XLSX),
+        ],
+        strict=True,
+    )
+)
+
+
+def stand_in_pdf(payload: int) -> bytes:
+    """A sound PDF without a signature, one stream of `payload` random bytes: PDF-ish enough that the
+    verification page reads it in full and hands it to its checking processes."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+        b"<< /Length %d >>\nstream\n" % payload + os.urandom(payload) + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def multipart(fields: dict, filename: str, content_type: str) -> tuple[str, bytes, bytes]:
+    """(Content-Type, what comes before the file, what comes after) of a form with one file `file`."""
+    boundary = "bench-" + secrets.token_hex(12)
+    head = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()
+    )
+    head += f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+    head += f"Content-Type: {content_type}\r\n\r\n"
+    return f"multipart/form-data; boundary={boundary}", head.encode(), f"\r\n--{boundary}--\r\n".encode()
+
+
+class Answered(Exception):
+    pass
+
+
+def exchange(port: int, method: str, path: str, headers: dict, parts=(), timeout: float = 120) -> tuple:
+    """One request on a connection of its own: (status, body, seconds until the answer was read).
+    The body goes in chunks and stops as soon as the server answers (a refusal before the body is
+    read); status 0 when the connection was cut before an answer could be read."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    if method == "POST":
+        lines.append(f"Content-Length: {sum(len(part) for part in parts)}")
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    started = time.perf_counter()
+    answer = bytearray()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        try:
+            connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+            for part in parts:
+                view = memoryview(part)
+                for start in range(0, len(view), CHUNK):
+                    if select.select([connection], [], [], 0)[0]:
+                        raise Answered
+                    connection.sendall(view[start : start + CHUNK])
+        except (Answered, BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    elapsed = time.perf_counter() - started
+    head, _, body = bytes(answer).partition(b"\r\n\r\n")
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", head)
+    return (int(match[1]) if match else 0), body, elapsed
+
+
+def probe(port: int, path: str, seconds: float) -> dict:
+    """GETs of `path` one after another for `seconds`, as one visitor waits: each waits for its answer
+    however long it takes, so a page that answers nothing within the time still gives a figure."""
+    samples, statuses = [], Counter()
+    deadline = time.monotonic() + seconds
+    while not samples or time.monotonic() < deadline:
+        status, _body, elapsed = exchange(port, "GET", path, {})
+        samples.append(elapsed * 1000)
+        statuses[str(status)] += 1
+    p95 = statistics.quantiles(samples, n=20, method="inclusive")[18] if len(samples) > 1 else samples[0]
+    return {
+        "requests": len(samples),
+        "errors": sum(count for status, count in statuses.items() if status != "200"),
+        "statuses": dict(statuses),
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(p95, 1),
+        "max_ms": round(max(samples), 1),
+    }
+
+
+def login_probe(port: int, path: str, seconds: float) -> dict:
+    """probe() in a process of its own: the attack's threads share this one."""
+    command = [sys.executable, str(Path(__file__).resolve()), "probe", str(port), path, str(seconds)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True, timeout=seconds + 600).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def page_form(base: str, path: str, cookie: str | None) -> tuple[str, str]:
+    """(Cookie header, CSRF form token) of a page with a form; a new visitor gets the CSRF cookie here."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+    page = opener.open(request, timeout=60).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None:
+        raise RuntimeError(f"{path} has no form")
+    fresh = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return "; ".join(filter(None, [cookie, fresh])), token[1]
+
+
+def refusal_reason(body: bytes) -> str:
+    """The first problem the page lists in its red box, as plain text."""
+    box = re.search(rb'class="alert alert-danger".*?<li>(.*?)</li>', body, re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", box[1].decode("utf-8", "replace"))).strip()[:160] if box else ""
+
+
+def refusals(port: int, setup: dict, forms: dict, quiet_p50_ms: float) -> dict:
+    """Each hostile file posted ATTACK_ROUNDS times after one warm post, one after another: the median
+    time to the answer, and whether every answer was a refusal (200 or 400 with the page's list of
+    problems: never a redirect, which means saved, nor a 500)."""
+    result = {}
+    for name, (file_name, url_key, user_key, content_type) in REFUSALS.items():
+        data = Path(setup["files"][file_name]["path"]).read_bytes()
+        cookie, token = forms[user_key]
+        statuses, samples, reason, refused = [], [], "", True
+        for round_ in range(ATTACK_ROUNDS + 1):
+            kind, head, tail = multipart({"csrfmiddlewaretoken": token}, file_name, content_type)
+            headers = {"Cookie": cookie, "Content-Type": kind}
+            status, body, elapsed = exchange(port, "POST", setup[url_key], headers, [head, data, tail])
+            statuses.append(status)
+            reason = refusal_reason(body) or reason
+            refused = refused and status in (200, 400) and b"alert-danger" in body
+            if round_:
+                samples.append(elapsed * 1000)
+        median = statistics.median(samples)
+        result[name] = {
+            "url": setup[url_key],
+            "bytes": len(data),
+            "statuses": dict(Counter(str(status) for status in statuses)),
+            "refused": refused,
+            "reason": reason,
+            "median_ms": round(median, 1),
+            "per_login_p50": round(median / quiet_p50_ms, 2),
+        }
+        say(
+            f"    {name:<32} {milliseconds(median):>8}  {result[name]['per_login_p50']:.1f}× the login page  {statuses}"
+        )
+    return result
+
+
+def attackers(port: int, setup: dict, forms: dict, stop: threading.Event, tally: dict) -> list[threading.Thread]:
+    """UPLOADERS threads posting an UPLOAD_MIB MB PDF to the public verification page, each post from a
+    new address (X-Real-IP through the trusted proxy, as behind nginx: no per-address limit holds
+    them back), and IMPORTERS threads importing the hostile SOP files in turn as the agency admin."""
+    pdf = stand_in_pdf(UPLOAD_MIB * 1024 * 1024)
+    lock = threading.Lock()
+
+    def count(kind: str, status: int) -> None:
+        with lock:
+            tally[kind][str(status)] += 1
+
+    def upload(number: int) -> None:
+        cookie, token = forms["verifier"]
+        sent = 0
+        while not stop.is_set():
+            sent += 1
+            address = f"10.{number}.{sent // 250 % 250}.{sent % 250 + 1}"
+            kind, head, tail = multipart({"csrfmiddlewaretoken": token}, "dokumen.pdf", "application/pdf")
+            headers = {"Cookie": cookie, "Content-Type": kind, "X-Real-IP": address}
+            count("uploads", exchange(port, "POST", setup["verify_url"], headers, [head, pdf, tail])[0])
+
+    def import_(number: int) -> None:
+        cookie, token = forms["importer"]
+        files = [(name, Path(setup["files"][name]["path"]).read_bytes()) for name in ("sop.xlsx", "sop.json")]
+        sent = number
+        while not stop.is_set():
+            name, data = files[sent % len(files)]
+            sent += 1
+            kind, head, tail = multipart({"csrfmiddlewaretoken": token}, name, "application/octet-stream")
+            headers = {"Cookie": cookie, "Content-Type": kind}
+            count("imports", exchange(port, "POST", setup["import_url"], headers, [head, data, tail])[0])
+
+    threads = [threading.Thread(target=upload, args=(n,), daemon=True) for n in range(UPLOADERS)]
+    threads += [threading.Thread(target=import_, args=(n,), daemon=True) for n in range(IMPORTERS)]
+    return threads
+
+
+def measure_attack(env: dict, port: int, workspace: Path, login_url: str) -> dict:
+    """The attack section: hostile files refused, timed against the quiet login page; then the login
+    page while uploads and imports pound the server. Its own gunicorn, with CLIENT_IP_HEADER set as
+    behind nginx (docs/deployment.md) and the verification slots in the workspace."""
+    base, started = f"http://127.0.0.1:{port}", time.monotonic()
+    pdf = workspace / "stand-in.pdf"
+    pdf.write_bytes(stand_in_pdf(64 * 1024))
+    setup = in_process(env, "attack", "--pdf", str(pdf), str(workspace / "attack"))
+    env = {**env, "CLIENT_IP_HEADER": "HTTP_X_REAL_IP", "VERIFY_SLOT_DIR": str(workspace / "verify-slots")}
+    with gunicorn(env, port, workspace / "gunicorn.log"):
+        forms = {
+            "importer": page_form(base, setup["import_url"], log_in(base, setup["importer"])),
+            "figures_user": page_form(base, setup["figures_page_url"], log_in(base, setup["figures_user"])),
+            "verifier": page_form(base, setup["verify_url"], None),
+        }
+        login_probe(port, login_url, 1)  # warm
+        quiet = login_probe(port, login_url, ATTACK_SECONDS)
+        say(f"    login page, quiet: p50 {milliseconds(quiet['p50_ms'])}, p95 {milliseconds(quiet['p95_ms'])}")
+        refused = refusals(port, setup, forms, quiet["p50_ms"])
+        stop, tally = threading.Event(), {"uploads": Counter(), "imports": Counter()}
+        threads = attackers(port, setup, forms, stop, tally)
+        for thread in threads:
+            thread.start()
+        time.sleep(1)  # every attacker has a request in flight
+        loaded = login_probe(port, login_url, ATTACK_SECONDS)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=180)
+        say(
+            f"    login page, under attack: p50 {milliseconds(loaded['p50_ms'])}, "
+            f"p95 {milliseconds(loaded['p95_ms'])}; uploads {dict(tally['uploads'])}, imports {dict(tally['imports'])}"
+        )
+    loaded["p50_per_quiet"] = round(loaded["p50_ms"] / quiet["p50_ms"], 2)
+    loaded["p95_per_quiet"] = round(loaded["p95_ms"] / quiet["p95_ms"], 2)
+    return {
+        "seconds": ATTACK_SECONDS,
+        "rounds": ATTACK_ROUNDS,
+        "section_seconds": round(time.monotonic() - started, 1),
+        "login_quiet": quiet,
+        "refusals": refused,
+        "login_under_attack": loaded,
+        "uploads": {"concurrent": UPLOADERS, "mib": UPLOAD_MIB, "statuses": dict(tally["uploads"])},
+        "imports": {"concurrent": IMPORTERS, "statuses": dict(tally["imports"])},
+    }
+
+
 # Report ---------------------------------------------------------------------------------------
 
 
@@ -319,6 +590,63 @@ def size_notes(size: dict) -> list[str]:
         f"{trivial['requests_per_s_again']:,.1f} req/s; the ratios divide by the mean of the two.",
         f"Load average (1 min) before and after: {size['load_before']:.1f}, {size['load_after']:.1f}.",
     ]
+
+
+def statuses_text(statuses: dict) -> str:
+    named = {"0": "cut off before an answer"}
+    return ", ".join(f"{named.get(status, status)} ×{count}" for status, count in sorted(statuses.items())) or "none"
+
+
+def attack_report(attack: dict) -> list[str]:
+    quiet, loaded = attack["login_quiet"], attack["login_under_attack"]
+    lines = [
+        f"## Attack: hostile files as scale-001, then the login page under attack ({attack['seconds']} s)",
+        "",
+        f"Refusals: each file posted {attack['rounds']} times one after another (after one warm post); "
+        f"the median time to the answer ÷ the quiet login page's p50 ({milliseconds(quiet['p50_ms'])}, "
+        "one visitor's GETs one after another).",
+        "",
+        *table_head("hostile file", "KB", "answers", "refused", "median", "÷ login p50", "reason given"),
+    ]
+    for name, row in attack["refusals"].items():
+        lines.append(
+            table_row(
+                name,
+                f"{row['bytes'] / 1024:,.0f}",
+                statuses_text(row["statuses"]),
+                "yes" if row["refused"] else "**NO**",
+                milliseconds(row["median_ms"]),
+                f"{row['per_login_p50']:.1f}",
+                row["reason"].replace("|", "/") or "–",
+            )
+        )
+    uploads, imports = attack["uploads"], attack["imports"]
+    lines += [
+        "",
+        f"The login page as one visitor waits for it (GETs one after another, each waiting for its "
+        f"answer), quiet and while {uploads['concurrent']} uploads of {uploads['mib']} MB to the "
+        f"verification page (each from a new address) and {imports['concurrent']} hostile SOP imports run "
+        "without pause:",
+        "",
+        *table_head("login page", "requests", "not 200", "p50", "p95", "max", "p50 ÷ quiet", "p95 ÷ quiet"),
+        *(
+            table_row(
+                name,
+                row["requests"],
+                row["errors"],
+                milliseconds(row["p50_ms"]),
+                milliseconds(row["p95_ms"]),
+                milliseconds(row["max_ms"]),
+                f"{row['p50_ms'] / quiet['p50_ms']:.1f}",
+                f"{row['p95_ms'] / quiet['p95_ms']:.1f}",
+            )
+            for name, row in [("quiet", quiet), ("under attack", loaded)]
+        ),
+        "",
+        f"Answers during the attack: uploads {statuses_text(uploads['statuses'])}; "
+        f"imports {statuses_text(imports['statuses'])}.",
+    ]
+    return lines
 
 
 def report(figures: dict) -> str:
@@ -416,6 +744,8 @@ def report(figures: dict) -> str:
                     f"{row['render_peak_rss_mib']:.0f} MiB",
                 )
             )
+    if figures.get("attack"):
+        lines += ["", *attack_report(figures["attack"])]
     lines += ["", f"Whole run: {figures['seconds'] / 60:.1f} min."]
     if figures.get("profile"):
         lines += ["", "## Profiles (cProfile, one process, reference size)", "", figures["profile"]]
@@ -426,6 +756,9 @@ def report(figures: dict) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["probe"]:  # login_probe's process
+        print(json.dumps(probe(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))))
+        return
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         # A throwaway PostgreSQL cluster for the run, stopped afterwards.
         wrapper = str(ROOT / "tests" / "with-postgres.sh")
@@ -465,6 +798,10 @@ def main() -> None:
                 page["signed_in"] = name not in BASELINES
             say(f"  {agencies} agencies × {YEARS} years: {len(pages)} pages, {SECONDS} s each")
             figures["sizes"][size] = measure_size(env, port, workspace, pages)
+        if ATTACK_SECONDS:
+            say(f"Attack: hostile files refused, then the login page under attack for {ATTACK_SECONDS} s")
+            figures["attack"] = measure_attack(env, port, workspace, pages[LOGIN]["url"])
+            say(f"  attack section: {figures['attack']['section_seconds']:.0f} s")
         if PDF_ROUNDS:
             say("Documents: WeasyPrint and chromium")
             figures["documents"] = in_process(env, "documents", "--rounds", str(PDF_ROUNDS))
