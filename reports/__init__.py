@@ -1,0 +1,5 @@
+"""Performance data (performance/) and documents (documents/), with their pages.
+
+Layers, top to bottom: interface > documents > evaluation > runs > performance data > SOP > organisation > kernel
+(docs/architecture.md; checked by lint-imports in make test).
+"""
