@@ -28,7 +28,7 @@ class SopSheetForm(forms.Form):
     def __init__(self, *args, agency, can_sign: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sop_version"].queryset = (
-            SopVersion.objects.filter(sop__agency=agency)
+            SopVersion.objects.for_agency(agency)
             .exclude(status=SopVersion.Status.WITHDRAWN)
             .select_related("sop")
             # The version in force first, then its draft: the default prints what is in force.

@@ -23,6 +23,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection
 
+from reports.models import SignedDocument
+
 FORMAT = 1
 
 
@@ -95,7 +97,6 @@ def file_hashes(storage=None) -> dict[str, str]:
 
 
 def signed_document_hashes() -> dict[str, list]:
-    from reports.models import SignedDocument
 
     return {
         str(token): [stored, hashlib.sha256(bytes(pdf)).hexdigest() if pdf is not None else None]

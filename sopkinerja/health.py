@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from reports.documents.heartbeat import last_seen, worker_required
+
 
 def _database() -> bool:
     try:
@@ -23,7 +25,6 @@ def _database() -> bool:
 
 
 def _worker(now) -> dict:
-    from reports.documents.heartbeat import last_seen, worker_required
 
     if not worker_required():
         return {"required": False, "ok": True, "last_seen": None}

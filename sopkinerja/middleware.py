@@ -2,6 +2,10 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone, translation
 
+from sopkinerja.request_log import note_user
+from workflow.models import Employee
+from workflow.organisation.selectors import agency_of, load_employee, switchable_agencies
+
 
 class ChosenLanguageMiddleware:
     """Indonesian unless the user chose another language with the switch.
@@ -31,8 +35,6 @@ class AgencyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from sopkinerja.request_log import note_user
-        from workflow.organisation.selectors import agency_of, load_employee
 
         load_employee(request.user)
         agency = agency_of(request.user)
@@ -82,8 +84,6 @@ class AgencySwitcherMiddleware:
         return self.get_response(request)
 
     def _viewed_agency(self, request):
-        from workflow.models import Employee
-        from workflow.organisation.selectors import switchable_agencies
 
         agencies = switchable_agencies(request.user)
         chosen = request.session.get(VIEWING_AGENCY_SESSION_KEY)

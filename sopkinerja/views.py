@@ -17,6 +17,7 @@ from sopkinerja.common.forms import LoginForm
 from sopkinerja.common.rate_limit import over_limit
 from sopkinerja.middleware import VIEWING_AGENCY_SESSION_KEY
 from sopkinerja.password_reset import PasswordResetRequestForm, password_reset_offered
+from workflow.organisation.selectors import switchable_agencies
 
 
 def permission_denied(request, exception=None):
@@ -35,7 +36,6 @@ def csrf_failure(request, reason=""):
 @require_POST
 def agency_switch(request):
     """Remember which agency a superuser or government administrator views; refuse any other."""
-    from workflow.organisation.selectors import switchable_agencies
 
     agency = switchable_agencies(request.user).filter(slug=request.POST.get("agency", "")).first()
     if agency is None:

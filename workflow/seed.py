@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from reports.documents.signing import create_demo_certificates
 from reports.models import Indicator, Objective, RatingBand, Realisation
 from reports.performance.achievement import DEFAULT_BANDS
 from reports.performance.services import realisation_submit, target_set
@@ -138,8 +139,6 @@ def load_office(
         _load_sop(agency, spec)
     # A demo signing certificate for everyone who may sign (kept if it already exists).
     if certificates:
-        from reports.documents.signing import create_demo_certificates
-
         create_demo_certificates(agency)
     _load_performance(agency, data["objectives"], units, today)
     return logins

@@ -48,14 +48,14 @@ class _RunFacts:
 
     @classmethod
     def of(cls, agency) -> "_RunFacts":
-        runs = Run.objects.filter(sop__agency=agency, state=Run.State.FINISHED)
+        runs = Run.objects.for_agency(agency).filter(state=Run.State.FINISHED)
         return cls(
             frozenset(runs.filter(version__steps__collects_data=True).values_list("period", flat=True)),
             frozenset(runs.values_list("period", flat=True)),
             frozenset(
-                SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.EFFECTIVE).values_list(
-                    "steps__cadence", flat=True
-                )
+                SopVersion.objects.for_agency(agency)
+                .filter(status=SopVersion.Status.EFFECTIVE)
+                .values_list("steps__cadence", flat=True)
             ),
         )
 
@@ -263,7 +263,8 @@ def signature_queue(agency: Agency, user, *, today: datetime.date | None = None)
             )
     sops_prepared = {version for kind, _p, version, _d in prepared if kind == DocumentKind.SOP}
     drafts = (
-        SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.DRAFT)
+        SopVersion.objects.for_agency(agency)
+        .filter(status=SopVersion.Status.DRAFT)
         .exclude(pk__in=sops_prepared)
         .select_related("sop")
         .order_by("sop__number", "pk")

@@ -63,6 +63,8 @@ class Document:
     stylesheets: tuple[str, ...]
 
     def pdf(self) -> bytes:
+        # Not a circle: WeasyPrint (and its fonts) load only in a process that prints, so that a web
+        # process showing pages never pays for them.
         from reports.documents.pdf import html_to_pdf
 
         return html_to_pdf(self.html, stylesheets=list(self.stylesheets))

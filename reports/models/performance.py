@@ -69,6 +69,11 @@ class Objective(models.Model):
         return self.name
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(objective__agency=agency)
+
+
 class Indicator(models.Model):
     """Indikator Kinerja, with its unit of measure, polarity and roll-up rule."""
 
@@ -90,6 +95,8 @@ class Indicator(models.Model):
     responsible_unit = models.ForeignKey(
         "workflow.Unit", models.PROTECT, related_name="indicators", verbose_name=_("responsible unit (PIC)")
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("performance indicator")
@@ -180,6 +187,11 @@ class Target(models.Model):
         return TargetValue(self.value, self.upper_value, form)
 
 
+class RealisationQuerySet(models.QuerySet):
+    def for_agency(self, agency):
+        return self.filter(indicator__objective__agency=agency)
+
+
 class Realisation(models.Model):
     """Realisasi: what a unit reports for one indicator and quarter, with kendala and solusi."""
 
@@ -198,6 +210,8 @@ class Realisation(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("submitted by")
     )
     submitted_at = models.DateTimeField(_("submitted at"))
+
+    objects = RealisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("realisation")

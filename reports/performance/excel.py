@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from reports.performance.services import FigureRow
 from reports.performance.values import format_number, parse_figure, parse_target, target_text
 from sopkinerja.common.limits import whole_number
 from sopkinerja.common.xlsx import UNREADABLE, WorkbookTooLarge, WorkbookUnreadable, check_archive, write_cell
@@ -241,7 +242,6 @@ def _indicator_of(values, known: dict, number: int, problems: list):
 
 def read_figures(upload, *, entries) -> list:
     """The FigureRows of a filled workbook: every row checked; any problem refuses the whole file."""
-    from reports.performance.services import FigureRow
 
     cells = _sheet_cells(upload)
     _check_header(cells, FIGURE_COLUMNS)

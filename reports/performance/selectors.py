@@ -25,7 +25,7 @@ from reports.performance.achievement import (
 from sopkinerja.common.periods import ROMAN, Period
 from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
-from workflow.permissions import compiles_figures, held_position_ids
+from workflow.permissions import can_report_for_unit, compiles_figures, held_position_ids, is_data_collector
 
 
 def rating_bands_for(agency: Agency) -> list[Band]:
@@ -56,7 +56,7 @@ class Measurement:
 
 
 def indicators_for(agency: Agency):
-    return Indicator.objects.filter(objective__agency=agency).select_related("objective", "responsible_unit")
+    return Indicator.objects.for_agency(agency).select_related("objective", "responsible_unit")
 
 
 MEASURE_CACHE_SECONDS = 24 * 3600
@@ -163,12 +163,7 @@ def _measure(agency: Agency, period: Period) -> list[Measurement]:
 
 def latest_reported_quarter(agency: Agency) -> Period | None:
     """The latest quarter for which the agency has any realisation."""
-    latest = (
-        Realisation.objects.filter(indicator__objective__agency=agency)
-        .order_by("-year", "-quarter")
-        .values_list("year", "quarter")
-        .first()
-    )
+    latest = Realisation.objects.for_agency(agency).order_by("-year", "-quarter").values_list("year", "quarter").first()
     return Period.quarter(*latest) if latest else None
 
 
@@ -179,8 +174,6 @@ def units_missing_figures(agency: Agency, period: Period) -> list:
     Figures recorded outside the unit page (the seed's history, the admin) have no submission row;
     such a quarter counts when every indicator of the unit has its figure.
     """
-    from reports.models.performance import UnitSubmission
-    from workflow.models.organisation import Unit
 
     quarters = period.quarters()
     labels = [str(Period.quarter(period.year, q)) for q in quarters]
@@ -192,7 +185,8 @@ def units_missing_figures(agency: Agency, period: Period) -> list:
     }
     missing_ids = set()
     indicators = (
-        Indicator.objects.filter(objective__agency=agency, targets__year=period.year)
+        Indicator.objects.for_agency(agency)
+        .filter(targets__year=period.year)
         .distinct()
         .prefetch_related("realisations")
     )
@@ -255,7 +249,7 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
 
 def responsible_units(agency: Agency, year: int):
     """The units that answer for an indicator with a target in the year, by name."""
-    responsible = Indicator.objects.filter(objective__agency=agency, targets__year=year).values("responsible_unit_id")
+    responsible = Indicator.objects.for_agency(agency).filter(targets__year=year).values("responsible_unit_id")
     return (
         Unit.objects.filter(pk__in=responsible, agency=agency).select_related("parent__parent__parent").order_by("name")
     )
@@ -264,7 +258,6 @@ def responsible_units(agency: Agency, year: int):
 def reporting_units(agency: Agency, user, year: int) -> list:
     """The units whose figures the user may enter in the year (own unit, units below it, or all of them
     for the Kepala Dinas, the Sekretaris and the data collector)."""
-    from workflow.permissions import can_report_for_unit, is_data_collector
 
     collector = is_data_collector(user)
     units = responsible_units(agency, year)
@@ -281,7 +274,6 @@ def reads_every_units_figures(user, agency: Agency) -> bool:
 def enters_figures_for(user, unit, year: int) -> bool:
     """Whether `unit` is among reporting_units(unit.agency, user, year), checked for that unit alone.
     Give the unit with its parents selected (the rule walks up the tree)."""
-    from workflow.permissions import can_report_for_unit
 
     if not can_report_for_unit(user, unit):
         return False
@@ -290,7 +282,6 @@ def enters_figures_for(user, unit, year: int) -> bool:
 
 def submissions_to_review(agency: Agency, user) -> list:
     """The unit quarters waiting for this user's review (for the unit page and the dashboard)."""
-    from reports.models.performance import UnitSubmission
 
     waiting = UnitSubmission.objects.filter(unit__agency=agency, state=UnitSubmission.State.SUBMITTED)
     waiting = waiting.select_related("unit", "submitted_by__employee")

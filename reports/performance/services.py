@@ -22,7 +22,7 @@ from reports.models.performance import (
 from reports.performance import notifications
 from reports.performance.achievement import TargetForm, TargetValue
 from reports.performance.locks import figures_locked
-from reports.performance.selectors import agreement_target_gaps
+from reports.performance.selectors import agreement_target_gaps, unit_indicators
 from reports.performance.values import Figure
 from sopkinerja.common.periods import Period
 from workflow import permissions
@@ -253,7 +253,6 @@ def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmi
     """Kirim: the unit's quarter goes to its head for review, once every indicator it answers for has
     a figure (a number or n/a). Locked from then until returned; a second click is refused. The
     reviewer is e-mailed after commit (reports.performance.notifications.figures_handed_in)."""
-    from reports.performance.selectors import unit_indicators
 
     submission = _submission_for_update(unit, period)
     indicators = unit_indicators(unit, period.year)

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from reports.performance.achievement import traffic_light as achievement_light
+from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key
 
 register = template.Library()
 
@@ -76,7 +77,6 @@ def measurement_table(agency, period):
     change of its data: the HTML is cached under measure()'s key, which any change to the rows it is
     computed from replaces, with the language, the traffic-light thresholds and the template's digest.
     Without a key (SQLite) it is rendered each time."""
-    from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key
 
     if period is None:
         return render_to_string(MEASUREMENT_TABLE, {"measurements": []})

@@ -138,7 +138,7 @@ def document_list(request):
 @require_POST
 def disposition_print(request, disposition_id: int):
     agency = agency_or_403(request)
-    disposition = get_object_or_404(Disposition, pk=disposition_id, run_step__run__sop__agency=agency)
+    disposition = get_object_or_404(Disposition.objects.for_agency(agency), pk=disposition_id)
     return _request(request, agency=agency, kind=DocumentKind.DISPOSITION, disposition=disposition)
 
 

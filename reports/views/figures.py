@@ -393,7 +393,7 @@ def figures_excel(request, period: str, unit_id: int):
 
 def _target_rows(agency, year: int, data=None):
     indicators = (
-        Indicator.objects.filter(objective__agency=agency)
+        Indicator.objects.for_agency(agency)
         .select_related("objective", "responsible_unit")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)))  # not every year's
         .order_by("objective__order", "order")

@@ -4,7 +4,7 @@ returns, overdue steps)."""
 import datetime
 from dataclasses import dataclass
 
-from workflow.models.run import Run
+from workflow.models.run import Run, RunStep
 from workflow.models.sop import SopVersion
 
 
@@ -58,8 +58,6 @@ def run_evidence(version: SopVersion, *, since: datetime.date | None = None, now
 
     from django.db.models import Avg, Count, F, Q, Sum
     from django.utils import timezone
-
-    from workflow.models.run import RunStep
 
     now = now or timezone.now()
     runs = Run.objects.filter(version=version).exclude(state=Run.State.CANCELLED)

@@ -15,6 +15,7 @@ from sopkinerja.common.limits import MAX_COLUMNS, MAX_STEPS, MAX_TEXT
 from workflow.models import Executor, Position, SopListItem, SopVersion, Step, Unit
 from workflow.sop.editor import DraftIdentity
 from workflow.sop.services import ExecutorSpec, StepSpec
+from workflow.sop.text import parse_waktu
 
 # "1. text", "a) text", "- text", "• text": the numbering as printed, then the text.
 LIST_LINE = re.compile(r"^\s*((?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]|[-•*])\s+(.+?)\s*$")
@@ -235,7 +236,6 @@ class StepForm(forms.Form):
         return exits_from_text(self.cleaned_data["exits"])
 
     def clean_waktu(self):
-        from workflow.sop.text import parse_waktu
 
         text = self.cleaned_data["waktu"]
         parse_waktu(text)  # its ValidationError is shown next to the Waktu of this step

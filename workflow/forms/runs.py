@@ -16,9 +16,9 @@ class RunStartForm(forms.Form):
 
     def __init__(self, *args, agency, year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = SopVersion.objects.filter(
-            sop__agency=agency, status=SopVersion.Status.EFFECTIVE
-        ).select_related("sop")
+        self.fields["version"].queryset = (
+            SopVersion.objects.for_agency(agency).filter(status=SopVersion.Status.EFFECTIVE).select_related("sop")
+        )
         options_read_once(self.fields["version"])
         versions = [value.instance for value, _label in self.fields["version"].widget.choices if value != ""]
         if len(versions) == 1:

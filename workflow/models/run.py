@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from reports.performance.locks import figures_lock_rule
+from reports.performance.selectors import units_missing_figures
 from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import clean_name, validate_upload, validate_upload_size
 from workflow import permissions
@@ -247,7 +248,6 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @rule(_("Some responsible units have not submitted their figures: close the step listing them, or wait."))
     def _figures_complete_or_closed(self) -> bool:
-        from reports.performance.selectors import units_missing_figures
 
         if not self.step.collects_data or self.run.period_obj.kind != "triwulan" or self.closed_incomplete:
             return True

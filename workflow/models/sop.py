@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sopkinerja.common.nip import format_nip, validate_nip
+from workflow.sop.graph import graph_problems
 from workflow.sop.text import parse_waktu
 from workflow.sop.waktu import Duration, TimeUnit, Waktu, total_waktu
 
@@ -168,6 +169,9 @@ def refuse_if_signed(version_ids, using: str = "default") -> None:
 
 
 class SopVersionQuerySet(models.QuerySet):
+    def for_agency(self, agency) -> "SopVersionQuerySet":
+        return self.filter(sop__agency=agency)
+
     def signed(self) -> "SopVersionQuerySet":
         return self.filter(status__in=SIGNED_STATUSES)
 
@@ -440,7 +444,6 @@ class SopVersion(models.Model):
 
     def effective_problems(self) -> list[str]:
         """What stops this version from becoming effective (signing), in Indonesian, one per problem."""
-        from workflow.sop.graph import graph_problems
 
         problems = []
         if not self.sop.number or self.sop.number.strip() in {"", "-"}:

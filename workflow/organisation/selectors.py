@@ -3,7 +3,7 @@ Plh/Plt appointments."""
 
 from django.db.models import QuerySet
 
-from workflow.models.organisation import Agency, Employee
+from workflow.models.organisation import ActingAssignment, Agency, Employee
 
 _EMPLOYEE_OF_USER = Employee._meta.get_field("user").remote_field  # user.employee's cache
 
@@ -61,7 +61,6 @@ def appointments_for_agency(agency: Agency, today):
     """The agency's Plh/Plt appointments with who appointed and ended them: (current, past).
 
     Current: in force today or still to come. Past: ended early, or over."""
-    from workflow.models.organisation import ActingAssignment
 
     rows = list(
         ActingAssignment.objects.filter(position__agency=agency)

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workflow import permissions
+from workflow.models.run import Disposition, RunStep
 from workflow.organisation.mail import notify
 
 SUBJECT_LENGTH = 100
@@ -16,7 +17,6 @@ SUBJECT_LENGTH = 100
 
 @task
 def disposition_issued(disposition_id: int) -> int:
-    from workflow.models.run import Disposition
 
     disposition = Disposition.objects.select_related(
         "run_step__step", "run_step__run__sop__agency", "to_position__agency"
@@ -39,7 +39,6 @@ def disposition_issued(disposition_id: int) -> int:
 
 @task
 def step_submitted(run_step_id: int) -> int:
-    from workflow.models.run import RunStep
 
     run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(pk=run_step_id)
     approver = permissions.approver_position(run_step.step)
@@ -59,7 +58,6 @@ def step_submitted(run_step_id: int) -> int:
 
 @task
 def step_returned(run_step_id: int) -> int:
-    from workflow.models.run import RunStep
 
     run_step = RunStep.objects.select_related("run__sop__agency", "step__executor__position").get(pk=run_step_id)
     with translation.override("id"):

@@ -10,7 +10,7 @@ from django_fsm_log.models import StateLog
 
 from sopkinerja.common.periods import Period
 from workflow.models.organisation import Agency
-from workflow.models.run import Disposition, Run
+from workflow.models.run import Disposition, Run, RunStep
 from workflow.models.sop import SopVersion, Step, StepActor
 from workflow.organisation.selectors import agency_of
 from workflow.permissions import held_position_ids
@@ -53,14 +53,12 @@ def startable_periods(versions: list[SopVersion], periods: list[Period]) -> list
 
 
 def runs_for_agency(agency: Agency):
-    from workflow.models.run import Run
 
-    return Run.objects.filter(sop__agency=agency).select_related("sop", "version", "started_by__employee")
+    return Run.objects.for_agency(agency).select_related("sop", "version", "started_by__employee")
 
 
 def run_detail(agency: Agency, run_id: int):
     """One run of this agency with its attempts, dispositions and attachments; 404s for another agency's."""
-    from workflow.models.run import RunStep
 
     return (
         runs_for_agency(agency)
@@ -97,8 +95,6 @@ def my_work(user, now=None) -> dict:
     """
     from django.db.models import Q
 
-    from workflow.models.run import Run, RunStep
-
     positions = held_position_ids(user, now)
     # What the dashboard shows of each (templates/workflow/home.html, work-item), no more.
     in_progress = RunStep.objects.filter(run__state=Run.State.ACTIVE).select_related("run__version", "step__executor")
@@ -124,12 +120,11 @@ def my_work(user, now=None) -> dict:
 
 
 def overdue_steps(agency: Agency, now):
-    from workflow.models.run import Run, RunStep
 
     return (
-        RunStep.objects.filter(
-            run__sop__agency=agency, run__state=Run.State.ACTIVE, state=RunStep.State.ACTIVE, due_at__lt=now
-        )
+        RunStep.objects.for_agency(agency)
+        .in_active_runs()
+        .filter(state=RunStep.State.ACTIVE, due_at__lt=now)
         .select_related("run__version", "step__executor")
         .order_by("due_at")
     )
@@ -171,8 +166,10 @@ def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
     positions = held_position_ids(user, now)
     agency = agency_of(user)
     # Only what the list shows: each joined table costs planning time and model instances per row.
-    rows = Disposition.objects.filter(to_position__in=positions, run_step__run__sop__agency=agency).select_related(
-        "run_step__step", "from_position", "read_by__employee"
+    rows = (
+        Disposition.objects.for_agency(agency)
+        .filter(to_position__in=positions)
+        .select_related("run_step__step", "from_position", "read_by__employee")
     )
     return {
         "unread": list(rows.filter(read_at__isnull=True).order_by("-issued_at")),
@@ -182,9 +179,11 @@ def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
 
 def unread_disposition_count(user, now=None) -> int:
 
-    return Disposition.objects.filter(
-        to_position__in=held_position_ids(user, now), run_step__run__sop__agency=agency_of(user), read_at__isnull=True
-    ).count()
+    return (
+        Disposition.objects.for_agency(agency_of(user))
+        .filter(to_position__in=held_position_ids(user, now), read_at__isnull=True)
+        .count()
+    )
 
 
 @dataclass(frozen=True)
@@ -203,8 +202,6 @@ class RunProgress:
 def runs_in_progress(agency: Agency, now, *, sop_id: int | None = None, period: str = "", state: str = "active"):
     """Runs with their progress, current step, who holds it and its due time: three queries in all."""
     from django.db.models import Count, Q
-
-    from workflow.models.run import Run, RunStep
 
     runs = runs_for_agency(agency).annotate(
         done=Count("steps", filter=Q(steps__state__in=RunStep.DONE)), total=Count("steps")

@@ -19,6 +19,7 @@ from workflow import permissions
 from workflow.models.organisation import Agency, Unit
 from workflow.models.sop import DraftAwaitingSignature, SignedVersionFrozen, Sop, SopVersion
 from workflow.sop import notifications as sop_notifications
+from workflow.sop.graph import Arrow, Node, default_exits, problems
 from workflow.sop.services import ExecutorSpec, ListItem, StepSpec, sop_version_create, sop_version_fill
 
 logger = logging.getLogger("sopkinerja.sop")
@@ -153,7 +154,6 @@ def step_moved(steps: list[StepSpec], index: int, offset: int) -> list[StepSpec]
 
 
 def _with_explicit_exits(steps: list[StepSpec]) -> list[StepSpec]:
-    from workflow.sop.graph import Node, default_exits
 
     nodes = default_exits([Node(s.number, s.symbol) for s in steps])
     implied = {node.number: [(arrow.label, arrow.target) for arrow in node.exits] for node in nodes}
@@ -162,7 +162,6 @@ def _with_explicit_exits(steps: list[StepSpec]) -> list[StepSpec]:
 
 def draft_problems(steps: list[StepSpec]) -> list[str]:
     """The flow-graph problems of unsaved steps, as the preview lists them (Indonesian, per step)."""
-    from workflow.sop.graph import Arrow, Node, default_exits, problems
 
     if not steps:
         return []

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS
+from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS, SopEvaluation, SopMonitoring
 from workflow.models.organisation import Agency
 from workflow.models.sop import Executor, Sop, SopVersion, Step, StepActor, StepExit
+from workflow.permissions import assessment_scope
 
 
 def sops_for_agency(agency: Agency) -> QuerySet[Sop]:
@@ -22,7 +23,7 @@ def sops_for_agency(agency: Agency) -> QuerySet[Sop]:
 def sop_version_detail(agency: Agency, version_id: int) -> SopVersion:
     """One SOP version of this agency with everything its sheet shows; 404s for another agency's."""
     return (
-        SopVersion.objects.filter(sop__agency=agency)
+        SopVersion.objects.for_agency(agency)
         .select_related("sop__agency__local_government", "sop__unit")
         .prefetch_related(
             "list_entries",
@@ -88,7 +89,6 @@ def assessment_schedule(versions: QuerySet[SopVersion]) -> list[AssessmentSchedu
 def due_assessments(user, today: datetime.date) -> list[DueAssessment]:
     """Monitoring and evaluation due by `today` on the effective SOPs the user may assess
     (permissions.can_assess), oldest first. A fixed number of queries, whatever the number of SOPs."""
-    from workflow.permissions import assessment_scope
 
     agency_id, everything, units = assessment_scope(user)
     if agency_id is None or not (everything or units):
@@ -127,7 +127,6 @@ def semester_range(year: int, semester: int) -> tuple[datetime.date, datetime.da
 def monitoring_table(agency: Agency, year: int, semester: int) -> dict:
     """The agency's monitoring form of a semester: the newest monitoring of each SOP recorded for it
     (a correction is a newer record), and the evaluations made within the semester, newest per SOP."""
-    from workflow.models.evaluation import SopEvaluation, SopMonitoring
 
     period = f"{year}-S{semester}"
     monitorings = (

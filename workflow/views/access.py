@@ -23,6 +23,6 @@ def version_or_404(agency: Agency, version_id: int, *, whole: bool = False) -> S
     try:
         if whole:
             return sop_version_detail(agency, version_id)
-        return SopVersion.objects.select_related("sop__agency", "sop__unit").get(pk=version_id, sop__agency=agency)
+        return SopVersion.objects.for_agency(agency).select_related("sop__agency", "sop__unit").get(pk=version_id)
     except SopVersion.DoesNotExist:
         raise Http404(_("No such SOP in your agency.")) from None

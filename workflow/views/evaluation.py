@@ -123,7 +123,7 @@ def monitoring_list(request):
         "period_label": Period(year, PeriodKind.SEMESTER, semester).label,
         "years": range(today.year, today.year - 5, -1),
         "schedule": assessment_schedule(
-            SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
+            SopVersion.objects.for_agency(agency).filter(status=SopVersion.Status.EFFECTIVE)
         ),
         **monitoring_table(agency, year, semester),
     }

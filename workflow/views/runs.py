@@ -48,7 +48,7 @@ from workflow.views.access import agency_or_403
 
 def _run_step_or_404(agency, run_step_id: int) -> RunStep:
     try:
-        return RunStep.objects.select_related("run", "step").get(pk=run_step_id, run__sop__agency=agency)
+        return RunStep.objects.for_agency(agency).select_related("run", "step").get(pk=run_step_id)
     except RunStep.DoesNotExist:
         raise Http404(_("No such step in your agency.")) from None
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from reports.documents.signing.local import certificate_path, key_path
+from workflow.models import ActingAssignment, Employee, Position
 
 
 def _name(common_name: str, organisation: str) -> x509.Name:
@@ -103,7 +104,6 @@ def demo_ca_configured() -> bool:
 def demo_signers(agency) -> list:
     """Everyone in the agency who may sign: the Kepala Dinas, every Sekretaris (the usual Plh), and
     whoever holds a current or future Plh/Plt appointment on the head position."""
-    from workflow.models import ActingAssignment, Employee, Position
 
     today = timezone.localdate()
     people = Employee.objects.filter(agency=agency, position__rank__in=[Position.Rank.HEAD, "sekretaris"])
