@@ -228,6 +228,17 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         finished = self.submitted_at if self.state in (self.State.SUBMITTED, self.State.APPROVED) else None
         return (finished or now) > self.due_at
 
+    def units_without_figures(self) -> list:
+        """The responsible units that have not handed in the quarter's figures, when this attempt
+        collects them (a data-collection step of a quarter's run); else none. Asked once per object:
+        the submit service names them in its refusal, the transition's rule holds on them."""
+        if not hasattr(self, "_units_without_figures"):
+            collects = self.step.collects_data and self.run.period_obj.kind == "triwulan"
+            self._units_without_figures = (
+                units_missing_figures(self.run.agency, self.run.period_obj) if collects else []
+            )
+        return self._units_without_figures
+
     # Rules -----------------------------------------------------------------------------
 
     @rule(_("This SOP run is no longer in progress."))
@@ -248,10 +259,7 @@ class RunStep(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @rule(_("Some responsible units have not submitted their figures: close the step listing them, or wait."))
     def _figures_complete_or_closed(self) -> bool:
-
-        if not self.step.collects_data or self.run.period_obj.kind != "triwulan" or self.closed_incomplete:
-            return True
-        return not units_missing_figures(self.run.agency, self.run.period_obj)
+        return self.closed_incomplete or not self.units_without_figures()
 
     @rule(_("A note saying what must be corrected is required to return a step."))
     def _has_return_note(self) -> bool:

@@ -16,7 +16,6 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.performance.selectors import units_missing_figures
 from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.periods import Period
 from workflow import permissions
@@ -207,9 +206,7 @@ def run_step_submit(
     run_step.output_note = output_note or ""
     run_step.answer = _answer_label(run_step.step, answer)
     run_step.closed_incomplete = bool(close_incomplete and run_step.step.collects_data)
-    missing = []
-    if run_step.step.collects_data and run_step.run.period_obj.kind == "triwulan":
-        missing = units_missing_figures(run_step.run.agency, run_step.run.period_obj)
+    missing = run_step.units_without_figures()
     if run_step.closed_incomplete:
         run_step.missing_units = ", ".join(unit.name for unit in missing)
     named = run_step.state == RunStep.State.ACTIVE and run_step.run.state == Run.State.ACTIVE
