@@ -201,3 +201,25 @@ def traffic_light(percent: Decimal | None, thresholds: tuple[int, int] | None = 
         return None
     red_below, green_above = thresholds or settings.TRAFFIC_LIGHT_THRESHOLDS
     return "red" if percent < red_below else "green" if percent > green_above else "yellow"
+
+
+@dataclass(frozen=True)
+class Capaian:
+    uncapped: Decimal | None
+    shown: Decimal | None  # at most 100 when the agency caps achievement
+    predikat: str
+
+
+def capaian(
+    target: TargetValue | None,
+    actual: Decimal | None,
+    polarity: str,
+    *,
+    cap: bool,
+    bands: Sequence[Band] = DEFAULT_BANDS,
+) -> Capaian:
+    """Capaian as every page and report prints it: computed (achievement), capped when the agency
+    caps it (capped), with its predikat (rating). The one place these three are put together."""
+    uncapped = achievement(target, actual, polarity)
+    shown = capped(uncapped, cap)
+    return Capaian(uncapped, shown, rating(shown, bands))

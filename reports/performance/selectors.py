@@ -15,12 +15,10 @@ from reports.performance.achievement import (
     Band,
     IndicatorFigures,
     TargetValue,
-    achievement,
-    capped,
+    capaian,
     period_actual,
     period_target,
     quarters_counted,
-    rating,
 )
 from sopkinerja.common.periods import ROMAN, Period
 from workflow import permissions
@@ -139,17 +137,16 @@ def _measure(agency: Agency, period: Period) -> list[Measurement]:
         )
         target = period_target(figures, period)
         actual = period_actual(figures, period)
-        uncapped = achievement(target, actual, indicator.polarity)
-        shown = capped(uncapped, agency.cap_achievement)
+        computed = capaian(target, actual, indicator.polarity, cap=agency.cap_achievement, bands=bands)
         in_period = sorted((r for r in realisations if r.quarter in quarters), key=lambda r: r.quarter)
         rows.append(
             Measurement(
                 indicator=indicator,
                 target=target,
                 actual=actual,
-                achievement_uncapped=uncapped,
-                achievement=shown,
-                rating=rating(shown, bands),
+                achievement_uncapped=computed.uncapped,
+                achievement=computed.shown,
+                rating=computed.predikat,
                 obstacles=[r.obstacles for r in in_period if r.obstacles],
                 solutions=[r.solutions for r in in_period if r.solutions],
                 not_available=tuple((r.quarter, r.not_available_reason) for r in in_period if r.not_available),

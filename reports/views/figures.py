@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from reports.forms import FigureRowForm, TargetRowForm
 from reports.models import Indicator, Target, TargetLock, UnitSubmission
 from reports.performance import excel
-from reports.performance.achievement import achievement, capped, rating
+from reports.performance.achievement import capaian
 from reports.performance.locks import figures_locked
 from reports.performance.selectors import (
     agreement_target_gaps,
@@ -140,8 +140,8 @@ def _row_forms(entries, data=None, files=None) -> list[tuple]:
 def _capaian(agency, indicator, target, figure, bands):
     if figure is None or figure.not_available:
         return None, ""
-    shown = capped(achievement(target, figure.value, indicator.polarity), agency.cap_achievement)
-    return shown, rating(shown, bands)
+    computed = capaian(target, figure.value, indicator.polarity, cap=agency.cap_achievement, bands=bands)
+    return computed.shown, computed.predikat
 
 
 @login_required
