@@ -50,6 +50,18 @@ class RunStepQuerySet(models.QuerySet):
     def in_active_runs(self):
         return self.filter(run__state=Run.State.ACTIVE)
 
+    def waiting_for(self, position_ids):
+        """Attempts in runs in progress that wait for the holders of these positions to perform them."""
+        return self.in_active_runs().filter(state=RunStep.State.ACTIVE, step__executor__position__in=position_ids)
+
+    def awaiting_decision_by(self, position_ids):
+        """Submitted attempts in runs in progress that these positions approve or return: the step's
+        own approver, else the supervisor of its executor (workflow.permissions.approver_position)."""
+        approves = Q(step__approver_position__in=position_ids) | Q(
+            step__approver_position__isnull=True, step__executor__position__supervisor__in=position_ids
+        )
+        return self.in_active_runs().filter(approves, state=RunStep.State.SUBMITTED)
+
     def figures_locked(self, agency, year: int, quarter: int) -> bool:
         """A quarter's figures are locked once its data-collection step is handed in (submitted or
         approved). A return of that step, or a later attempt at it after a 'Tidak' loop, reopens them."""

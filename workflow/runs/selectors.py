@@ -93,26 +93,22 @@ def my_work(user, now=None) -> dict:
     A step to perform that was returned carries who returned it (`returned_by`, with the note) and
     when (`returned_at`, the time of its latest return in the transition log), read in the same query.
     """
-    from django.db.models import Q
-
     positions = held_position_ids(user, now)
     # What the dashboard shows of each (templates/workflow/home.html, work-item), no more.
-    in_progress = RunStep.objects.filter(run__state=Run.State.ACTIVE).select_related("run__version", "step__executor")
-    approves = Q(step__approver_position__in=positions) | Q(
-        step__approver_position__isnull=True, step__executor__position__supervisor__in=positions
-    )
+    shown = ("run__version", "step__executor")
     last_return = StateLog.objects.filter(
         content_type=ContentType.objects.get_for_model(RunStep), object_id=OuterRef("pk"), transition="send_back"
     ).order_by("-timestamp")
     return {
         "to_perform": list(
-            in_progress.filter(state=RunStep.State.ACTIVE, step__executor__position__in=positions)
-            .select_related("returned_by__employee")
+            RunStep.objects.waiting_for(positions)
+            .select_related(*shown, "returned_by__employee")
             .annotate(returned_at=Subquery(last_return.values("timestamp")[:1]))
             .order_by("due_at")
         ),
         "to_approve": list(
-            in_progress.filter(approves, state=RunStep.State.SUBMITTED)
+            RunStep.objects.awaiting_decision_by(positions)
+            .select_related(*shown)
             .exclude(submitted_by=user)  # separation of duties: someone else decides
             .order_by("submitted_at")
         ),
