@@ -20,8 +20,11 @@ def secret_label(agency: "Agency") -> str:
     return str(SECRET_LABELS.get((backend.name, backend.secret_kind), SECRET_LABELS[("local", "passphrase")]))
 
 
+# Agency.signing_backend → how to make its backend. A new backend (another esign service) is one
+# class implementing base.SignerBackend and one entry here.
+BACKENDS = {"local": LocalBackend, "bsre": BsreBackend.from_settings}
+
+
 def backend_for(agency: "Agency") -> SignerBackend:
-    """The backend this agency signs with (Agency.signing_backend)."""
-    if agency.signing_backend == "bsre":
-        return BsreBackend.from_settings()
-    return LocalBackend()
+    """The backend this agency signs with (Agency.signing_backend; the local one when unknown)."""
+    return BACKENDS.get(agency.signing_backend, LocalBackend)()
