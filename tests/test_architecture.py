@@ -187,3 +187,15 @@ def test_the_where_is_table_answers_a_newcomers_question_with_one_place(question
     rows = [places for use_case, places in where_is_rows() if use_case == question]
     assert len(rows) == 1, f"no single row for {question!r}"
     assert len(named_places(rows[0])) == 1, f"{question!r} should point at one place: {rows[0]}"
+
+
+def test_the_verification_workers_import_without_djangos_apps():
+    """The killable workers that read uploaded PDFs start without django.setup(): their module must
+    not import a table (reports.documents.verification, run by a forkserver)."""
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'tests.settings'; "
+        "import reports.documents.verification as v; print(v.judge_copy.__name__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "judge_copy"

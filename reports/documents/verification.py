@@ -33,7 +33,6 @@ from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from reports.documents.signing.base import sha256
 from sopkinerja.common.slots import slot
 
 logger = logging.getLogger(__name__)
@@ -119,7 +118,7 @@ def verify_upload(data: bytes, document) -> Verdict:
     OTHER: signed, but by another document, key or certificate. UNSIGNED: a readable PDF without
     a signature. UNREADABLE: empty, not a PDF, damaged, truncated or encrypted.
     """
-    digest = sha256(data)
+    digest = hashlib.sha256(data).hexdigest()  # as SignedDocument.sha256 records it (signing.base.sha256)
     try:
         return _judge(data, digest, document)
     except Exception:  # pyHanko and the parsers raise many kinds; a visitor never sees any of them
