@@ -12,7 +12,8 @@ long; deleting the attempts in the admin unlocks, as for axes' own lock.
 from enum import StrEnum
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_credentials
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from sopkinerja.common.client_ip import client_ip
 from sopkinerja.common.forms import LoginForm
 from sopkinerja.password_reset import password_reset_offered
+from sopkinerja.second_factor.devices import second_factor_owed
 
 USERNAME_COLUMN = AccessAttempt._meta.get_field("username").max_length
 
@@ -74,6 +76,25 @@ class LoginLockoutHandler(AxesDatabaseHandler):
             user_locked_out.send(
                 "axes", request=request, username=attempt_username(request, credentials), ip_address=client_ip(request)
             )
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        # A password alone is half a sign-in when a second factor is owed: its failures are not
+        # wiped until the factor is passed (second_factor_passed), so wrong codes after a fresh
+        # password keep counting towards the lock.
+        request.second_factor_pending = second_factor_owed(user, request.path_info)
+        super().user_logged_in(sender, request, user, **kwargs)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        if getattr(request, "second_factor_pending", False):
+            return 0
+        return super().reset_user_attempts(request, credentials)
+
+
+def second_factor_passed(request, user) -> None:
+    """The second sign-in step succeeded: forget this login's failures, as a plain login does."""
+    if settings.AXES_RESET_ON_SUCCESS:
+        AxesProxyHandler.update_request(request)
+        AxesProxyHandler.get_implementation().reset_user_attempts(request, get_credentials(user.get_username()))
 
 
 def lockout_message(lock: Lock | None, minutes: int) -> str:

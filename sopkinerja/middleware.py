@@ -1,8 +1,15 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django_otp import login as otp_login
 
 from sopkinerja.request_log import note_user
+from sopkinerja.second_factor.devices import has_device, second_factor_owed
+from sopkinerja.second_factor.remember import remembered_device
 from workflow.models import Employee
 from workflow.organisation.selectors import agency_of, load_employee, switchable_agencies
 
@@ -95,3 +102,47 @@ class AgencySwitcherMiddleware:
         if Employee.objects.filter(user=request.user).exists():
             return None  # an employee starts on its own agency
         return agencies.first()
+
+
+# Pages open before the second factor: signing in and out, the factor's own pages and passkey
+# ceremonies, static files, the health probe, the public verification page, the language switch
+# and the forgotten-password pages (which sign nobody in).
+SECOND_FACTOR_OPEN_PATHS = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/akun/faktor-kedua/",
+    "/webauthn/",
+    "/health/",
+    "/verifikasi/",
+    "/i18n/",
+    "/akun/sandi/",
+    "/admin/login/",
+    "/admin/logout/",
+    "/favicon.ico",
+)
+
+
+class SecondFactorMiddleware:
+    """Issue 18: a signed-in user who owes a second factor (sopkinerja.second_factor.devices.
+    second_factor_owed) and has not passed it in this session reaches no page but enrolment (no
+    device yet) or verification; a browser remembered for them passes it without a code."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        path = request.path_info
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not path.startswith((*SECOND_FACTOR_OPEN_PATHS, "/" + settings.STATIC_URL.lstrip("/")))
+            and second_factor_owed(user, path)
+        ):
+            device = remembered_device(request, user)
+            if device is not None:
+                otp_login(request, device)
+            else:
+                page = "second-factor-verify" if has_device(user) else "second-factor-setup"
+                return redirect(f"{reverse(page)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+        return self.get_response(request)

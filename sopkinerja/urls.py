@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from sopkinerja.health import health
 from sopkinerja.password_reset import offered_only
+from sopkinerja.second_factor.views import second_factor_setup, second_factor_verify
 from sopkinerja.views import PasswordResetRequestView, SignInView, agency_switch
 
 urlpatterns = [
@@ -31,6 +32,10 @@ urlpatterns = [
         offered_only(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    # Issue 18: the second factor (enrolment, verification) and django-otp-webauthn's passkey ceremonies.
+    path("akun/faktor-kedua/", second_factor_setup, name="second-factor-setup"),
+    path("akun/faktor-kedua/verifikasi/", second_factor_verify, name="second-factor-verify"),
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
     path("", include("workflow.urls")),

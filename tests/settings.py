@@ -9,3 +9,6 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from sopkinerja.settings import *  # noqa: E402,F403
+
+# Tests sign in with force_login; the second-factor tests switch the requirement on themselves.
+OTP_REQUIRED = False

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sopkinerja.second_factor.devices import second_factor_reset
 from workflow import permissions
 from workflow.models import (
     ActingAssignment,
@@ -426,6 +427,22 @@ class EmployeeAdmin(AgencyScopedAdmin):
     def nip_display(self, employee):
         return employee.nip_display
 
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (they enrol again at their next sign-in)"))
+    def reset_second_factor(self, request, queryset):
+        for employee in queryset.select_related("user", "agency"):
+            try:
+                removed = second_factor_reset(member=employee, by=request.user)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{employee.full_name}: {refusal}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Second factor reset for %(name)s (%(count)d devices removed).")
+                    % {"name": employee.full_name, "count": removed},
+                )
+
 
 class VersionInline(AgencyScopedInline):
     """Versions are listed here and edited on their own page, where a signed one is read-only."""
@@ -729,11 +746,19 @@ def _superuser_only(admin_class):
     return SuperuserOnly
 
 
+# Second-factor devices (django-otp, django-otp-webauthn) hold secrets and are not scoped to an
+# agency either: an agency admin resets a member's with the employee action above.
+SUPERUSER_ONLY_APPS = {"axes", "otp_totp", "otp_static", "django_otp_webauthn"}
+
+
 def _restrict_axes_admin() -> None:
     import axes.admin  # noqa: F401  (registers axes' admin pages, which are replaced below)
+    import django_otp.plugins.otp_static.admin  # noqa: F401
+    import django_otp.plugins.otp_totp.admin  # noqa: F401
+    import django_otp_webauthn.admin  # noqa: F401
 
     for model, model_admin in list(admin.site._registry.items()):
-        if model._meta.app_label == "axes":
+        if model._meta.app_label in SUPERUSER_ONLY_APPS:
             admin.site.unregister(model)
             admin.site.register(model, _superuser_only(type(model_admin)))
 

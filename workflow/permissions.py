@@ -146,6 +146,25 @@ def is_agency_admin(user, agency) -> bool:
     return user.is_staff and employee is not None and employee.agency_id == agency.pk
 
 
+def owes_second_factor(user) -> bool:
+    """The login must pass a second factor to sign in (issue 18): a superuser, an agency admin,
+    whoever signs for the agency now or later (the Kepala Dinas, a Plh/Plt of that position), and
+    everyone of an agency that requires it for all its users."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    employee = _employee(user)
+    if employee is None:
+        return False
+    agency = employee.agency
+    return (
+        agency.second_factor_for_all
+        or is_agency_admin(user, agency)
+        or signs_now_or_later(user, agency, local_today(agency))
+    )
+
+
 def may_confer_rights(user, agency) -> bool:
     """Who may change what confers rights in an agency (a position's unit, the run canceller, an
     official's rank or supervisor): a superuser, or the agency's Kepala Dinas himself."""

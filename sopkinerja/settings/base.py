@@ -62,6 +62,11 @@ INSTALLED_APPS = [
     "workflow",
     "reports",
     "axes",  # login brute-force protection, configured in security.py
+    # The second factor (issue 18, security.py): TOTP, backup codes and passkeys through django-otp.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 # The whole chain, in order: a request passes down this list, its response back up.
@@ -85,6 +90,10 @@ MIDDLEWARE = [
     "sopkinerja.middleware.AgencySwitcherMiddleware",
     # The user's agency on the request (and in the log), times shown in its zone (WIB, WITA, WIT).
     "sopkinerja.middleware.AgencyTimeZoneMiddleware",
+    # django-otp: request.user.is_verified(), true once this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Issue 18: whoever owes a second factor reaches no page before enrolling or passing it.
+    "sopkinerja.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx for the views that answer htmx requests with a fragment.
     "django_htmx.middleware.HtmxMiddleware",

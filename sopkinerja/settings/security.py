@@ -1,13 +1,14 @@
-"""HTTPS, the browser-side policies, the client address behind a proxy, login lockout and the
-password-reset limits."""
+"""HTTPS, the browser-side policies, the client address behind a proxy, login lockout, the
+password-reset limits and the second factor."""
 
 import ipaddress
 import os
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 
-from .base import DEBUG
+from .base import DEBUG, SITE_URL
 from .env import envbool, envint, envlist
 
 # HTTPS: on by default whenever DEBUG is off (redirect, HSTS, secure cookies). HTTPS=0 is for a
@@ -78,3 +79,27 @@ PASSWORD_RESET_ENABLED = envbool("PASSWORD_RESET_ENABLED", True)
 PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/m")
 PASSWORD_RESET_EMAIL_RATE = os.environ.get("PASSWORD_RESET_EMAIL_RATE", "3/h")
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)  # Django's default, 3 days
+
+# --- Issue 18: the second factor (django-otp, sopkinerja/second_factor/) ----------------------
+# Owed by whoever can sign (the Kepala Dinas, a Plh/Plt of the head position), agency admins,
+# superusers, everyone in the Django admin, everyone of an agency that requires it for all, and
+# anyone who enrolled a device of their own. OTP_REQUIRED=0 switches the requirement off (the test
+# suite does, and its own second-factor tests switch it back on); never in production.
+OTP_REQUIRED = envbool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "SOP Kinerja")
+OTP_BACKUP_CODES = envint("OTP_BACKUP_CODES", 10)
+# "Remember this browser": a signed cookie naming the user and the device, for this many days,
+# offered only where the agency allows it (Agency.second_factor_remember).
+OTP_REMEMBER_DAYS = envint("OTP_REMEMBER_DAYS", 30)
+# Passkeys (django-otp-webauthn) are bound to this domain; by default the host of SITE_URL.
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID", urlsplit(SITE_URL).hostname or "localhost")
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", "SOP Kinerja")
+# The origins a passkey ceremony may come from: SITE_URL. A plain HTTP trial on another address than
+# localhost gets no passkeys (browsers refuse them there, and so does django-otp-webauthn's check):
+# its HTTPS twin is named instead, which never matches, and codes still work.
+_secure_site = SITE_URL.startswith(("https://", "http://localhost"))
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS", SITE_URL if _secure_site else f"https://{OTP_WEBAUTHN_RP_ID}"
+)
+# A passkey is a second factor here, never a way in without the password (and django-axes).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False

@@ -149,6 +149,17 @@ class Agency(models.Model):
         default=False,
         help_text=_("Print 100 % where the arithmetic gives more. The uncapped figure is kept."),
     )
+    # Issue 18: signers, agency admins and superusers always owe a second factor at sign-in.
+    second_factor_for_all = models.BooleanField(
+        _("second factor for everyone"),
+        default=False,
+        help_text=_("Every user of this agency signs in with a second factor (authenticator code or passkey)."),
+    )
+    second_factor_remember = models.BooleanField(
+        _("may remember a browser for 30 days"),
+        default=True,
+        help_text=_("Users may skip the second factor for 30 days on a browser they mark as their own."),
+    )
 
     class Meta:
         verbose_name = _("agency")
