@@ -3,12 +3,14 @@
 The suite runs with OTP_REQUIRED off (tests sign in with force_login); every test here switches it
 on, and signs in through the login page so that django-axes sees what it sees in production."""
 
+import datetime
 import time
 from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.admin.models import LogEntry
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,6 +35,12 @@ def code(device: TOTPDevice, steps_later: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_later * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def after_the_throttle_pause():
+    """django-otp pauses a device after a wrong code (1 s, then doubling): a person waits that long."""
+    later = timezone.now() + datetime.timedelta(seconds=5)
+    return mock.patch("django_otp.models.timezone.now", return_value=later)
 
 
 def sign_in(client, username: str):
@@ -67,7 +75,8 @@ def test_after_enrolling_totp_with_a_test_code_and_verifying_pages_open(client, 
     device.refresh_from_db()
     assert not device.confirmed
 
-    shown = client.post(SETUP, {"code": code(device), "next": "/sop/"})
+    with after_the_throttle_pause():
+        shown = client.post(SETUP, {"code": code(device), "next": "/sop/"})
     device.refresh_from_db()
     assert device.confirmed
     codes = shown.context["codes"]
@@ -120,7 +129,8 @@ def test_a_backup_code_works_once(client, db):
     sign_in(client, "balangan.kadis")
     again = client.post(VERIFY, {"code": codes[0], "next": "/sop/"})
     assert again.status_code == 400
-    assert client.post(VERIFY, {"code": codes[1], "next": "/sop/"})["Location"] == "/sop/"
+    with after_the_throttle_pause():
+        assert client.post(VERIFY, {"code": codes[1], "next": "/sop/"})["Location"] == "/sop/"
 
 
 def test_an_agency_admin_resets_a_members_device_and_the_log_names_them(client, db, caplog):
