@@ -134,7 +134,8 @@ class SecondFactorMiddleware:
         user = request.user
         path = request.path_info
         if (
-            user.is_authenticated
+            settings.OTP_REQUIRED
+            and user.is_authenticated
             and not user.is_verified()
             and not path.startswith((*SECOND_FACTOR_OPEN_PATHS, "/" + settings.STATIC_URL.lstrip("/")))
             and second_factor_owed(user, path)

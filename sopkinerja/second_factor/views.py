@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,6 +45,7 @@ def backup_codes_page(request, codes: list[str]):
     return render(request, "registration/second_factor_codes.html", {"codes": codes, "next": next_page(request)})
 
 
+@never_cache  # the QR key and the backup codes must not stay in a cache
 @login_required
 @sensitive_post_parameters("code")
 def second_factor_setup(request):
@@ -77,6 +79,7 @@ def second_factor_setup(request):
     return render(request, "registration/second_factor_setup.html", context)
 
 
+@never_cache
 @login_required
 @sensitive_post_parameters("code")
 def second_factor_verify(request):
