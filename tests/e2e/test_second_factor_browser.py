@@ -1,11 +1,15 @@
 """Issue 18 in the browser at 390 px: the Kepala Dinas (who approves and signs) enrols an
 authenticator app from the QR page's key and signs in with its code; and enrols a passkey with
-Chromium's virtual authenticator (CDP WebAuthn) and signs in with it."""
+Chromium's virtual authenticator (CDP WebAuthn) and signs in with it. Screenshots of the enrolment,
+backup-code and verification pages at 390 px go to SCREENSHOTS_DIR (default var/screenshots/)."""
 
+import os
 import time
 from base64 import b32decode
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django_otp.oath import TOTP
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
@@ -14,6 +18,7 @@ from workflow.models import Employee
 
 from ..conftest import PASSWORD
 
+SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", django_settings.BASE_DIR / "var" / "screenshots"))
 PHONE = {"width": 390, "height": 844}
 WHO = "balangan.kadis"
 
@@ -50,9 +55,12 @@ def test_an_approver_enrols_an_authenticator_app_and_signs_in_with_its_code(
     page.wait_for_url("**/akun/faktor-kedua/?next=*")
     expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "second-factor-enrolment-390.png", full_page=True)
     page.get_by_label("Kode").fill(code_from(secret))
     page.get_by_role("button", name="Konfirmasi kode").click()
     expect(page.locator("#backup-codes li")).to_have_count(10)
+    page.screenshot(path=SHOTS / "second-factor-backup-codes-390.png", full_page=True)
     page.get_by_role("link", name="Sudah saya simpan, lanjutkan").click()
     page.wait_for_url(f"{live_server.url}/")
 
@@ -61,6 +69,7 @@ def test_an_approver_enrols_an_authenticator_app_and_signs_in_with_its_code(
     page.wait_for_url("**/accounts/login/")
     password_step(page, live_server.url)
     page.wait_for_url("**/akun/faktor-kedua/verifikasi/**")
+    page.screenshot(path=SHOTS / "second-factor-verification-390.png", full_page=True)
     page.get_by_label("Kode").fill(code_from(secret, steps_later=1))
     page.get_by_role("button", name="Verifikasi").click()
     page.wait_for_url(f"{live_server.url}/")
