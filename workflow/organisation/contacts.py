@@ -40,7 +40,9 @@ def phone_e164(number: str) -> str:
 
 
 def code_hash(contact: ContactPoint, code: str) -> str:
-    return salted_hmac("sopkinerja.phone-code", f"{contact.pk}:{contact.address}:{code}").hexdigest()
+    return salted_hmac(
+        "sopkinerja.phone-code", f"{contact.pk}:{contact.address}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 def phone_number_set(*, user, number: str, now=None) -> ContactPoint:
