@@ -17,6 +17,7 @@ from workflow import permissions
 from workflow.models import (
     ActingAssignment,
     Agency,
+    ContactPoint,
     DayOff,
     Disposition,
     Employee,
@@ -140,6 +141,7 @@ class AgencyAdmin(AgencyScopedAdmin):
         (_("Working calendar"), {"fields": ["work_days", "work_starts", "work_ends"]}),
         (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
         (_("Electronic signature"), {"fields": ["signing_backend"]}),
+        (_("Notifications"), {"fields": ["whatsapp_gateway"]}),
     ]
 
     # An agency admin keeps their own agency's settings; creating, moving or deleting agencies of
@@ -709,22 +711,42 @@ admin.site.index_title = _("Organisation, SOPs and performance data")
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(ReadOnlyAdmin):
-    """The outbox: what was sent, what waits for another attempt, and why it failed."""
+    """The outbox: what was sent on which channel, what waits for another attempt, and the provider's
+    answer when it failed."""
 
-    list_display = ["created_at", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["status"]
-    search_fields = ["subject"]
+    list_display = ["created_at", "channel", "recipient", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["subject", "recipient", "key"]
     readonly_fields = [
         "agency",
-        "recipients",
+        "user",
+        "channel",
+        "recipient",
+        "event",
+        "key",
         "subject",
         "body",
+        "short_text",
+        "link",
         "status",
         "attempts",
         "next_attempt_at",
         "sent_at",
+        "failed_at",
+        "provider",
         "last_error",
+        "digest",
     ]
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(ReadOnlyAdmin):
+    """Who verified which WhatsApp number or linked which Telegram chat (codes and tokens are not shown)."""
+
+    list_display = ["user", "kind", "address", "verified_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "address"]
+    fields = readonly_fields = ["user", "kind", "address", "verified_at"]
 
 
 # Login lockouts (django-axes) are not scoped to an agency: only superusers see and unlock them.

@@ -33,6 +33,7 @@ def figures_handed_in(submission_id: int) -> int:
             {"submission": submission},
             permissions.recipients(reviewer) if reviewer else [],
             agency,
+            event="figures_handed_in",
         )
 
 
@@ -51,4 +52,5 @@ def figures_returned(submission_id: int) -> int:
             {"submission": submission},
             list({user.pk: user for user in people}.values()),
             agency,
+            event="figures_returned",
         )

@@ -7,6 +7,7 @@ DJANGO_SETTINGS_MODULE=sopkinerja.settings reads them all, in this order:
     database   DATABASES (SQLite or DATABASE_URL), CACHES
     storage    static files, uploads (MEDIA_STORAGE, EVIDENCE_*), downloads (SENDFILE_*)
     mail       MAILERS and the outbox's retries
+    notifications   WhatsApp gateways, Telegram's bot, quiet hours' digest, verification codes
     tasks      the task queue, the worker, document renders
     signing    signers' keys, trust roots, BSrE, the verification page
     security   HTTPS, CSP, client address behind a proxy, login lockout (axes), password reset
@@ -19,6 +20,7 @@ from .base import *
 from .database import *
 from .storage import *
 from .mail import *
+from .notifications import *
 from .tasks import *
 from .signing import *
 from .security import *

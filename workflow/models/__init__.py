@@ -1,5 +1,6 @@
+from .contact import ContactPoint, NotificationPreference
 from .evaluation import CRITERIA, SopEvaluation, SopMonitoring
-from .mail import OutgoingMail
+from .mail import Channel, OutgoingMail
 from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
 from .run import Attachment, Disposition, Run, RunStep
 from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
@@ -7,6 +8,8 @@ from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepEx
 __all__ = [
     "ActingAssignment",
     "Attachment",
+    "ContactPoint",
+    "NotificationPreference",
     "DayOff",
     "Disposition",
     "Run",
@@ -16,6 +19,7 @@ __all__ = [
     "Executor",
     "LocalGovernment",
     "OutgoingMail",
+    "Channel",
     "Position",
     "Sop",
     "SopListItem",

@@ -144,6 +144,20 @@ class Agency(models.Model):
             "Printed in the letterhead of the SOP sheets, the reports and the lembar disposisi."
         ),
     )
+    whatsapp_gateway = models.CharField(
+        _("WhatsApp gateway"),
+        max_length=12,
+        blank=True,
+        default="",
+        choices=[
+            ("fonnte", "Fonnte"),
+            ("wablas", "Wablas"),
+            ("waha", "WAHA"),
+            ("evolution", "Evolution API"),
+            ("cloud_api", _("WhatsApp Business Cloud API")),
+        ],
+        help_text=_("How this agency's messages reach WhatsApp; the credentials come from the server's environment."),
+    )
     cap_achievement = models.BooleanField(
         _("cap achievement at 100 %"),
         default=False,

@@ -34,6 +34,7 @@ def disposition_issued(disposition_id: int) -> int:
             {"disposition": disposition},
             permissions.recipients(disposition.to_position),
             disposition.to_position.agency,
+            event="disposition_issued",
         )
 
 
@@ -53,6 +54,7 @@ def step_submitted(run_step_id: int) -> int:
             {"run_step": run_step},
             permissions.recipients(approver) if approver else [],
             run_step.run.sop.agency,
+            event="step_submitted",
         )
 
 
@@ -71,4 +73,5 @@ def step_returned(run_step_id: int) -> int:
             {"run_step": run_step},
             permissions.recipients(run_step.step.executor.position),
             run_step.run.sop.agency,
+            event="step_returned",
         )

@@ -30,4 +30,5 @@ def sop_draft_submitted(version_id: int, author_id: int) -> int:
             {"version": version, "author": author},
             permissions.recipients(head) if head else [],
             agency,
+            event="signature_awaited",
         )
