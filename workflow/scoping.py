@@ -31,6 +31,7 @@ AGENCY_PATHS = {
     "workflow.disposition": "run_step__run__sop__agency",
     "workflow.attachment": "run_step__run__sop__agency",
     "workflow.outgoingmail": "agency",
+    "workflow.sentreminder": "agency",
     "workflow.sopmonitoring": "version__sop__agency",
     "workflow.sopevaluation": "version__sop__agency",
     "reports.ratingband": "local_government__agencies",

@@ -8,6 +8,7 @@ DJANGO_SETTINGS_MODULE=sopkinerja.settings reads them all, in this order:
     storage    static files, uploads (MEDIA_STORAGE, EVIDENCE_*), downloads (SENDFILE_*)
     mail       MAILERS and the outbox's retries
     tasks      the task queue, the worker, document renders
+    reminders  escalation after overdue days, the figures reminder, how often the worker sends them
     signing    signers' keys, trust roots, BSrE, the verification page
     security   HTTPS, CSP, client address behind a proxy, login lockout (axes), password reset
     logging    LOG_FORMAT, LOGGING
@@ -20,6 +21,7 @@ from .database import *
 from .storage import *
 from .mail import *
 from .tasks import *
+from .reminders import *
 from .signing import *
 from .security import *
 from .logging import *

@@ -1,6 +1,7 @@
 from .evaluation import CRITERIA, SopEvaluation, SopMonitoring
 from .mail import OutgoingMail
 from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
+from .reminder import SentReminder
 from .run import Attachment, Disposition, Run, RunStep
 from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 
@@ -17,6 +18,7 @@ __all__ = [
     "LocalGovernment",
     "OutgoingMail",
     "Position",
+    "SentReminder",
     "Sop",
     "SopListItem",
     "SopVersion",

@@ -91,8 +91,13 @@ def mail_deliver_due(*, now=None) -> tuple[int, int]:
     return sent, failed
 
 
-def notify(subject: str, template: str, context: dict, users, agency) -> int:
-    """Queue the message in the outbox (delivered at once, retried on failure); the number queued."""
+def notify(
+    subject: str, template: str, context: dict, users, agency, *, event: str = "", key: str | None = None
+) -> int:
+    """Queue the message in the outbox (delivered at once, retried on failure); the number queued.
+
+    `event` and `key` are the event name (figures_due, step_overdue, …) and the idempotency key used by the routing.
+    """
     addresses = [user.email for user in users if user.email]
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     return 1 if mail_queue(subject=subject, body=body, recipients=addresses, agency=agency) else 0
