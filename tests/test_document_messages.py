@@ -35,7 +35,9 @@ def test_a_prepared_signing_request_is_announced_to_its_requester(
     finish_quarter(sop000)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        request = document_request(agency=balangan, kind=DocumentKind.REPORT, period=str(TW1), user=user(KADIS), sign=True)
+        request = document_request(
+            agency=balangan, kind=DocumentKind.REPORT, period=str(TW1), user=user(KADIS), sign=True
+        )
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.AWAITING
     [message] = [m for m in mail.outbox if m.subject.startswith("Siap Anda tandatangani: ")]
