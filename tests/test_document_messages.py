@@ -29,9 +29,7 @@ def test_a_final_unsigned_report_is_announced_to_the_kepala_dinas_once(balangan,
     assert SentReminder.objects.filter(event="signature_awaited", agency=balangan).count() >= 1
 
 
-def test_a_prepared_signing_request_is_announced_to_its_requester(
-    balangan, sop000, django_capture_on_commit_callbacks
-):
+def test_a_prepared_signing_request_is_announced_to_its_requester(balangan, sop000, django_capture_on_commit_callbacks):
     finish_quarter(sop000)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
