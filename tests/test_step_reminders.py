@@ -4,13 +4,16 @@ each once, never on a day off, however often (or however concurrently) the sched
 
 import datetime
 import threading
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from reports.management.commands import worker
 from sopkinerja.common.periods import Period
 from workflow import permissions
 from workflow.models import Agency, RunStep, SentReminder, SopVersion
@@ -135,3 +138,19 @@ def test_two_schedulers_running_at_once_send_each_reminder_once():
     mine = [m for m in mail.outbox if f"langkah 3, {run_step.run}" in m.subject]
     assert len(mine) == 2
     assert len(outcomes) == 4
+
+
+class OneRound(threading.Event):
+    """A supervisor that stops after the first round of the reminders loop."""
+
+    def wait(self, timeout=None):
+        self.set()
+        return True
+
+
+def test_the_worker_sends_the_reminders_that_are_due_on_its_interval(sop002, monkeypatch):
+    run_step = step_three_in_progress(sop002)
+    monkeypatch.setattr(worker, "connection", SimpleNamespace(close=lambda: None))  # the test's own transaction
+    monkeypatch.setattr(timezone, "now", lambda: at(22, 9))
+    worker.send_reminders_every(900, OneRound())
+    assert [event for event, _sent in reminders_of(run_step)] == ["step_overdue", "step_escalated"]

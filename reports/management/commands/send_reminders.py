@@ -44,4 +44,5 @@ class Command(BaseCommand):
     def handle(self, *args, now=None, **options):
         now = now or timezone.now()
         counts = {name: check(now=now) for name, check in CHECKS}
-        self.stdout.write(", ".join(f"{name} {count}" for name, count in counts.items()))
+        if options["verbosity"] > 0:
+            self.stdout.write(", ".join(f"{name} {count}" for name, count in counts.items()))
