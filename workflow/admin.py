@@ -25,6 +25,7 @@ from workflow.models import (
     Position,
     Run,
     RunStep,
+    SentReminder,
     Sop,
     SopEvaluation,
     SopListItem,
@@ -137,7 +138,7 @@ class AgencyAdmin(AgencyScopedAdmin):
     fieldsets = [
         (None, {"fields": ["local_government", "name", "slug", "city", "address", "time_zone", "logo"]}),
         (_("Working calendar"), {"fields": ["work_days", "work_starts", "work_ends"]}),
-        (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
+        (_("Rules"), {"fields": ["run_canceller", "cap_achievement", "figures_due_days"]}),
         (_("Electronic signature"), {"fields": ["signing_backend"]}),
     ]
 
@@ -708,6 +709,16 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
         "sent_at",
         "last_error",
     ]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(ReadOnlyAdmin):
+    """The reminders already sent (docs/reminders.md): each key once."""
+
+    list_display = ["sent_at", "event", "key", "messages"]
+    list_filter = ["event"]
+    search_fields = ["key"]
+    readonly_fields = ["agency", "event", "key", "sent_at", "messages"]
 
 
 # Login lockouts (django-axes) are not scoped to an agency: only superusers see and unlock them.
