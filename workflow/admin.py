@@ -27,6 +27,7 @@ from workflow.models import (
     Position,
     Run,
     RunStep,
+    SentReminder,
     Sop,
     SopEvaluation,
     SopListItem,
@@ -139,7 +140,7 @@ class AgencyAdmin(AgencyScopedAdmin):
     fieldsets = [
         (None, {"fields": ["local_government", "name", "slug", "city", "address", "time_zone", "logo"]}),
         (_("Working calendar"), {"fields": ["work_days", "work_starts", "work_ends"]}),
-        (_("Rules"), {"fields": ["run_canceller", "cap_achievement"]}),
+        (_("Rules"), {"fields": ["run_canceller", "cap_achievement", "figures_due_days"]}),
         (_("Electronic signature"), {"fields": ["signing_backend"]}),
         (_("Notifications"), {"fields": ["whatsapp_gateway"]}),
     ]
@@ -747,6 +748,16 @@ class ContactPointAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["user__username", "address"]
     fields = readonly_fields = ["user", "kind", "address", "verified_at"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(ReadOnlyAdmin):
+    """The reminders already sent (docs/reminders.md): each key once."""
+
+    list_display = ["sent_at", "event", "key", "messages"]
+    list_filter = ["event"]
+    search_fields = ["key"]
+    readonly_fields = ["agency", "event", "key", "sent_at", "messages"]
 
 
 # Login lockouts (django-axes) are not scoped to an agency: only superusers see and unlock them.

@@ -33,6 +33,7 @@ AGENCY_PATHS = {
     "workflow.outgoingmail": "agency",
     "workflow.contactpoint": "user__employee__agency",
     "workflow.notificationpreference": "user__employee__agency",
+    "workflow.sentreminder": "agency",
     "workflow.sopmonitoring": "version__sop__agency",
     "workflow.sopevaluation": "version__sop__agency",
     "reports.ratingband": "local_government__agencies",

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports.documents import readiness, signing
+from reports.documents import notifications, readiness, signing
 from reports.documents import rendering as documents
 from reports.documents.heartbeat import live_workers
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
@@ -159,6 +159,7 @@ def _sign_and_store(*, agency, kind, user, secret, pdf, token, signer, now, peri
     )
     if kind == DocumentKind.AGREEMENT:  # the signed PK freezes its targets, in this same transaction
         target_lock(agency=agency, year=Period.parse(period).year, user=user, now=now, signed_document=document)
+    transaction.on_commit(partial(notifications.document_signed.enqueue, document.pk))
     logger.info(
         "signed %s v%d for %s by %s via %s with %s (sha256 %s)",
         subject,
@@ -346,6 +347,8 @@ def document_render(request: DocumentRequest) -> DocumentRequest:
         if updated and request.status == DocumentRequest.Status.AWAITING and held:
             # What waits for the head's signature must be what becomes effective: freeze the draft.
             sop_version_hold_for_signing(version=request.sop_version, since=request.prepared_at)
+        if updated and request.status == DocumentRequest.Status.AWAITING:
+            transaction.on_commit(partial(notifications.signing_request_prepared.enqueue, request.pk))
     return request
 
 

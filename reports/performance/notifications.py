@@ -43,8 +43,7 @@ def figures_returned(submission_id: int) -> int:
     submission = _submission(submission_id)
     agency = submission.unit.agency
     people = [submission.submitted_by] if submission.submitted_by else []
-    for position in submission.unit.positions.all():
-        people += permissions.recipients(position)
+    people += unit_people(submission.unit)
     with translation.override("id"), timezone.override(agency.zone):
         return notify(
             _figures_subject(_("Returned for correction: the figures of %(unit)s, %(period)s"), submission),
@@ -53,4 +52,28 @@ def figures_returned(submission_id: int) -> int:
             list({user.pk: user for user in people}.values()),
             agency,
             event="figures_returned",
+        )
+
+
+def unit_people(unit, now=None) -> list:
+    """The holders and Plh/Plt of the unit's positions, each once."""
+    people = []
+    for position in unit.positions.select_related("agency"):
+        people += permissions.recipients(position, now)
+    return list({user.pk: user for user in people}.values())
+
+
+def figures_due(*, unit, period, deadline, key: str, now=None) -> int:
+    """The unit has not handed in the quarter's figures and the agency's deadline is near: the people
+    of the unit. The deadline is worked out on the working calendar by the runs (workflow.runs.reminders)."""
+    agency = unit.agency
+    with translation.override("id"), timezone.override(agency.zone):
+        return notify(
+            _("Figures due: %(unit)s, %(period)s") % {"unit": unit.name, "period": period.label},
+            "reports/email/figures_due.txt",
+            {"unit": unit, "period": period, "deadline": deadline},
+            unit_people(unit, now),
+            agency,
+            event="figures_due",
+            key=key,
         )

@@ -9,6 +9,7 @@ DJANGO_SETTINGS_MODULE=sopkinerja.settings reads them all, in this order:
     mail       MAILERS and the outbox's retries
     notifications   WhatsApp gateways, Telegram's bot, quiet hours' digest, verification codes
     tasks      the task queue, the worker, document renders
+    reminders  escalation after overdue days, the figures reminder, how often the worker sends them
     signing    signers' keys, trust roots, BSrE, the verification page
     security   HTTPS, CSP, client address behind a proxy, login lockout (axes), password reset
     logging    LOG_FORMAT, LOGGING
@@ -22,6 +23,7 @@ from .storage import *
 from .mail import *
 from .notifications import *
 from .tasks import *
+from .reminders import *
 from .signing import *
 from .security import *
 from .logging import *

@@ -2,6 +2,7 @@ from .contact import ContactPoint, NotificationPreference
 from .evaluation import CRITERIA, SopEvaluation, SopMonitoring
 from .mail import Channel, OutgoingMail
 from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
+from .reminder import SentReminder
 from .run import Attachment, Disposition, Run, RunStep
 from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 
@@ -21,6 +22,7 @@ __all__ = [
     "OutgoingMail",
     "Channel",
     "Position",
+    "SentReminder",
     "Sop",
     "SopListItem",
     "SopVersion",

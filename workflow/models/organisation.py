@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -157,6 +157,17 @@ class Agency(models.Model):
             ("cloud_api", _("WhatsApp Business Cloud API")),
         ],
         help_text=_("How this agency's messages reach WhatsApp; the credentials come from the server's environment."),
+    )
+    # Units hand in a quarter's figures by this working day after the quarter ends; the reminders run
+    # tells the units that have not, REMINDER_FIGURES_BEFORE_DAYS working days before (docs/reminders.md).
+    figures_due_days = models.PositiveSmallIntegerField(
+        _("figures due (working days after the quarter)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
+        help_text=_(
+            "The units hand in a quarter's figures by this working day after the quarter ends "
+            "(10: about two weeks, as most regional offices ask)."
+        ),
     )
     cap_achievement = models.BooleanField(
         _("cap achievement at 100 %"),

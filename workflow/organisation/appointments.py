@@ -5,11 +5,13 @@ ActingAssignment.clean() and workflow.permissions.can_appoint (asked here and ha
 every path obeys them:
 only the Kepala Dinas (the holder of the head position, not a Plh of it) or a superuser
 appoints; nobody appoints themselves. Each appointment and each ending records who did it and
-when on the row, and is written to the `workflow.appointments` log.
+when on the row, and is written to the `workflow.appointments` log. The acting official and the
+Kepala Dinas are told when an appointment begins and ends (workflow.organisation.notifications).
 """
 
 import datetime
 import logging
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from workflow import permissions
 from workflow.models.organisation import ActingAssignment, Employee, Position
+from workflow.organisation import notifications
 
 log = logging.getLogger("workflow.appointments")
 
@@ -39,7 +42,9 @@ def acting_appoint(
     Guarantees: the appointer is allowed (ActingAssignment.clean), the period shares no day with
     another current or future appointment to the position (checked under a lock on the position row,
     so of two appointments made at once the second sees the first), the row records who appointed
-    and when, and the appointment is logged. A refusal raises ValidationError and saves nothing.
+    and when, and the appointment is logged; one that begins today is announced after commit (one
+    that begins later, by the reminders run on its first day). A refusal raises ValidationError and
+    saves nothing.
     """
     Position.objects.select_for_update().get(pk=position.pk)
     assignment = ActingAssignment(
@@ -55,6 +60,9 @@ def acting_appoint(
     assignment.appointer_may_appoint = permissions.can_appoint(by, position)
     assignment.full_clean()
     assignment.save()
+    if assignment.covers(permissions.local_today(position.agency, now)):
+        # Begins today: announced now; one that begins later is announced by the reminders run that day.
+        transaction.on_commit(partial(notifications.appointment_started.enqueue, assignment.pk))
     log.info(
         "appointment %s: %s as %s of %s (agency %s) from %s to %s, by %s",
         assignment.pk,
@@ -76,7 +84,8 @@ def acting_end(*, by, assignment: ActingAssignment, now: datetime.datetime | Non
     Guarantees: only whoever may appoint for the position ends it; the row stays (history), with
     its end moved to today (the days it covered stay visible; `in_force` leaves an ended row out
     from its end day on) or, when it had not begun, to the day before its start, and who ended it
-    and when; the ending is logged. A refusal raises ValidationError and saves nothing.
+    and when; the ending is logged and, unless it had not begun, announced after commit. A refusal
+    raises ValidationError and saves nothing.
     """
     assignment = ActingAssignment.objects.select_for_update().select_related("position__agency").get(pk=assignment.pk)
     if not permissions.can_appoint(by, assignment.position):
@@ -93,6 +102,8 @@ def acting_end(*, by, assignment: ActingAssignment, now: datetime.datetime | Non
     assignment.ended_at = now
     assignment.full_clean()
     assignment.save()
+    if assignment.starts_on <= assignment.ends_on:  # one withdrawn before it began is not announced
+        transaction.on_commit(partial(notifications.appointment_ended.enqueue, assignment.pk))
     log.info(
         "appointment %s ended: %s as %s of %s (agency %s), now until %s, by %s",
         assignment.pk,

@@ -56,6 +56,20 @@ class WorkingCalendar:
             day += datetime.timedelta(days=1)
         return day
 
+    def previous_working_day(self, day: datetime.date) -> datetime.date:
+        day -= datetime.timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= datetime.timedelta(days=1)
+        return day
+
+    def days_before(self, moment: datetime.datetime, amount: int) -> datetime.datetime:
+        """The same clock time `amount` working days before `moment` (a reminder before a deadline)."""
+        local = moment.astimezone(self.zone)
+        day = local.date()
+        for _ in range(amount):
+            day = self.previous_working_day(day)
+        return self._at(day, local.timetz().replace(tzinfo=None))
+
     def _at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
         return datetime.datetime.combine(day, time, self.zone)
 

@@ -75,3 +75,63 @@ def step_returned(run_step_id: int) -> int:
             run_step.run.sop.agency,
             event="step_returned",
         )
+
+
+# Reminders (workflow.runs.reminders): written by the scheduler inside the transaction that records
+# them (workflow.organisation.reminders.reminder_send), so they are plain functions, not tasks.
+
+
+def _reminder_subject(text: str, run_step: RunStep) -> str:
+    return text % {"n": run_step.step.number, "run": run_step.run}
+
+
+def step_due_soon(run_step: RunStep, *, key: str, now) -> int:
+    """One working day before the deadline: the holders of the step's position and whoever acts for it."""
+    agency = run_step.run.sop.agency
+    with translation.override("id"), timezone.override(agency.zone):
+        return notify(
+            _reminder_subject(_("Due in one working day: step %(n)d, %(run)s"), run_step),
+            "workflow/email/step_reminder.txt",
+            {"run_step": run_step, "kind": "step_due_soon"},
+            permissions.recipients(run_step.step.executor.position, now),
+            agency,
+            event="step_due_soon",
+            key=key,
+        )
+
+
+def step_overdue(run_step: RunStep, *, key: str, now) -> int:
+    """The deadline has passed: the holders of the step's position and whoever acts for it."""
+    agency = run_step.run.sop.agency
+    with translation.override("id"), timezone.override(agency.zone):
+        return notify(
+            _reminder_subject(_("Overdue: step %(n)d, %(run)s"), run_step),
+            "workflow/email/step_reminder.txt",
+            {"run_step": run_step, "kind": "step_overdue"},
+            permissions.recipients(run_step.step.executor.position, now),
+            agency,
+            event="step_overdue",
+            key=key,
+        )
+
+
+def step_escalated(run_step: RunStep, *, key: str, now, days: int) -> int:
+    """Still overdue after `days` working days: the supervisor of the step's position (holders and Plh/Plt)."""
+    agency = run_step.run.sop.agency
+    supervisor = run_step.step.executor.position.supervisor
+    with translation.override("id"), timezone.override(agency.zone):
+        subject = _("Overdue %(days)d working days: step %(n)d, %(run)s (%(position)s)") % {
+            "days": days,
+            "n": run_step.step.number,
+            "run": run_step.run,
+            "position": run_step.step.executor.position.title,
+        }
+        return notify(
+            subject,
+            "workflow/email/step_reminder.txt",
+            {"run_step": run_step, "kind": "step_escalated", "days": days},
+            permissions.recipients(supervisor, now) if supervisor else [],
+            agency,
+            event="step_escalated",
+            key=key,
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from workflow import permissions
 from workflow.models.sop import SopVersion
 from workflow.organisation.mail import notify
+from workflow.sop.exchange.json_format import content_digest
 
 
 @task
@@ -31,4 +32,6 @@ def sop_draft_submitted(version_id: int, author_id: int) -> int:
             permissions.recipients(head) if head else [],
             agency,
             event="signature_awaited",
+            # The same content submitted again is the same message; a corrected draft is a new one.
+            key=f"signature_awaited:sop_version={version.pk}:{content_digest(version)[:16]}",
         )

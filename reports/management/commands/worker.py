@@ -10,8 +10,13 @@ child that exits with status 0 (`--batch`, `--max-tasks`) ends the supervisor to
 
 `--no-supervise` runs `recover_documents` and then the worker in this process. Takes every option
 of `db_worker`.
+
+The supervisor also runs `send_reminders` every REMINDER_INTERVAL seconds (0: never) in a thread
+of its own; a failure is logged and tried again at the next interval. Each reminder is recorded
+when sent, so a worker on a second server, or a systemd timer as well, sends nothing twice.
 """
 
+import logging
 import signal
 import subprocess
 import sys
@@ -22,9 +27,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from reports.documents.heartbeat import Heartbeat, forget
+
+log = logging.getLogger("sopkinerja.reminders")
 
 
 class Command(DbWorkerCommand):
@@ -64,6 +72,10 @@ class Command(DbWorkerCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        if settings.REMINDER_INTERVAL > 0:
+            threading.Thread(
+                target=send_reminders_every, args=(settings.REMINDER_INTERVAL, stopping), daemon=True
+            ).start()
         delay, starts = settings.WORKER_RESTART_DELAY, 0
         while not stopping.is_set():
             call_command("recover_documents", verbosity=options["verbosity"])
@@ -100,3 +112,15 @@ def child_command(options, worker_id: str) -> list[str]:
     if options["max_tasks"]:
         command += ["--max-tasks", str(options["max_tasks"])]
     return command
+
+
+def send_reminders_every(seconds: float, stopping: threading.Event) -> None:
+    """`send_reminders` now and then every `seconds` until the supervisor stops; never raises."""
+    while not stopping.is_set():
+        try:
+            call_command("send_reminders", verbosity=0)
+        except Exception:  # a database hiccup must not end the loop: the next interval tries again
+            log.exception("send_reminders failed; trying again in %g s", seconds)
+        finally:
+            connection.close()
+        stopping.wait(seconds)
