@@ -127,6 +127,16 @@ def test_a_number_is_verified_by_the_code_sent_to_it_and_0812_is_plus_62812(chat
     assert contacts.phone_number_set(user=person, number="+62 812 3456 7890", now=MORNING).verified
 
 
+def test_a_verification_code_is_not_kept_in_the_outbox_once_it_was_sent(chat, balangan):
+    person = user(SEKRETARIS)
+    contacts.phone_number_set(user=person, number="0812-3456-7890", now=MORNING)
+    [(_provider, fields)] = chat.delivered
+    code = re.search(r"\b(\d{6})\b", fields["message"]).group(1)
+    [row] = OutgoingMail.objects.filter(event="phone_code")
+    assert row.status == OutgoingMail.Status.SENT
+    assert code not in row.body and code not in row.short_text and "kode verifikasi" in row.body
+
+
 def test_a_code_is_refused_after_too_many_guesses_or_when_expired(chat, balangan, settings):
     person = user(SEKRETARIS)
     contacts.phone_number_set(user=person, number="081234567890", now=MORNING)

@@ -19,7 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from workflow.models.mail import Channel, OutgoingMail
 from workflow.organisation import gateways, routing
@@ -121,6 +121,16 @@ def _send(message: OutgoingMail) -> gateways.Answer:
     return gateway.send(address=message.recipient, text=message.text, subject=message.subject, link=message.link)
 
 
+# Events whose text is a secret for its recipient alone: kept only until it has been handed over.
+SECRET_EVENTS = {"phone_code"}
+
+
+def _forget_secret(mail: OutgoingMail) -> None:
+    """A verification code stays in the outbox only while it waits to be sent, never for admins to read."""
+    if mail.event in SECRET_EVENTS:
+        mail.body = mail.short_text = gettext("(a verification code: not kept once it was sent)")
+
+
 def mail_deliver(*, mail_id: int, now=None) -> bool:
     """One attempt at one queued message; True when the server or gateway accepted it.
 
@@ -136,8 +146,10 @@ def mail_deliver(*, mail_id: int, now=None) -> bool:
         mail.attempts += 1
         answer = _send(mail)
         fields = ["attempts", "last_error", "status", "next_attempt_at", "provider", "failed_at", "sent_at"]
+        fields += ["body", "short_text"]
         if answer.outcome == gateways.Outcome.SENT:
             mail.status, mail.sent_at, mail.last_error = OutgoingMail.Status.SENT, now, ""
+            _forget_secret(mail)
             mail.save(update_fields=fields)
             return True
         mail.last_error = answer.detail[:2000]
@@ -147,6 +159,8 @@ def mail_deliver(*, mail_id: int, now=None) -> bool:
         elif mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
             mail.status, mail.failed_at = OutgoingMail.Status.FAILED, now
             logger.error("mail %d failed for good after %d attempts: %s", mail.pk, mail.attempts, mail.last_error)
+        if mail.status == OutgoingMail.Status.FAILED:
+            _forget_secret(mail)
         else:
             pause = _pause(mail.attempts)
             if answer.retry_after is not None:
