@@ -54,7 +54,9 @@ def test_menyesuaikan_has_no_standard_at_all(text):
     assert waktu.amount is None and not waktu.has_standard
 
 
-@pytest.mark.parametrize("text", ["", "-", "segera", "15", "dua hari", "0,5 hari", "3 tahun", "-15 menit"])
+@pytest.mark.parametrize(
+    "text", ["", "segera", "15", "dua hari", "0,5 hari", "3 tahun", "-15 menit", "10 menit/hari", "3-1 hari"]
+)
 def test_text_that_cannot_be_read_is_refused_in_indonesian_quoting_it(text):
     with translation.override("id"), pytest.raises(ValidationError) as refusal:
         parse_waktu(text)

@@ -157,6 +157,7 @@ def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = N
         "column_numbers": range(1, len(executors) + 7),
         "is_draft": version.status == SopVersion.Status.DRAFT,
         "total_parts": _in_indonesian(lambda: version.total_duration().parts),
+        "total_notes": _in_indonesian(lambda: version.total_duration().notes),
         "logo": logo_data_uri(version.sop.agency),
     }
     stylesheet = _sop_stylesheet(paper, widths, header_font_size(headers, widths["executor"]))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from sopkinerja.common.nip import format_nip, validate_nip
 from workflow.sop.graph import graph_problems
 from workflow.sop.text import parse_waktu
-from workflow.sop.waktu import Duration, TimeUnit, Waktu, total_waktu
+from workflow.sop.waktu import Duration, TimeUnit, Total, Waktu, total_waktu
 
 from .organisation import Agency, Position, Unit
 
@@ -459,7 +459,7 @@ class SopVersion(models.Model):
             problems.extend(graph_problems(self))
         return problems
 
-    def total_duration(self) -> Duration:
+    def total_duration(self) -> Total:
         """Jumlah: computed from the steps, never typed (see workflow.sop.waktu.total_waktu)."""
         return total_waktu(step.waktu for step in self.steps.all())
 
@@ -623,7 +623,9 @@ class Step(VersionContent):
     duration_text = models.CharField(
         _("time (Waktu) as written"),
         max_length=60,
-        help_text=_("e.g. 15 menit, 4 jam kerja, 1 minggu, Seketika, Menyesuaikan"),
+        help_text=_(
+            "e.g. 15 menit, 4 jam kerja, 1 minggu, 3 hari kalender, 1x24 jam, ± 15 menit, Seketika, Menyesuaikan, -"
+        ),
     )
     duration_amount = models.PositiveIntegerField(_("time amount"), null=True, blank=True, editable=False)
     duration_unit = models.CharField(_("time unit"), max_length=6, choices=TimeUnit.choices, blank=True, editable=False)
@@ -664,7 +666,13 @@ class Step(VersionContent):
 
     @property
     def waktu(self) -> Waktu:
-        return Waktu(self.duration_amount, self.duration_unit, self.duration_text)
+        """The Waktu read from its text, with what the office added (calendar time, an estimate, a time per
+        item, a range). The stored amount and unit are the same reading; they stand in only for a text an
+        older reader accepted and this one would not, so a stored step never fails to show."""
+        try:
+            return parse_waktu(self.duration_text)
+        except ValidationError:
+            return Waktu(self.duration_amount, self.duration_unit, self.duration_text)
 
     @property
     def duration(self) -> Duration:

@@ -3,6 +3,8 @@ cuti bersama (from the `holidays` package), and the agency's own extra days off.
 
 "1 hari" in a Mutu Baku is one working day, "1 minggu" five of them (SOP_WORKING_DAYS_PER_WEEK);
 "jam" and "menit" are working time ("jam kerja", "hari kerja" say the same explicitly).
+Calendar time ("3 hari kalender", "1x24 jam", "1 bulan") runs on the clock from the moment the step is
+handed out, weekends, holidays and nights included; its deadline stays where the clock puts it.
 """
 
 import datetime
@@ -12,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from workflow.sop.waktu import TimeUnit, days_per_week
+from workflow.sop.waktu import CalendarSpan, TimeUnit, Waktu, days_per_week
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +25,26 @@ def _national_holidays() -> holidays.HolidayBase:
 
 def national_holiday(day: datetime.date) -> str | None:
     return _national_holidays().get(day)
+
+
+def months_later(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` calendar months later; the 31st becomes the month's last day."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (following - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def calendar_later(moment: datetime.datetime, span: CalendarSpan) -> datetime.datetime:
+    """`moment` plus calendar time: the months first, then days, hours and minutes on the clock."""
+    moment = months_later(moment, span.months)
+    return moment + datetime.timedelta(days=span.days, hours=span.hours, minutes=span.minutes)
+
+
+# For a run's standard in working minutes, calendar time counts at the working share of the week
+# (5 of 7 days, each of the agency's working length) and a month at its average of 30 days.
+AVERAGE_MONTH_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -117,11 +139,27 @@ class WorkingCalendar:
             day += datetime.timedelta(days=1)
         return total
 
-    def due(self, start: datetime.datetime, waktu) -> datetime.datetime | None:
-        """The deadline of a step's Waktu; none for "Menyesuaikan" (no standard) and "Seketika" (done at once)."""
+    def due(self, start: datetime.datetime, waktu: Waktu) -> datetime.datetime | None:
+        """The deadline of a step's Waktu; none for "Menyesuaikan" (no standard), "Seketika" (done at once)
+        and "-" (no time). Calendar time is added on the clock from `start` ("3 hari kalender" from a Friday
+        is due on Monday at the same hour), working time on working time. An estimate counts at its number,
+        a time per item for one item, a range at its upper bound (the Jumlah's rules)."""
         if not waktu.amount:
             return None
+        if waktu.on_calendar:
+            return calendar_later(start.astimezone(self.zone), waktu.calendar_span())
         return self.add(start, waktu.amount, waktu.unit)
+
+    def waktu_minutes(self, waktu: Waktu) -> int:
+        """A step's Waktu in working minutes, to compare with the actual working time (0 without one).
+        Calendar time counts at its average working share (see AVERAGE_MONTH_DAYS)."""
+        if not waktu.has_standard:
+            return 0
+        if not waktu.on_calendar:
+            return self.standard_minutes(waktu.amount, waktu.unit)
+        span = waktu.calendar_span()
+        clock_minutes = ((span.months * AVERAGE_MONTH_DAYS + span.days) * 24 + span.hours) * 60 + span.minutes
+        return clock_minutes * len(self.work_days) * self.minutes_per_day // (7 * 24 * 60)
 
     def standard_minutes(self, amount: int | None, unit: str) -> int:
         """A Mutu Baku Waktu in working minutes, so it can be compared with the actual time (0 without one)."""

@@ -125,7 +125,7 @@ def _read_on_acting(run_step: RunStep, user, now) -> None:
 
 
 def _standard(step: Step, calendar: WorkingCalendar) -> int:
-    return calendar.standard_minutes(step.duration_amount, step.duration_unit)
+    return calendar.waktu_minutes(step.waktu)
 
 
 def _answer_label(step: Step, answer: str) -> str:
