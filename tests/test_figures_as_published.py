@@ -157,9 +157,8 @@ def test_a_yearly_indicator_counts_for_the_annual_reports_readiness_with_its_one
     fill_year(balangan, 2025)
     indicator = yearly_indicator(balangan, 2025)
     year_gaps = [gap.text for gap in report_readiness(balangan, Period.parse("2025")).gaps]
-    assert year_gaps == [
-        f"{indicator.responsible_unit.name} belum memiliki realisasi tahun 2025 (diisi bersama TW IV): {indicator.name}."
-    ]
+    unit = indicator.responsible_unit.name
+    assert year_gaps == [f"{unit} belum memiliki realisasi tahun 2025 (diisi bersama TW IV): {indicator.name}."]
     for quarter in ("2025-TW1", "2025-TW4", "2025-S1"):
         assert report_readiness(balangan, Period.parse(quarter)).gaps == ()
     submit(indicator, "82", year=2025)

@@ -116,7 +116,7 @@ def measure_key(agency: Agency, period: Period) -> str | None:
             {"agency": agency.pk, "year": period.year, "government": agency.local_government_id},
         )
         digest = cursor.fetchone()[0]
-    return f"measure:v1:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+    return f"measure:v2:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
 
 
 def indicator_figures(indicator: Indicator, targets, realisations) -> IndicatorFigures:
