@@ -236,3 +236,9 @@ def test_an_indicator_without_satuan_is_allowed_and_printed_as_a_dash(login, bal
     assert '<td class="center">-</td><td class="num">70</td>' in performance_agreement(balangan, 2026).html
     page = login(CLERK).get(unit_url(indicator.responsible_unit)).content.decode()
     assert f'{indicator.name}<div class="small text-body-secondary">-</div>' in page
+
+
+def test_the_targets_page_says_a_yearly_indicator_needs_no_rencana_aksi(login, balangan):
+    indicator = yearly_indicator(balangan)
+    html = login("balangan.sekretaris").get(reverse("reports:targets", args=[2026])).content.decode()
+    assert f"{indicator.name}<div" in html and "diukur sekali setahun: tanpa Rencana Aksi" in html

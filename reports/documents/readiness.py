@@ -316,7 +316,7 @@ def agreement_digest(agency: Agency, year: int) -> str:
     parts = [government.head_title, government.head_name, agency.full_name]
     for row in agreement_rows(agency, year):
         indicator = row.indicator
-        parts += [indicator.objective.name, indicator.name, indicator.unit_of_measure]
+        parts += [indicator.objective.name, indicator.name, indicator.unit_of_measure, indicator.measurement_frequency]
         parts += [repr(target) for target in (row.target, *row.quarters)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
