@@ -44,7 +44,16 @@ class RatingBandAdmin(SharedByGovernmentMixin, AgencyScopedAdmin):
 
 class IndicatorInline(AgencyScopedInline):
     model = Indicator
-    fields = ["order", "name", "unit_of_measure", "polarity", "aggregation", "cumulative", "responsible_unit"]
+    fields = [
+        "order",
+        "name",
+        "unit_of_measure",
+        "polarity",
+        "aggregation",
+        "cumulative",
+        "measurement_frequency",
+        "responsible_unit",
+    ]
     show_change_link = True
 
 
@@ -70,10 +79,11 @@ class IndicatorAdmin(AgencyScopedAdmin):
         "polarity",
         "aggregation",
         "cumulative",
+        "measurement_frequency",
         "responsible_unit",
         "agency",
     ]
-    list_filter = ["objective__agency", "polarity", "aggregation", "cumulative"]
+    list_filter = ["objective__agency", "polarity", "aggregation", "cumulative", "measurement_frequency"]
     search_fields = ["name", "objective__name"]
     list_select_related = ["responsible_unit", "objective__agency__local_government"]
     inlines = [TargetInline]

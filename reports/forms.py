@@ -1,9 +1,16 @@
+import dataclasses
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
-from reports.performance.values import parse_angka, parse_figure, parse_target  # noqa: F401 - parse_angka: the old home
+from reports.performance.values import (  # noqa: F401 - parse_angka: the old home
+    NOTE_LENGTH,
+    parse_angka,
+    parse_figure,
+    parse_target,
+)
 from sopkinerja.common.forms import options_read_once
 from sopkinerja.common.periods import Period, PeriodKind, period_choices
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
@@ -87,11 +94,13 @@ class VerifyForm(forms.Form):
 
 
 class FigureRowForm(forms.Form):
-    """One indicator's row of the unit page: realisasi (a number, a ratio or n/a), the n/a reason,
-    kendala, solusi and one bukti dukung file. Plain fields, rendered by hand: the page must stay
-    fast at sixty rows."""
+    """One indicator's row of the unit page: realisasi (a number, a ratio or n/a), its note (typed
+    here, or in brackets after the figure: "38% (Evaluasi Semester I)"), the n/a reason, kendala,
+    solusi and one bukti dukung file. Plain fields, rendered by hand: the page must stay fast at
+    sixty rows."""
 
-    value = forms.CharField(label=_("Realisation"), required=False, max_length=40)
+    value = forms.CharField(label=_("Realisation"), required=False, max_length=NOTE_LENGTH + 40)
+    note = forms.CharField(label=_("Note beside the figure"), required=False, max_length=NOTE_LENGTH)
     na_reason = forms.CharField(label=_("Reason it is not available"), required=False, max_length=1000)
     obstacles = forms.CharField(label=_("Obstacles (kendala)"), required=False, max_length=4000)
     solutions = forms.CharField(label=_("Remedies (upaya/solusi)"), required=False, max_length=4000)
@@ -104,7 +113,7 @@ class FigureRowForm(forms.Form):
         typed = (data.get("value") or "").strip()
         data["figure"] = None
         if not typed:
-            if any(data.get(name) for name in ("na_reason", "obstacles", "solutions", "evidence")):
+            if any(data.get(name) for name in ("note", "na_reason", "obstacles", "solutions", "evidence")):
                 self.add_error("value", _("Enter the realisation, or n/a with a reason."))
             return data
         try:
@@ -112,6 +121,11 @@ class FigureRowForm(forms.Form):
         except ValidationError as problem:
             self.add_error("value", problem)
             return data
+        note = " ".join((data.get("note") or "").split())
+        if note and data["figure"].note and note != data["figure"].note:
+            self.add_error("note", _("The note is written twice, differently: keep it in one place."))
+            return data
+        data["figure"] = dataclasses.replace(data["figure"], note=note or data["figure"].note)
         if data["figure"].not_available and not (data.get("na_reason") or "").strip():
             self.add_error("na_reason", _("Say why the figure is not available."))
         return data

@@ -22,15 +22,16 @@ def layanan(agency) -> Unit:
 
 def fill_year(agency, year: int, value: Decimal = Decimal("100")) -> None:
     """Give every indicator of the agency the annual and quarterly targets and the four quarters'
-    figures it lacks for the year (what is there already is kept)."""
+    figures it lacks for the year (what is there already is kept); an indicator measured once a year
+    gets its annual target and its figure for the year (kept with TW IV)."""
     for indicator in indicators_for(agency):
         have = set(Target.objects.filter(indicator=indicator, year=year).values_list("quarter", flat=True))
-        for quarter in (None, 1, 2, 3, 4):
+        for quarter in (None,) if indicator.measured_yearly else (None, 1, 2, 3, 4):
             if quarter not in have:
                 target_set(indicator=indicator, year=year, quarter=quarter, value=value)
         clerk = Employee.objects.filter(agency=agency).select_related("user").first().user
         reported = set(Realisation.objects.filter(indicator=indicator, year=year).values_list("quarter", flat=True))
-        for quarter in {1, 2, 3, 4} - reported:
+        for quarter in {q for q in (1, 2, 3, 4) if indicator.reported_in(q)} - reported:
             realisation = Realisation(
                 indicator=indicator,
                 year=year,

@@ -12,11 +12,15 @@ from django.utils.translation import gettext as _
 
 from reports.models.documents import DocumentKind, DocumentRequest, SignedDocument
 from reports.models.performance import Realisation, Target, UnitSubmission
-from reports.performance.achievement import (
-    IndicatorFigures,
-    period_target,
+from reports.performance.achievement import period_target, quarters_counted
+from reports.performance.selectors import (
+    AgreementRow,
+    Gap,
+    agreement_rows,
+    agreement_target_gaps,
+    indicator_figures,
+    indicators_for,
 )
-from reports.performance.selectors import AgreementRow, Gap, agreement_rows, agreement_target_gaps, indicators_for
 from sopkinerja.common.periods import Period, PeriodKind
 from workflow.models import Agency, Run, SopVersion
 from workflow.permissions import can_sign, local_today
@@ -104,22 +108,24 @@ class _DataFacts:
             return (Gap(_("The agency has no performance indicators yet."), reverse("reports:figures")),)
         no_target = []
         no_figure: dict = {}  # unit -> {quarter: [indicator names]}
+        no_yearly_figure: dict = {}  # unit -> [indicator names]
         for indicator in self.indicators:
-            targets = [t for t in indicator.targets.all() if t.year == period.year]
-            figures = IndicatorFigures(
-                aggregation=indicator.aggregation,
-                cumulative=indicator.cumulative,
-                annual_target=next((t.as_target() for t in targets if t.quarter is None), None),
-                quarter_targets={t.quarter: t.as_target() for t in targets if t.quarter},
-                actuals={},
-            )
+            figures = indicator_figures(indicator, [t for t in indicator.targets.all() if t.year == period.year], [])
+            yearly = indicator.measured_yearly
+            # A yearly indicator is printed, so needed, in the annual report only, with its one figure.
+            if yearly and period.kind != PeriodKind.YEAR:
+                continue
             if period_target(figures, period) is None:
                 no_target.append(indicator.name)
             reported = {r.quarter for r in indicator.realisations.all() if r.year == period.year}
             # A cumulative figure is already to date: the period's last quarter carries it.
-            needed = period.quarters()[-1:] if indicator.cumulative else period.quarters()
+            needed = period.quarters()[-1:] if indicator.cumulative else quarters_counted(figures, period)
             for quarter in needed:
-                if quarter not in reported:
+                if quarter in reported:
+                    continue
+                if yearly:
+                    no_yearly_figure.setdefault(indicator.responsible_unit, []).append(indicator.name)
+                else:
                     quarters = no_figure.setdefault(indicator.responsible_unit, {})
                     quarters.setdefault(quarter, []).append(indicator.name)
         gaps = []
@@ -141,6 +147,14 @@ class _DataFacts:
                         reverse("reports:figures-unit", args=[str(quarter), unit.pk]),
                     )
                 )
+        for unit, names in sorted(no_yearly_figure.items(), key=lambda item: item[0].name):
+            gaps.append(
+                Gap(
+                    _("%(unit)s has no figure for the year %(year)s (entered with TW IV): %(indicators)s.")
+                    % {"unit": unit.name, "year": period.year, "indicators": "; ".join(names)},
+                    reverse("reports:figures-unit", args=[str(Period.quarter(period.year, 4)), unit.pk]),
+                )
+            )
         for number in period.quarters():
             quarter = Period.quarter(period.year, number)
             for (unit_id, label), unit in sorted(self.open_submissions.items(), key=lambda item: item[1].name):
@@ -302,7 +316,7 @@ def agreement_digest(agency: Agency, year: int) -> str:
     parts = [government.head_title, government.head_name, agency.full_name]
     for row in agreement_rows(agency, year):
         indicator = row.indicator
-        parts += [indicator.objective.name, indicator.name, indicator.unit_of_measure]
+        parts += [indicator.objective.name, indicator.name, indicator.unit_of_measure, indicator.measurement_frequency]
         parts += [repr(target) for target in (row.target, *row.quarters)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from reports.performance.achievement import Aggregation, Band, Polarity, TargetForm, TargetValue
+from reports.performance.achievement import (
+    YEARLY_QUARTER,
+    Aggregation,
+    Band,
+    MeasurementFrequency,
+    Polarity,
+    TargetForm,
+    TargetValue,
+)
 from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import clean_name, validate_upload, validate_upload_size
 
@@ -73,14 +81,22 @@ class IndicatorQuerySet(models.QuerySet):
     def for_agency(self, agency):
         return self.filter(objective__agency=agency)
 
+    def reported_in(self, quarter: int):
+        """The indicators whose figure is entered for the quarter: every quarterly one, and the
+        yearly ones in TW IV only (YEARLY_QUARTER)."""
+        if quarter == YEARLY_QUARTER:
+            return self
+        return self.filter(measurement_frequency=MeasurementFrequency.QUARTERLY)
+
 
 class Indicator(models.Model):
-    """Indikator Kinerja, with its unit of measure, polarity and roll-up rule."""
+    """Indikator Kinerja, with its unit of measure (satuan, may be empty: printed "-"), polarity,
+    roll-up rule and how often it is measured."""
 
     objective = models.ForeignKey(Objective, models.CASCADE, related_name="indicators", verbose_name=_("objective"))
     order = models.PositiveSmallIntegerField(_("no."), default=1)
     name = models.CharField(_("indicator"), max_length=400)
-    unit_of_measure = models.CharField(_("unit of measure (satuan)"), max_length=60)
+    unit_of_measure = models.CharField(_("unit of measure (satuan)"), max_length=60, blank=True)
     polarity = models.CharField(
         _("polarity"), max_length=8, choices=Polarity.choices, default=Polarity.HIGHER_IS_BETTER
     )
@@ -91,6 +107,16 @@ class Indicator(models.Model):
         _("cumulative"),
         default=False,
         help_text=_("Quarterly targets are to-date (cumulative), and so are the figures reported against them."),
+    )
+    measurement_frequency = models.CharField(
+        _("measured"),
+        max_length=10,
+        choices=MeasurementFrequency.choices,
+        default=MeasurementFrequency.QUARTERLY,
+        help_text=_(
+            "Once a year: one realisation for the year, entered on the TW IV figures page, "
+            "and an annual target without Rencana Aksi."
+        ),
     )
     responsible_unit = models.ForeignKey(
         "workflow.Unit", models.PROTECT, related_name="indicators", verbose_name=_("responsible unit (PIC)")
@@ -109,6 +135,14 @@ class Indicator(models.Model):
     @property
     def agency(self):
         return self.objective.agency
+
+    @property
+    def measured_yearly(self) -> bool:
+        return self.measurement_frequency == MeasurementFrequency.YEARLY
+
+    def reported_in(self, quarter: int) -> bool:
+        """Whether the indicator's figure is entered for the quarter (IndicatorQuerySet.reported_in)."""
+        return not self.measured_yearly or quarter == YEARLY_QUARTER
 
     def clean(self) -> None:
         if (
@@ -204,6 +238,14 @@ class Realisation(models.Model):
     # "n/a" (tidak tersedia) is stored as such, never as a number, with the reason reports print.
     not_available = models.BooleanField(_("not available (n/a)"), default=False)
     not_available_reason = models.TextField(_("why it is not available"), blank=True)
+    # "1:17,9" is stored as 17,9 and printed back as the office wrote it.
+    written_as_ratio = models.BooleanField(_("written as a ratio (1:n)"), default=False)
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed beside the figure, e.g. “Evaluasi Semester I”."),
+    )
     obstacles = models.TextField(_("obstacles (kendala)"), blank=True)
     solutions = models.TextField(_("remedies (upaya/solusi)"), blank=True)
     submitted_by = models.ForeignKey(
@@ -238,6 +280,15 @@ class Realisation(models.Model):
             raise ValidationError({"not_available_reason": _("Say why the figure is not available.")})
         if not self.not_available and self.value is None:
             raise ValidationError({"value": _("Enter the realisation, or n/a with a reason.")})
+        if self.indicator_id and self.quarter and not self.indicator.reported_in(self.quarter):
+            raise ValidationError(
+                {
+                    "quarter": _(
+                        "%(indicator)s is measured once a year: enter its figure for the year on the TW IV page."
+                    )
+                    % {"indicator": self.indicator.name}
+                }
+            )
         if self.indicator_id and self.year and not self.indicator.targets.filter(year=self.year).exists():
             raise ValidationError(
                 {

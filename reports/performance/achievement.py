@@ -29,6 +29,18 @@ class Aggregation(models.TextChoices):
     AVERAGE = "average", _("Average of the quarters")
 
 
+class MeasurementFrequency(models.TextChoices):
+    """How often an indicator is measured. Many IKU of an LKjIP (an index, a survey) are measured once
+    a year: they have an annual target and one realisation for the year, not four quarters."""
+
+    QUARTERLY = "quarterly", _("Every quarter")
+    YEARLY = "yearly", _("Once a year")
+
+
+# The quarter whose figures page takes a yearly indicator's one realisation: the year closes with it.
+YEARLY_QUARTER = 4
+
+
 class TargetForm(models.TextChoices):
     """How a target is written. Ratio and ceiling are met by staying low, floor by staying high."""
 
@@ -142,16 +154,20 @@ class IndicatorFigures:
     annual_target: TargetValue | None
     quarter_targets: dict[int, TargetValue]
     actuals: dict[int, Decimal]
+    yearly: bool = False  # measured once a year: one realisation, entered with TW IV, for the year only
 
 
 def period_target(figures: IndicatorFigures, period: Period) -> TargetValue | None:
     """The target of a period.
 
-    The year uses the annual target. Cumulative quarterly targets are already to-date, so a
+    The year uses the annual target; a yearly indicator has no target for a shorter period.
+    Cumulative quarterly targets are already to-date, so a
     quarter or semester takes the target of its last quarter; per-period targets roll up by rule.
     """
     if period.kind == PeriodKind.YEAR:
         return figures.annual_target
+    if figures.yearly:
+        return None
     quarters = period.quarters()
     if figures.cumulative:
         return figures.quarter_targets.get(quarters[-1])
@@ -159,7 +175,11 @@ def period_target(figures: IndicatorFigures, period: Period) -> TargetValue | No
 
 
 def quarters_counted(figures: IndicatorFigures, period: Period) -> list[int]:
-    """The quarters whose realisations make up the period's: to date for cumulative indicators."""
+    """The quarters whose realisations make up the period's: to date for cumulative indicators. A
+    yearly indicator counts its one realisation (kept with TW IV) for the year, and nothing for a
+    quarter or a semester."""
+    if figures.yearly:
+        return [YEARLY_QUARTER] if period.kind == PeriodKind.YEAR else []
     return period.quarters_to_date() if figures.cumulative else period.quarters()
 
 

@@ -10,6 +10,7 @@ written through sopkinerja.common.xlsx.write_cell: an indicator name or a kendal
 nothing.
 """
 
+import dataclasses
 import datetime
 import io
 import math
@@ -22,7 +23,7 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.performance.services import FigureRow
-from reports.performance.values import format_number, parse_figure, parse_target, target_text
+from reports.performance.values import NOTE_LENGTH, figure_text, format_number, parse_figure, parse_target, target_text
 from sopkinerja.common.limits import whole_number
 from sopkinerja.common.xlsx import UNREADABLE, WorkbookTooLarge, WorkbookUnreadable, check_archive, write_cell
 
@@ -42,9 +43,11 @@ FIGURE_COLUMNS = (
     "Alasan n/a",
     "Kendala",
     "Solusi",
+    "Catatan",
 )
 TARGET_COLUMNS = ("ID", "Indikator", "Satuan", "Target PK", "TW I", "TW II", "TW III", "TW IV")
-FIGURE_INPUTS = "FGHI"
+FIGURE_INPUTS = "FGHIJ"
+NOTE_COLUMN = "J"  # added later: a file downloaded before it is read without notes
 TARGET_INPUTS = "DEFGH"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
@@ -89,7 +92,7 @@ def _workbook(title: str, sheet_name: str, columns, rows, inputs: str, hints: di
         validation = DataValidation(
             type="textLength",
             operator="lessThanOrEqual",
-            formula1="4000" if letter in "HI" else "60",
+            formula1="4000" if letter in "HI" else str(NOTE_LENGTH) if letter == NOTE_COLUMN else "60",
             allow_blank=True,
             showInputMessage=True,
             showErrorMessage=True,
@@ -106,37 +109,53 @@ def _workbook(title: str, sheet_name: str, columns, rows, inputs: str, hints: di
 
 
 FIGURE_HINT = "Angka (12.500 atau 0,277; boleh dengan %), rasio 1:28, atau n/a dengan alasan di kolom G."
+NOTE_HINT = "Catatan yang dicetak di samping realisasi, mis. Evaluasi Semester I."
+SATUAN_NONE = "-"  # an indicator without a unit of measure, as printed
+YEARLY = "tahunan"  # the quarter's target cell of an indicator measured once a year
 TARGET_HINT = "80, 10 – 20 (rentang), 1:32 (rasio), maksimal 1 % atau minimal 80."
 
 
 def figures_workbook(*, agency, unit, period, entries) -> bytes:
-    """The unit's quarter, pre-filled with what is saved; only the input columns can be edited."""
+    """The unit's quarter, pre-filled with what is saved (a ratio as 1:n, the note in its own column);
+    only the input columns can be edited."""
     rows = []
     for entry in entries:
         realisation = entry.realisation
-        value = reason = obstacles = solutions = ""
+        value = reason = obstacles = solutions = note = ""
         if realisation is not None:
-            value = "n/a" if realisation.not_available else format_number(realisation.value)
-            reason, obstacles, solutions = (
+            value = (
+                "n/a"
+                if realisation.not_available
+                else figure_text(realisation.value, ratio=realisation.written_as_ratio)
+            )
+            reason, obstacles, solutions, note = (
                 realisation.not_available_reason,
                 realisation.obstacles,
                 realisation.solutions,
+                realisation.note,
             )
         rows.append(
             (
                 entry.indicator.pk,
                 entry.indicator.name,
-                entry.indicator.unit_of_measure,
-                target_text(entry.target),
+                entry.indicator.unit_of_measure or SATUAN_NONE,
+                YEARLY if entry.indicator.measured_yearly else target_text(entry.target),
                 target_text(entry.annual_target),
                 value,
                 reason,
                 obstacles,
                 solutions,
+                note,
             )
         )
     title = f"Data kinerja {unit.name} {period.label} ({agency.name})"
-    hints = {"F": FIGURE_HINT, "G": "Wajib diisi bila realisasi n/a.", "H": "Kendala.", "I": "Upaya/solusi."}
+    hints = {
+        "F": FIGURE_HINT,
+        "G": "Wajib diisi bila realisasi n/a.",
+        "H": "Kendala.",
+        "I": "Upaya/solusi.",
+        NOTE_COLUMN: NOTE_HINT,
+    }
     return _workbook(title, str(period), FIGURE_COLUMNS, rows, FIGURE_INPUTS, hints)
 
 
@@ -146,7 +165,7 @@ def targets_workbook(*, agency, year: int, rows) -> bytes:
     for indicator, form in rows:
         initial = form.initial
         lines.append(
-            (indicator.pk, indicator.name, indicator.unit_of_measure, initial["annual"])
+            (indicator.pk, indicator.name, indicator.unit_of_measure or SATUAN_NONE, initial["annual"])
             + tuple(initial[f"q{q}"] for q in (1, 2, 3, 4))
         )
     hints = {letter: TARGET_HINT for letter in TARGET_INPUTS}
@@ -244,12 +263,14 @@ def read_figures(upload, *, entries) -> list:
     """The FigureRows of a filled workbook: every row checked; any problem refuses the whole file."""
 
     cells = _sheet_cells(upload)
-    _check_header(cells, FIGURE_COLUMNS)
+    header = cells.get(HEADER_ROW, {})
+    # A file downloaded before the note column existed ends at Solusi: read it without notes.
+    _check_header(cells, FIGURE_COLUMNS if header.get(NOTE_COLUMN) is not None else FIGURE_COLUMNS[:-1])
     known = {entry.indicator.pk: entry.indicator for entry in entries}
     rows, problems, seen = [], [], set()
     for number in sorted(n for n in cells if n >= FIRST_ROW):
         values = cells[number]
-        if not any(_text(values.get(letter)) for letter in "AFGHI"):
+        if not any(_text(values.get(letter)) for letter in "A" + FIGURE_INPUTS):
             continue
         indicator = _indicator_of(values, known, number, problems)
         if indicator is None:
@@ -259,9 +280,9 @@ def read_figures(upload, *, entries) -> list:
             continue
         seen.add(indicator.pk)
         typed = values.get("F")
-        reason, obstacles, solutions = (_text(values.get(letter)) for letter in "GHI")
+        reason, obstacles, solutions, note = (_text(values.get(letter)) for letter in "GHIJ")
         if _text(typed) == "":
-            if reason or obstacles or solutions:
+            if reason or obstacles or solutions or note:
                 problems.append(_row_refusal(number, _("Enter the realisation, or n/a with a reason.")))
             continue
         try:
@@ -272,7 +293,18 @@ def read_figures(upload, *, entries) -> list:
         if figure.not_available and not reason:
             problems.append(_row_refusal(number, _("Say why the figure is not available.")))
             continue
-        rows.append(FigureRow(indicator, figure, reason, obstacles, solutions))
+        note = " ".join(note.split())
+        if note and figure.note and note != figure.note:
+            problems.append(_row_refusal(number, _("The note is written twice, differently: keep it in one place.")))
+            continue
+        if len(note) > NOTE_LENGTH:
+            problems.append(
+                _row_refusal(number, _("A note is at most %(length)s characters.") % {"length": NOTE_LENGTH})
+            )
+            continue
+        rows.append(
+            FigureRow(indicator, dataclasses.replace(figure, note=note or figure.note), reason, obstacles, solutions)
+        )
     if problems:
         raise WorkbookRefused(problems)
     return rows

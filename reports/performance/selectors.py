@@ -12,15 +12,17 @@ from django.utils.translation import gettext as _
 from reports.models.performance import Indicator, Objective, RatingBand, Realisation, Target, UnitSubmission
 from reports.performance.achievement import (
     DEFAULT_BANDS,
+    Aggregation,
     Band,
     IndicatorFigures,
+    TargetForm,
     TargetValue,
     capaian,
     period_actual,
     period_target,
     quarters_counted,
 )
-from sopkinerja.common.periods import ROMAN, Period
+from sopkinerja.common.periods import ROMAN, Period, PeriodKind
 from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
 from workflow.permissions import can_report_for_unit, compiles_figures, held_position_ids, is_data_collector
@@ -47,6 +49,10 @@ class Measurement:
     # Quarters the period's realisation should count but nobody reported, not even as n/a: the report
     # says so in a footnote rather than silently carrying another quarter's value.
     missing_quarters: tuple = ()
+    # The realisation is a ratio 1:n: written so, or measured against a ratio target ("1:17,9" against "1:32").
+    actual_ratio: bool = False
+    # The note printed beside the realisation ("Evaluasi Semester I"), with "TW n:" when several quarters carry one.
+    note: str = ""
 
     @property
     def footnoted(self) -> bool:
@@ -110,7 +116,29 @@ def measure_key(agency: Agency, period: Period) -> str | None:
             {"agency": agency.pk, "year": period.year, "government": agency.local_government_id},
         )
         digest = cursor.fetchone()[0]
-    return f"measure:v1:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+    return f"measure:v2:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+
+
+def indicator_figures(indicator: Indicator, targets, realisations) -> IndicatorFigures:
+    """What arithmetic needs of an indicator: its rules, the year's targets and the reported numbers."""
+    return IndicatorFigures(
+        aggregation=indicator.aggregation,
+        cumulative=indicator.cumulative,
+        annual_target=next((t.as_target() for t in targets if t.quarter is None), None),
+        quarter_targets={t.quarter: t.as_target() for t in targets if t.quarter},
+        actuals={r.quarter: r.value for r in realisations if not r.not_available},
+        yearly=indicator.measured_yearly,
+    )
+
+
+def _note_of(counted: list, aggregation: str) -> str:
+    """The note printed beside a period's realisation: that of the one realisation it is (a quarter,
+    a yearly figure, or the last value), else each quarter's note named by its quarter."""
+    if aggregation == Aggregation.LAST:
+        counted = counted[-1:]
+    if len(counted) == 1:
+        return counted[0].note
+    return "; ".join(f"TW {ROMAN[r.quarter]}: {r.note}" for r in counted if r.note)
 
 
 def _measure(agency: Agency, period: Period) -> list[Measurement]:
@@ -123,22 +151,22 @@ def _measure(agency: Agency, period: Period) -> list[Measurement]:
         .order_by("objective__order", "order")
     )
     bands = rating_bands_for(agency)
-    quarters = set(period.quarters())
     rows = []
     for indicator in indicators:
-        targets = list(indicator.targets.all())
-        realisations = list(indicator.realisations.all())
-        figures = IndicatorFigures(
-            aggregation=indicator.aggregation,
-            cumulative=indicator.cumulative,
-            annual_target=next((t.as_target() for t in targets if t.quarter is None), None),
-            quarter_targets={t.quarter: t.as_target() for t in targets if t.quarter},
-            actuals={r.quarter: r.value for r in realisations if not r.not_available},
-        )
+        # A yearly indicator has neither target nor figure for a quarter or a semester: the annual
+        # report measures it, the shorter reports leave it out.
+        if indicator.measured_yearly and period.kind != PeriodKind.YEAR:
+            continue
+        realisations = sorted(indicator.realisations.all(), key=lambda r: r.quarter)
+        figures = indicator_figures(indicator, list(indicator.targets.all()), realisations)
         target = period_target(figures, period)
         actual = period_actual(figures, period)
         computed = capaian(target, actual, indicator.polarity, cap=agency.cap_achievement, bands=bands)
-        in_period = sorted((r for r in realisations if r.quarter in quarters), key=lambda r: r.quarter)
+        counted = set(quarters_counted(figures, period))
+        # What the report footnotes and lists is what the period counts (a yearly figure: the year's).
+        quarters = counted if indicator.measured_yearly else set(period.quarters())
+        in_period = [r for r in realisations if r.quarter in quarters]
+        numbers = [r for r in realisations if r.quarter in counted and not r.not_available]
         rows.append(
             Measurement(
                 indicator=indicator,
@@ -152,7 +180,14 @@ def _measure(agency: Agency, period: Period) -> list[Measurement]:
                 not_available=tuple((r.quarter, r.not_available_reason) for r in in_period if r.not_available),
                 missing_quarters=tuple(
                     q for q in quarters_counted(figures, period) if q not in {r.quarter for r in realisations}
+                )
+                if not indicator.measured_yearly
+                else (),
+                actual_ratio=actual is not None
+                and (
+                    (target is not None and target.form == TargetForm.RATIO) or any(r.written_as_ratio for r in numbers)
                 ),
+                note=_note_of(numbers, indicator.aggregation),
             )
         )
     return rows
@@ -190,6 +225,8 @@ def units_missing_figures(agency: Agency, period: Period) -> list:
     for indicator in indicators:
         reported = {r.quarter for r in indicator.realisations.all() if r.year == period.year}
         for quarter in quarters:
+            if not indicator.reported_in(quarter):  # a yearly indicator is asked for in TW IV only
+                continue
             state = states.get((indicator.responsible_unit_id, str(Period.quarter(period.year, quarter))))
             if state is None and quarter in reported:
                 continue
@@ -201,9 +238,14 @@ def units_missing_figures(agency: Agency, period: Period) -> list:
 @dataclass(frozen=True)
 class FigureEntry:
     indicator: Indicator
-    target: TargetValue | None
+    target: TargetValue | None  # the quarter's (Rencana Aksi); None for a yearly indicator
     annual_target: TargetValue | None
     realisation: object | None
+
+    @property
+    def capaian_target(self) -> TargetValue | None:
+        """What the row's capaian is measured against: a yearly figure against the annual target."""
+        return self.annual_target if self.indicator.measured_yearly else self.target
 
 
 def _answered_by(unit, year: int):
@@ -219,10 +261,12 @@ def unit_indicators(unit, year: int) -> list[Indicator]:
 
 def figure_entries(unit, period: Period) -> list[FigureEntry]:
     """Every indicator the unit answers for in the quarter, with the quarter's and the year's target and
-    the current figure with its evidence. A fixed number of queries, whatever the number of indicators."""
+    the current figure with its evidence; a yearly indicator in TW IV only, with its figure for the
+    year. A fixed number of queries, whatever the number of indicators."""
     quarter = period.number
     indicators = (
         _answered_by(unit, period.year)
+        .reported_in(quarter)
         .select_related("objective", "responsible_unit")
         .prefetch_related(
             Prefetch("targets", queryset=Target.objects.filter(year=period.year), to_attr="year_targets"),
@@ -321,8 +365,11 @@ class AgreementRow:
 
     @property
     def missing(self) -> list[str]:
-        """What the row lacks, as the targets page names it: the annual target, TW I … TW IV."""
+        """What the row lacks, as the targets page names it: the annual target, TW I … TW IV (a
+        yearly indicator has no Rencana Aksi to lack)."""
         missing = [] if self.target is not None else [_("the annual target")]
+        if self.indicator.measured_yearly:
+            return missing
         return missing + [f"TW {ROMAN[q]}" for q, target in enumerate(self.quarters, 1) if target is None]
 
 
@@ -347,7 +394,7 @@ def agreement_target_gaps(agency: Agency, year: int, rows: list[AgreementRow] | 
     url = reverse("reports:targets", args=[year])
     if not rows:
         return (Gap(_("The agency has no performance indicators yet."), url),)
-    if all(len(row.missing) == 5 for row in rows):
+    if all(row.target is None and all(q is None for q in row.quarters) for row in rows):
         return (Gap(_("No target has been entered for %(year)s yet.") % {"year": year}, url),)
     return tuple(
         Gap(

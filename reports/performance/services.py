@@ -68,7 +68,9 @@ def realisation_submit(
     not_available_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Realisation:
-    """Record (or correct) a unit's figure for one indicator and quarter, with who and when.
+    """Record (or correct) a unit's figure for one indicator and quarter, with who and when, as it
+    was written: a ratio stays a ratio, a note is kept to print beside it. A yearly indicator's
+    figure is its one for the year, recorded with TW IV (refused for another quarter).
 
     Only employees of the indicator's agency may submit, and only while the quarter's figures
     are not locked by its data-collection step.
@@ -97,6 +99,8 @@ def realisation_submit(
     realisation.value = figure.value
     realisation.not_available = figure.not_available
     realisation.not_available_reason = not_available_reason if figure.not_available else ""
+    realisation.written_as_ratio = figure.ratio
+    realisation.note = figure.note
     realisation.obstacles = obstacles
     realisation.solutions = solutions
     realisation.submitted_by = user
@@ -250,9 +254,10 @@ def figures_save_draft(*, unit, period: Period, rows: list[FigureRow], user, now
 
 @transaction.atomic
 def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmission:
-    """Kirim: the unit's quarter goes to its head for review, once every indicator it answers for has
-    a figure (a number or n/a). Locked from then until returned; a second click is refused. The
-    reviewer is e-mailed after commit (reports.performance.notifications.figures_handed_in)."""
+    """Kirim: the unit's quarter goes to its head for review, once every indicator it answers for in
+    the quarter has a figure (a number or n/a; a yearly indicator in TW IV only). Locked from then
+    until returned; a second click is refused. The reviewer is e-mailed after commit
+    (reports.performance.notifications.figures_handed_in)."""
 
     submission = _submission_for_update(unit, period)
     indicators = unit_indicators(unit, period.year)
@@ -266,7 +271,7 @@ def unit_submission_submit(*, unit, period: Period, user, now=None) -> UnitSubmi
             "indicator_id", flat=True
         )
     )
-    missing = [i.name for i in indicators if i.pk not in reported]
+    missing = [i.name for i in indicators if i.reported_in(period.number) and i.pk not in reported]
     if missing:
         raise ValidationError(
             _("Every indicator needs a figure (or n/a with a reason) before sending. Missing: %(names)s.")

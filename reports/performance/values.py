@@ -1,5 +1,5 @@
 """Reading figures and targets as offices write them: "1.234,5", "0,277", "12,5 %", "n/a",
-"1:32", "maksimal 1 %", "minimal 80", "10 – 20".
+"1:32", "maksimal 1 %", "minimal 80", "10 – 20", and a figure with its note: "38% (Evaluasi Semester I)".
 
 Used by the browser forms and by the Excel upload, so both read a cell the same way. Every
 refusal is a ValidationError with a sentence the user reads.
@@ -17,11 +17,13 @@ from reports.performance.achievement import TargetForm, TargetValue
 MAX_DECIMALS = 4
 MAX_DIGITS = 18  # the model fields: 14 before the decimal point, 4 after
 NOT_AVAILABLE = {"n/a", "na", "n.a.", "tidak tersedia", "t/a"}
+NOTE_LENGTH = 200  # Realisation.note
 
 _GROUPED = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")  # "12.500", "1.234.567"; "0.277" is a decimal
 _RATIO = re.compile(r"(?P<left>[^:]+):(?P<right>[^:]+)")
 _CEILING = re.compile(r"^(maksimal|maksimum|maks\.?|max\.?|paling banyak|≤|<=)\s*", re.IGNORECASE)
 _FLOOR = re.compile(r"^(minimal|minimum|min\.?|paling sedikit|≥|>=)\s*", re.IGNORECASE)
+_NOTED = re.compile(r"(?P<figure>[^()]*?)\s*\((?P<note>[^()]*)\)\s*", re.DOTALL)  # "38% (Evaluasi Semester I)"
 _RANGE = re.compile(r"\s*(?:–|—|s\.?d\.?|s/d|sampai|-)\s*", re.IGNORECASE)
 
 
@@ -79,10 +81,13 @@ def parse_ratio(text: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Figure:
-    """A realisation as typed: a number, or n/a (value None)."""
+    """A realisation as typed: a number, a ratio 1:n (value n, `ratio` set), or n/a (value None),
+    with the note printed beside it, if any."""
 
     value: Decimal | None
     not_available: bool = False
+    ratio: bool = False
+    note: str = ""
 
 
 def is_not_available(text) -> bool:
@@ -90,12 +95,27 @@ def is_not_available(text) -> bool:
 
 
 def parse_figure(text) -> Figure:
-    """A realisation: a number ("0,277", "12,5 %", "1.234,5"), a ratio ("1:28" → 28) or n/a."""
+    """A realisation: a number ("0,277", "12,5 %", "1.234,5"), a ratio ("1:28" → 28, kept as a ratio)
+    or n/a; a note in brackets after it ("38% (Evaluasi Semester I)") is kept as its note."""
+    note = ""
+    if isinstance(text, str) and (noted := _NOTED.fullmatch(text.strip())):
+        text, note = noted["figure"], " ".join(noted["note"].split())
+        if not note:
+            raise ValidationError(_("The brackets after the figure are empty: write the note in them."), code="note")
+        if len(note) > NOTE_LENGTH:
+            raise ValidationError(_("A note is at most %(length)s characters.") % {"length": NOTE_LENGTH}, code="note")
     if is_not_available(text):
-        return Figure(None, True)
+        return Figure(None, True, note=note)
     if isinstance(text, str) and ":" in text:
-        return Figure(parse_ratio(text))
-    return Figure(parse_number(text))
+        return Figure(parse_ratio(text), ratio=True, note=note)
+    return Figure(parse_number(text), note=note)
+
+
+def figure_text(value: Decimal | None, *, ratio: bool = False) -> str:
+    """A realisation written back the way it is typed: "12.500", "0,277", or "1:17,9" for a ratio."""
+    if value is None:
+        return ""
+    return f"1:{format_number(value)}" if ratio else format_number(value)
 
 
 def parse_target(text) -> TargetValue:
@@ -128,7 +148,7 @@ def target_text(target: TargetValue | None) -> str:
         return ""
     low = format_number(target.low)
     if target.form == TargetForm.RATIO:
-        return f"1:{low}"
+        return figure_text(target.low, ratio=True)
     if target.form == TargetForm.CEILING:
         return f"maksimal {low}"
     if target.form == TargetForm.FLOOR:

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from reports.performance.achievement import traffic_light as achievement_light
 from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key
+from reports.performance.values import figure_text
 
 register = template.Library()
 
@@ -35,12 +36,35 @@ def persen(value) -> str:
 
 
 @register.filter
+def rasio(value) -> str:
+    """A ratio 1:n as offices print it, with the decimals it has: "1:32", "1:17,9"."""
+    return "—" if value is None or value == "" else figure_text(Decimal(value), ratio=True)
+
+
+@register.filter
+def realisasi(figure) -> str:
+    """A measured realisation (a Measurement's `actual`) or a Realisation's value, in its written form:
+    "1:17,9" for a ratio, else a number ("12.500", "64,05"); "—" when there is none."""
+    if figure is None:
+        return "—"
+    if hasattr(figure, "actual_ratio"):  # a Measurement
+        return rasio(figure.actual) if figure.actual_ratio else angka(figure.actual)
+    return rasio(figure.value) if figure.written_as_ratio else angka(figure.value)
+
+
+@register.filter
+def satuan(indicator) -> str:
+    """The indicator's unit of measure, "-" when it has none (common in published tables)."""
+    return indicator.unit_of_measure or "-"
+
+
+@register.filter
 def target_text(target) -> str:
     if target is None:
         return "—"
     form = getattr(target, "form", "single")
     if form == "ratio":
-        return f"1:{angka(target.low)}"
+        return rasio(target.low)
     if form == "ceiling":
         return f"maks. {angka(target.low)}"
     if form == "floor":

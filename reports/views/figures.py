@@ -40,7 +40,7 @@ from reports.performance.services import (
     unit_submission_return,
     unit_submission_submit,
 )
-from reports.performance.values import format_number, parse_figure, target_text
+from reports.performance.values import Figure, figure_text, parse_figure, target_text
 from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
@@ -128,7 +128,10 @@ def _row_forms(entries, data=None, files=None) -> list[tuple]:
         realisation = entry.realisation
         if realisation is not None:
             initial = {
-                "value": "n/a" if realisation.not_available else format_number(realisation.value),
+                "value": "n/a"
+                if realisation.not_available
+                else figure_text(realisation.value, ratio=realisation.written_as_ratio),
+                "note": realisation.note,
                 "na_reason": realisation.not_available_reason,
                 "obstacles": realisation.obstacles,
                 "solutions": realisation.solutions,
@@ -222,10 +225,9 @@ def _unit_context(request, agency, unit, period, rows, *, access: str, submissio
         }
     table = []
     for entry, form in rows:
-        figure = None
-        if entry.realisation is not None:
-            figure = parse_figure("n/a") if entry.realisation.not_available else parse_figure(entry.realisation.value)
-        percent, predikat = _capaian(agency, entry.indicator, entry.target, figure, bands)
+        realisation = entry.realisation
+        figure = None if realisation is None else Figure(realisation.value, realisation.not_available)
+        percent, predikat = _capaian(agency, entry.indicator, entry.capaian_target, figure, bands)
         table.append((entry, form, percent, predikat))
     return {
         "agency": agency,
@@ -261,7 +263,7 @@ def capaian_cell(request, period: str, unit_id: int, indicator_id: int):
             figure = parse_figure(typed)
         except ValidationError as refused:
             problem = _refusal(refused)
-    percent, predikat = _capaian(agency, entry.indicator, entry.target, figure, rating_bands_for(agency))
+    percent, predikat = _capaian(agency, entry.indicator, entry.capaian_target, figure, rating_bands_for(agency))
     return render(
         request,
         "reports/figures/capaian_cell.html",
