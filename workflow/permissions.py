@@ -146,6 +146,20 @@ def is_agency_admin(user, agency) -> bool:
     return user.is_staff and employee is not None and employee.agency_id == agency.pk
 
 
+def sees_disposition_delivery(user, disposition, agency) -> bool:
+    """Whether the messages about a disposisi reached its recipients: for its issuer (or who holds the
+    position it came from) and the agency's admins, nobody else."""
+    return is_issuer(user, disposition) or is_agency_admin(user, agency)
+
+
+def sees_return_delivery(user, run_step, agency) -> bool:
+    """Whether the message about a returned step reached its executor: for whoever returned it, who
+    may approve it, and the agency's admins."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return run_step.returned_by_id == user.pk or can_approve(run_step, user) or is_agency_admin(user, agency)
+
+
 def owes_second_factor(user) -> bool:
     """The login must pass a second factor to sign in (issue 18): a superuser, an agency admin,
     whoever signs for the agency now or later (the Kepala Dinas, a Plh/Plt of that position), and

@@ -30,6 +30,7 @@ from sopkinerja.second_factor.devices import (
 )
 from sopkinerja.second_factor.forms import CodeForm, VerifyForm
 from sopkinerja.second_factor.remember import remember_browser, remember_offered
+from workflow import permissions
 
 
 def next_page(request) -> str:
@@ -72,6 +73,8 @@ def second_factor_setup(request):
         "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at"),
         "backup_codes_left": backup_codes_left(user),
         "enrolled": has_device(user),
+        # Reached from the user menu by someone whose role does not require it: say it is their choice.
+        "required": settings.OTP_REQUIRED and permissions.owes_second_factor(user),
     }
     if device is not None:
         context["secret"] = b32encode(device.bin_key).decode()

@@ -269,6 +269,17 @@ def link_in(body: str) -> str:
 ACTION_MOMENTS = ("issued_at", "activated_at", "submitted_at", "returned_at", "awaiting_signature_since", "created_at")
 
 
+def thing_key(thing) -> str:
+    """A model instance in a key: its model and primary key ("workflow.runstep:7")."""
+    return f"{thing._meta.label_lower}:{thing.pk}"
+
+
+def key_start(event: str, thing) -> str:
+    """How every default key of `event` about this one object begins ("step_returned:workflow.runstep:7:"),
+    whatever the moments of its actions: the outbox rows about it are found by it."""
+    return f"{event}:{thing_key(thing)}:"
+
+
 def default_key(event: str, context: dict) -> str:
     """event + the objects the message is about (model and primary key, with the moments of their
     last actions), so the same event about the same action is queued once."""
@@ -278,7 +289,7 @@ def default_key(event: str, context: dict) -> str:
         meta = getattr(value, "_meta", None)
         if meta is None or getattr(value, "pk", None) is None:
             continue
-        parts.append(f"{meta.label_lower}:{value.pk}")
+        parts.append(thing_key(value))
         for stamp in ACTION_MOMENTS:
             moment = getattr(value, stamp, None)
             if isinstance(moment, datetime.datetime):

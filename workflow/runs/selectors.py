@@ -12,6 +12,8 @@ from sopkinerja.common.periods import Period
 from workflow.models.organisation import Agency
 from workflow.models.run import Disposition, Run, RunStep
 from workflow.models.sop import SopVersion, Step, StepActor
+from workflow.organisation.deliveries import Delivery, deliveries
+from workflow.organisation.mail import key_start
 from workflow.organisation.selectors import agency_of
 from workflow.permissions import held_position_ids
 
@@ -225,3 +227,15 @@ def runs_in_progress(agency: Agency, now, *, sop_id: int | None = None, period: 
         )
         for run in runs
     ]
+
+
+def disposition_deliveries(agency: Agency, disposition: Disposition) -> list[Delivery]:
+    """What became of the messages telling the recipients of this disposisi, per person and channel."""
+    event = "disposition_issued"
+    return deliveries(agency=agency, event=event, key_prefix=key_start(event, disposition))
+
+
+def return_deliveries(agency: Agency, run_step: RunStep) -> list[Delivery]:
+    """What became of the messages telling the executor that this step was returned, its latest return only."""
+    event = "step_returned"
+    return deliveries(agency=agency, event=event, key_prefix=key_start(event, run_step), latest_only=True)

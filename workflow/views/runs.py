@@ -183,11 +183,16 @@ def run_list(request):
     )
 
 
-def _run_step_row(rs: RunStep, user, now, refused: dict) -> dict:
+def _run_step_row(rs: RunStep, user, now, refused: dict, agency) -> dict:
     """What the run page shows of one step, and which actions this user gets; a refused form
     (`refused`: kind → bound form, for this step) comes back with what was typed."""
     can_submit = rs.state == RunStep.State.ACTIVE and permissions.can_perform(rs, user)
+    returned = rs.state == RunStep.State.ACTIVE and bool(rs.return_note)
     return {
+        # Whether the return reached the executor: for who returned it, may approve it, or administers.
+        "return_deliveries": run_selectors.return_deliveries(agency, rs)
+        if returned and permissions.sees_return_delivery(user, rs, agency)
+        else None,
         "run_step": rs,
         "overdue": rs.is_overdue(now),
         "can_submit": can_submit,
@@ -212,7 +217,7 @@ def _run_page(request, agency, run_id: int, *, refused: RunStep | None = None, f
         raise Http404(_("No such run in your agency.")) from None
     now = timezone.now()
     rows = [
-        _run_step_row(rs, request.user, now, {kind: form} if refused and rs.pk == refused.pk else {})
+        _run_step_row(rs, request.user, now, {kind: form} if refused and rs.pk == refused.pk else {}, agency)
         for rs in run.steps.all()
     ]
     return render(
@@ -349,6 +354,9 @@ def _disposition_page(request, agency, disposition, *, forward_form=None, amend_
         "history": disposition_history(disposition),
         "forward_form": forward_form if targets else None,
         "amend_form": amend_form,
+        "deliveries": run_selectors.disposition_deliveries(agency, disposition)
+        if permissions.sees_disposition_delivery(request.user, disposition, agency)
+        else None,
     }
     return render(request, "workflow/disposition.html", context)
 
