@@ -126,6 +126,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST SOP editor add step": AUTHORS,
     "POST SOP new revision": AUTHORS,
     "POST SOP submit for signature": AUTHORS,
+    "GET SOP delete draft (confirmation)": AUTHORS,
+    "POST SOP delete draft": AUTHORS,
     # Monitoring and evaluation
     "GET monitoring list": EVERYONE,
     "GET SOP monitoring": EVERYONE,
@@ -417,6 +419,11 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         url = reverse("workflow:sop-edit", args=[draft.pk])
         return Cell("POST", url, _editor_form(s), changed=lambda: SopVersion.objects.get(pk=draft.pk).name)
 
+    def sop_delete_post():
+        draft = _draft(s)
+        url = reverse("workflow:sop-delete", args=[draft.pk])
+        return Cell("POST", url, changed=_count(SopVersion.objects.filter(pk=draft.pk)))
+
     def run_start_post():
         period = f"{TW.year - 1}-TW2"
         data = {"version": s.sop.pk, "period": period}
@@ -637,6 +644,8 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         "POST SOP submit for signature": lambda: Cell(
             "POST", reverse("workflow:sop-submit", args=[_complete_draft(s).pk]), says_why=True
         ),
+        "GET SOP delete draft (confirmation)": lambda: Cell("GET", reverse("workflow:sop-delete", args=[_draft(s).pk])),
+        "POST SOP delete draft": sop_delete_post,
         "GET monitoring list": lambda: Cell("GET", reverse("workflow:monitoring"), page=True),
         "GET SOP monitoring": lambda: Cell("GET", reverse("workflow:sop-monitoring", args=[s.sop.pk])),
         "POST SOP monitoring": sop_monitoring_post,

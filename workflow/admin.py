@@ -41,7 +41,7 @@ from workflow.models import (
 )
 from workflow.organisation import appointments as appointment_services
 from workflow.scoping import agency_path, scope
-from workflow.sop.services import sop_version_revise
+from workflow.sop.services import draft_deletion_refusal, sop_draft_delete, sop_version_revise
 
 organisation_log = logging.getLogger("sopkinerja.organisation")
 
@@ -463,8 +463,51 @@ class VersionInline(AgencyScopedInline):
         return False
 
 
+class DraftDeletionMixin:
+    """Deleting in the admin goes through `sop_draft_delete`: a never-signed draft with its content
+    (in the order the PROTECT links need), and the SOP when it was its only version. Signed and held
+    versions are never offered for deletion; the confirmation page lists what goes."""
+
+    def drafts_of(self, obj) -> list[SopVersion]:
+        raise NotImplementedError
+
+    def deletable(self, obj) -> bool:
+        return not any(draft_deletion_refusal(version) for version in self.drafts_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or self.deletable(obj)) and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        if not all(self.deletable(obj) for obj in objs):
+            return super().get_deleted_objects(objs, request)
+        listed = []
+        for obj in objs:
+            contents = [
+                gettext("%(version)s: %(steps)d step(s), %(columns)d column(s)")
+                % {"version": version, "steps": version.steps.count(), "columns": version.executors.count()}
+                for version in self.drafts_of(obj)
+            ]
+            listed.extend([str(obj), contents] if contents else [str(obj)])
+        return listed, {self.model._meta.verbose_name_plural: len(objs)}, set(), []
+
+    def delete_model(self, request, obj):
+        for version in self.drafts_of(obj):
+            try:
+                sop_draft_delete(version=version, user=request.user)
+            except (ValidationError, PermissionDenied) as refusal:
+                self.message_user(request, " ".join(getattr(refusal, "messages", [str(refusal)])), messages.ERROR)
+                return
+        if isinstance(obj, Sop) and Sop.objects.filter(pk=obj.pk).exists() and not obj.versions.exists():
+            obj.delete()  # an SOP without any version
+
+    def delete_queryset(self, request, queryset):
+        for obj in list(queryset):
+            self.delete_model(request, obj)
+
+
 @admin.register(Sop)
-class SopAdmin(AgencyScopedAdmin):
+class SopAdmin(DraftDeletionMixin, AgencyScopedAdmin):
     list_display = ["number", "current_name", "unit", "agency"]
     list_filter = ["agency"]
     search_fields = ["number", "versions__name"]
@@ -478,6 +521,9 @@ class SopAdmin(AgencyScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("versions")
+
+    def drafts_of(self, sop):
+        return list(sop.versions.all())  # every version must be a deletable draft
 
     def get_readonly_fields(self, request, obj=None):
         # Number, unit and agency are printed on the signed sheets (the model refuses the change too).
@@ -559,7 +605,7 @@ class SopVersionForm(forms.ModelForm):
 
 
 @admin.register(SopVersion)
-class SopVersionAdmin(AgencyScopedAdmin):
+class SopVersionAdmin(DraftDeletionMixin, AgencyScopedAdmin):
     """Drafts are edited here; signed versions are read-only and change only by a new revision."""
 
     list_display = ["sop", "name", "revision", "status", "effective_on", "step_count", "jumlah", "agency"]
@@ -584,8 +630,8 @@ class SopVersionAdmin(AgencyScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return not (obj and obj.is_frozen) and super().has_delete_permission(request, obj)
+    def drafts_of(self, version):
+        return [version]
 
     def get_urls(self):
         revise = path(

@@ -31,6 +31,7 @@ urlpatterns = [
     path("sop/<int:version_id>/langkah-baru/", views_editor.sop_step_add, name="sop-step-add"),
     path("sop/<int:version_id>/revisi/", views_editor.sop_revise, name="sop-revise"),
     path("sop/<int:version_id>/ajukan/", views_editor.sop_submit, name="sop-submit"),
+    path("sop/<int:version_id>/hapus/", views_editor.sop_delete, name="sop-delete"),
     path("sop/<int:version_id>/riwayat/", views_editor.sop_history, name="sop-history"),
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_view, name="run-detail"),

@@ -121,6 +121,12 @@ class IdentityForm(forms.Form):
     revised_on = DraftDateField(label=_("date revised (Tanggal Revisi)"), required=False)
     prepared_by = forms.CharField(label=_("Prepared by (Penyusun)"), max_length=300, required=False)
     checked_by = forms.CharField(label=_("Checked by (Pemeriksa)"), max_length=300, required=False)
+    approver_title = forms.CharField(
+        label=_("Approved by: position (Disahkan oleh)"),
+        max_length=300,
+        required=False,
+        help_text=_("The position that will sign, as printed. The name, NIP and dates are filled in at signing."),
+    )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +153,7 @@ class IdentityForm(forms.Form):
             revised_on=data["revised_on"],
             prepared_by=data["prepared_by"],
             checked_by=data["checked_by"],
+            approver_title=data["approver_title"],
         )
 
     def lists(self) -> dict[str, list[tuple[str, str]]]:
@@ -162,6 +169,7 @@ class IdentityForm(forms.Form):
             "revised_on": version.revised_on,
             "prepared_by": version.prepared_by,
             "checked_by": version.checked_by,
+            "approver_title": version.approver_title,
         }
         for section, _label in LIST_SECTIONS:
             initial[f"list_{section}"] = list_to_text(version.list_entries_of(section))

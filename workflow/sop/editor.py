@@ -36,6 +36,7 @@ class DraftIdentity:
     revised_on: datetime.date | None = None
     prepared_by: str = ""
     checked_by: str = ""
+    approver_title: str = ""  # who will sign (Disahkan oleh); the name and NIP wait for signing
 
 
 def _refuse_stranger(user, agency: Agency) -> None:
@@ -71,7 +72,8 @@ def sop_draft_save(
 ) -> SopVersion:
     """Replace a draft's whole content with what the editor holds, in one transaction.
 
-    Guarantees: the draft (locked) and its SOP get the identity; lists, columns, steps, actors,
+    Guarantees: the draft (locked) and its SOP get the identity (with the approver's position title;
+    the name, NIP and dates are set by signing); lists, columns, steps, actors,
     requirements and exits are replaced through `sop_version_fill`, the same validation as
     `sop_version_create`. A signed version is refused (revise it instead); on any error nothing is
     saved and the old content stays. A draft may still have an unsound graph: signing checks it.
@@ -89,6 +91,7 @@ def sop_draft_save(
     locked.name = identity.name.strip()
     locked.made_on, locked.revised_on = identity.made_on, identity.revised_on
     locked.prepared_by, locked.checked_by = identity.prepared_by.strip(), identity.checked_by.strip()
+    locked.approver_title = identity.approver_title.strip()
     locked.full_clean()
     locked.save()
     # Steps first: a step holds its performing column with PROTECT.

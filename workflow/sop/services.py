@@ -10,15 +10,26 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from workflow import permissions
 from workflow.models.organisation import Agency, Employee, Position
-from workflow.models.sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
+from workflow.models.sop import (
+    DraftAwaitingSignature,
+    Executor,
+    Sop,
+    SopListItem,
+    SopVersion,
+    Step,
+    StepActor,
+    StepExit,
+    StepRequirement,
+)
 from workflow.sop.graph import Arrow, Node, default_exits
 
 logger = logging.getLogger("sopkinerja.sop")
@@ -230,11 +241,27 @@ def _save_step(step: Step) -> Step:
     try:
         step.full_clean()
     except ValidationError as error:
+        problems = " ".join(field_named_messages(error, Step))
         raise ValidationError(
-            _("Step %(number)d: %(problems)s") % {"number": step.number, "problems": " ".join(error.messages)}
+            _("Step %(number)d: %(problems)s") % {"number": step.number, "problems": problems}
         ) from error
     step.save()
     return step
+
+
+def field_named_messages(error: ValidationError, model) -> list[str]:
+    """The messages of a model's validation error, each led by the name of its field ("Output: Field
+    ini tidak boleh kosong."), so a message about a step or column says what to correct."""
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    named = []
+    for name, messages in error.message_dict.items():
+        try:
+            label = capfirst(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            label = ""
+        named.extend(f"{label}: {message}" if label else message for message in messages)
+    return named
 
 
 def _values(row, **changes) -> dict:
@@ -355,6 +382,64 @@ def sop_version_make_effective(
     return version
 
 
+def draft_deletion_refusal(version: SopVersion) -> str:
+    """Why this version cannot be deleted ("" when it can): only a draft that was never signed and
+    is not held for signing (a prepared PDF waits for the head's signature) is ever deleted."""
+    if version.status != SopVersion.Status.DRAFT:
+        return _(
+            "SOP %(number)s revision %(revision)d is signed: a signed version is never deleted. "
+            "Make a new revision to change it."
+        ) % {"number": version.sop.number, "revision": version.revision}
+    if version.awaiting_signature_since is not None:
+        return DraftAwaitingSignature(version.pk).messages[0]
+    return ""
+
+
+@transaction.atomic
+def sop_draft_delete(*, version: SopVersion, user, keep_sop: bool = False) -> Sop | None:
+    """Delete a draft that was never signed, with all its content; the SOP itself too when the draft
+    was its only version (unless keep_sop: an import that replaces the draft keeps the SOP).
+
+    Guarantees: only the agency's SOP authors (user None: the system, e.g. the import command); the
+    SOP row and the draft are locked first; a signed (effective or withdrawn) version is refused, and
+    so is a draft held for signing, each with its reason (`draft_deletion_refusal`). The rows go in
+    the order their PROTECT links need: exits, actors, requirements and steps before the columns the
+    steps are performed by. Anything still pointing at the draft refuses it, saving nothing. Logged
+    with who deleted. Returns the SOP when it remains, else None.
+    """
+    if user is not None and not permissions.can_author(user, version.sop.agency):
+        raise PermissionDenied(_("Only the agency's SOP authors may delete an SOP draft."))
+    sop = Sop.objects.select_for_update().get(pk=version.sop_id)
+    locked = SopVersion.objects.select_for_update().select_related("sop").get(pk=version.pk)
+    refusal = draft_deletion_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal, code="not_deletable")
+    StepExit.objects.filter(step__version=locked).delete()
+    StepActor.objects.filter(step__version=locked).delete()
+    StepRequirement.objects.filter(step__version=locked).delete()
+    locked.steps.all().delete()  # a step holds its performing column with PROTECT
+    locked.executors.all().delete()
+    locked.list_entries.all().delete()
+    try:
+        locked.delete()
+        remaining = sop.versions.exists()
+        if not remaining and not keep_sop:
+            sop.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _("The draft cannot be deleted: %(count)d other record(s) still refer to it.")
+            % {"count": len(error.protected_objects)}
+        ) from None
+    logger.info(
+        "SOP %s: draft revision %d deleted by %s%s",
+        sop.number or sop.pk,
+        locked.revision,
+        user.get_username() if user is not None else "the system",
+        "" if remaining or keep_sop else " (with the SOP, which had no other version)",
+    )
+    return sop if remaining or keep_sop else None
+
+
 @transaction.atomic
 def sop_version_hold_for_signing(*, version: SopVersion, since: datetime.datetime) -> None:
     """A PDF of this draft now waits for the head's signature: freeze the draft (every edit of it and
@@ -371,7 +456,10 @@ def sop_version_release(*, version: SopVersion) -> None:
 
 
 def _save(instance):
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ValidationError(field_named_messages(error, type(instance))) from error
     instance.save()
     return instance
 

@@ -41,7 +41,13 @@ from workflow.sop.editor import (
 )
 from workflow.sop.layout import flowchart_preview
 from workflow.sop.selectors import sop_list
-from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_revise
+from workflow.sop.services import (
+    ExecutorSpec,
+    StepSpec,
+    draft_deletion_refusal,
+    sop_draft_delete,
+    sop_version_revise,
+)
 from workflow.views.access import agency_or_403, version_or_404
 
 
@@ -90,6 +96,35 @@ def sop_revise(request, version_id: int):
         return redirect("workflow:sop-list")
     messages.success(request, _("Revision %(n)d was made as a draft.") % {"n": draft.revision})
     return redirect("workflow:sop-edit", draft.pk)
+
+
+@login_required
+def sop_delete(request, version_id: int):
+    """Delete a never-signed draft: GET shows what goes (and whether the SOP goes with it), POST deletes."""
+    agency = agency_or_403(request)
+    version = version_or_404(agency, version_id, whole=True)
+    if not permissions.can_author(request.user, agency):
+        raise PermissionDenied(_("Only the agency's SOP authors may delete an SOP draft."))
+    refusal = draft_deletion_refusal(version)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("workflow:sop-detail", version.pk)
+    if request.method == "POST":
+        try:
+            sop = sop_draft_delete(version=version, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("workflow:sop-detail", version.pk)
+        messages.success(request, _("The draft was deleted."))
+        remaining = sop.current_version() if sop is not None else None
+        return redirect("workflow:sop-detail", remaining.pk) if remaining else redirect("workflow:sop-list")
+    context = {
+        "agency": agency,
+        "version": version,
+        "step_count": version.steps.count(),
+        "only_version": version.sop.versions.count() == 1,
+    }
+    return render(request, "workflow/editor/sop_delete.html", context)
 
 
 @login_required

@@ -6,6 +6,7 @@ at once, before anything is saved; problems found later by the services are mapp
 of the step they name.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -188,6 +189,50 @@ def _cells(row: list, width: int) -> list[str | object]:
     return [*row, *[None] * (width - len(row))][:width]
 
 
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "feb", "pebruari", "peb"),
+            ("maret", "mar"),
+            ("april", "apr"),
+            ("mei",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("agustus", "agu", "agt", "ags", "agst"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov", "nop", "nopember"),
+            ("desember", "des"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WORDED_DATE = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
+DAY_FIRST_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
+
+
+def sheet_date(value) -> datetime.date | None:
+    """A date as offices type it: a date cell, ISO (2017-08-01), in words (1 Agustus 2017, 1 Agt 2017)
+    or day first (01-08-2017, 1/8/2017, 1.8.2017). None for an empty cell; ValueError for anything else."""
+    try:
+        day = xlsx.excel_date(value)
+    except ValueError:
+        day = None
+        text = " ".join(_text(value).casefold().split())
+        if match := WORDED_DATE.match(text):
+            if match[2] not in MONTHS:
+                raise ValueError(f"unknown month {match[2]}") from None
+            day = datetime.date(int(match[3]), MONTHS[match[2]], int(match[1]))
+        elif match := DAY_FIRST_DATE.match(text):
+            day = datetime.date(int(match[4]), int(match[3]), int(match[1]))
+        else:
+            raise
+    return day.date() if isinstance(day, datetime.datetime) else day
+
+
 def read_document(stream) -> tuple[dict, dict[int, int]]:
     """The workbook as a document of the JSON format, and the Langkah row of each step number.
     Raises ValidationError listing every wrong row."""
@@ -229,9 +274,14 @@ def read_document(stream) -> tuple[dict, dict[int, int]]:
             rows.add(IDENTITY, number, _("“%(name)s” is not a field of the SOP.") % {"name": name})
         elif key in ("made_on", "revised_on", "effective_on"):
             try:
-                day = xlsx.excel_date(value)
+                day = sheet_date(value)
             except ValueError:
-                rows.add(IDENTITY, number, _("%(name)s must be a date written YYYY-MM-DD.") % {"name": name})
+                rows.add(
+                    IDENTITY,
+                    number,
+                    _("%(name)s must be a date such as 2017-08-01, 1 Agustus 2017, 01-08-2017 or 1/8/2017.")
+                    % {"name": name},
+                )
             else:
                 document[key] = day.isoformat() if day else None
         elif key == "revision":
@@ -384,17 +434,22 @@ def import_workbook(agency: Agency, stream, *, user, keep_status: bool = False) 
     try:
         return import_document(agency, document, user=user, keep_status=keep_status)
     except ValidationError as error:
-        numbers = [step["number"] for step in document["steps"]]
-        located = []
-        for message in error.messages:
-            path = STEP_PATH.match(message)
-            named = STEP_NAMED.search(message)
-            number = numbers[int(path[1])] if path else int(named[1]) if named else None
-            if number in step_rows:
-                message = _("Sheet %(sheet)s, row %(row)d: %(reason)s") % {
-                    "sheet": STEPS,
-                    "row": step_rows[number],
-                    "reason": message,
-                }
-            located.append(message)
-        raise ValidationError(located) from error
+        raise located(error, document, step_rows) from error
+
+
+def located(error: ValidationError, document: dict, step_rows: dict[int, int]) -> ValidationError:
+    """The error with each message about a step put on that step's row of the Langkah sheet."""
+    numbers = [step["number"] for step in document["steps"]]
+    messages = []
+    for message in error.messages:
+        path = STEP_PATH.match(message)
+        named = STEP_NAMED.search(message)
+        number = numbers[int(path[1])] if path and int(path[1]) < len(numbers) else int(named[1]) if named else None
+        if number in step_rows:
+            message = _("Sheet %(sheet)s, row %(row)d: %(reason)s") % {
+                "sheet": STEPS,
+                "row": step_rows[number],
+                "reason": message,
+            }
+        messages.append(message)
+    return ValidationError(messages)

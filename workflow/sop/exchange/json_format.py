@@ -18,7 +18,7 @@ from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
 from workflow.models.sop import Sop, SopListItem, SopVersion
 from workflow.sop.exchange.schema import schema_problems
-from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_create
+from workflow.sop.services import ExecutorSpec, StepSpec, sop_draft_delete, sop_version_create
 
 FORMAT = "sop-kinerja/sop"
 FORMAT_VERSION = 1
@@ -101,7 +101,7 @@ def _unique_number_message() -> str:
 
 
 @transaction.atomic
-def import_document(agency: Agency, data, *, user, keep_status: bool = False) -> SopVersion:
+def import_document(agency: Agency, data, *, user, keep_status: bool = False, replacing: str = "") -> SopVersion:
     """Create an SOP version of `agency` from a document of this format.
 
     Guarantees: the document passes the schema, and every unit and position title names one of the
@@ -111,6 +111,10 @@ def import_document(agency: Agency, data, *, user, keep_status: bool = False) ->
     already has that revision it becomes the next one. Only with keep_status (the seed loader, or an
     operator running `import_sop --signed-on-paper`; never the browser) does an effective or withdrawn
     status stay, for an SOP signed on paper; it must then pass every rule of an effective SOP.
+    When the SOP already has a draft, the import is refused unless `replacing` is the content digest
+    of that draft as the user saw it (`draft_changes` told them what changes): then the draft, never a
+    signed or held version, is deleted and the file becomes the same draft revision, in one transaction.
+    A draft keeps the approver's position title; the name and NIP wait for signing.
     `user` None means the system (seeds, commands); a user must be allowed to add SOP versions of the agency.
     """
     if user is not None and not permissions.can_author(user, agency):
@@ -201,10 +205,25 @@ def import_document(agency: Agency, data, *, user, keep_status: bool = False) ->
         "approver_nip": approver.get("nip", ""),
     }
     if not keep_status:
-        # A draft: signing in the app sets the effective date and the approver.
-        values.update(
-            status=SopVersion.Status.DRAFT, effective_on=None, approver_title="", approver_name="", approver_nip=""
-        )
+        # A draft keeps the position that will sign it; signing sets the date, the name and the NIP.
+        values.update(status=SopVersion.Status.DRAFT, effective_on=None, approver_name="", approver_nip="")
+        draft = sop.versions.filter(status=SopVersion.Status.DRAFT).first()
+        if draft is not None and not replacing:
+            raise ValidationError(
+                _(
+                    "SOP %(number)s already has a draft (revision %(revision)d): import the file again and "
+                    "confirm that it replaces the draft, or edit the draft."
+                )
+                % {"number": sop.number, "revision": draft.revision}
+            )
+        if draft is not None:
+            if content_digest(draft) != replacing:
+                raise ValidationError(
+                    _("The draft changed after you confirmed: import the file again to see what it changes.")
+                )
+            values["revised_on"] = values["revised_on"] or draft.revised_on
+            values["revision"] = draft.revision  # the same draft revision, with the file's content
+            sop_draft_delete(version=draft, user=user, keep_sop=True)
         revisions = set(sop.versions.values_list("revision", flat=True))
         if values["revision"] in revisions:
             values["revision"] = max(revisions) + 1
