@@ -249,7 +249,8 @@ def test_nothing_is_printed_within_5_mm_of_the_paper_edge_draft_or_signed(review
         pages = pgm_pages(document.pdf())
         _label, long, short = PAPERS[paper]
         assert pages[0][0] > pages[0][1], name  # landscape
-        assert not ink_within(pages, EDGE_BAND), (name, paper, ink_within(pages, EDGE_BAND))
+        too_near = ink_within(pages, EDGE_BAND)
+        assert not too_near, (name, paper, too_near)
 
 
 def short_chain(count: int) -> list[FlowStep]:
