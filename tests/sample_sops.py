@@ -189,3 +189,50 @@ def permohonan_sop(agency, *, status=SopVersion.Status.EFFECTIVE, number="SOP â€
         steps=permohonan_steps(),
         lists={"dasar_hukum": [("a.", "Undang-Undang Nomor 43 Tahun 2009 tentang Kearsipan")]},
     )
+
+
+def reviewer_sop(agency, *, status: str = "draft", number: str = "SOP â€“ 80/DISPERSIP") -> SopVersion:
+    """What a Bagian Organisasi reviewer looks for on a sheet: decisions in the rightmost Pelaksana
+    column (Kepala Dinas), loops back into decisions, a loop from the last column to the second, a
+    forward jump, and enough rows that the flowchart breaks across pages (off-page connectors)."""
+    head, secretary, staff = _positions(agency)[:3]
+    executors = [
+        ExecutorSpec("Pemohon", None, OUTSIDE),
+        ExecutorSpec("Staf Pelayanan", staff, short_label="Staf"),
+        ExecutorSpec("Sekretaris", secretary),
+        ExecutorSpec("Kepala Dinas", head),
+    ]
+    detail = " beserta kelengkapan administrasi yang diperlukan oleh pemohon"
+
+    def step(n, activity, actors, symbol="process", exits=None, waktu="1 hari"):
+        return StepSpec(n, activity + detail, waktu, f"Dokumen langkah {n}", actors=actors, symbol=symbol, exits=exits)
+
+    flow = [
+        step(1, "Mengajukan permohonan", ["Pemohon"], "terminator", waktu="Seketika"),
+        step(2, "Menerima dan mencatat berkas permohonan", ["Staf Pelayanan"], waktu="15 menit"),
+        step(3, "Memeriksa kelengkapan berkas", ["Staf Pelayanan"], "decision", [("Ya", 4), ("Tidak", 15)]),
+        step(4, "Menelaah permohonan", ["Sekretaris"]),
+        step(5, "Menyetujui telaahan", ["Kepala Dinas"], "decision", [("Ya", 6), ("Tidak", 4)]),
+        step(6, "Menyiapkan konsep jawaban", ["Sekretaris"]),
+        step(7, "Memaraf konsep jawaban", ["Sekretaris"], waktu="1 jam"),
+        step(8, "Menandatangani jawaban", ["Kepala Dinas"], "decision", [("Ya", 9), ("Tidak", 6)]),
+        step(9, "Menomori dan mengarsipkan jawaban", ["Staf Pelayanan"], waktu="30 menit"),
+        step(10, "Memeriksa ulang salinan", ["Sekretaris"], "decision", [("Ya", 11), ("Tidak", 8)]),
+        step(11, "Menggandakan jawaban", ["Staf Pelayanan"]),
+        step(12, "Menyampaikan laporan layanan", ["Kepala Dinas"], "decision", [("Ya", 13), ("Tidak", 2)]),
+        step(13, "Menyerahkan jawaban kepada pemohon", ["Staf Pelayanan"]),
+        step(14, "Menerima jawaban", ["Pemohon"], "terminator", exits=[], waktu="Seketika"),
+        step(15, "Mengembalikan berkas untuk dilengkapi", ["Staf Pelayanan"], exits=[("", 2)]),
+    ]
+    return sop_version_create(
+        sop=Sop.objects.create(agency=agency, number=number),
+        name="SOP Pelayanan Permohonan Jawaban Tertulis",
+        made_on=None if status == "draft" else datetime.date(2017, 8, 1),
+        effective_on=None if status == "draft" else datetime.date(2017, 8, 1),
+        approver_title="" if status == "draft" else "Kepala Dinas Perpustakaan dan Kearsipan",
+        approver_name="" if status == "draft" else "H. RODY RAHMADY NOOR, S.Sos, MM.Pub",
+        status=status,
+        executors=executors,
+        steps=flow,
+        lists={"dasar_hukum": [("1.", "Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik")]},
+    )

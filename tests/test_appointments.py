@@ -36,7 +36,7 @@ def balangan_today() -> datetime.date:
 
 
 def long_date(day: datetime.date) -> str:
-    return date_format(day)  # 02 Januari 2026
+    return date_format(day)  # 2 Januari 2026
 
 
 def appoint(by, position, who, **extra):

@@ -137,7 +137,7 @@ def test_due_monitoring_appears_on_the_right_dashboard_and_disappears_once_done(
     page = login("balangan.sekretaris").get(reverse("workflow:home")).content.decode()
     assert "Monitoring dan evaluasi yang jatuh tempo" in page
     assert reverse("workflow:sop-monitoring", args=[sop000.pk]) in page
-    assert "jatuh tempo sejak 02 Juli 2024" in page  # six months after the effective date, 2 January 2024
+    assert "jatuh tempo sejak 2 Juli 2024" in page  # six months after the effective date, 2 January 2024
     staff_page = login("balangan.staf").get(reverse("workflow:home")).content.decode()
     assert "Monitoring dan evaluasi yang jatuh tempo" not in staff_page
 

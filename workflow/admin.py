@@ -109,9 +109,10 @@ class SharedByGovernmentMixin:
 
 @admin.register(LocalGovernment)
 class LocalGovernmentAdmin(SharedByGovernmentMixin, AgencyScopedAdmin):
-    list_display = ["name", "kind", "province", "head_title"]
+    list_display = ["name", "kind", "province", "header_line", "head_title"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "province"]
+    search_fields = ["name", "province", "official_heading"]
+    fields = ["name", "kind", "province", "official_heading", "head_title", "head_name", "administrators"]
     filter_horizontal = ["administrators"]
 
     def government_of(self, obj):

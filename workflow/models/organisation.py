@@ -38,6 +38,18 @@ class LocalGovernment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     province = models.CharField(_("province"), max_length=120, blank=True)
+    # Issue 19: many issuers print a name that no rule composes ("PEMERINTAH DAERAH DAERAH ISTIMEWA
+    # YOGYAKARTA", a ministry above its university): set once here, printed as written everywhere.
+    official_heading = models.TextField(
+        _("official heading"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The issuer's name exactly as its documents print it at the top, one line per line, e.g. "
+            "PEMERINTAH DAERAH DAERAH ISTIMEWA YOGYAKARTA. Empty: composed from the kind and the name "
+            "(PEMERINTAH KABUPATEN BALANGAN)."
+        ),
+    )
     # The head of the region signs each agency's Perjanjian Kinerja as pihak kedua (by hand, outside the app).
     head_title = models.CharField(
         _("head of region's title"),
@@ -75,7 +87,10 @@ class LocalGovernment(models.Model):
 
     @property
     def header_line(self) -> str:
-        """The first line of the SOP's office block: "PEMERINTAH KABUPATEN BALANGAN", "KEMENTERIAN AGAMA"."""
+        """The issuer's heading at the top of every document: the official heading exactly as set, or
+        else composed: "PEMERINTAH KABUPATEN BALANGAN", "KEMENTERIAN AGAMA"."""
+        if self.official_heading.strip():
+            return "\n".join(line.strip() for line in self.official_heading.strip().splitlines() if line.strip())
         name = self.name
         if self.is_regional and not name.upper().startswith("PEMERINTAH"):
             name = f"Pemerintah {name}"
