@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0016_sent_reminders_and_figures_deadline'),
+        ('workflow', '0017_step_waktu_bulan_and_calendar_forms'),
     ]
 
     operations = [
