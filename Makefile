@@ -35,11 +35,12 @@ $(MO): $(STAMP) locale/id/LC_MESSAGES/django.po locale/id/LC_MESSAGES/djangojs.p
 messages: $(MO)
 
 # A local trial: production settings (DEBUG off, the app's own error pages) over plain HTTP on
-# 127.0.0.1, a secret key made once in var/, mail printed to the console, the demo CA trusted.
+# 127.0.0.1, a secret key made once in var/, mail printed to the console, the demo CA trusted, and the
+# second factor optional for the demo logins (OTP_REQUIRED=1 make run asks for it as production does).
 DEV_KEY := var/dev-secret-key
 RUN_ENV  = DEBUG=$${DEBUG:-0} LOG_FORMAT=$${LOG_FORMAT:-text} HTTPS=0 HOST="$(HOST)" SECRET_KEY="$$(cat $(DEV_KEY))" WHITENOISE_USE_FINDERS=1 \
            EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
-           SIGNING_TRUST_ROOTS=$(CURDIR)/var/keys/demo-ca.pem
+           SIGNING_TRUST_ROOTS=$(CURDIR)/var/keys/demo-ca.pem OTP_REQUIRED=$${OTP_REQUIRED:-0}
 
 $(DEV_KEY):
 	@mkdir -p var && umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(DEV_KEY)
