@@ -210,6 +210,12 @@ def test_a_cookie_of_another_user_counts_for_nothing(client, db):
     assert client.get("/sop/")["Location"].startswith(VERIFY)
 
 
+def test_an_approver_without_a_device_is_sent_to_enrolment(client, db):
+    sign_in(client, "balangan.kabid-perpustakaan")  # approves the steps and figures of the Seksi below
+    response = client.get("/sop/")
+    assert response.status_code == 302 and response["Location"].startswith(SETUP)
+
+
 def test_an_ordinary_user_is_not_asked_until_the_agency_requires_it_for_all(client, db, balangan):
     sign_in(client, "balangan.staf")
     assert client.get("/sop/").status_code == 200

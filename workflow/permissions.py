@@ -162,8 +162,8 @@ def sees_return_delivery(user, run_step, agency) -> bool:
 
 def owes_second_factor(user) -> bool:
     """The login must pass a second factor to sign in (issue 18): a superuser, an agency admin,
-    whoever signs for the agency now or later (the Kepala Dinas, a Plh/Plt of that position), and
-    everyone of an agency that requires it for all its users."""
+    whoever signs for the agency now or later (the Kepala Dinas, a Plh/Plt of that position), whoever
+    approves others' work (approves_others), and everyone of an agency that requires it for all."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
@@ -176,7 +176,15 @@ def owes_second_factor(user) -> bool:
         agency.second_factor_for_all
         or is_agency_admin(user, agency)
         or signs_now_or_later(user, agency, local_today(agency))
+        or approves_others(user)
     )
+
+
+def approves_others(user) -> bool:
+    """The user approves other people's work today: holds (or acts for) a position that supervises
+    another. A step is approved by its executor's supervisor, a unit's figures by the unit's head."""
+    held = held_position_ids(user)
+    return bool(held) and Position.objects.filter(supervisor_id__in=held).exists()
 
 
 def may_confer_rights(user, agency) -> bool:
