@@ -70,6 +70,8 @@ def main_pages(run_step, token) -> dict[str, str]:
         "sop": reverse("workflow:sop-detail", args=[run_step.run.version_id]),
         "monitoring": reverse("workflow:monitoring"),
         "plh": reverse("workflow:appointments"),
+        "profile": reverse("workflow:profile"),
+        "second-factor": reverse("second-factor-setup"),
         "verification": reverse("reports:verify", args=[token]),
         "not-found": "/tidak-ada/",
     }
