@@ -6,7 +6,7 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from reports.documents import rendering as documents
-from reports.documents.pdf import StaticFilesOnly
+from reports.documents.pdf import StaticFilesOnly, print_stylesheet, user_agent_stylesheet, user_agent_text
 from sopkinerja.common.periods import Period
 from tests.sample_sops import reviewer_sop
 
@@ -112,3 +112,17 @@ def test_documents_cannot_fetch_anything_but_static_files(url):
 def test_static_files_are_read_from_disk():
     response = StaticFilesOnly().fetch("https://sop-kinerja.invalid/static/css/print.css")
     assert b"@page" in response.read()
+
+
+def test_the_static_stylesheets_are_parsed_once_per_process(sop000):
+    documents.sop_sheet(sop000).pdf()
+    shared = print_stylesheet(), user_agent_stylesheet()
+    documents.sop_sheet(sop000).pdf()
+    assert (print_stylesheet(), user_agent_stylesheet()) == shared
+    assert "print.css" not in documents.sop_sheet(sop000).html, "print.css is given to WeasyPrint parsed, not linked"
+
+
+def test_the_trimmed_user_agent_stylesheet_still_matches_weasyprints_rules():
+    # user_agent_text raises when an upgrade of WeasyPrint rewrote a rule that it trims.
+    text = user_agent_text()
+    assert "li::marker {" in text and "::footnote-call" not in text and "::note-marker" not in text

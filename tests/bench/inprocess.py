@@ -45,6 +45,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from reports.documents.pdf import print_stylesheet_text  # noqa: E402
 from sopkinerja.common.periods import Period  # noqa: E402
 from tests.bench.pages import LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
 from tests.support.scale import main_pages  # noqa: E402
@@ -189,13 +190,13 @@ def build_document(kind: str, slug: str):
 
 
 def html_for_chromium(document) -> str:
-    """The document's HTML standing alone: print.css and the generated stylesheets inlined, after it
-    (as WeasyPrint applies them), and /static/ URLs pointing at the files on disk."""
-    css = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
-    style = "<style>\n" + "\n".join([css, *document.stylesheets]) + "\n</style>"
-    html, replaced = re.subn(r'<link rel="stylesheet" href="[^"]*print\.css">', lambda _m: style, document.html)
+    """The document's HTML standing alone: print.css and the generated stylesheets after it inlined
+    in its head (WeasyPrint is given them in that order), and /static/ URLs pointing at the files on
+    disk."""
+    style = "<style>\n" + "\n".join([print_stylesheet_text(), *document.stylesheets]) + "\n</style>"
+    html, replaced = re.subn(r"</head>", lambda _m: style + "\n</head>", document.html)
     if replaced != 1:
-        raise RuntimeError("the document no longer links print.css once: update html_for_chromium")
+        raise RuntimeError("the document has no single </head>: update html_for_chromium")
 
     def on_disk(match):
         path = finders.find(match["path"])
