@@ -186,6 +186,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "GET signing keys": frozenset({KASUBBAG, SUPERUSER}),
     "POST install a signing key": frozenset({KASUBBAG, SUPERUSER}),
     "POST issue a demo signing key": frozenset({KASUBBAG, SUPERUSER}),
+    # The texts every notification is made from: the agency's admins read them
+    "GET message templates": frozenset({KASUBBAG, SUPERUSER}),
     # Installation
     "POST switch agency": frozenset({SUPERUSER}),
     "GET admin index": frozenset({KASUBBAG, SUPERUSER}),
@@ -697,6 +699,7 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         "GET signed document download": lambda: Cell("GET", reverse("reports:signed-download", args=[_signed(s).pk])),
         "GET public verification page": lambda: Cell("GET", reverse("reports:verify", args=[_signed(s).token])),
         "GET signing keys": lambda: Cell("GET", reverse("reports:signing-keys"), page=True),
+        "GET message templates": lambda: Cell("GET", reverse("workflow:message-templates"), page=True),
         "POST install a signing key": key_install,
         "POST issue a demo signing key": key_demo,
         "POST switch agency": switch,

@@ -3,6 +3,7 @@ from django.urls import path
 from workflow.views import editor as views_editor
 from workflow.views import evaluation as views_evaluation
 from workflow.views import exchange as views_exchange
+from workflow.views import messages as views_messages
 from workflow.views import profile as views_profile
 from workflow.views import runs as views
 from workflow.views import telegram as views_telegram
@@ -16,6 +17,7 @@ urlpatterns = [
     path("profil/telegram/", views_profile.telegram_link, name="profile-telegram"),
     path("profil/hapus/<str:kind>/", views_profile.contact_remove, name="profile-contact-remove"),
     path("profil/pemberitahuan/", views_profile.preferences, name="profile-preferences"),
+    path("pemberitahuan/templat/", views_messages.message_templates, name="message-templates"),
     path("telegram/webhook/", views_telegram.telegram_webhook, name="telegram-webhook"),
     path("sop/", views_editor.sop_index, name="sop-list"),
     path("sop/baru/", views_editor.sop_new, name="sop-new"),

@@ -20,5 +20,24 @@ EVENTS = {
 }
 
 
+# The e-mail template of each event (what WhatsApp and Telegram receive is its subject line and the
+# link to the page). An agency admin reads them on the page "Pesan pemberitahuan".
+TEMPLATES = {
+    "disposition_issued": ("workflow/email/disposition_issued.txt",),
+    "step_submitted": ("workflow/email/step_submitted.txt",),
+    "step_returned": ("workflow/email/step_returned.txt",),
+    "figures_handed_in": ("reports/email/figures_handed_in.txt",),
+    "figures_returned": ("reports/email/figures_returned.txt",),
+    "figures_due": ("reports/email/figures_due.txt",),
+    "signature_awaited": ("reports/email/signature_awaited.txt", "workflow/email/sop_draft_submitted.txt"),
+    "document_signed": ("reports/email/document_signed.txt",),
+    "appointment_started": ("workflow/email/appointment.txt",),
+    "appointment_ended": ("workflow/email/appointment.txt",),
+    "step_due_soon": ("workflow/email/step_reminder.txt",),
+    "step_overdue": ("workflow/email/step_reminder.txt",),
+    "step_escalated": ("workflow/email/step_reminder.txt",),
+}
+
+
 def event_label(name: str) -> str:
     return str(EVENTS.get(name, name))
