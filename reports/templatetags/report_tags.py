@@ -71,7 +71,8 @@ def target_text(target) -> str:
         return f"min. {angka(target.low)}"
     if target.high is None:
         return angka(target.low)
-    return f"{angka(target.low)} – {angka(target.high)}"
+    # The dash stays with the low end, so a narrow column breaks "78,46 –" / "86,31", never inside a number.
+    return f"{angka(target.low)}\u00a0– {angka(target.high)}"
 
 
 @register.filter

@@ -403,9 +403,11 @@ def _target_rows(agency, year: int, data=None):
     rows = []
     for indicator in indicators:
         targets = {t.quarter: t.as_target() for t in indicator.targets.all()}
+        yearly = indicator.measured_yearly
         initial = {"annual": target_text(targets.get(None))}
-        initial |= {f"q{q}": target_text(targets.get(q)) for q in (1, 2, 3, 4)}
-        rows.append((indicator, TargetRowForm(data, initial=initial, prefix=f"t{indicator.pk}")))
+        initial |= {f"q{q}": "" if yearly else target_text(targets.get(q)) for q in (1, 2, 3, 4)}
+        form = TargetRowForm(data, initial=initial, prefix=f"t{indicator.pk}", yearly=yearly)
+        rows.append((indicator, form))
     return rows
 
 
