@@ -432,7 +432,8 @@ def appointments(request):
                 messages.success(request, _("The appointment was recorded."))
                 _warn_without_key(request, assignment)
                 return redirect("workflow:appointments")
-    current, past = appointments_for_agency(agency, permissions.local_today(agency))
+    today = permissions.local_today(agency)
+    current, past = appointments_for_agency(agency, today)
     # Acting officials of the head position whose key needs attention: seen here, not at the last click.
     key_problems = [signer for signer in agency_signers(agency) if signer.status.needs_attention]
     return render(
@@ -443,6 +444,7 @@ def appointments(request):
             "form": form,
             "current": current,
             "past": past,
+            "today": today,
             "may_appoint": may_appoint,
             "key_problems": key_problems,
             "manages_keys": permissions.is_agency_admin(request.user, agency),
@@ -485,11 +487,12 @@ def appointment_end(request, assignment_id: int):
     except ActingAssignment.DoesNotExist:
         raise Http404(_("No such appointment in your agency.")) from None
     try:
-        appointment_services.acting_end(by=request.user, assignment=assignment)
+        ended = appointment_services.acting_end(by=request.user, assignment=assignment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The appointment was ended."))
+        withdrawn = ended.ends_on < ended.starts_on
+        messages.success(request, _("The appointment was withdrawn.") if withdrawn else _("The appointment was ended."))
     return redirect("workflow:appointments")
 
 
