@@ -200,3 +200,15 @@ def test_nobody_but_the_reviewer_sees_a_units_figures_waiting(login, balangan):
     for other in ("balangan.kasi-layanan", "balangan.kabid-arsip", "balangan.kadis"):
         page = login(other).get(reverse("workflow:home")).content.decode()
         assert "Data kinerja triwulan · Seksi Layanan" not in page, other
+
+
+def test_figures_not_yet_approved_are_marked_provisional_on_the_dashboard_until_approved(login, balangan):
+    submission = sent_figures(balangan)
+    mark = 'class="badge text-bg-warning provisional"'
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    assert "Capaian kinerja, Triwulan IV 2026" in page
+    assert page.count(mark) == len(unit_indicators(submission.unit, 2026)) == 3
+    assert "belum disetujui kepala unit" in page
+    login("balangan.kabid-perpustakaan").post(reverse("reports:submission-approve", args=[submission.pk]))
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    assert mark not in page
