@@ -22,6 +22,7 @@ from reports.performance.achievement import (
     period_target,
     quarters_counted,
 )
+from reports.performance.locks import figures_locked
 from sopkinerja.common.periods import ROMAN, Period, PeriodKind
 from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
@@ -286,6 +287,17 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
         realisation = indicator.quarter_realisations[0] if indicator.quarter_realisations else None
         entries.append(FigureEntry(indicator, targets.get(quarter), targets.get(None), realisation))
     return entries
+
+
+def unit_submission(unit, period: Period) -> UnitSubmission | None:
+    """The unit's submission of the quarter's figures, if it has one."""
+    return UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
+
+
+def quarter_closed(agency: Agency, period: Period, submission: UnitSubmission | None) -> bool:
+    """The unit's quarter takes no figures: handed in (submitted or approved) or locked by the
+    quarter's data-collection step. The unit page and the API refuse a save on it alike."""
+    return (submission is not None and submission.locked) or figures_locked(agency, period.year, period.number)
 
 
 def responsible_units(agency: Agency, year: int):
