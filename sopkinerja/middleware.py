@@ -64,7 +64,7 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and not response.content and request.path_info.startswith("/api/"):
+        if response.status_code == 405 and request.path_info.startswith("/api/"):
             refusal = JsonResponse(
                 {"code": "method_not_allowed", "message": _("This address does not take this method.")}, status=405
             )

@@ -153,3 +153,10 @@ def test_the_docs_page_loads_swagger_from_our_static_files_without_inline_script
     assert all("src=" in tag or 'type="application/json"' in tag for tag in scripts)
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/agencies/{slug}/units/{unit_id}/figures/{period}" in schema["paths"]
+
+
+def test_a_method_the_address_does_not_take_is_a_json_405(client, balangan):
+    _token, secret = token_for(balangan)
+    response = call(client, "DELETE", "/api/v1/agencies/balangan/sops", secret)
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+    assert "metode" in response.json()["message"] and "POST" in response["Allow"]

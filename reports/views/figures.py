@@ -457,6 +457,16 @@ def targets_excel(request, year: int):
 
 
 @login_required
+def lkjip_excel(request, year: int):
+    """The year's LKjIP tables (IKU, PK, realisasi, capaian) for the e-SAKIP upload and SIPD; anyone
+    of the agency reads its reports, so anyone of it may take them."""
+    agency = agency_or_403(request)
+    if not 2000 <= year <= 2100:
+        raise Http404(_("No such year."))
+    return _xlsx_response(excel.lkjip_workbook(agency=agency, year=year), f"lkjip-{agency.slug}-{year}.xlsx")
+
+
+@login_required
 @require_POST
 def targets_lock(request, year: int):
     """Kunci PK: the Kepala Dinas freezes the year's targets without a signed Perjanjian Kinerja

@@ -31,6 +31,14 @@ def writer_for(request, agency: Agency):
     return user
 
 
+class Page(Schema):
+    """One page of a list: `items` is added by each list's schema."""
+
+    count: int
+    page: int
+    pages: int
+
+
 class PageQuery(Schema):
     page: int = Field(1, ge=1, le=100_000)
 

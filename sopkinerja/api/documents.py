@@ -8,7 +8,7 @@ from django.urls import reverse
 from ninja import Path, Query, Router, Schema
 
 from reports.models.documents import SignedDocument
-from sopkinerja.api.access import SLUG, PageQuery, agency_for, page_of
+from sopkinerja.api.access import SLUG, Page, PageQuery, agency_for, page_of
 from workflow.models.integration import Scope
 
 router = Router(tags=["dokumen"])
@@ -31,10 +31,7 @@ class DocumentOut(Schema):
         return reverse("reports:verify", args=[document.token])
 
 
-class DocumentPage(Schema):
-    count: int
-    page: int
-    pages: int
+class DocumentPage(Page):
     items: list[DocumentOut]
 
 

@@ -3,7 +3,7 @@
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
-from sopkinerja.api.access import SLUG, PageQuery, agency_for, page_of
+from sopkinerja.api.access import SLUG, Page, PageQuery, agency_for, page_of
 from workflow.models.organisation import Position, Unit
 
 router = Router(tags=["organisasi"])
@@ -29,12 +29,6 @@ class PositionOut(Schema):
     rank: str
     unit_id: int | None
     supervisor_id: int | None
-
-
-class Page(Schema):
-    count: int
-    page: int
-    pages: int
 
 
 class UnitPage(Page):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
-from sopkinerja.api.access import SLUG, PageQuery, agency_for, page_of
+from sopkinerja.api.access import SLUG, Page, PageQuery, agency_for, page_of
 from workflow.models.integration import Scope
 from workflow.models.run import Run
 
@@ -46,10 +46,7 @@ class RunDetailOut(RunOut):
     steps: list[StepOut] = Field(validation_alias="step_rows")
 
 
-class RunPage(Schema):
-    count: int
-    page: int
-    pages: int
+class RunPage(Page):
     items: list[RunOut]
 
 

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Schema
 
-from sopkinerja.api.access import SLUG, PageQuery, agency_for, page_of, writer_for
+from sopkinerja.api.access import SLUG, Page, PageQuery, agency_for, page_of, writer_for
 from sopkinerja.api.errors import ApiError, forbidden, not_found
 from workflow import permissions
 from workflow.models.integration import Scope
@@ -47,10 +47,7 @@ class SopOut(Schema):
         return sop.shown.effective_on
 
 
-class SopPage(Schema):
-    count: int
-    page: int
-    pages: int
+class SopPage(Page):
     items: list[SopOut]
 
 
