@@ -21,7 +21,7 @@ api = NinjaAPI(
     version="1",
     description=_(
         "Reads and writes for other systems (e-SAKIP, SIPD, dashboards). Send the token as "
-        "Authorization: Bearer <token>. See docs/api.md."
+        "Authorization: Bearer followed by the token. See docs/api.md."
     ),
     auth=TokenAuth(),
     urls_namespace="api-v1",
