@@ -160,3 +160,18 @@ def test_a_method_the_address_does_not_take_is_a_json_405(client, balangan):
     response = call(client, "DELETE", "/api/v1/agencies/balangan/sops", secret)
     assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
     assert "metode" in response.json()["message"] and "POST" in response["Allow"]
+
+
+def test_an_agency_admin_sees_and_makes_only_his_agencys_tokens(login, balangan, padang_panjang):
+    ours, _secret = token_for(balangan)
+    theirs, _other = token_for(padang_panjang, acts_as=user("padangpanjang.kadis"))
+    whole, _whole = token_for(government=padang_panjang.local_government, acts_as=user("padangpanjang.kadis"))
+    client = login("balangan.kasubbag")
+    listing = client.get(reverse("admin:workflow_apitoken_changelist")).content.decode()
+    assert ours.name in listing and theirs.name not in listing and whole.name not in listing
+    assert client.get(reverse("admin:workflow_apitoken_change", args=[theirs.pk])).status_code in (302, 404)
+    client.post(
+        reverse("admin:workflow_apitoken_add"),
+        {"name": "Dasbor Padang Panjang", "agency": padang_panjang.pk, "scopes": ["read:sop"], "acts_as": ""},
+    )
+    assert not ApiToken.objects.filter(name="Dasbor Padang Panjang").exists()

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.forms import Textarea
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -895,9 +896,9 @@ class ApiTokenAdmin(AgencyScopedAdmin):
     actions = ["revoke"]
 
     def get_queryset(self, request):
-        mine = super().get_queryset(request)
-        governed = ApiToken.objects.filter(local_government__administrators=request.user)
-        return (mine | governed).distinct() if request.user.is_staff else mine
+        mine = super().get_queryset(request).values("pk")
+        governed = ApiToken.objects.filter(local_government__administrators=request.user).values("pk")
+        return ApiToken.objects.filter(Q(pk__in=mine) | Q(pk__in=governed)).select_related("agency", "local_government")
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["agency", "local_government"] if obj is not None else []

@@ -23,7 +23,7 @@ def agency_for(request, slug: str, scope: str | None = None) -> Agency:
     return agency
 
 
-def writer_for(request, agency: Agency):
+def writer_for(request):
     """The login whose rights a write uses (the token's `acts_as`), if it may still act."""
     user = request.auth.acts_as
     if user is None or not user.is_active:

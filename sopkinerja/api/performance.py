@@ -176,7 +176,7 @@ def figures_save(
     agency = agency_for(request, slug, Scope.WRITE_FIGURES)
     selected = period_or_404(period)
     unit = get_object_or_404(Unit.objects.select_related("parent__parent__parent"), pk=unit_id, agency=agency)
-    user = writer_for(request, agency)
+    user = writer_for(request)
     action = f"PUT figures {unit.name} {selected}"
     try:
         saved = _save_figures(agency, unit, selected, body, user)

@@ -93,7 +93,7 @@ def sop_import(request, slug: str = Path(..., pattern=SLUG), replace_draft: bool
     """The document becomes a draft, as on the import page; an SOP that already has a draft is
     refused unless `replace_draft=true`, as `manage.py import_sop --replace-draft`."""
     agency = agency_for(request, slug, Scope.WRITE_SOP)
-    user = writer_for(request, agency)
+    user = writer_for(request)
     if not permissions.can_author(user, agency):
         raise forbidden(_("You may not import SOPs into this agency."))
     try:
