@@ -71,6 +71,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    # The rate limit's fixed window (its number since the epoch) and the requests counted in it: one
+    # UPDATE per request counts them (workflow.organisation.tokens.api_token_count).
+    rate_window = models.BigIntegerField(default=0, editable=False)
+    rate_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("API token")
