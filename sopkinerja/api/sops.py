@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Schema
+from ninja.responses import Status
 
 from sopkinerja.api.access import SLUG, Page, PageQuery, agency_for, page_of, writer_for
 from sopkinerja.api.errors import ApiError, forbidden, not_found
@@ -109,10 +110,13 @@ def sop_import(request, slug: str = Path(..., pattern=SLUG), replace_draft: bool
         raise ApiError(422, "invalid_sop", _("The SOP was refused; nothing was saved."), problems=problems) from None
     api_write_record(token=request.auth, agency=agency, action=f"POST SOP import {version}", outcome="saved")
     message = _("The SOP was imported as a draft: check it, then have it signed.")
-    return 201, {
-        "code": "saved",
-        "message": str(message),
-        "sop_id": version.sop_id,
-        "version_id": version.pk,
-        "status": version.status,
-    }
+    return Status(
+        201,
+        {
+            "code": "saved",
+            "message": str(message),
+            "sop_id": version.sop_id,
+            "version_id": version.pk,
+            "status": version.status,
+        },
+    )
