@@ -108,7 +108,7 @@ test: $(MO) browser
 # FUZZ_DATABASES=postgres (or sqlite) runs one of them.
 FUZZ_EXAMPLES  ?= 300
 FUZZ_DATABASES ?= postgres sqlite
-FUZZ_TESTS     := tests/test_form_fuzz.py tests/test_import_fuzz.py tests/test_sop_fuzz.py tests/test_verification_fuzz.py
+FUZZ_TESTS     := tests/test_form_fuzz.py tests/test_import_fuzz.py tests/test_sop_fuzz.py tests/test_verification_fuzz.py tests/test_api_fuzz.py
 fuzz: $(MO)
 	$(if $(filter postgres,$(FUZZ_DATABASES)),FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) tests/with-postgres.sh $(PY) -m pytest $(FUZZ_TESTS) -q)
 	$(if $(filter sqlite,$(FUZZ_DATABASES)),FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DJANGO_SETTINGS_MODULE=tests.settings_sqlite \

@@ -6,8 +6,10 @@ from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from reports.models.performance import YEARLY_TARGET_ONLY
+from reports.performance.services import FigureRow
 from reports.performance.values import (  # noqa: F401 - parse_angka: the old home
     NOTE_LENGTH,
+    figure_text,
     parse_angka,
     parse_figure,
     parse_target,
@@ -130,6 +132,48 @@ class FigureRowForm(forms.Form):
         if data["figure"].not_available and not (data.get("na_reason") or "").strip():
             self.add_error("na_reason", _("Say why the figure is not available."))
         return data
+
+
+# The refusal of a closed quarter (handed in, or locked by its data-collection step), on the unit
+# page and in the API alike.
+FIGURES_LOCKED = _("These figures are locked and cannot be changed.")
+
+
+def figure_row_forms(entries, data=None, files=None) -> list[tuple]:
+    """One FigureRowForm per figure entry of a unit's quarter (prefix i<indicator id>), filled with
+    what is saved; bound to `data` when given. The unit page and the API read rows through these."""
+    rows = []
+    for entry in entries:
+        initial = {}
+        realisation = entry.realisation
+        if realisation is not None:
+            initial = {
+                "value": "n/a"
+                if realisation.not_available
+                else figure_text(realisation.value, ratio=realisation.written_as_ratio),
+                "note": realisation.note,
+                "na_reason": realisation.not_available_reason,
+                "obstacles": realisation.obstacles,
+                "solutions": realisation.solutions,
+            }
+        rows.append((entry, FigureRowForm(data, files, initial=initial, prefix=f"i{entry.indicator.pk}")))
+    return rows
+
+
+def typed_figure_rows(rows) -> list[FigureRow]:
+    """The rows of valid forms that were typed (an empty realisation is left as it is)."""
+    return [
+        FigureRow(
+            indicator=entry.indicator,
+            figure=form.cleaned_data["figure"],
+            not_available_reason=form.cleaned_data["na_reason"],
+            obstacles=form.cleaned_data["obstacles"],
+            solutions=form.cleaned_data["solutions"],
+            evidence=form.cleaned_data["evidence"],
+        )
+        for entry, form in rows
+        if form.cleaned_data["figure"] is not None
+    ]
 
 
 class TargetRowForm(forms.Form):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("bukti/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
     path("bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence-delete"),
     path("dokumen/", views.document_list, name="documents"),
+    path("dokumen/lkjip/<int:year>/excel/", views_figures.lkjip_excel, name="lkjip-excel"),
     path("dokumen/<int:request_id>/", views.request_view, name="request"),
     path("dokumen/<int:request_id>/unduh/", views.request_download, name="request-download"),
     path("dokumen/<int:request_id>/tandatangani/", views.request_sign, name="request-sign"),

@@ -2,9 +2,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
 from sopkinerja.request_log import note_user
@@ -62,6 +64,12 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code == 405 and request.path_info.startswith("/api/"):
+            refusal = JsonResponse(
+                {"code": "method_not_allowed", "message": _("This address does not take this method.")}, status=405
+            )
+            refusal["Allow"] = response.get("Allow", "")
+            return refusal
         if response.status_code == 405 and not response.content:
             page = render(request, "405.html", status=405)
             page["Allow"] = response.get("Allow", "")
@@ -114,6 +122,7 @@ SECOND_FACTOR_OPEN_PATHS = (
     "/webauthn/",
     "/health/",
     "/verifikasi/",
+    "/api/",  # the API takes no session: its token is all that counts
     "/i18n/",
     "/akun/sandi/",
     "/admin/login/",

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from sopkinerja.api.api import api, api_not_found
 from sopkinerja.health import health
 from sopkinerja.password_reset import offered_only
 from sopkinerja.second_factor.views import second_factor_setup, second_factor_verify
@@ -37,6 +38,9 @@ urlpatterns = [
     path("akun/faktor-kedua/verifikasi/", second_factor_verify, name="second-factor-verify"),
     path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("admin/", admin.site.urls),
+    # Issue 20: the API for other systems (token in a header; docs/api.md), OpenAPI at /api/v1/docs.
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("", include("reports.urls")),
     path("", include("workflow.urls")),
 ]

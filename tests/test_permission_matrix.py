@@ -173,6 +173,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST lock targets": frozenset({KADIS}),
     # Documents and signing (the Kepala Dinas asked for the signing request)
     "GET documents": EVERYONE,
+    "GET LKjIP tables download": EVERYONE,  # the year's tables for e-SAKIP and SIPD (issue 20)
     "POST request a document": EVERYONE,
     "POST request a signed document": frozenset({KADIS}),
     "GET document request page": EVERYONE,
@@ -686,6 +687,7 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         "GET targets Excel download": lambda: Cell("GET", reverse("reports:targets-excel", args=[TW.year]), page=True),
         "POST lock targets": targets_lock,
         "GET documents": lambda: _document(s) and Cell("GET", reverse("reports:documents"), page=True),
+        "GET LKjIP tables download": lambda: Cell("GET", reverse("reports:lkjip-excel", args=[TW.year]), page=True),
         "POST request a document": document_ask(sign=False),
         "POST request a signed document": document_ask(sign=True),
         "GET document request page": lambda: Cell("GET", reverse("reports:request", args=[_document(s).pk])),

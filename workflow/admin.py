@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.forms import Textarea
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +18,8 @@ from workflow import permissions
 from workflow.models import (
     ActingAssignment,
     Agency,
+    ApiToken,
+    ApiWrite,
     ContactPoint,
     DayOff,
     Disposition,
@@ -27,6 +30,7 @@ from workflow.models import (
     Position,
     Run,
     RunStep,
+    Scope,
     SentReminder,
     Sop,
     SopEvaluation,
@@ -40,6 +44,7 @@ from workflow.models import (
     Unit,
 )
 from workflow.organisation import appointments as appointment_services
+from workflow.organisation.tokens import api_token_revoke
 from workflow.scoping import agency_path, scope
 from workflow.sop.services import draft_deletion_refusal, sop_draft_delete, sop_version_revise
 
@@ -863,3 +868,80 @@ class SopEvaluationAdmin(ReadOnlyAdmin):
     list_display = ["version", "evaluated_on", "evaluator_name"]
     search_fields = ["version__sop__number", "version__name"]
     list_select_related = ["version__sop"]
+
+
+# Issue 20: the tokens of the API (/api/v1/, docs/api.md) ------------------------------------------
+
+
+class ApiTokenForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "agency", "local_government", "scopes", "acts_as"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AgencyScopedAdmin):
+    """Created here, its secret shown once; revoked with the action (refused at once, kept for the
+    record of its writes). A whole-government token is seen by that government's administrators."""
+
+    form = ApiTokenForm
+    list_display = ["name", "agency", "local_government", "scope_list", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["agency"]
+    search_fields = ["name", "prefix"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        mine = super().get_queryset(request).values("pk")
+        governed = ApiToken.objects.filter(local_government__administrators=request.user).values("pk")
+        return ApiToken.objects.filter(Q(pk__in=mine) | Q(pk__in=governed)).select_related("agency", "local_government")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["agency", "local_government"] if obj is not None else []
+        return [*fixed, *self.readonly_fields]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name == "local_government" and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(administrators=request.user)
+        return field
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: its writes name it
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, token):
+        return ", ".join(token.scopes or [])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            secret = obj.new_secret()
+            super().save_model(request, obj, form, change)
+            organisation_log.info("API token %s created by %s", obj.name, request.user.get_username())
+            self.message_user(
+                request,
+                gettext("The token's secret, shown only now: %(secret)s — copy it into the other system.")
+                % {"secret": secret},
+                messages.WARNING,
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token)
+            organisation_log.info("API token %s revoked by %s", token.name, request.user.get_username())
+        self.message_user(request, _("Revoked: refused from their next request on."))
+
+
+@admin.register(ApiWrite)
+class ApiWriteAdmin(ReadOnlyAdmin):
+    list_display = ["at", "token_name", "agency", "action", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["token_name", "action"]

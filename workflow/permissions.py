@@ -431,3 +431,17 @@ def can_withdraw(request, user) -> bool:
     if request.requested_by_id == user.pk:
         return True
     return request.is_sop and can_author(user, request.agency)
+
+
+def token_reaches(token, agency) -> bool:
+    """An API token reaches its own agency, or every agency of the government it was issued for."""
+    if token is None or token.revoked or agency is None:
+        return False
+    if token.agency_id is not None:
+        return token.agency_id == agency.pk
+    return token.local_government_id == agency.local_government_id
+
+
+def token_allows(token, scope: str) -> bool:
+    """The token was given the scope (read:performance, write:figures, …)."""
+    return token is not None and not token.revoked and scope in (token.scopes or [])

@@ -36,6 +36,10 @@ AGENCY_PATHS = {
     "workflow.sentreminder": "agency",
     "workflow.sopmonitoring": "version__sop__agency",
     "workflow.sopevaluation": "version__sop__agency",
+    # A token for a whole government has no agency: a superuser or that government's administrators
+    # see it (workflow.admin.ApiTokenAdmin).
+    "workflow.apitoken": "agency",
+    "workflow.apiwrite": "agency",
     "reports.ratingband": "local_government__agencies",
     "reports.objective": "agency",
     "reports.indicator": "objective__agency",

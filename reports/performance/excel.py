@@ -23,10 +23,20 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.models.performance import YEARLY_TARGET_ONLY
+from reports.performance.selectors import agreement_rows, measure
 from reports.performance.services import FigureRow
 from reports.performance.values import NOTE_LENGTH, figure_text, format_number, parse_figure, parse_target, target_text
 from sopkinerja.common.limits import whole_number
-from sopkinerja.common.xlsx import UNREADABLE, WorkbookTooLarge, WorkbookUnreadable, check_archive, write_cell
+from sopkinerja.common.periods import Period
+from sopkinerja.common.xlsx import (
+    UNREADABLE,
+    Sheet,
+    WorkbookTooLarge,
+    WorkbookUnreadable,
+    check_archive,
+    write_cell,
+    write_workbook,
+)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROW = 3
@@ -171,6 +181,72 @@ def targets_workbook(*, agency, year: int, rows) -> bytes:
         )
     hints = {letter: TARGET_HINT for letter in TARGET_INPUTS}
     return _workbook(f"Target {year} ({agency.name})", str(year), TARGET_COLUMNS, lines, TARGET_INPUTS, hints)
+
+
+# The national channels (e-SAKIP upload, SIPD): the year's tables as the LKjIP prints them. The
+# column names are the file format, so fixed (Indonesian) whatever the language of the page.
+IKU_COLUMNS = ["No.", "Sasaran Strategis", "Indikator Kinerja Utama", "Satuan", "Penanggung Jawab"]
+PK_COLUMNS = [
+    "No.",
+    "Sasaran Strategis",
+    "Indikator Kinerja",
+    "Satuan",
+    "Target PK",
+    "TW I",
+    "TW II",
+    "TW III",
+    "TW IV",
+]
+MEASURE_COLUMNS = [
+    "No.",
+    "Periode",
+    "Sasaran Strategis",
+    "Indikator Kinerja",
+    "Satuan",
+    "Target",
+    "Realisasi",
+    "Capaian (%)",
+    "Predikat",
+]
+
+
+def lkjip_workbook(*, agency, year: int) -> bytes:
+    """The year's IKU, Perjanjian Kinerja, realisasi and capaian (each quarter, then the year) as one
+    workbook in the layout of the LKjIP tables. Capaian and predikat are measure()'s, as every report
+    prints them; every cell is written as text or a plain number (write_cell: no formula)."""
+    rows = agreement_rows(agency, year)
+    iku, pk = [], []
+    for number, row in enumerate(rows, start=1):
+        indicator = row.indicator
+        satuan = indicator.unit_of_measure or SATUAN_NONE
+        iku.append([number, indicator.objective.name, indicator.name, satuan, indicator.responsible_unit.name])
+        pk.append(
+            [number, indicator.objective.name, indicator.name, satuan, target_text(row.target)]
+            + [target_text(quarter) for quarter in row.quarters]
+        )
+    measured = []
+    periods = [Period.quarter(year, quarter) for quarter in (1, 2, 3, 4)] + [Period.parse(str(year))]
+    for period in periods:
+        for number, line in enumerate(measure(agency, period), start=1):
+            measured.append(
+                [
+                    number,
+                    period.label,
+                    line.indicator.objective.name,
+                    line.indicator.name,
+                    line.indicator.unit_of_measure or SATUAN_NONE,
+                    target_text(line.target),
+                    figure_text(line.actual, ratio=line.actual_ratio),
+                    "" if line.achievement is None else format_number(round(line.achievement, 2)),
+                    line.rating,
+                ]
+            )
+    sheets = [
+        Sheet("IKU", IKU_COLUMNS, iku, [6, 40, 48, 12, 30]),
+        Sheet("Perjanjian Kinerja", PK_COLUMNS, pk, [6, 40, 48, 12, 14, 12, 12, 12, 12]),
+        Sheet("Realisasi dan Capaian", MEASURE_COLUMNS, measured, [6, 18, 40, 48, 12, 14, 14, 12, 18]),
+    ]
+    return write_workbook(sheets, {})
 
 
 # Reading ------------------------------------------------------------------------------------------

@@ -320,6 +320,17 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
     return entries
 
 
+def unit_submission(unit, period: Period) -> UnitSubmission | None:
+    """The unit's submission of the quarter's figures, if it has one."""
+    return UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
+
+
+def quarter_closed(agency: Agency, period: Period, submission: UnitSubmission | None) -> bool:
+    """The unit's quarter takes no figures: handed in (submitted or approved) or locked by the
+    quarter's data-collection step. The unit page and the API refuse a save on it alike."""
+    return (submission is not None and submission.locked) or figures_locked(agency, period.year, period.number)
+
+
 def responsible_units(agency: Agency, year: int):
     """The units that answer for an indicator with a target in the year, by name."""
     responsible = Indicator.objects.for_agency(agency).filter(targets__year=year).values("responsible_unit_id")

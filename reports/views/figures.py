@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.forms import FigureRowForm, TargetRowForm
+from reports.forms import FIGURES_LOCKED, TargetRowForm, figure_row_forms, typed_figure_rows
 from reports.models import Indicator, Target, TargetLock, UnitSubmission
 from reports.performance import excel
 from reports.performance.achievement import capaian
@@ -25,14 +25,15 @@ from reports.performance.selectors import (
     agreement_target_gaps,
     enters_figures_for,
     figure_entries,
+    quarter_closed,
     rating_bands_for,
     reads_every_units_figures,
     reporting_units,
     responsible_units,
     submissions_to_review,
+    unit_submission,
 )
 from reports.performance.services import (
-    FigureRow,
     figures_save_draft,
     target_lock,
     targets_save,
@@ -40,7 +41,7 @@ from reports.performance.services import (
     unit_submission_return,
     unit_submission_submit,
 )
-from reports.performance.values import Figure, figure_text, parse_figure, target_text
+from reports.performance.values import Figure, parse_figure, target_text
 from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
@@ -122,25 +123,6 @@ def figures(request, period: str | None = None):
     )
 
 
-def _row_forms(entries, data=None, files=None) -> list[tuple]:
-    rows = []
-    for entry in entries:
-        initial = {}
-        realisation = entry.realisation
-        if realisation is not None:
-            initial = {
-                "value": "n/a"
-                if realisation.not_available
-                else figure_text(realisation.value, ratio=realisation.written_as_ratio),
-                "note": realisation.note,
-                "na_reason": realisation.not_available_reason,
-                "obstacles": realisation.obstacles,
-                "solutions": realisation.solutions,
-            }
-        rows.append((entry, FigureRowForm(data, files, initial=initial, prefix=f"i{entry.indicator.pk}")))
-    return rows
-
-
 def _capaian(agency, indicator, target, figure, bands):
     if figure is None or figure.not_available:
         return None, ""
@@ -157,27 +139,16 @@ def figures_unit(request, period: str, unit_id: int):
     selected = _quarter_or_404(period, choices)
     unit, access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=request.method == "POST")
     entries = figure_entries(unit, selected)
-    submission = _submission_of(unit, selected)
-    rows = _row_forms(entries)
+    submission = unit_submission(unit, selected)
+    rows = figure_row_forms(entries)
     status = 200
     if request.method == "POST":
-        if submission is not None and submission.locked or figures_locked(agency, selected.year, selected.number):
-            messages.error(request, _("These figures are locked and cannot be changed."))
+        if quarter_closed(agency, selected, submission):
+            messages.error(request, FIGURES_LOCKED)
             return redirect("reports:figures-unit", str(selected), unit.pk)
-        rows = _row_forms(entries, request.POST, request.FILES)
+        rows = figure_row_forms(entries, request.POST, request.FILES)
         if all(form.is_valid() for _entry, form in rows):
-            typed = [
-                FigureRow(
-                    indicator=entry.indicator,
-                    figure=form.cleaned_data["figure"],
-                    not_available_reason=form.cleaned_data["na_reason"],
-                    obstacles=form.cleaned_data["obstacles"],
-                    solutions=form.cleaned_data["solutions"],
-                    evidence=form.cleaned_data["evidence"],
-                )
-                for entry, form in rows
-                if form.cleaned_data["figure"] is not None
-            ]
+            typed = typed_figure_rows(rows)
             try:
                 figures_save_draft(unit=unit, period=selected, rows=typed, user=request.user)
             except (ValidationError, PermissionDenied) as problem:
@@ -204,10 +175,6 @@ def _attach_errors(rows, problem) -> None:
                 form.add_error("value", error)
     if not by_indicator and rows:
         rows[0][1].add_error(None, _refusal(problem))
-
-
-def _submission_of(unit, period) -> UnitSubmission | None:
-    return UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
 
 
 def _unit_context(request, agency, unit, period, rows, *, access: str, submission: UnitSubmission | None) -> dict:
@@ -384,8 +351,8 @@ def figures_excel(request, period: str, unit_id: int):
             % {"count": len(rows)},
         )
         return redirect("reports:figures-unit", str(selected), unit.pk)
-    rows = _row_forms(entries)
-    submission = _submission_of(unit, selected)
+    rows = figure_row_forms(entries)
+    submission = unit_submission(unit, selected)
     context = _unit_context(request, agency, unit, selected, rows, access=access, submission=submission)
     context["excel_problems"] = problems
     messages.error(request, _("Nothing was saved from the Excel file."))
@@ -491,6 +458,16 @@ def targets_excel(request, year: int):
         raise PermissionDenied(_("Targets are entered by the planning staff."))
     rows = _target_rows(agency, year)
     return _xlsx_response(excel.targets_workbook(agency=agency, year=year, rows=rows), f"target-{year}.xlsx")
+
+
+@login_required
+def lkjip_excel(request, year: int):
+    """The year's LKjIP tables (IKU, PK, realisasi, capaian) for the e-SAKIP upload and SIPD; anyone
+    of the agency reads its reports, so anyone of it may take them."""
+    agency = agency_or_403(request)
+    if not 2000 <= year <= 2100:
+        raise Http404(_("No such year."))
+    return _xlsx_response(excel.lkjip_workbook(agency=agency, year=year), f"lkjip-{agency.slug}-{year}.xlsx")
 
 
 @login_required

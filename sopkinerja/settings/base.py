@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # The API (/api/v1/, issue 20): here only so that its docs page takes Swagger UI from the static
+    # files (no CDN, no inline script).
+    "ninja",
 ]
 
 # The whole chain, in order: a request passes down this list, its response back up.

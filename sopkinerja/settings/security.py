@@ -103,3 +103,9 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist(
 )
 # A passkey is a second factor here, never a way in without the password (and django-axes).
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+# The API for other systems (/api/v1/, docs/api.md): requests per token (django-ratelimit syntax,
+# counted in the default cache), and the largest body it reads (an SOP in JSON, a unit's quarter);
+# a body announced larger is refused with 413 before it is read.
+API_RATE = os.environ.get("API_RATE", "120/m")
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 5 * 1024 * 1024)  # as large as an SOP file may be

@@ -47,9 +47,10 @@ from django.utils import timezone  # noqa: E402
 
 from reports.documents.pdf import print_stylesheet_text  # noqa: E402
 from sopkinerja.common.periods import Period  # noqa: E402
-from tests.bench.pages import LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
+from tests.bench.pages import API_READS, LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
 from tests.support.scale import main_pages  # noqa: E402
-from workflow.models import Agency, SopVersion  # noqa: E402
+from workflow.models import Agency, Run, Scope, SopVersion  # noqa: E402
+from workflow.organisation.tokens import api_token_create  # noqa: E402
 
 
 def user_of(slug: str) -> str:
@@ -64,9 +65,34 @@ def last_finished_quarter(today) -> Period:
 def page_urls(slug: str) -> dict[str, str]:
     """The baselines, then the main pages of one agency (tests.support.scale.main_pages) for the last
     quarter that is over; the figures overview as the menu opens it, for the current quarter."""
-    pages = main_pages(slug, last_finished_quarter(timezone.localdate()))
+    period = last_finished_quarter(timezone.localdate())
+    pages = main_pages(slug, period)
     pages["figures"] = reverse("reports:figures")
-    return {TRIVIAL: "/favicon.ico", LOGIN: reverse("login"), **{name: pages[name] for name in SIGNED_IN_PAGES}}
+    run = Run.objects.get(sop__agency__slug=slug, period=str(period))
+    api = {
+        "API figures": f"/api/v1/agencies/{slug}/figures/{period}",
+        "API units": f"/api/v1/agencies/{slug}/units",
+        "API run": f"/api/v1/agencies/{slug}/runs/{run.pk}",
+    }
+    return {
+        TRIVIAL: "/favicon.ico",
+        LOGIN: reverse("login"),
+        **{name: pages[name] for name in SIGNED_IN_PAGES},
+        **{name: api[name] for name in API_READS},
+    }
+
+
+def api_header(slug: str) -> str:
+    """The header of a new read-only API token of the agency (as an integration sends it)."""
+    from django.contrib.auth import get_user_model
+
+    _token, secret = api_token_create(
+        name="bench",
+        scopes=[Scope.READ_PERFORMANCE, Scope.READ_RUNS],
+        agency=Agency.objects.get(slug=slug),
+        created_by=get_user_model().objects.get(username=user_of(slug)),
+    )
+    return f"Bearer {secret}"
 
 
 def signed_in_client(slug: str) -> Client:
@@ -91,9 +117,11 @@ def pages(args) -> dict:
     setup_test_environment()
     urls = page_urls(args.agency)
     signed_in = signed_in_client(args.agency)
+    authorization = api_header(args.agency)
+    integration = Client(headers={"Authorization": authorization})
     result = {}
     for name, url in urls.items():
-        client = signed_in if name in SIGNED_IN_PAGES else Client()
+        client = signed_in if name in SIGNED_IN_PAGES else integration if name in API_READS else Client()
         client.get(url)  # warm: templates, translations
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -109,6 +137,7 @@ def pages(args) -> dict:
             "queries": counted,
             "bytes": len(response.content),
             "ms_in_process": round(statistics.median(samples) * 1000, 1),
+            "authorization": authorization if name in API_READS else None,
         }
     return result
 

@@ -1,5 +1,6 @@
 """The pages `make bench` drives, in the order it prints them: two baselines, then the main pages
-signed in (tests/bench/inprocess.py finds their URLs); then the hostile files of its attack section."""
+signed in (tests/bench/inprocess.py finds their URLs), then the API's reads with a token; then the
+hostile files of its attack section."""
 
 TRIVIAL, LOGIN = "trivial view", "login page"
 BASELINES = [TRIVIAL, LOGIN]
@@ -16,6 +17,8 @@ SIGNED_IN_PAGES = [
     "SOP list",
     "SOP page",
 ]
+# Read through the API (/api/v1/) with a token in the header, not a session (issue 20).
+API_READS = ["API figures", "API units", "API run"]
 # Posted to the SOP import page as the agency admin (the two SOP files) and to a unit's quarter as
 # its Sekretaris (the figures workbook); each must be refused (tests/bench/inprocess.py writes them).
 HOSTILE_FILES = ["SOP JSON, 1,000 steps", "SOP workbook, 20,000 rows", "figures workbook, ID 1e1000000"]

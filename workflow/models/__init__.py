@@ -1,5 +1,6 @@
 from .contact import ContactPoint, NotificationPreference
 from .evaluation import CRITERIA, SopEvaluation, SopMonitoring
+from .integration import ApiToken, ApiWrite, Scope
 from .mail import Channel, OutgoingMail
 from .organisation import ActingAssignment, Agency, DayOff, Employee, LocalGovernment, Position, Unit
 from .reminder import SentReminder
@@ -7,6 +8,9 @@ from .run import Attachment, Disposition, Run, RunStep
 from .sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 
 __all__ = [
+    "ApiToken",
+    "ApiWrite",
+    "Scope",
     "ActingAssignment",
     "Attachment",
     "ContactPoint",
