@@ -437,8 +437,8 @@ def middleware_report(chain: dict) -> list[str]:
                 path.rsplit(".", 1)[-1],
                 f"{login['us'][path]:,.0f}",
                 f"{dashboard['us'][path]:,.0f}",
-                f"{login['us'][path] / login['total_us']:.0%}",
-                f"{dashboard['us'][path] / dashboard['total_us']:.0%}",
+                f"{login['us'][path] / login['total_us']:.1%}",
+                f"{dashboard['us'][path] / dashboard['total_us']:.1%}",
             )
         )
     lines.append(
