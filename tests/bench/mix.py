@@ -7,20 +7,25 @@ office at the end of a quarter.
 The cast comes from tests/bench/inprocess.py mix: per agency, some of the roles below, and the pages
 they open (the unit whose figures the staff member enters, the run of the current quarter, the SOP).
 
-- staff: their unit's figures page, save a draft with changed values, the run page, the SOP page, the
-  figures page again and hand them in (Kirim) with changed values every second loop;
-- supervisor (the head who reviews that unit): the dashboard, return the unit's figures handed in
-  (from the dashboard's review list, with a note), the disposisi inbox, the run page (any step of
-  theirs: submit, approve or return), the SOP page;
-- sekretaris: the dashboard, the run page (submit their step, approve or return their staff's),
-  the disposisi inbox, the figures overview, the SOP page;
-- kadis: the dashboard, the run page (approve or return the step waiting for them, in turn), the
-  documents page, a report's readiness, the SOP page; a run in which nothing is left for the cast
-  to do, or that has had MAX_APPROVALS approvals (so that it never finishes), is cancelled with a
-  reason and a new one started from the runs page.
+- staff: their unit's figures page and a draft saved with changed values, the run page (any step of
+  theirs), the SOP page or the dashboard in turn; every second loop the figures page again and the
+  quarter handed in (Kirim) with every figure filled;
+- supervisor (the head who reviews that unit): the dashboard and the unit's figures returned with a
+  note when they were handed in (from the dashboard's review list), the run page (any step of
+  theirs: submit, or approve and return in turn); every second loop one of the disposisi inbox,
+  the SOP page and the figures overview in turn;
+- sekretaris: the dashboard, the run page (their step submitted, a data-collection step closed
+  listing the units without figures; their staff's approved or returned in turn); every second loop
+  one of the disposisi inbox, the SOP page and the figures overview;
+- kadis: the dashboard, the run page (the step waiting for them approved or returned in turn); a run
+  in which nothing is left for the cast to do, or that has had MAX_APPROVALS approvals (so that it
+  never finishes), is cancelled with a reason and started again from the runs page; every second
+  loop one of the documents page, a report's readiness (the documents page with the report
+  chosen) and the SOP page.
 
-Figures handed in are returned, never approved, and steps are approved or returned in turn, so the
-writes stay possible over any number of loops. An action that is no longer offered (the form has
+A page view is a GET, the redirect after a write included. Figures handed in are returned, never
+approved, and steps are approved or returned in turn, so the writes stay possible over any number
+of loops. An action that is no longer offered (the form has
 gone: another user acted first) is skipped and the user goes on; one the server refuses (the page
 after it shows an error) counts as a refusal, apart from errors (5xx, a broken connection, or a
 page that did not answer 200, 302 or 400).
@@ -348,9 +353,10 @@ class Player:
                 self.agency.approvals = 0
                 self.agency.idle_looks = 0
 
-    def extra(self, names: list[str]) -> None:
-        """One of the role's other pages, in turn from loop to loop."""
-        self.browser.get(self.urls(names[self.loop % len(names)]))
+    def extra(self, names: list[str], every: int = 1) -> None:
+        """One of the role's other pages, in turn, every `every` loops."""
+        if self.loop % every == 0:
+            self.browser.get(self.urls(names[self.loop // every % len(names)]))
 
     def staff(self) -> None:
         b = self.browser
@@ -375,14 +381,14 @@ class Player:
         if back:
             b.post(back[0], with_note(back[1], "Mohon periksa kembali angka triwulan ini."), "return figures")
         self.act_on_run()
-        self.extra(["disposisi inbox", "SOP page", "figures"])
+        self.extra(["disposisi inbox", "SOP page", "figures"], every=2)
 
     def sekretaris(self) -> None:
         self.browser.get(self.urls("dashboard"))
         if not self.act_on_run():
             with self.agency.lock:
                 self.agency.idle_looks += 1
-        self.extra(["disposisi inbox", "SOP page", "figures"])
+        self.extra(["disposisi inbox", "SOP page", "figures"], every=2)
 
     def kadis(self) -> None:
         self.browser.get(self.urls("dashboard"))
@@ -392,7 +398,7 @@ class Player:
             worn = self.agency.approvals >= MAX_APPROVALS or self.agency.idle_looks >= 2
         if worn:
             self.restart_run()
-        self.extra(["documents", "report readiness", "SOP page"])
+        self.extra(["documents", "report readiness", "SOP page"], every=2)
 
     def play(self) -> None:
         while not self.browser.stop.is_set():

@@ -32,7 +32,19 @@ growth run), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (20), BENCH
 BENCH_ATTACK_SECONDS (10 per login measurement, 0: no attack section), BENCH_ATTACK_ROUNDS (5
 posts of each hostile file), BENCH_PDF_ROUNDS (3, 0: no documents), BENCH_PROFILE (0; 1: cProfile
 of the signed-in pages that miss the goal), BENCH_JSON (a file for the figures as JSON),
-BENCH_DATABASE (sopkinerja_bench: the database made, and dropped afterwards, on the server).
+BENCH_DATABASE (sopkinerja_bench: the database made, and dropped afterwards, on the server),
+BENCH_WORKER_CLASS (sync; gthread: BENCH_THREADS threads per worker, 4), and for the sections after
+the documents: BENCH_MISS_ROUNDS (3, 0: no miss path and request path), BENCH_MIX_SECONDS (60, 0: no
+mixed workload), BENCH_MIX_WARMUP (10), BENCH_MIX_USERS (20), BENCH_MIX_AGENCIES (10).
+
+5. The miss path and the request path (reference size, one process): each main page right after a
+   figures draft of its agency was saved, against the same page warm and the login page; each
+   middleware's own time on the login page and the dashboard (tests/bench/inprocess.py).
+6. The mixed workload (tests/bench/mix.py): BENCH_MIX_USERS users of every role in the last
+   BENCH_MIX_AGENCIES agencies, signed in through the login page, each looping through a day's work
+   with real POSTs through the pages; per page and write: p50 and p95 as the users waited, the time
+   in the worker (gunicorn's access log) and its ratio to the login page's in the same mix; the login
+   page with wrk before and after.
 """
 
 import html
@@ -789,7 +801,9 @@ def report(figures: dict) -> str:
     full, growth = figures["sizes"]["full"], figures["sizes"].get("growth")
     label = f"{figures['agencies']} agencies × {figures['years']} years"
     lines = [
-        f"## Pages: {label}, gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, {SECONDS} s per page",
+        f"## Pages: {label}, gunicorn {WORKERS} {WORKER_CLASS} workers"
+        + (f" × {THREADS} threads" if WORKER_CLASS != "sync" else "")
+        + f", {CONNECTIONS} connections, {SECONDS} s per page",
         "",
         *table_head("page", "req/s", "p50", "p95", "÷ login page", "÷ trivial view", "queries", "KB", "ms in process"),
     ]
