@@ -7,20 +7,20 @@ office at the end of a quarter.
 The cast comes from tests/bench/inprocess.py mix: per agency, some of the roles below, and the pages
 they open (the unit whose figures the staff member enters, the run of the current quarter, the SOP).
 
-- staff: their unit's figures page and a draft saved with changed values, the run page (any step of
-  theirs), the SOP page or the dashboard in turn; every second loop the figures page again and the
-  quarter handed in (Kirim) with every figure filled;
-- supervisor (the head who reviews that unit): the dashboard and the unit's figures returned with a
-  note when they were handed in (from the dashboard's review list), the run page (any step of
-  theirs: submit, or approve and return in turn); every second loop one of the disposisi inbox,
-  the SOP page and the figures overview in turn;
-- sekretaris: the dashboard, the run page (their step submitted, a data-collection step closed
-  listing the units without figures; their staff's approved or returned in turn); every second loop
-  one of the disposisi inbox, the SOP page and the figures overview;
-- kadis: the dashboard, the run page (the step waiting for them approved or returned in turn); a run
-  in which nothing is left for the cast to do, or that has had MAX_APPROVALS approvals (so that it
-  never finishes), is cancelled with a reason and started again from the runs page; every second
-  loop one of the documents page, a report's readiness (the documents page with the report
+- staff: their unit's figures page and a draft saved with changed values; then in turn either the
+  SOP page or the dashboard, or the run page (any step of theirs) and the quarter handed in (Kirim)
+  with every figure filled;
+- supervisor (the head who reviews that unit): the dashboard, and the unit's figures returned with a
+  note when they were handed in (from the dashboard's review list); then in turn the run page (any
+  step of theirs: submit, or approve and return in turn) or one of the disposisi inbox, the SOP
+  page and the figures overview;
+- sekretaris: the run page (their step submitted, a data-collection step closed listing the units
+  without figures; their staff's approved or returned in turn); then in turn the dashboard or one
+  of the disposisi inbox, the SOP page and the figures overview;
+- kadis: the run page (the step waiting for them approved or returned in turn); a run in which
+  nothing is left for the cast to do, or that has had MAX_APPROVALS approvals (so that it never
+  finishes), is cancelled with a reason and started again from the runs page; then in turn the
+  dashboard or one of the documents page, a report's readiness (the documents page with the report
   chosen) and the SOP page.
 
 A page view is a GET, the redirect after a write included. Figures handed in are returned, never
@@ -353,10 +353,9 @@ class Player:
                 self.agency.approvals = 0
                 self.agency.idle_looks = 0
 
-    def extra(self, names: list[str], every: int = 1) -> None:
-        """One of the role's other pages, in turn, every `every` loops."""
-        if self.loop % every == 0:
-            self.browser.get(self.urls(names[self.loop // every % len(names)]))
+    def extra(self, names: list[str]) -> None:
+        """One of the role's other pages, in turn from loop to loop."""
+        self.browser.get(self.urls(names[self.loop % len(names)]))
 
     def staff(self) -> None:
         b = self.browser
@@ -365,40 +364,47 @@ class Player:
             b.post(self.urls("unit figures"), changed_figures(form, self.loop), "save figures")
         else:
             b.tally.count("skipped", "save figures")
+        if self.loop % 2 == 0:
+            self.extra(["SOP page", "dashboard"])
+            return
         self.act_on_run()
-        self.extra(["SOP page", "dashboard"])
-        if self.loop % 2:
-            form = figures_form(b.get(self.urls("unit figures")))
-            if form:
-                fields = {**changed_figures(form, self.loop + 1, complete=True), "send": "1"}
-                b.post(self.urls("unit figures"), fields, "hand in figures")
-            else:
-                b.tally.count("skipped", "hand in figures")
+        form = figures_form(b.get(self.urls("unit figures")))
+        if form:
+            fields = {**changed_figures(form, self.loop + 1, complete=True), "send": "1"}
+            b.post(self.urls("unit figures"), fields, "hand in figures")
+        else:
+            b.tally.count("skipped", "hand in figures")
 
     def supervisor(self) -> None:
         b = self.browser
         back = form_posting_to(b.get(self.urls("dashboard")), r"/data/kiriman/\d+/kembalikan/$")
         if back:
             b.post(back[0], with_note(back[1], "Mohon periksa kembali angka triwulan ini."), "return figures")
-        self.act_on_run()
-        self.extra(["disposisi inbox", "SOP page", "figures"], every=2)
+        if self.loop % 2:
+            self.act_on_run()
+        else:
+            self.extra(["disposisi inbox", "SOP page", "figures"])
 
     def sekretaris(self) -> None:
-        self.browser.get(self.urls("dashboard"))
         if not self.act_on_run():
             with self.agency.lock:
                 self.agency.idle_looks += 1
-        self.extra(["disposisi inbox", "SOP page", "figures"], every=2)
+        if self.loop % 2:
+            self.browser.get(self.urls("dashboard"))
+        else:
+            self.extra(["disposisi inbox", "SOP page", "figures"])
 
     def kadis(self) -> None:
-        self.browser.get(self.urls("dashboard"))
         acted = self.act_on_run()
         with self.agency.lock:
             self.agency.idle_looks = 0 if acted else self.agency.idle_looks + 1
             worn = self.agency.approvals >= MAX_APPROVALS or self.agency.idle_looks >= 2
         if worn:
             self.restart_run()
-        self.extra(["documents", "report readiness", "SOP page"], every=2)
+        if self.loop % 2:
+            self.browser.get(self.urls("dashboard"))
+        else:
+            self.extra(["documents", "report readiness", "SOP page"])
 
     def play(self) -> None:
         while not self.browser.stop.is_set():
