@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
+from reports.models.performance import YEARLY_TARGET_ONLY
 from reports.performance.values import (  # noqa: F401 - parse_angka: the old home
     NOTE_LENGTH,
     parse_angka,
@@ -140,12 +141,19 @@ class TargetRowForm(forms.Form):
     q3 = forms.CharField(label="TW III", required=False, max_length=60)
     q4 = forms.CharField(label="TW IV", required=False, max_length=60)
 
+    def __init__(self, *args, yearly: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.yearly = yearly  # measured once a year: the annual target only
+
     def clean(self):
         data = super().clean()
         data["targets"] = {}
         for name, quarter in (("annual", None), ("q1", 1), ("q2", 2), ("q3", 3), ("q4", 4)):
             typed = (data.get(name) or "").strip()
             if not typed:
+                continue
+            if quarter is not None and self.yearly:
+                self.add_error(name, YEARLY_TARGET_ONLY)
                 continue
             try:
                 data["targets"][quarter] = parse_target(typed)

@@ -11,10 +11,11 @@ from reports.documents.signing import DEMO_PASSPHRASE
 from reports.models import DocumentKind, Evidence, Indicator, Realisation, SignedDocument
 from reports.performance.services import evidence_add
 from sopkinerja.common.periods import Period
-from workflow.models import Agency, Employee, Run, RunStep, Sop
+from workflow.models import Agency, Disposition, Employee, Run, RunStep, Sop
 from workflow.runs.services import run_start, run_step_submit
 from workflow.seed import load_all
 
+from .fake_chat import FakeChat, point_at
 from .figures_helpers import library_visitors
 from .genuine_files import pdf_bytes, upload
 from .workflow_helpers import complete_current, current, executor_of
@@ -133,3 +134,19 @@ def submitted_step(run) -> RunStep:
 def stored_files(settings) -> list:
     """Every file under MEDIA_ROOT: empty when an upload was refused."""
     return [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()] if settings.MEDIA_ROOT.exists() else []
+
+
+@pytest.fixture
+def chat(settings, balangan):
+    """A local WhatsApp and Telegram server (tests.fake_chat), with Balangan sending WhatsApp through Fonnte."""
+    fake = FakeChat()
+    point_at(fake, settings)
+    Agency.objects.filter(pk=balangan.pk).update(whatsapp_gateway="fonnte")
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def disposition(run):
+    """The disposisi that handed the run's first step to its executor."""
+    return Disposition.objects.select_related("to_position__agency").get(run_step__run=run)

@@ -110,6 +110,18 @@ def test_an_appointment_ended_before_it_began_covers_no_day(head):
     assert not any(assignment.covers(today + n * DAY) for n in range(10))
 
 
+def test_an_appointment_still_to_come_is_withdrawn_not_ended_now(login, head):
+    today = balangan_today()
+    coming = appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today + 3 * DAY)
+    client = login("balangan.kadis")
+    page = client.get(reverse("workflow:appointments")).content.decode()
+    assert "Batalkan" in page and "Akhiri sekarang" not in page
+    response = client.post(reverse("workflow:appointment-end", args=[coming.pk]), follow=True)
+    assert "Penunjukan dibatalkan." in response.content.decode()
+    coming.refresh_from_db()
+    assert coming.ends_on < coming.starts_on and coming.ended_at is not None
+
+
 def test_everyone_of_the_agency_sees_appointments_and_who_made_them(login, head):
     appoint(user("balangan.kadis"), head, "balangan.sekretaris")
     page = login("balangan.staf").get(reverse("workflow:appointments")).content.decode()

@@ -75,8 +75,13 @@ def test_a_step_is_approved_in_place_from_the_dashboard(login, run):
     approver = approver_of(attempt)
     client = login(approver.username)
     assert f"approve-note-{attempt.pk}" in client.get(reverse("workflow:home")).content.decode()
+    page = client.get(reverse("workflow:home")).content.decode()
+    waiting = int(page.split('id="count-to-approve">')[1].split("<")[0])
     response = client.post(reverse("workflow:step-approve", args=[attempt.pk]), {"note": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Langkah 1 telah disetujui." in response.content.decode()
+    # The badge of "Awaiting my approval" counts one less, swapped out of band.
+    expected = f'id="count-to-approve" hx-swap-oob="true">{waiting - 1}</span>'
+    assert waiting >= 1 and expected in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.state == RunStep.State.APPROVED
 
@@ -165,6 +170,11 @@ def test_a_units_figures_wait_on_the_heads_dashboard_and_are_approved_in_place(l
     response = client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Disetujui: Seksi Layanan dan Pembudayaan Gemar Membaca." in response.content.decode()
+    # The counters above and beside the lists change with the decision, without reloading the page.
+    answer = response.content.decode()
+    assert '<ul class="list-inline mb-4 counters" id="dashboard-counters" hx-swap-oob="true">' in answer
+    assert 'Menunggu saya <span class="badge text-bg-warning">0</span>' in answer
+    assert '<span class="badge text-bg-secondary" id="count-to-approve" hx-swap-oob="true">0</span>' in answer
     submission.refresh_from_db()
     assert submission.state == UnitSubmission.State.APPROVED
     assert "Tidak ada yang menunggu persetujuan Anda." in client.get(reverse("workflow:home")).content.decode()
@@ -190,3 +200,15 @@ def test_nobody_but_the_reviewer_sees_a_units_figures_waiting(login, balangan):
     for other in ("balangan.kasi-layanan", "balangan.kabid-arsip", "balangan.kadis"):
         page = login(other).get(reverse("workflow:home")).content.decode()
         assert "Data kinerja triwulan · Seksi Layanan" not in page, other
+
+
+def test_figures_not_yet_approved_are_marked_provisional_on_the_dashboard_until_approved(login, balangan):
+    submission = sent_figures(balangan)
+    mark = 'class="badge text-bg-warning provisional"'
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    assert "Capaian kinerja, Triwulan IV 2026" in page
+    assert page.count(mark) == len(unit_indicators(submission.unit, 2026)) == 3
+    assert "belum disetujui kepala unit" in page
+    login("balangan.kabid-perpustakaan").post(reverse("reports:submission-approve", args=[submission.pk]))
+    page = login("balangan.kadis").get(reverse("workflow:home")).content.decode()
+    assert mark not in page

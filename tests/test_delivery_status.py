@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from workflow.models import Agency, ContactPoint, Disposition, OutgoingMail
+from workflow.models import ContactPoint, OutgoingMail
 from workflow.organisation.deliveries import plain_reason
 from workflow.organisation.mail import notify
 from workflow.runs import notifications
@@ -16,26 +16,12 @@ from workflow.runs.selectors import disposition_deliveries
 from workflow.runs.services import run_step_send_back, run_step_submit
 
 from .conftest import user
-from .fake_chat import CHAT, REGISTERED, FakeChat, point_at
+from .fake_chat import CHAT, REGISTERED
 
 pytestmark = pytest.mark.django_db
 WITA = datetime.timezone(datetime.timedelta(hours=8))
 SEKRETARIS = "balangan.sekretaris"
 HEADING = "Apakah pemberitahuan sampai ke penerima?"
-
-
-@pytest.fixture
-def chat(settings, balangan):
-    fake = FakeChat()
-    point_at(fake, settings)
-    Agency.objects.filter(pk=balangan.pk).update(whatsapp_gateway="fonnte")
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def disposition(run):
-    return Disposition.objects.select_related("to_position__agency").get(run_step__run=run)
 
 
 def reachable(username=SEKRETARIS, *, number="+" + REGISTERED, chat_id=CHAT):

@@ -3,6 +3,9 @@ once a year has one figure for the year, a figure may carry a note ("38% (Evalua
 indicator may have no satuan."""
 
 import io
+import json
+import re
+import subprocess
 from decimal import Decimal as D
 
 import pytest
@@ -10,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from reports.documents.readiness import agreement_readiness, report_readiness
 from reports.documents.rendering import performance_agreement, performance_report
@@ -19,8 +23,9 @@ from reports.performance.selectors import figure_entries, measure
 from reports.performance.services import realisation_submit, target_set
 from reports.performance.values import Figure, parse_figure
 from sopkinerja.common.periods import Period
+from workflow.seed import FIXTURES, agency_admin_group, load_office
 
-from .conftest import user
+from .conftest import TODAY, user
 from .figures_helpers import fill_year, layanan, library_visitors
 from .genuine_files import upload
 
@@ -119,9 +124,9 @@ def test_a_ratio_realisation_is_printed_as_a_ratio_in_the_reports_html_against_i
     indicator = ratio_indicator(balangan)
     submit(indicator, "1:17,9")
     html = performance_report(balangan, Period.parse("2026-TW4")).html
-    assert '<td class="num">1:32</td>' in html
+    assert '<td class="num target">1:32</td>' in html
     assert '<td class="num">1:17,9' in html and "17,90" not in html
-    assert '<td class="num">1:32</td>' in performance_agreement(balangan, 2026).html
+    assert '<td class="num target">1:32</td>' in performance_agreement(balangan, 2026).html
 
 
 # Yearly indicators -------------------------------------------------------------------------------
@@ -163,6 +168,52 @@ def test_a_yearly_indicator_counts_for_the_annual_reports_readiness_with_its_one
         assert report_readiness(balangan, Period.parse(quarter)).gaps == ()
     submit(indicator, "82", year=2025)
     assert report_readiness(balangan, Period.parse("2025")).gaps == ()
+
+
+def test_a_seed_office_may_have_an_indicator_measured_once_a_year_without_satuan(balangan):
+    data = json.loads((FIXTURES / "balangan.json").read_text(encoding="utf-8"))
+    data["objectives"][0]["indicators"].append(
+        {
+            "name": "Indeks Literasi Masyarakat (survei tahunan)",
+            "polarity": "higher",
+            "aggregation": "last",
+            "frequency": "yearly",
+            "cumulative": False,
+            "unit": "bid-perpus",
+            "targets": {"-1": {"annual": "70"}, "0": {"annual": "72"}},
+            "realisations": {"-1": ["71.5"], "0": ["73"]},
+        }
+    )
+    load_office(data, None, TODAY, agency_admin_group(), certificates=False, logos=False)
+    indicator = Indicator.objects.get(objective__agency=balangan, name="Indeks Literasi Masyarakat (survei tahunan)")
+    assert indicator.measured_yearly and indicator.unit_of_measure == ""
+    assert [(t.year, t.quarter, t.value) for t in indicator.targets.order_by("year")] == [
+        (2025, None, D(70)),
+        (2026, None, D(72)),
+    ]
+    # 2025 is over: its one figure, with TW IV; 2026 is not over on the seed's day: none yet.
+    assert [(r.year, r.quarter, r.value) for r in indicator.realisations.all()] == [(2025, 4, D("71.5"))]
+
+
+def test_the_targets_page_and_its_workbook_refuse_a_quarterly_target_for_a_yearly_indicator(login, balangan):
+    indicator = yearly_indicator(balangan)
+    with pytest.raises(ValidationError, match="diukur sekali setahun"):
+        target_set(indicator=indicator, year=2026, quarter=2, value=D(20))
+    client = login("balangan.sekretaris")
+    url = reverse("reports:targets", args=[2026])
+    page = client.get(url).content.decode()
+    assert f'name="t{indicator.pk}-annual"' in page and f'name="t{indicator.pk}-q1"' not in page
+    response = client.post(url, {f"t{indicator.pk}-annual": "85", f"t{indicator.pk}-q1": "20"})
+    assert response.status_code == 400 and "diukur sekali setahun" in response.content.decode()
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:targets-excel", args=[2026])).content))
+    row = next(r for r in workbook.active.iter_rows(min_row=4) if r[0].value == indicator.pk)
+    assert [cell.value for cell in row[4:8]] == [None] * 4
+    row[3].value, row[5].value = "85", "20"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = client.post(url, {"file": upload("target.xlsx", buffer.getvalue())})
+    assert response.status_code == 400 and "diukur sekali setahun" in response.content.decode()
+    assert [(t.quarter, t.value) for t in indicator.targets.all()] == [(None, D(80))]  # nothing saved
 
 
 def test_the_pk_lists_a_yearly_indicators_annual_target_without_demanding_rencana_aksi(balangan):
@@ -233,7 +284,7 @@ def test_an_indicator_without_satuan_is_allowed_and_printed_as_a_dash(login, bal
     )
     report = performance_report(balangan, Period.parse("2026-TW4")).html
     assert f'<td>{indicator.name}</td>\n      <td class="center">-</td>' in report
-    assert '<td class="center">-</td><td class="num">70</td>' in performance_agreement(balangan, 2026).html
+    assert '<td class="center">-</td><td class="num target">70</td>' in performance_agreement(balangan, 2026).html
     page = login(CLERK).get(unit_url(indicator.responsible_unit)).content.decode()
     assert f'{indicator.name}<div class="small text-body-secondary">-</div>' in page
 
@@ -242,3 +293,39 @@ def test_the_targets_page_says_a_yearly_indicator_needs_no_rencana_aksi(login, b
     indicator = yearly_indicator(balangan)
     html = login("balangan.sekretaris").get(reverse("reports:targets", args=[2026])).content.decode()
     assert f"{indicator.name}<div" in html and "diukur sekali setahun: tanpa Rencana Aksi" in html
+
+
+# A range target in print ---------------------------------------------------------------------------
+
+
+def pages_words(pdf: bytes) -> list[dict[str, tuple[float, float]]]:
+    """Per page, (x right edge, y top) of each word, read back by poppler."""
+    found = []
+    for number in range(1, PdfReader(io.BytesIO(pdf)).get_num_pages() + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), "-bbox", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        found.append(
+            {
+                word: (float(x_max), float(y_min))
+                for y_min, x_max, word in re.findall(r'yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]+)<', text)
+            }
+        )
+    return found
+
+
+def test_a_range_target_breaks_after_its_dash_and_ends_where_every_other_target_ends(balangan):
+    indicator = new_indicator(balangan, "Persentase arsip yang tertata sesuai kaidah kearsipan", unit_of_measure="%")
+    for quarter in (None, 1, 2, 3, 4):
+        target_set(indicator=indicator, year=2026, quarter=quarter, value=D("78.46"), upper_value=D("86.31"))
+    fill_year(balangan, 2026)
+    pdf = performance_report(balangan, Period.parse("2026")).pdf()
+    tables = [words for words in pages_words(pdf) if "86,31" in words and "48.000" in words]
+    assert tables  # the PK in Bab II and the capaian in Bab III
+    for words in tables:
+        low, high, other = words["78,46"], words["86,31"], words["48.000"]  # 48.000: the visitors' target
+        assert high[1] > low[1]  # "86,31" on the line below "78,46 –"
+        assert abs(high[0] - other[0]) < 0.5, (high, other)

@@ -10,31 +10,17 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from workflow.models import Agency, ContactPoint, Disposition, NotificationPreference, OutgoingMail
+from workflow.models import Agency, ContactPoint, NotificationPreference, OutgoingMail
 from workflow.organisation import contacts
 from workflow.organisation.mail import mail_deliver_due, notify
 
 from .conftest import user
-from .fake_chat import CHAT, REGISTERED, FakeChat, point_at
+from .fake_chat import CHAT, REGISTERED
 
 pytestmark = pytest.mark.django_db
 WITA = datetime.timezone(datetime.timedelta(hours=8))
 MORNING = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=WITA)  # Monday 10:00 in Balangan
 SEKRETARIS = "balangan.sekretaris"
-
-
-@pytest.fixture
-def chat(settings, balangan):
-    fake = FakeChat()
-    point_at(fake, settings)
-    Agency.objects.filter(pk=balangan.pk).update(whatsapp_gateway="fonnte")
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def disposition(run):
-    return Disposition.objects.select_related("to_position__agency").get(run_step__run=run)
 
 
 def reachable(username=SEKRETARIS, *, whatsapp=True, telegram=True, verified=True):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reports.documents import signing
-from reports.models import SignedDocument
+from reports.models import SignedDocument, TargetLock
 
 from .test_documents import page_sizes_mm
 
@@ -54,3 +54,30 @@ def test_render_pdf_refuses_an_unknown_period_or_agency(tmp_path, db):
         call_command("render_pdf", "report", "--agency", "balangan", "--period", "2026-Q1", "-o", str(tmp_path / "x"))
     with pytest.raises(CommandError, match="No agency"):
         call_command("render_pdf", "sop", "--agency", "nowhere", "-o", str(tmp_path / "x"))
+
+
+def test_render_pdf_pk_renders_the_years_perjanjian_kinerja_and_signs_it_locking_the_targets(
+    tmp_path, balangan, monkeypatch
+):
+    draft = tmp_path / "pk-draft.pdf"
+    call_command("render_pdf", "pk", "--agency", "balangan", "--period", "2026", "-o", str(draft))
+    assert draft.read_bytes().startswith(b"%PDF-") and not TargetLock.objects.filter(agency=balangan).exists()
+    monkeypatch.setenv("SOPKINERJA_SIGNING_PASSPHRASE", signing.DEMO_PASSPHRASE)
+    signed = tmp_path / "pk.pdf"
+    call_command("render_pdf", "pk", "--agency", "balangan", "--period", "2026", "--sign", "-o", str(signed))
+    document = SignedDocument.objects.get(agency=balangan, kind="pk", period="2026")
+    assert signing.sha256(signed.read_bytes()) == document.sha256
+    assert TargetLock.objects.get(agency=balangan, year=2026).signed_document == document
+
+
+def test_render_pdf_monev_renders_a_semesters_sop_monitoring(tmp_path, db):
+    output = tmp_path / "monev.pdf"
+    call_command("render_pdf", "monev", "--agency", "balangan", "--period", "2026-S1", "-o", str(output))
+    assert output.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(("document", "period"), [("pk", "2026-TW1"), ("monev", "2026"), ("pk", None)])
+def test_render_pdf_refuses_a_period_of_the_wrong_kind_for_the_document(tmp_path, db, document, period):
+    arguments = ["render_pdf", document, "--agency", "balangan", "-o", str(tmp_path / "x")]
+    with pytest.raises(CommandError, match="needs --period"):
+        call_command(*arguments, *(["--period", period] if period else []))

@@ -54,7 +54,7 @@ def test_returned_figures_wait_on_the_kepala_seksis_dashboard_with_who_when_and_
     assert '<span class="badge text-bg-danger">Dikembalikan</span>' in page
     assert f"oleh Drs. H. SYAHRIANI, {shown(submission.returned_at)}" in page
     assert "Lampirkan buku tamu Desember" in page
-    assert 'Tugas saya <span class="badge text-bg-secondary">1</span>' in page
+    assert 'Tugas saya <span class="badge text-bg-secondary" id="count-to-perform">1</span>' in page
 
 
 def test_figures_sent_again_leave_the_owners_dashboard(login, layanan):

@@ -3,6 +3,7 @@ draws: every exit label whole and readable inside the drawing, every arrow on it
 own lane, no line through a symbol or an arrowhead, nothing printed within 5 mm of the paper's edge
 (the band office printers cannot print), rows no taller than their content needs."""
 
+import io
 import math
 import re
 import subprocess
@@ -10,12 +11,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from reports.documents import rendering as documents
 from reports.documents.rendering import Stamp
 from tests.sample_sops import complex_sop, permohonan_sop, reviewer_sop
+from workflow.models import Executor, Position, Sop
 from workflow.sop.flowchart import LABEL_SIZE, FlowExit, FlowStep, paginate
 from workflow.sop.layout import PAPERS, column_widths, flowchart_pages
+from workflow.sop.services import ExecutorSpec, StepSpec, sop_version_create
 
 EDGE_BAND = 5.0  # mm that office printers cannot print
 TOLERANCE = 0.05
@@ -277,3 +281,70 @@ def test_an_eight_step_sop_with_short_texts_fits_its_flowchart_on_one_page(paper
 def test_rows_are_as_tall_as_their_content_with_a_compact_minimum():
     (page,) = paginate(short_chain(8), budget=1000)
     assert len(page) == 8
+
+
+def chain_sop(agency, count: int):
+    """A straight chain of count steps, each Waktu a different estimate, time per item or range, so
+    that the notes under the Jumlah run to several lines."""
+    staff = Position.objects.filter(agency=agency).order_by("pk")[2]
+    executors = [ExecutorSpec("Pemohon", None, Executor.Kind.OUTSIDE), ExecutorSpec("Staf Pelayanan", staff)]
+    times = [lambda n: f"± {n} menit", lambda n: f"{n} menit/berkas", lambda n: f"1 – {n} hari kerja"]
+    steps = [
+        StepSpec(
+            n,
+            f"Langkah {n}: memeriksa dan mencatat berkas permohonan beserta kelengkapan administrasinya",
+            times[n % 3](n),
+            f"Berkas {n}",
+            actors=["Pemohon" if n in (1, count) else "Staf Pelayanan"],
+            symbol="terminator" if n in (1, count) else "process",
+            exits=[] if n == count else None,
+        )
+        for n in range(1, count + 1)
+    ]
+    sop = Sop.objects.create(agency=agency, number=f"SOP – {count}/RANTAI")
+    return sop_version_create(sop=sop, name="Rantai", made_on=None, executors=executors, steps=steps)
+
+
+def test_the_catatan_jumlah_stays_on_the_page_of_the_last_step(balangan):
+    for count in (12, 13, 14, 22, 23, 24):  # around the counts where the flowchart takes another page
+        version = chain_sop(balangan, count)
+        pdf = documents.sop_sheet(version).pdf()
+        pages = [
+            subprocess.run(
+                ["pdftotext", "-f", str(n), "-l", str(n), "-layout", "-", "-"], input=pdf, capture_output=True
+            ).stdout.decode()
+            for n in range(1, PdfReader(io.BytesIO(pdf)).get_num_pages() + 1)
+        ]
+        (notes_page,) = [page for page in pages if "Catatan Jumlah" in page]
+        assert f"Langkah {count}:" in notes_page, count
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-", "-"], input=pdf, capture_output=True
+        ).stdout.decode()
+        for n in range(1, PdfReader(io.BytesIO(pdf)).get_num_pages() + 1)
+    ]
+
+
+@pytest.mark.parametrize("laws", [14, 17, 18, 21])  # the identity breaks before each of its sections in turn
+def test_no_identity_page_ends_with_a_section_head_or_holds_only_the_penyusun_row(balangan, laws):
+    dasar_hukum = [
+        (
+            f"{n}.",
+            f"Peraturan Menteri PAN-RB Nomor {n} Tahun 2012 tentang Pedoman Penyusunan Standar Operasional Prosedur",
+        )
+        for n in range(1, laws + 1)
+    ]
+    version = complex_sop(
+        balangan, lists={"dasar_hukum": dasar_hukum}, prepared_by="Kasubbag Umum", checked_by="Sekretaris"
+    )
+    pages = page_texts(documents.sop_sheet(version).pdf())
+
+    def page_of(text: str) -> int:
+        (number,) = [n for n, page in enumerate(pages) if text in page]
+        return number
+
+    assert page_of("Dasar Hukum") == page_of("Nomor 1 Tahun")
+    assert page_of("Peringatan") == page_of("Berkas yang tidak lengkap") == page_of("Pemeriksa") > 0

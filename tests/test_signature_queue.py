@@ -115,7 +115,7 @@ def test_the_kepala_dinas_logs_in_and_sees_his_queue_counted_among_what_waits_fo
     assert 'Menunggu tanda tangan saya <span class="badge text-bg-warning">2</span>' in page
     assert 'Menunggu saya <span class="badge text-bg-warning">2</span>' in page
     # Signing is not approving: the approvals card keeps its own count.
-    assert 'Menunggu persetujuan saya <span class="badge text-bg-secondary">0</span>' in page
+    assert 'Menunggu persetujuan saya <span class="badge text-bg-secondary" id="count-to-approve">0</span>' in page
     assert f"Laporan kinerja {TW1.label}" in page
     assert reverse("reports:documents") + f"?report={TW1}#report-form" in page
 

@@ -290,6 +290,13 @@ def test_a_draft_keeps_the_approvers_position_title_from_the_file_and_waits_for_
     assert draft.approver_name == "" and draft.approver_nip == "" and draft.effective_on is None
 
 
+def test_a_new_revision_keeps_the_approvers_position_title_and_waits_for_the_name_and_nip(sop000):
+    assert sop000.approver_title and sop000.approver_name
+    draft = sop_version_revise(version=sop000, user=user(AUTHOR))
+    assert draft.approver_title == sop000.approver_title
+    assert (draft.approver_name, draft.approver_nip, draft.effective_on) == ("", "", None)
+
+
 def test_the_editor_saves_the_approvers_position_title(balangan):
     draft = sop_draft_create(agency=balangan, user=user(AUTHOR), number="", name="SOP Baru")
     identity = DraftIdentity(number="", name="SOP Baru", approver_title="Kepala Dinas Perpustakaan dan Kearsipan")

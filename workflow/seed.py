@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from reports.documents.signing import create_demo_certificates
 from reports.models import Indicator, Objective, RatingBand, Realisation
-from reports.performance.achievement import DEFAULT_BANDS
+from reports.performance.achievement import DEFAULT_BANDS, YEARLY_QUARTER, MeasurementFrequency
 from reports.performance.services import realisation_submit, target_set
 from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Unit
 from workflow.sop.exchange.json_format import import_document
@@ -174,9 +174,10 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
                 name=row["name"],
                 defaults={
                     "order": number,
-                    "unit_of_measure": row["satuan"],
+                    "unit_of_measure": row.get("satuan", ""),  # published tables often have none
                     "polarity": row["polarity"],
                     "aggregation": row["aggregation"],
+                    "measurement_frequency": row.get("frequency", MeasurementFrequency.QUARTERLY),
                     "cumulative": row["cumulative"],
                     "responsible_unit": units[row["unit"]],
                 },
@@ -189,8 +190,9 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
                     value=Decimal(targets["annual"]),
                     upper_value=_decimal(targets.get("annual_upper")),
                 )
-                uppers = targets.get("quarters_upper", [None] * 4)
-                for quarter, (value, upper) in enumerate(zip(targets["quarters"], uppers, strict=True), start=1):
+                quarters = targets.get("quarters", [])  # none for an indicator measured once a year
+                uppers = targets.get("quarters_upper", [None] * len(quarters))
+                for quarter, (value, upper) in enumerate(zip(quarters, uppers, strict=True), start=1):
                     target_set(
                         indicator=indicator,
                         year=year,
@@ -203,7 +205,10 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
                 # Figures only for quarters that are over, but always the first quarter.
                 upto = max(1, completed_quarters(year, today))
                 notes = row.get("notes", {}).get(offset, {})
-                for quarter, value in enumerate(values[:upto], start=1):
+                quarters = enumerate(values[:upto], start=1)
+                if indicator.measured_yearly:  # its one figure, for the year, with TW IV once the year is over
+                    quarters = [(YEARLY_QUARTER, values[0])] if values and completed_quarters(year, today) == 4 else []
+                for quarter, value in quarters:
                     if Realisation.objects.filter(indicator=indicator, year=year, quarter=quarter).exists():
                         continue
                     obstacle, solution = notes.get(str(quarter), ["", ""])

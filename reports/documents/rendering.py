@@ -139,7 +139,8 @@ def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = N
     widths = column_widths(paper, len(executors))
     narrow = widths["executor"] < NARROW_EXECUTOR
     headers = [executor.label if narrow else executor.title for executor in executors]
-    pages = flowchart_pages(steps_of(version, widths), headers, widths, paper)
+    total_notes = _in_indonesian(lambda: version.total_duration().notes)
+    pages = flowchart_pages(steps_of(version, widths), headers, widths, paper, notes=" ".join(total_notes))
     by_number = {s.number: s for s in steps}
     for page in pages:
         page.extra["steps"] = [(row, by_number[row.step.number]) for row in page.rows]
@@ -157,7 +158,7 @@ def sop_sheet(version: SopVersion, *, paper: str = "f4", stamp: Stamp | None = N
         "column_numbers": range(1, len(executors) + 7),
         "is_draft": version.status == SopVersion.Status.DRAFT,
         "total_parts": _in_indonesian(lambda: version.total_duration().parts),
-        "total_notes": _in_indonesian(lambda: version.total_duration().notes),
+        "total_notes": total_notes,
         "logo": logo_data_uri(version.sop.agency),
     }
     stylesheet = _sop_stylesheet(paper, widths, header_font_size(headers, widths["executor"]))

@@ -153,6 +153,11 @@ class Indicator(models.Model):
             raise ValidationError({"responsible_unit": _("The responsible unit must belong to the same agency.")})
 
 
+YEARLY_TARGET_ONLY = _(
+    "This indicator is measured once a year: it takes only the annual target, no quarterly (TW) targets."
+)
+
+
 class Target(models.Model):
     """The annual target (PK, quarter empty) or a quarterly target (Rencana Aksi) of an indicator."""
 
@@ -210,6 +215,8 @@ class Target(models.Model):
             and TargetLock.objects.filter(agency_id=self.indicator.objective.agency_id, year=self.year).exists()
         ):
             raise ValidationError(_("The targets for %(year)s are already locked.") % {"year": self.year})
+        if self.quarter is not None and self.indicator_id and self.indicator.measured_yearly:
+            raise ValidationError({"quarter": YEARLY_TARGET_ONLY})
         if self.form == TargetForm.RANGE and self.upper_value is None:
             raise ValidationError({"upper_value": _("A range target needs an upper bound.")})
         if self.form not in (TargetForm.SINGLE, TargetForm.RANGE) and self.upper_value is not None:

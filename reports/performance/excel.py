@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from reports.models.performance import YEARLY_TARGET_ONLY
 from reports.performance.services import FigureRow
 from reports.performance.values import NOTE_LENGTH, figure_text, format_number, parse_figure, parse_target, target_text
 from sopkinerja.common.limits import whole_number
@@ -328,12 +329,14 @@ def read_targets(upload, *, indicators) -> dict:
             typed = values.get(letter)
             if _text(typed) == "":
                 continue
+            column = TARGET_COLUMNS["ABCDEFGH".index(letter)]
+            if quarter is not None and indicator.measured_yearly:
+                problems.append(_row_refusal(number, f"{column}: {YEARLY_TARGET_ONLY}"))
+                continue
             try:
                 targets[quarter] = parse_target(typed if isinstance(typed, Decimal) else _text(typed))
             except ValidationError as problem:
-                problems.append(
-                    _row_refusal(number, f"{TARGET_COLUMNS['ABCDEFGH'.index(letter)]}: {' '.join(problem.messages)}")
-                )
+                problems.append(_row_refusal(number, f"{column}: {' '.join(problem.messages)}"))
         result[indicator] = targets
     if problems:
         raise WorkbookRefused(problems)

@@ -22,6 +22,7 @@ from reports.performance.achievement import (
     period_target,
     quarters_counted,
 )
+from reports.performance.locks import figures_locked
 from sopkinerja.common.periods import ROMAN, Period, PeriodKind
 from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
@@ -191,6 +192,37 @@ def _measure(agency: Agency, period: Period) -> list[Measurement]:
             )
         )
     return rows
+
+
+def provisional_indicators(agency: Agency, period: Period) -> frozenset[int]:
+    """The indicators whose figure for the period is not final yet: one of its quarters was entered on
+    the unit page and is a draft, handed in or returned, not approved by the unit head, and the quarter's
+    data collection has not locked it. Figures recorded outside the unit page (the seed's history, the
+    admin) have no submission and count as final, as in units_missing_figures. One query when every
+    submission is approved; otherwise a lock check per pending quarter and one query for the figures."""
+    labels = {str(Period.quarter(period.year, q)): q for q in period.quarters()}
+    pending = set(
+        UnitSubmission.objects.filter(unit__agency=agency, period__in=labels)
+        .exclude(state=UnitSubmission.State.APPROVED)
+        .values_list("unit_id", "period")
+    )
+    open_quarters = {
+        labels[label]
+        for label in {label for _unit, label in pending}
+        if not figures_locked(agency, period.year, labels[label])
+    }
+    if not open_quarters:
+        return frozenset()
+    entered = (
+        Realisation.objects.for_agency(agency)
+        .filter(year=period.year, quarter__in=open_quarters)
+        .values_list("indicator_id", "indicator__responsible_unit_id", "quarter")
+    )
+    return frozenset(
+        indicator
+        for indicator, unit, quarter in entered
+        if (unit, str(Period.quarter(period.year, quarter))) in pending
+    )
 
 
 def latest_reported_quarter(agency: Agency) -> Period | None:

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from reports.performance.achievement import traffic_light as achievement_light
-from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key
+from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key, provisional_indicators
 from reports.performance.values import figure_text
 
 register = template.Library()
@@ -71,7 +71,8 @@ def target_text(target) -> str:
         return f"min. {angka(target.low)}"
     if target.high is None:
         return angka(target.low)
-    return f"{angka(target.low)} – {angka(target.high)}"
+    # The dash stays with the low end, so a narrow column breaks "78,46 –" / "86,31", never inside a number.
+    return f"{angka(target.low)}\u00a0– {angka(target.high)}"
 
 
 @register.filter
@@ -105,14 +106,17 @@ def measurement_table(agency, period):
     if period is None:
         return render_to_string(MEASUREMENT_TABLE, {"measurements": []})
     rows_key = measure_key(agency, period)
+    provisional = provisional_indicators(agency, period)  # not final yet: marked "sementara"
     key = None
     if rows_key is not None:
         thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
-        key = f"{rows_key}:html:{get_language()}:{thresholds}:{_measurement_template_digest()}"
+        marks = hashlib.md5(",".join(map(str, sorted(provisional))).encode()).hexdigest()[:12]
+        key = f"{rows_key}:html:{get_language()}:{thresholds}:{marks}:{_measurement_template_digest()}"
         html = cache.get(key)
         if html is not None:
             return mark_safe(html)  # noqa: S308 (our own rendering, cached)
-    html = render_to_string(MEASUREMENT_TABLE, {"measurements": measure(agency, period, key=rows_key)})
+    rows = measure(agency, period, key=rows_key)
+    html = render_to_string(MEASUREMENT_TABLE, {"measurements": rows, "provisional": provisional})
     if key is not None:
         cache.set(key, str(html), MEASURE_CACHE_SECONDS)
     return html

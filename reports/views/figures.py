@@ -46,6 +46,7 @@ from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
 from workflow.models import Unit
 from workflow.views.access import agency_or_403
+from workflow.views.dashboard import decision_context
 
 
 def _refusal(problem) -> str:
@@ -329,7 +330,8 @@ def submission_return(request, submission_id: int):
 
 def _after_review(request, submission):
     if request.htmx:  # approved or returned in place, from the dashboard
-        return render(request, "workflow/partials/decision_result.html", {"submission": submission})
+        context = decision_context(request, submission.unit.agency, timezone.now(), submission=submission)
+        return render(request, "workflow/partials/decision_result.html", context)
     return redirect("reports:figures-unit", submission.period, submission.unit_id)
 
 
@@ -403,9 +405,11 @@ def _target_rows(agency, year: int, data=None):
     rows = []
     for indicator in indicators:
         targets = {t.quarter: t.as_target() for t in indicator.targets.all()}
+        yearly = indicator.measured_yearly
         initial = {"annual": target_text(targets.get(None))}
-        initial |= {f"q{q}": target_text(targets.get(q)) for q in (1, 2, 3, 4)}
-        rows.append((indicator, TargetRowForm(data, initial=initial, prefix=f"t{indicator.pk}")))
+        initial |= {f"q{q}": "" if yearly else target_text(targets.get(q)) for q in (1, 2, 3, 4)}
+        form = TargetRowForm(data, initial=initial, prefix=f"t{indicator.pk}", yearly=yearly)
+        rows.append((indicator, form))
     return rows
 
 

@@ -238,6 +238,7 @@ def _decide_on_dashboard(page: Page, link: str, answer: str, *, note: str = "", 
     """Approve (with an optional note) or return (with its required note) in place: htmx swaps the
     item for the answer, which must read `answer`."""
     box, item = _waiting_on_dashboard(page, link)
+    waiting = int(page.locator("#count-to-approve").inner_text())
     if return_note:
         item.get_by_text("Kembalikan untuk diperbaiki").first.click()  # opens the <details>
         item.get_by_label("Yang harus diperbaiki").fill(return_note)
@@ -247,6 +248,8 @@ def _decide_on_dashboard(page: Page, link: str, answer: str, *, note: str = "", 
             item.get_by_label("Catatan (opsional)").fill(note)
         item.get_by_role("button", name="Setujui").click()
     expect(box.locator(".decision-result")).to_contain_text(answer)
+    # The counters change with the decision, without a reload (swapped out of band).
+    expect(page.locator("#count-to-approve")).to_have_text(str(waiting - 1))
 
 
 def approve_on_dashboard(page: Page, number: int, activity: str, note: str = "") -> None:

@@ -1,5 +1,6 @@
 """Every main page in a real browser, at desktop (1366) and phone (390 × 844) width: axe-core finds
-no serious or critical fault, nothing sticks out sideways, the navbar collapses behind its toggler,
+no serious or critical fault, nothing sticks out sideways (and on the pages of long reasons and
+inputs no table scrolls sideways on a phone: its rows stack as cards), the navbar collapses behind its toggler,
 and a supervisor approves from a phone. Screenshots of each page are kept as test artifacts in
 SCREENSHOTS_DIR (default var/screenshots/)."""
 
@@ -27,6 +28,8 @@ axe_playwright = pytest.importorskip(
 )
 
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+# Pages whose tables hold long reasons or inputs: on a phone their rows stack as cards, nothing scrolls sideways.
+STACKED_ON_A_PHONE = {"documents", "documents-head", "targets", "unit-figures-read-only"}
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", settings.BASE_DIR / "var" / "screenshots"))
 
 
@@ -96,6 +99,12 @@ def check(page, name: str, width_name: str) -> list[str]:
     overflow = page.evaluate("document.documentElement.scrollWidth") - width
     if overflow > 0:
         faults.append(f"{name} at {width_name}: the page is {overflow} px wider than the screen")
+    if width_name == "phone" and name in STACKED_ON_A_PHONE:
+        wide = page.evaluate(
+            "[...document.querySelectorAll('.table-responsive')].filter(b => b.scrollWidth > b.clientWidth + 1)"
+            ".map(b => b.querySelector('caption, th')?.textContent.trim() ?? '')"
+        )
+        faults += [f"{name} at {width_name}: the table '{table}' scrolls sideways" for table in wide]
     if page.locator("h1").count() != 1:
         faults.append(f"{name} at {width_name}: {page.locator('h1').count()} h1 headings")
     return faults

@@ -12,6 +12,7 @@
 The other three units' figures are set up through the services: they are not the story.
 """
 
+import re
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -84,9 +85,10 @@ def test_balangan_collects_reviews_runs_and_signs_a_quarter_in_the_browser(peopl
         submit_current_step(executor, TW4, number, steps[number], f"Selesai: {steps[number]}")
         approve_on_dashboard(approver, number, steps[number])
 
-    # The figures the run collected are locked now.
+    # The figures the run collected are locked now: read, with no input left to type in.
     open_figures(layanan, TW4, LAYANAN)
-    expect(layanan.get_by_label(f"Realisasi: {VISITORS}")).to_be_disabled()
+    expect(layanan.locator("#figures-form")).to_have_count(0)
+    expect(layanan.get_by_role("row", name=re.compile(re.escape(VISITORS)))).to_be_visible()
 
     # 4-6. The run has finished; the Kepala Dinas signs the triwulan report; pdfsig validates it.
     sign_finished_quarter(kadis, balangan, TW4, KADIS_NAME, tmp_path)

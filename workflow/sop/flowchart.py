@@ -131,8 +131,9 @@ def row_height(step: FlowStep) -> float:
     return max([MIN_ROW_HEIGHT, drawing] + [text_height(text, width) + 2 for text, width in step.texts])
 
 
-def paginate(steps: list[FlowStep], budget: float) -> list[list[FlowStep]]:
-    """Pages within the height budget (with room for connector bands).
+def paginate(steps: list[FlowStep], budget: float, tail: float = 0.0) -> list[list[FlowStep]]:
+    """Pages within the height budget (with room for connector bands, and on the last page for the
+    tail: rows printed below the flowchart, such as the Catatan Jumlah).
 
     Pages are filled greedily; a break moves earlier to keep a loop (an exit back to an earlier step)
     on one page only when the loop fits on a page and the page stays at least 60 % full. A last page
@@ -145,7 +146,7 @@ def paginate(steps: list[FlowStep], budget: float) -> list[list[FlowStep]]:
         room = budget - (BAND if start else 0.0)
         end, used = start, 0.0
         while end < len(steps) and (
-            end == start or used + heights[end] + (BAND if end + 1 < len(steps) else 0.0) <= room
+            end == start or used + heights[end] + (BAND if end + 1 < len(steps) else tail) <= room
         ):
             used += heights[end]
             end += 1
@@ -159,14 +160,19 @@ def paginate(steps: list[FlowStep], budget: float) -> list[list[FlowStep]]:
                     end = target
         pages.append(list(range(start, end)))
         start = end
-    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) > 2:
+    if (
+        len(pages) > 1
+        and len(pages[-1]) == 1
+        and len(pages[-2]) > 2
+        and sum(heights[i] for i in pages[-2][-1:] + pages[-1]) + BAND + tail <= budget
+    ):
         pages[-1].insert(0, pages[-2].pop())
     return [[steps[i] for i in page] for page in pages] or [[]]
 
 
-def build(steps: list[FlowStep], columns: int, column_width: float, budget: float) -> list[FlowPage]:
+def build(steps: list[FlowStep], columns: int, column_width: float, budget: float, tail: float = 0.0) -> list[FlowPage]:
     """Paginate and draw: every exit of every step becomes an arrow, page breaks become connectors."""
-    chunks = paginate(steps, budget)
+    chunks = paginate(steps, budget, tail)
     page_of = {step.number: p for p, chunk in enumerate(chunks) for step in chunk}
     firsts = {chunk[0].number for chunk in chunks if chunk}
     lasts = {chunk[-1].number for chunk in chunks if chunk}

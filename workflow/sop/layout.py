@@ -57,12 +57,14 @@ def header_font_size(headers: list[str], column_width: float) -> float:
     return max(5.0, min(7.0, math.floor(fitting * 10) / 10))
 
 
-def flowchart_pages(flow: list, headers: list[str], widths: dict, paper: str = "f4") -> list:
+def flowchart_pages(flow: list, headers: list[str], widths: dict, paper: str = "f4", notes: str = "") -> list:
     """The flowchart split into the sheet's pages: the one place that knows how much of a page the
-    drawing may fill (the PDF sheet and the editor's preview both call it)."""
+    drawing may fill (the PDF sheet and the editor's preview both call it). The notes of the Jumlah
+    (the "Catatan Jumlah" row below it) take their room on the last page."""
     header = 5 + max([text_height(text, widths["executor"]) for text in headers] + [8]) + 4
     budget = PAPERS[paper][2] - SHEET_MARGINS[0] - SHEET_MARGINS[2] - 8 - header - 9 - 6  # title, Jumlah, slack
-    return build(flow, len(headers), widths["executor"], budget)
+    tail = 0.0
+    return build(flow, len(headers), widths["executor"], budget, tail)
 
 
 def flowchart_preview(executors: list[ExecutorSpec], steps: list[StepSpec]):

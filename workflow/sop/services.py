@@ -282,7 +282,8 @@ def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None
     """Copy a signed (effective or withdrawn) version into a new draft revision, to be edited and signed.
 
     Guarantees: the draft has the next revision number of the SOP (highest + 1), today's revision
-    date, no effective date or approver (signing sets them), and the same identity text, lists,
+    date, no effective date, the approver's position title kept (who will sign) but no approver's name
+    or NIP (signing sets them and the title), and the same identity text, lists,
     executor columns, steps (with their actors, exits and approvers) and requirements. At most
     one draft per SOP: a second revision is refused while one is open (row lock on the SOP, and a
     partial unique constraint). Refuses anyone who may not add SOP versions for that agency.
@@ -306,7 +307,7 @@ def sop_version_revise(*, version: SopVersion, user, today: datetime.date | None
         status=SopVersion.Status.DRAFT,
         revised_on=max(today, source.made_on),
         effective_on=None,
-        approver_title="",
+        approver_title=source.approver_title,
         approver_name="",
         approver_nip="",
     )

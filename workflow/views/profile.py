@@ -42,39 +42,36 @@ def profile(request):
     return _page(request)
 
 
-def _refused(form, error: ValidationError, field: str):
-    for message in error.messages:
-        form.add_error(field, message)
+def _number_step(request, form, field: str, act, done: str, slot: str):
+    """One step of adding a WhatsApp number (the number, then its code): the form, the service, and
+    either the profile again with the success message or the form with the service's refusal."""
+    if form.is_valid():
+        try:
+            act(user=request.user, **{field: form.cleaned_data[field]})
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(field, message)
+        else:
+            messages.success(request, done)
+            return redirect("workflow:profile")
+    return _page(request, status=400, **{slot: form})
 
 
 @login_required
 @require_POST
 def phone_number(request):
+    done = _("A code was sent to your WhatsApp. Enter it below.")
     form = PhoneNumberForm(request.POST)
-    if form.is_valid():
-        try:
-            contacts.phone_number_set(user=request.user, number=form.cleaned_data["number"])
-        except ValidationError as error:
-            _refused(form, error, "number")
-        else:
-            messages.success(request, _("A code was sent to your WhatsApp. Enter it below."))
-            return redirect("workflow:profile")
-    return _page(request, number_form=form, status=400)
+    return _number_step(request, form, "number", contacts.phone_number_set, done, "number_form")
 
 
 @login_required
 @require_POST
 def phone_code(request):
     form = PhoneCodeForm(request.POST)
-    if form.is_valid():
-        try:
-            contacts.phone_number_verify(user=request.user, code=form.cleaned_data["code"])
-        except ValidationError as error:
-            _refused(form, error, "code")
-        else:
-            messages.success(request, _("Your WhatsApp number is verified."))
-            return redirect("workflow:profile")
-    return _page(request, code_form=form, status=400)
+    return _number_step(
+        request, form, "code", contacts.phone_number_verify, _("Your WhatsApp number is verified."), "code_form"
+    )
 
 
 @login_required

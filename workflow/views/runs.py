@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.documents.readiness import signature_queue
 from reports.documents.signing.keys import agency_signers, signer_status
-from reports.performance.selectors import latest_reported_quarter, submissions_returned_to, submissions_to_review
+from reports.performance.selectors import latest_reported_quarter
 from sopkinerja.common.exceptions import WorkflowRefused
 from sopkinerja.common.uploads import download_response
 from workflow import permissions
@@ -33,17 +32,15 @@ from workflow.runs import services as run_services
 from workflow.runs.selectors import (
     disposition_for,
     disposition_history,
-    my_work,
-    overdue_steps,
     run_detail,
     runs_for_agency,
     runs_in_progress,
-    unread_disposition_count,
 )
 from workflow.runs.timeline import run_timeline
 from workflow.sop.flowchart import web_rows
-from workflow.sop.selectors import due_assessments, sop_version_detail, sops_for_agency
+from workflow.sop.selectors import sop_version_detail, sops_for_agency
 from workflow.views.access import agency_or_403
+from workflow.views.dashboard import decision_context, waiting_for
 
 
 def _run_step_or_404(agency, run_step_id: int) -> RunStep:
@@ -82,12 +79,7 @@ def home(request):
     now = timezone.now()
     filters = RunFilterForm(request.GET or None, agency=agency)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    work = my_work(request.user, now)
-    figures_to_review = submissions_to_review(agency, request.user)  # units' quarters sent to me
-    returned_figures = submissions_returned_to(agency, request.user)  # and those sent back to fix
-    to_sign = signature_queue(agency, request.user, today=permissions.local_today(agency, now))  # None: not a signer
-    overdue = list(overdue_steps(agency, now))
-    due = due_assessments(request.user, permissions.local_today(agency, now))
+    waiting = waiting_for(request.user, agency, now)
     return render(
         request,
         "workflow/home.html",
@@ -95,11 +87,11 @@ def home(request):
             "agency": agency,
             "sops": sops_for_agency(agency),
             "period": period,
-            "work": work,
-            "figures_to_review": figures_to_review,
-            "returned_figures": returned_figures,
-            "signature_queue": to_sign,
-            "overdue": overdue,
+            "work": waiting.work,
+            "figures_to_review": waiting.figures_to_review,
+            "returned_figures": waiting.returned_figures,
+            "signature_queue": waiting.signature_queue,
+            "overdue": waiting.overdue,
             "progress": runs_in_progress(
                 agency,
                 now,
@@ -108,16 +100,9 @@ def home(request):
                 state=chosen.get("state", "") if filters.is_bound else Run.State.ACTIVE,
             ),
             "filters": filters,
-            "counters": {
-                "unread": unread_disposition_count(request.user, now),
-                "to_perform": len(work["to_perform"]) + len(returned_figures),
-                "to_approve": len(work["to_approve"]) + len(figures_to_review),
-                "waiting": len(work["to_approve"]) + len(figures_to_review) + len(to_sign or ()),
-                "overdue": len(overdue),
-                "due_assessments": len(due),
-            },
+            "counters": waiting.counters,
             "now": now,
-            "due_assessments": due,
+            "due_assessments": waiting.due_assessments,
         },
     )
 
@@ -279,7 +264,8 @@ def _note_action(request, run_step_id: int, form_class, prefix: str, action, suc
     else:
         _form_errors(request, form)
     if request.htmx and done:  # approved or returned in place, from the dashboard
-        return render(request, "workflow/partials/decision_result.html", {"run_step": run_step})
+        context = decision_context(request, agency, timezone.now(), run_step=run_step)
+        return render(request, "workflow/partials/decision_result.html", context)
     if request.htmx:  # refused in place: the reason above the same item, its forms kept to try again
         context = {"rs": run_step, "now": timezone.now(), "refused": True, "returning": form_class is ReturnForm}
         return render(request, "workflow/home.html#approval-item", context)
@@ -432,7 +418,8 @@ def appointments(request):
                 messages.success(request, _("The appointment was recorded."))
                 _warn_without_key(request, assignment)
                 return redirect("workflow:appointments")
-    current, past = appointments_for_agency(agency, permissions.local_today(agency))
+    today = permissions.local_today(agency)
+    current, past = appointments_for_agency(agency, today)
     # Acting officials of the head position whose key needs attention: seen here, not at the last click.
     key_problems = [signer for signer in agency_signers(agency) if signer.status.needs_attention]
     return render(
@@ -443,6 +430,7 @@ def appointments(request):
             "form": form,
             "current": current,
             "past": past,
+            "today": today,
             "may_appoint": may_appoint,
             "key_problems": key_problems,
             "manages_keys": permissions.is_agency_admin(request.user, agency),
@@ -485,11 +473,12 @@ def appointment_end(request, assignment_id: int):
     except ActingAssignment.DoesNotExist:
         raise Http404(_("No such appointment in your agency.")) from None
     try:
-        appointment_services.acting_end(by=request.user, assignment=assignment)
+        ended = appointment_services.acting_end(by=request.user, assignment=assignment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The appointment was ended."))
+        withdrawn = ended.ends_on < ended.starts_on
+        messages.success(request, _("The appointment was withdrawn.") if withdrawn else _("The appointment was ended."))
     return redirect("workflow:appointments")
 
 

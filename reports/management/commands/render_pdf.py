@@ -2,6 +2,8 @@
 
 render_pdf sop --agency SLUG [--number NOMOR] [--paper a4] -o FILE
 render_pdf report --agency SLUG --period PERIOD [--sign [--as USERNAME]] -o FILE
+render_pdf pk --agency SLUG --period YEAR [--sign [--as USERNAME]] -o FILE   (the Perjanjian Kinerja)
+render_pdf monev --agency SLUG --period 2026-S1 [--sign [--as USERNAME]] -o FILE   (SOP monitoring)
 
 --sign signs as the Kepala Dinas, or as USERNAME (the Kepala Dinas or a current Plh/Plt of that
 position), with that person's own key. The passphrase comes from SOPKINERJA_SIGNING_PASSPHRASE,
@@ -21,24 +23,37 @@ from reports.documents import rendering as documents
 from reports.documents.services import document_sign
 from reports.documents.signing import SigningRefused
 from reports.models import DocumentKind
-from sopkinerja.common.periods import Period
+from sopkinerja.common.periods import Period, PeriodKind
 from workflow.models import Agency, Employee, Sop
 from workflow.permissions import can_sign, head_position
 
 PASSPHRASE_ENV = "SOPKINERJA_SIGNING_PASSPHRASE"
 
+KINDS = {
+    "sop": DocumentKind.SOP,
+    "report": DocumentKind.REPORT,
+    "pk": DocumentKind.AGREEMENT,
+    "monev": DocumentKind.MONITORING,
+}
+PERIOD_EXAMPLES = {"report": "2026-TW1", "pk": "2026", "monev": "2026-S1"}
+
 logger = logging.getLogger("sopkinerja.signing")
 
 
 class Command(BaseCommand):
-    help = "Render an SOP sheet or a performance report to a PDF file (optionally signed)."
+    help = (
+        "Render an SOP sheet, a performance report, the Perjanjian Kinerja or the SOP monitoring to a PDF "
+        "file (optionally signed)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("document", choices=["sop", "report"])
+        parser.add_argument("document", choices=list(KINDS))
         parser.add_argument("--agency", required=True, help="Agency slug, e.g. balangan.")
         parser.add_argument("--number", help="Nomor SOP; the agency's only or first SOP when omitted.")
         parser.add_argument("--paper", choices=["f4", "a4"], default="f4")
-        parser.add_argument("--period", help="2026-TW1 … 2026-TW4, 2026-S1, 2026-S2 or 2026.")
+        parser.add_argument(
+            "--period", help="2026-TW1 … 2026-TW4, 2026-S1, 2026-S2 or 2026; the year for pk, a semester for monev."
+        )
         parser.add_argument("--sign", action="store_true", help="Sign (as the Kepala Dinas unless --as).")
         parser.add_argument(
             "--as",
@@ -68,12 +83,23 @@ class Command(BaseCommand):
                 raise CommandError(f"No SOP {number!r} in {agency.slug}." if number else f"{agency.slug} has no SOP.")
             version = sop.current_version()
         elif not period:
-            raise CommandError("A report needs --period, e.g. 2026-TW1.")
+            raise CommandError(f"{document} needs --period, e.g. {PERIOD_EXAMPLES[document]}.")
         else:
-            Period.parse(period)
+            parsed = Period.parse(period)
+            if (
+                document == "pk"
+                and parsed.kind != PeriodKind.YEAR
+                or document == "monev"
+                and parsed.kind != PeriodKind.SEMESTER
+            ):
+                raise CommandError(f"{document} needs --period like {PERIOD_EXAMPLES[document]}.")
         if not sign:
             if version is not None:
                 return documents.sop_sheet(version, paper=paper).pdf()
+            if document == "pk":
+                return documents.performance_agreement(agency, Period.parse(period).year).pdf()
+            if document == "monev":
+                return documents.monitoring_report(agency, Period.parse(period)).pdf()
             return documents.performance_report(agency, Period.parse(period)).pdf()
         signer = self._signer(agency, as_user)
         secret = self._passphrase()
@@ -87,7 +113,7 @@ class Command(BaseCommand):
         )
         signed = document_sign(
             agency=agency,
-            kind=DocumentKind.SOP if version else DocumentKind.REPORT,
+            kind=KINDS[document],
             user=signer,
             secret=secret,
             period=period or "",
