@@ -603,6 +603,15 @@ def middleware(args) -> dict:
     return result
 
 
+def agency_command(commands, name: str, rounds: int | None = None):
+    """A subcommand about one agency (--agency, scale-001), with --rounds when it repeats."""
+    command = commands.add_parser(name)
+    command.add_argument("--agency", default="scale-001")
+    if rounds is not None:
+        command.add_argument("--rounds", type=int, default=rounds)
+    return command
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -610,33 +619,20 @@ def main() -> None:
     command.add_argument("--first", type=int, default=1)
     command.add_argument("--agencies", type=int, required=True)
     command.add_argument("--years", type=int, required=True)
-    command = commands.add_parser("pages")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=3)
-    command = commands.add_parser("profile")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=3)
+    agency_command(commands, "pages", rounds=3)
+    command = agency_command(commands, "profile", rounds=3)
     command.add_argument("--top", type=int, default=15)
     command.add_argument("names", nargs="+")
-    command = commands.add_parser("documents")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=3)
-    command = commands.add_parser("render")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("kind", choices=["sheet", "annual"])
-    command = commands.add_parser("attack")
-    command.add_argument("--agency", default="scale-001")
+    agency_command(commands, "documents", rounds=3)
+    agency_command(commands, "render").add_argument("kind", choices=["sheet", "annual"])
+    command = agency_command(commands, "attack")
     command.add_argument("--pdf", required=True, help="the stand-in signed document's PDF")
     command.add_argument("folder")
     command = commands.add_parser("mix")
     command.add_argument("--agencies", type=int, required=True)
     command.add_argument("--users", type=int, required=True)
-    command = commands.add_parser("misspath")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=3)
-    command = commands.add_parser("middleware")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=20)
+    agency_command(commands, "misspath", rounds=3)
+    agency_command(commands, "middleware", rounds=20)
     args = parser.parse_args()
     if args.command == "profile":
         print(profile(args))
