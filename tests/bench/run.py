@@ -350,6 +350,7 @@ def measure_mix(env: dict, port: int, workspace: Path, login_url: str) -> dict:
     base, access_log = f"http://127.0.0.1:{port}", workspace / "mix-access.log"
     load_before = os.getloadavg()[0]
     with gunicorn(env, port, workspace / "gunicorn.log", access_log=access_log):
+        wrk(base + login_url, None, max(WARMUP, 1))  # every worker warm: templates, translations
         login_before = wrk(base + login_url, None, SECONDS)
         result = mixed.run_mix(port, cast, MIX_SECONDS, MIX_WARMUP)
         login_after = wrk(base + login_url, None, SECONDS)
