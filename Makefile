@@ -53,11 +53,14 @@ run: $(MO) $(DEV_KEY)
 	$(RUN_ENV) $(PY) manage.py load_demo
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
-# The production stack on this machine: gunicorn (WEB_WORKERS processes) with static files through
+# The production stack on this machine: gunicorn (WEB_WORKERS processes of WEB_THREADS threads each:
+# with threads, a worker busy reading a big upload leaves its other threads free for the login page;
+# docs/performance.md, "Worker class") with static files through
 # whitenoise, PostgreSQL from DATABASE_URL, and the background worker (documents, e-mail) beside it,
 # which starts its db_worker again when it dies and re-queues what the dead one held (manage.py worker).
 # Settings come from the environment (README, "Settings"); SECRET_KEY defaults to the one in var/.
 WEB_WORKERS ?= 3
+WEB_THREADS ?= 4
 SERVE_ENV  = DEBUG=0 HTTPS=$${HTTPS:-0} HOST="$(HOST)" SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_KEY))}" \
              TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend} \
              EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
@@ -70,7 +73,8 @@ serve: $(MO) $(DEV_KEY)
 	$(SERVE_ENV) $(PY) manage.py createcachetable
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(SERVE_ENV) sh -c '$(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  $(PY) -m gunicorn sopkinerja.wsgi --bind "$(HOST)" --workers $(WEB_WORKERS) --graceful-timeout 10'
+	  $(PY) -m gunicorn sopkinerja.wsgi --bind "$(HOST)" --workers $(WEB_WORKERS) \
+	    --worker-class gthread --threads $(WEB_THREADS) --graceful-timeout 10'
 
 # The database and the uploads in one .tar with a manifest of row counts and hashes; restore checks
 # them all. Same environment as serve (DATABASE_URL, MEDIA_ROOT). Stop the app before a restore.

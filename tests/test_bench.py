@@ -1,7 +1,9 @@
 """`make bench` works: at a tiny size (1 agency × 1 year, 1 s per page, 2 connections) it measures
 every main page under load and both documents, and prints a figure for each; its attack section
 (2 s) times the refusal of each hostile file, which must be refused and never with a 500, and the
-login page under attack, each as a ratio to the quiet login page."""
+login page under attack, each as a ratio to the quiet login page; its mixed workload (every role,
+real writes through the pages) runs without an error and gives every page it opened its figures,
+and the miss path and the request path have theirs."""
 
 import json
 import os
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.mix import ROLES
 from tests.bench.pages import API_READS, BASELINES, HOSTILE_FILES, SIGNED_IN_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +37,11 @@ def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_pat
         "BENCH_PDF_ROUNDS": "1",
         "BENCH_ATTACK_SECONDS": "2",
         "BENCH_ATTACK_ROUNDS": "2",
+        "BENCH_MIX_SECONDS": "8",
+        "BENCH_MIX_WARMUP": "1",
+        "BENCH_MIX_USERS": "4",
+        "BENCH_MIX_AGENCIES": "1",
+        "BENCH_MISS_ROUNDS": "1",
         "BENCH_JSON": str(figures_file),
         "BENCH_DATABASE": "sopkinerja_bench_test",
     }
@@ -79,3 +87,27 @@ def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_pat
         assert re.search(rf"^\| {re.escape(name)} \| [\d,.]+ \| ", printed, re.MULTILINE), f"no row for the {name}"
     for name in [*HOSTILE_FILES, "quiet", "under attack"]:
         assert re.search(rf"^\| {re.escape(name)} \| [\d,.]+ \| ", printed, re.MULTILINE), f"no attack row: {name}"
+
+    mix = figures["mix"]
+    assert mix["roles"] == ROLES, f"the mix left out a role: {mix['roles']}"
+    assert mix["errors"] == 0 and mix["status_5xx"] == 0, f"the mix got errors: {mix['error_samples']}"
+    assert mix["page_views"] > 0 and mix["writes"] > 0, "the mix made no page views or no writes"
+    for name in ["login page", "dashboard", "unit figures", "run"]:
+        assert name in mix["pages"], f"the mix never opened the {name}"
+    for name, row in mix["pages"].items():
+        assert row["requests"] > 0 and row["p50_ms"] > 0 and row["p95_ms"] > 0, f"no mix figures: {name}"
+        assert row["worker_mean_ms"] and row["per_login"], f"no time in the worker for the {name}"
+        assert re.search(rf"^\| {re.escape(name)}( \(write\))? \| [\d,]+ \| ", printed, re.MULTILINE), (
+            f"no mix row: {name}"
+        )
+    assert mix["login_wrk"]["before"]["requests_per_s"] > 0 and mix["per_login_wrk"] > 0
+
+    miss = figures["miss_path"]
+    assert list(miss["pages"]) == SIGNED_IN_PAGES and miss["writes"] == len(SIGNED_IN_PAGES)
+    for name, row in miss["pages"].items():
+        assert row["after_write_ms"] > 0 and row["after_write_per_login"] > 0, f"no miss path for the {name}"
+    chain = figures["request_path"]
+    for page in ["login page", "dashboard"]:
+        costs = chain["pages"][page]["us"]
+        assert set(costs) == {*chain["middleware"], "view"}, f"a middleware was not timed on the {page}"
+        assert all(value >= 0 for value in costs.values()) and costs["view"] > 0

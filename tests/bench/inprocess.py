@@ -11,6 +11,12 @@ starts them against the bench database with the production settings and reads th
 - `attack`: the hostile files of the attack section (an SOP JSON of 1,000 steps, an SOP workbook
   of 20,000 step rows, a quarter's workbook whose ID cell is the number `1e1000000`), written into
   a folder, with a signed document to post uploads to, the URLs and who posts each.
+- `mix`: the cast of the mixed workload (tests/bench/mix.py): who plays each role in which agency,
+  the unit whose figures the staff enter, the pages they open; a run of the current quarter in
+  progress in each of those agencies (started here when there is none).
+- `misspath`: each main page right after a write to its agency (a figures draft saved through the
+  unit's page), against the same page without the write and the login page, in one process.
+- `middleware`: each middleware's own time on the login page and the dashboard (tests/bench/probes.py).
 """
 
 import argparse
@@ -38,19 +44,27 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from reports.documents.pdf import print_stylesheet_text  # noqa: E402
+from reports.models import UnitSubmission  # noqa: E402
+from reports.performance.selectors import reporting_units  # noqa: E402
 from sopkinerja.common.periods import Period  # noqa: E402
+from tests.bench import probes  # noqa: E402
+from tests.bench.mix import changed_figures, figures_form  # noqa: E402
 from tests.bench.pages import API_READS, LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
 from tests.support.scale import main_pages  # noqa: E402
-from workflow.models import Agency, Run, Scope, SopVersion  # noqa: E402
+from workflow import permissions  # noqa: E402
+from workflow.models import Agency, Employee, Run, Scope, SopVersion  # noqa: E402
 from workflow.organisation.tokens import api_token_create  # noqa: E402
+from workflow.runs.services import run_start  # noqa: E402
 
 
 def user_of(slug: str) -> str:
@@ -443,6 +457,190 @@ def attack(args) -> dict:
     }
 
 
+# The mixed workload: its cast, the miss path, the request path ----------------------------------
+
+MIX_ROLES = ["staff", "supervisor", "sekretaris", "kadis"]
+STAFF_RANKS = ["staf", "fungsional", "kepala_seksi", "kasubbag", "kepala_bidang"]
+
+
+def current_quarter(today) -> Period:
+    return Period.quarter(today.year, (today.month - 1) // 3 + 1)
+
+
+def staff_and_reviewer(agency, year: int):
+    """(staff user, unit, reviewer user): the lowest-ranked employee who enters a unit's figures and
+    whoever reviews them when that employee hands them in, preferring a reviewer below the Sekretaris
+    (the Kasubbag or Kepala Bidang) so that the Sekretaris and the Kepala Dinas play their own roles."""
+
+    employees = list(Employee.objects.filter(agency=agency).select_related("user", "position"))
+    holder = {employee.position_id: employee for employee in employees}
+    ranked = [e for e in employees if e.position.rank in STAFF_RANKS]
+    candidates = sorted(ranked, key=lambda e: (STAFF_RANKS.index(e.position.rank), e.pk))
+    fallback = None
+    for employee in candidates:
+        for unit in reporting_units(agency, employee.user, year):
+            position = permissions.submission_reviewer_position(UnitSubmission(unit=unit, submitted_by=employee.user))
+            reviewer = holder.get(position.pk) if position is not None else None
+            if reviewer is None or reviewer.user_id == employee.user_id:
+                continue
+            if reviewer.position.rank not in ("kepala_dinas", "sekretaris"):
+                return employee.user, unit, reviewer.user
+            fallback = fallback or (employee.user, unit, reviewer.user)
+    if fallback is None:
+        raise RuntimeError(f"{agency.slug}: nobody enters figures that someone else reviews")
+    return fallback
+
+
+def run_in_progress(agency, version, period: Period):
+    """The agency's run of its SOP for the period, started by its Sekretaris when there is none."""
+    run = Run.objects.filter(sop__agency=agency, period=str(period)).exclude(state=Run.State.CANCELLED).first()
+    if run is not None and run.state != Run.State.ACTIVE:
+        raise RuntimeError(f"{agency.slug}: the run of {period} is over ({run.state}); seed a fresh database")
+    if run is None:
+        starter = get_user_model().objects.get(username=user_of(agency.slug))
+        run = run_start(version=version, period=period, user=starter)
+    return run
+
+
+def mix_cast(args) -> dict:
+    """The mixed workload's agencies (the last `agencies` scale agencies) and who plays which role
+    there: `users` spread evenly, each agency's roles taken in turn from MIX_ROLES starting two
+    further on than the agency before, so that every role plays somewhere and a staff member's
+    reviewer plays in the same agency as the staff member whenever two roles fall to an agency."""
+    today = timezone.localdate()
+    quarter, finished = current_quarter(today), last_finished_quarter(today)
+    agencies = list(Agency.objects.filter(slug__startswith="scale-").order_by("-slug")[: args.agencies])[::-1]
+    if not agencies:
+        raise RuntimeError("no scale agencies")
+    result = []
+    for index, agency in enumerate(agencies):
+        count = args.users // len(agencies) + (1 if index < args.users % len(agencies) else 0)
+        roles = [MIX_ROLES[(2 * index + offset) % len(MIX_ROLES)] for offset in range(count)]
+        version = SopVersion.objects.get(sop__agency=agency, status=SopVersion.Status.EFFECTIVE)
+        staff, unit, reviewer = staff_and_reviewer(agency, quarter.year)
+        run = run_in_progress(agency, version, quarter)
+        players = {
+            "staff": staff.username,
+            "supervisor": reviewer.username,
+            "sekretaris": user_of(agency.slug),
+            "kadis": f"{agency.slug}.kadis",
+        }
+        result.append(
+            {
+                "agency": agency.slug,
+                "users": [{"role": role, "username": players[role]} for role in dict.fromkeys(roles)],
+                "urls": {
+                    "dashboard": reverse("workflow:home"),
+                    "figures": reverse("reports:figures"),
+                    "unit figures": reverse("reports:figures-unit", args=[str(quarter), unit.pk]),
+                    "run": reverse("workflow:run-detail", args=[run.pk]),
+                    "runs": reverse("workflow:runs"),
+                    "documents": reverse("reports:documents"),
+                    "report readiness": reverse("reports:documents") + f"?report={finished}",
+                    "disposisi inbox": reverse("workflow:disposition-inbox"),
+                    "SOP page": reverse("workflow:sop-detail", args=[version.pk]),
+                },
+            }
+        )
+    return {"agencies": result, "quarter": str(quarter)}
+
+
+def timed_get(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    if response.status_code not in (200, 301):
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return elapsed
+
+
+def misspath(args) -> dict:
+    """Each main page of the agency as its Sekretaris opens it, `rounds` times right after a figures
+    draft of the agency was saved through the unit's page of the current quarter (new values each
+    time, so whatever a page computed from the agency's figures is stale), and `rounds` times with
+    no write before it; medians in ms, and each as a ratio to the login page's median."""
+    setup_test_environment()
+    urls = page_urls(args.agency)
+    client = signed_in_client(args.agency)
+    today = timezone.localdate()
+    unit_url = main_pages(args.agency, last_finished_quarter(today))["unit figures"]
+    unit_url = unit_url.replace(str(last_finished_quarter(today)), str(current_quarter(today)))
+    writes = 0
+
+    def write() -> None:
+        nonlocal writes
+        form = figures_form(client.get(unit_url).content.decode())
+        if form is None:
+            raise RuntimeError(f"{unit_url} offers no figures form to {user_of(args.agency)}: locked?")
+        writes += 1
+        response = client.post(unit_url, changed_figures(form, writes))
+        if response.status_code != 302:
+            raise RuntimeError(f"saving the figures of {unit_url} answered {response.status_code}")
+
+    login = Client()
+    timed_get(login, urls[LOGIN])
+    login_ms = statistics.median(timed_get(login, urls[LOGIN]) for _ in range(args.rounds)) * 1000
+    result = {"login_ms": round(login_ms, 2), "rounds": args.rounds, "pages": {}}
+    for name in SIGNED_IN_PAGES:
+        url = urls[name]
+        timed_get(client, url)  # warm: templates, translations
+        warm, missed = [], []
+        for _ in range(args.rounds):
+            warm.append(timed_get(client, url))
+            write()
+            missed.append(timed_get(client, url))
+        warm_ms, missed_ms = statistics.median(warm) * 1000, statistics.median(missed) * 1000
+        result["pages"][name] = {
+            "url": url,
+            "warm_ms": round(warm_ms, 2),
+            "after_write_ms": round(missed_ms, 2),
+            "warm_per_login": round(warm_ms / login_ms, 2),
+            "after_write_per_login": round(missed_ms / login_ms, 2),
+        }
+    result["writes"] = writes
+    return result
+
+
+def middleware(args) -> dict:
+    """Each middleware's own time (in and out) on the login page and on the dashboard, and the view's:
+    medians of `rounds` requests after two warm ones, in µs (tests/bench/probes.py)."""
+    setup_test_environment()
+    chain = list(settings.MIDDLEWARE)
+    urls = page_urls(args.agency)
+    result = {"rounds": args.rounds, "middleware": chain, "pages": {}}
+    with override_settings(MIDDLEWARE=probes.probed(chain)):
+        clients = {LOGIN: (Client(), urls[LOGIN]), "dashboard": (signed_in_client(args.agency), urls["dashboard"])}
+        for name, (client, url) in clients.items():
+            samples: dict[str, list[float]] = {}
+            totals = []
+            for round_ in range(args.rounds + 2):
+                probes.MARKS.clear()
+                started = time.perf_counter()
+                client.get(url)
+                total = time.perf_counter() - started
+                costs = probes.costs(chain)
+                if not costs:
+                    raise RuntimeError(f"the {name} did not pass every middleware")
+                if round_ >= 2:
+                    totals.append(total)
+                    for path, seconds in costs.items():
+                        samples.setdefault(path, []).append(seconds)
+            result["pages"][name] = {
+                "total_us": round(statistics.median(totals) * 1e6, 1),
+                "us": {path: round(statistics.median(values) * 1e6, 1) for path, values in samples.items()},
+            }
+    return result
+
+
+def agency_command(commands, name: str, rounds: int | None = None):
+    """A subcommand about one agency (--agency, scale-001), with --rounds when it repeats."""
+    command = commands.add_parser(name)
+    command.add_argument("--agency", default="scale-001")
+    if rounds is not None:
+        command.add_argument("--rounds", type=int, default=rounds)
+    return command
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -450,31 +648,34 @@ def main() -> None:
     command.add_argument("--first", type=int, default=1)
     command.add_argument("--agencies", type=int, required=True)
     command.add_argument("--years", type=int, required=True)
-    command = commands.add_parser("pages")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=3)
-    command = commands.add_parser("profile")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=3)
+    agency_command(commands, "pages", rounds=3)
+    command = agency_command(commands, "profile", rounds=3)
     command.add_argument("--top", type=int, default=15)
     command.add_argument("names", nargs="+")
-    command = commands.add_parser("documents")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("--rounds", type=int, default=3)
-    command = commands.add_parser("render")
-    command.add_argument("--agency", default="scale-001")
-    command.add_argument("kind", choices=["sheet", "annual"])
-    command = commands.add_parser("attack")
-    command.add_argument("--agency", default="scale-001")
+    agency_command(commands, "documents", rounds=3)
+    agency_command(commands, "render").add_argument("kind", choices=["sheet", "annual"])
+    command = agency_command(commands, "attack")
     command.add_argument("--pdf", required=True, help="the stand-in signed document's PDF")
     command.add_argument("folder")
+    command = commands.add_parser("mix")
+    command.add_argument("--agencies", type=int, required=True)
+    command.add_argument("--users", type=int, required=True)
+    agency_command(commands, "misspath", rounds=3)
+    agency_command(commands, "middleware", rounds=20)
     args = parser.parse_args()
     if args.command == "profile":
         print(profile(args))
         return
-    handler = {"seed": seed, "pages": pages, "documents": documents_bench, "render": render, "attack": attack}[
-        args.command
-    ]
+    handler = {
+        "seed": seed,
+        "pages": pages,
+        "documents": documents_bench,
+        "render": render,
+        "attack": attack,
+        "mix": mix_cast,
+        "misspath": misspath,
+        "middleware": middleware,
+    }[args.command]
     print(json.dumps(handler(args)))
 
 

@@ -32,7 +32,19 @@ growth run), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (20), BENCH
 BENCH_ATTACK_SECONDS (10 per login measurement, 0: no attack section), BENCH_ATTACK_ROUNDS (5
 posts of each hostile file), BENCH_PDF_ROUNDS (3, 0: no documents), BENCH_PROFILE (0; 1: cProfile
 of the signed-in pages that miss the goal), BENCH_JSON (a file for the figures as JSON),
-BENCH_DATABASE (sopkinerja_bench: the database made, and dropped afterwards, on the server).
+BENCH_DATABASE (sopkinerja_bench: the database made, and dropped afterwards, on the server),
+BENCH_WORKER_CLASS (sync; gthread: BENCH_THREADS threads per worker, 4), and for the sections after
+the documents: BENCH_MISS_ROUNDS (3, 0: no miss path and request path), BENCH_MIX_SECONDS (60, 0: no
+mixed workload), BENCH_MIX_WARMUP (10), BENCH_MIX_USERS (20), BENCH_MIX_AGENCIES (10).
+
+5. The miss path and the request path (reference size, one process): each main page right after a
+   figures draft of its agency was saved, against the same page warm and the login page; each
+   middleware's own time on the login page and the dashboard (tests/bench/inprocess.py).
+6. The mixed workload (tests/bench/mix.py): BENCH_MIX_USERS users of every role in the last
+   BENCH_MIX_AGENCIES agencies, signed in through the login page, each looping through a day's work
+   with real POSTs through the pages; per page and write: p50 and p95 as the users waited, the time
+   in the worker (gunicorn's access log) and its ratio to the login page's in the same mix; the login
+   page with wrk before and after.
 """
 
 import html
@@ -62,6 +74,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench import mix as mixed  # noqa: E402
 from tests.bench.pages import BASELINES, HOSTILE_FILES, LOGIN, TRIVIAL  # noqa: E402
 
 DATABASE = os.environ.get("BENCH_DATABASE", "sopkinerja_bench")
@@ -85,6 +98,13 @@ PROFILE = env_int("BENCH_PROFILE", 0)
 ATTACK_SECONDS = env_int("BENCH_ATTACK_SECONDS", 10)
 ATTACK_ROUNDS = env_int("BENCH_ATTACK_ROUNDS", 5)
 UPLOADERS, UPLOAD_MIB, IMPORTERS = 10, 18, 3  # the attack: 10 uploads of 18 MB at once, 3 big imports
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")  # gunicorn's --worker-class (gthread: threads)
+THREADS = env_int("BENCH_THREADS", 4)  # --threads, for a worker class other than sync
+MIX_SECONDS = env_int("BENCH_MIX_SECONDS", 60)  # the mixed workload (tests/bench/mix.py); 0: none
+MIX_WARMUP = env_int("BENCH_MIX_WARMUP", 10)
+MIX_USERS = env_int("BENCH_MIX_USERS", 20)
+MIX_AGENCIES = env_int("BENCH_MIX_AGENCIES", 10)
+MISS_ROUNDS = env_int("BENCH_MISS_ROUNDS", 3)  # the miss path and the request path, in one process; 0: none
 
 
 def say(message: str) -> None:
@@ -177,10 +197,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int, log: Path):
-    """gunicorn as `make serve` starts it, until /health/ answers; stopped afterwards."""
+def gunicorn(env: dict, port: int, log: Path, access_log: Path | None = None):
+    """gunicorn as `make serve` starts it, until /health/ answers; stopped afterwards. With
+    `access_log`, each request's X-Bench-Page header, method, status and time in the worker go there
+    (the mixed workload's server times)."""
     command = [sys.executable, "-m", "gunicorn", "sopkinerja.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(WORKERS), "--graceful-timeout", "10", "--timeout", "120"]
+    if WORKER_CLASS != "sync":
+        command += ["--worker-class", WORKER_CLASS, "--threads", str(THREADS)]
+    if access_log is not None:
+        command += ["--access-logfile", str(access_log), "--access-logformat", mixed.ACCESS_LOG_FORMAT]
     with log.open("a") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
@@ -320,6 +346,126 @@ def measure_size(env: dict, port: int, workspace: Path, pages: dict) -> dict:
         figures["per_login"] = round(figures["requests_per_s"] / login, 3)
         figures["per_trivial"] = round(figures["requests_per_s"] / trivial, 3)
     return {"pages": results, **rss, "load_before": round(load_before, 2), "load_after": round(load_after, 2)}
+
+
+# The mixed workload, the miss path, the request path ------------------------------------------
+
+
+def measure_mix(env: dict, port: int, workspace: Path, login_url: str) -> dict:
+    """The mixed workload (tests/bench/mix.py) on its own gunicorn, between two measurements of the
+    login page with wrk; then, in one process, the miss path and the request path."""
+    cast = in_process(env, "mix", "--agencies", str(MIX_AGENCIES), "--users", str(MIX_USERS))
+    base, access_log = f"http://127.0.0.1:{port}", workspace / "mix-access.log"
+    load_before = os.getloadavg()[0]
+    with gunicorn(env, port, workspace / "gunicorn.log", access_log=access_log):
+        wrk(base + login_url, None, max(WARMUP, 1))  # every worker warm: templates, translations
+        login_before = wrk(base + login_url, None, SECONDS)
+        result = mixed.run_mix(port, cast, MIX_SECONDS, MIX_WARMUP)
+        login_after = wrk(base + login_url, None, SECONDS)
+    figures = mixed.figures(result, access_log.read_text(errors="replace").splitlines())
+    login = statistics.mean([login_before["requests_per_s"], login_after["requests_per_s"]])
+    figures.update(
+        {
+            "worker_class": WORKER_CLASS,
+            "threads": THREADS if WORKER_CLASS != "sync" else 1,
+            "login_wrk": {"before": login_before, "after": login_after},
+            "per_login_wrk": round(figures["requests_per_s"] / login, 3),
+            "load_before": round(load_before, 2),
+            "load_after": round(os.getloadavg()[0], 2),
+        }
+    )
+    say(
+        f"    {figures['users']} users, {figures['agencies']} agencies: {figures['requests_per_s']} req/s, "
+        f"{figures['writes']} writes for {figures['page_views']} page views, errors {figures['errors']}, "
+        f"refusals {figures['refusals']}, skipped {figures['skipped']}"
+    )
+    return figures
+
+
+def mix_report(mix: dict, label: str) -> list[str]:
+    pages = mix["pages"]
+    before, after = mix["login_wrk"]["before"], mix["login_wrk"]["after"]
+    workers = f"{WORKERS} {mix['worker_class']} workers" + (
+        f" × {mix['threads']} threads" if mix["worker_class"] != "sync" else ""
+    )
+    lines = [
+        f"## Mixed workload: {mix['users']} users in {mix['agencies']} agencies ({label}), {workers}, "
+        f"{mix['seconds']} s",
+        "",
+        f"Roles: {', '.join(mix['roles'])}. {mix['writes']:,} writes for {mix['page_views']:,} page views "
+        f"({mix['writes_per_view']:.2f} per view); {mix['requests_per_s']:,.1f} req/s in all, "
+        f"{mix['per_login_wrk']:.3f} of the login page's {before['requests_per_s']:,.1f} → "
+        f"{after['requests_per_s']:,.1f} req/s (wrk, {CONNECTIONS} connections, before and after the mix).",
+        "",
+        *table_head("page or write", "requests", "req/s", "p50", "p95", "ms in worker", "÷ login page", "errors"),
+    ]
+    for name, row in pages.items():
+        lines.append(
+            table_row(
+                f"{name} (write)" if row["write"] else name,
+                f"{row['requests']:,}",
+                f"{row['requests_per_s']:,.2f}",
+                milliseconds(row["p50_ms"]),
+                milliseconds(row["p95_ms"]),
+                f"{row['worker_mean_ms']:.1f}" if row["worker_mean_ms"] else "–",
+                ratio(row["per_login"]) if row["per_login"] else "–",
+                row["errors"],
+            )
+        )
+    refusals = ", ".join(f"{k} ×{v}" for k, v in mix["refusals"].items()) or "none"
+    skipped = ", ".join(f"{k} ×{v}" for k, v in mix["skipped"].items()) or "none"
+    lines += [
+        "",
+        f"Errors (5xx, broken connections, unexpected answers): {mix['errors']}; refused writes: {refusals}; "
+        f"actions no longer offered (skipped): {skipped}.",
+        f"Load average (1 min) before and after: {mix['load_before']:.1f}, {mix['load_after']:.1f}.",
+    ]
+    return lines
+
+
+def miss_report(miss: dict, label: str) -> list[str]:
+    lines = [
+        f"## The miss path: each page right after a write to its agency ({label}, one process, "
+        f"medians of {miss['rounds']})",
+        "",
+        f"The login page: {miss['login_ms']:.1f} ms in process.",
+        "",
+        *table_head("page", "warm", "after a write", "warm ÷ login", "after a write ÷ login"),
+    ]
+    for name, row in miss["pages"].items():
+        lines.append(
+            table_row(
+                name,
+                milliseconds(row["warm_ms"]),
+                milliseconds(row["after_write_ms"]),
+                f"{row['warm_per_login']:.1f}",
+                f"{row['after_write_per_login']:.1f}",
+            )
+        )
+    return lines
+
+
+def middleware_report(chain: dict) -> list[str]:
+    login, dashboard = chain["pages"][LOGIN], chain["pages"]["dashboard"]
+    lines = [
+        f"## The request path: each middleware's own time (one process, medians of {chain['rounds']} requests)",
+        "",
+        *table_head("middleware", "login page µs", "dashboard µs", "share of the login page", "share of the dashboard"),
+    ]
+    for path in [*chain["middleware"], "view"]:
+        lines.append(
+            table_row(
+                path.rsplit(".", 1)[-1],
+                f"{login['us'][path]:,.0f}",
+                f"{dashboard['us'][path]:,.0f}",
+                f"{login['us'][path] / login['total_us']:.1%}",
+                f"{dashboard['us'][path] / dashboard['total_us']:.1%}",
+            )
+        )
+    lines.append(
+        table_row("whole request", f"{login['total_us']:,.0f}", f"{dashboard['total_us']:,.0f}", "100%", "100%")
+    )
+    return lines
 
 
 # Attack ---------------------------------------------------------------------------------------
@@ -664,7 +810,9 @@ def report(figures: dict) -> str:
     full, growth = figures["sizes"]["full"], figures["sizes"].get("growth")
     label = f"{figures['agencies']} agencies × {figures['years']} years"
     lines = [
-        f"## Pages: {label}, gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, {SECONDS} s per page",
+        f"## Pages: {label}, gunicorn {WORKERS} {WORKER_CLASS} workers"
+        + (f" × {THREADS} threads" if WORKER_CLASS != "sync" else "")
+        + f", {CONNECTIONS} connections, {SECONDS} s per page",
         "",
         *table_head("page", "req/s", "p50", "p95", "÷ login page", "÷ trivial view", "queries", "KB", "ms in process"),
     ]
@@ -757,6 +905,12 @@ def report(figures: dict) -> str:
             )
     if figures.get("attack"):
         lines += ["", *attack_report(figures["attack"])]
+    if figures.get("mix"):
+        lines += ["", *mix_report(figures["mix"], label)]
+    if figures.get("miss_path"):
+        lines += ["", *miss_report(figures["miss_path"], label)]
+    if figures.get("request_path"):
+        lines += ["", *middleware_report(figures["request_path"])]
     lines += ["", f"Whole run: {figures['seconds'] / 60:.1f} min."]
     if figures.get("profile"):
         lines += ["", "## Profiles (cProfile, one process, reference size)", "", figures["profile"]]
@@ -828,6 +982,14 @@ def main() -> None:
             if missing:
                 say(f"Profiles: {', '.join(missing)}")
                 figures["profile"] = in_process(env, "profile", *missing, as_json=False)
+        # Last: the miss path and the mix write to the agencies the sections above read.
+        if MISS_ROUNDS:
+            say("The miss path and the request path, in one process")
+            figures["miss_path"] = in_process(env, "misspath", "--rounds", str(MISS_ROUNDS))
+            figures["request_path"] = in_process(env, "middleware")
+        if MIX_SECONDS:
+            say(f"Mixed workload: {MIX_USERS} users in {MIX_AGENCIES} agencies, {MIX_SECONDS} s")
+            figures["mix"] = measure_mix(env, port, workspace, pages[LOGIN]["url"])
     figures["seconds"] = round(time.monotonic() - started)
     print(report(figures))
     if os.environ.get("BENCH_JSON"):
