@@ -105,7 +105,7 @@ class AgencySwitcherMiddleware:
 
 
 # Pages open before the second factor: signing in and out, the factor's own pages and passkey
-# ceremonies, static files, the health probe, the public verification page, the language switch
+# ceremonies, static files, the health probe, the public verification page and portal, the language switch
 # and the forgotten-password pages (which sign nobody in).
 SECOND_FACTOR_OPEN_PATHS = (
     "/accounts/login/",
@@ -114,6 +114,7 @@ SECOND_FACTOR_OPEN_PATHS = (
     "/webauthn/",
     "/health/",
     "/verifikasi/",
+    "/publik/",
     "/i18n/",
     "/akun/sandi/",
     "/admin/login/",

@@ -4,6 +4,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from reports.urls import portal_urlpatterns
 from sopkinerja.health import health
 from sopkinerja.password_reset import offered_only
 from sopkinerja.second_factor.views import second_factor_setup, second_factor_verify
@@ -37,6 +38,8 @@ urlpatterns = [
     path("akun/faktor-kedua/verifikasi/", second_factor_verify, name="second-factor-verify"),
     path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("admin/", admin.site.urls),
+    # Issue 20: the public portal, open to anyone (reports.views.portal).
+    path("publik/", include((portal_urlpatterns, "portal"))),
     path("", include("reports.urls")),
     path("", include("workflow.urls")),
 ]
