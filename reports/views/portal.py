@@ -26,25 +26,18 @@ from reports.portal.selectors import (
 from sopkinerja.common.rate_limit import over_limit
 
 
-def _year(request, default: int) -> int:
-    """?tahun=2026, checked before it reaches a query: not a year is a 400, a year out of range a 404."""
+def _year(request, default: int):
+    """?tahun=2026, checked before it reaches a query: (the year, None), or (None, the refusal): a
+    400 when it is not a year written with four digits, a 404 for a year no data can have."""
     if "tahun" not in request.GET:
-        return default
+        return default, None
     try:
         year = year_or_none(request.GET["tahun"])
     except ValueError:
-        raise BadYear from None
+        return None, _bad_year(request)
     if year is None:
-        raise NoSuchYear
-    return year
-
-
-class BadYear(Exception):
-    """?tahun= is not a year written with four digits."""
-
-
-class NoSuchYear(Exception):
-    """?tahun= is a year no data can have (before 2000, after 2100)."""
+        return None, _not_found(request, _("There is nothing for this year."))
+    return year, None
 
 
 def _page(request, template: str, context: dict, status: int = 200):
@@ -70,16 +63,17 @@ def _too_many(request):
     return _page(request, "reports/portal/too_many.html", {}, status=429)
 
 
-def _cached(request, key: str, build):
-    """The page's content from the cache, or built (counted against the visitor's rate limit) and kept.
-    None when the visitor is over the limit."""
-    html = cache.get(key)
-    if html is None:
+def _cached_page(request, key: str, build, template: str, context: dict):
+    """The page around its content, taken from the cache under `key` (which names the data shown) or
+    built and kept; building counts against the visitor's rate limit (429 over it), a hit does not."""
+    key = f"portal:v1:{key}:{translation.get_language()}:{_lights()}"
+    content = cache.get(key)
+    if content is None:
         if over_limit(request, group="portal", rate=settings.PORTAL_RATE):
-            return None
-        html = build()
-        cache.set(key, html, settings.PORTAL_CACHE_SECONDS)
-    return html
+            return _too_many(request)
+        content = build()
+        cache.set(key, content, settings.PORTAL_CACHE_SECONDS)
+    return _page(request, template, {**context, "content": content})
 
 
 def _lights() -> str:
@@ -103,13 +97,9 @@ def office(request, slug: str):
     agency, stamp = office_with_stamp(slug)
     if agency is None:
         return _not_found(request, _("There is no office at this address."))
-    try:
-        year = _year(request, agency.latest_locked_year or timezone.now().astimezone(agency.zone).year)
-    except BadYear:
-        return _bad_year(request)
-    except NoSuchYear:
-        return _not_found(request, _("There is nothing for this year."))
-    language = translation.get_language()
+    year, refusal = _year(request, agency.latest_locked_year or timezone.now().astimezone(agency.zone).year)
+    if refusal:
+        return refusal
 
     def build() -> str:
         page = office_year(agency, year)
@@ -119,10 +109,8 @@ def office(request, slug: str):
         context = {"page": page, "objectives": objectives}
         return render_to_string("reports/portal/office_year.html", context, request=None)
 
-    content = _cached(request, f"portal:v1:office:{agency.pk}:{year}:{language}:{_lights()}:{stamp}", build)
-    if content is None:
-        return _too_many(request)
-    return _page(request, "reports/portal/office.html", {"agency": agency, "year": year, "content": content})
+    key = f"office:{agency.pk}:{year}:{stamp}"
+    return _cached_page(request, key, build, "reports/portal/office.html", {"agency": agency, "year": year})
 
 
 @require_safe
@@ -132,24 +120,18 @@ def government(request, government_id: int):
     if found is None:
         return _not_found(request, _("There is no government at this address."))
     today = _today()
-    try:
-        year = _year(request, today.year)
-    except BadYear:
-        return _bad_year(request)
-    except NoSuchYear:
-        return _not_found(request, _("There is nothing for this year."))
-    language = translation.get_language()
+    year, refusal = _year(request, today.year)
+    if refusal:
+        return refusal
 
     def build() -> str:
         summary = government_year(found, year, today)
         return render_to_string("reports/portal/government_year.html", {"summary": summary}, request=None)
 
-    key = f"portal:v1:government:{found.pk}:{year}:{today}:{language}:{_lights()}:{stamp}"
-    content = _cached(request, key, build)
-    if content is None:
-        return _too_many(request)
-    context = {"government": found, "year": year, "years": range(today.year, today.year - 5, -1), "content": content}
-    return _page(request, "reports/portal/government.html", context)
+    context = {"government": found, "year": year, "years": range(today.year, today.year - 5, -1)}
+    return _cached_page(
+        request, f"government:{found.pk}:{year}:{today}:{stamp}", build, "reports/portal/government.html", context
+    )
 
 
 @require_safe
