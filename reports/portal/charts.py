@@ -14,9 +14,9 @@ from reports.documents.charts import DEFAULT_COLOUR, LIGHT_COLOURS
 from reports.performance.achievement import traffic_light
 from sopkinerja.common.periods import ROMAN, PeriodKind
 
-WIDTH, LABEL, VALUE = 360, 52, 54  # the drawing's units; it scales to the page's width
-ROW, HEADING, GAP = 16, 17, 8
-NAME_CHARACTERS = 58
+WIDTH, LABEL, VALUE = 400, 46, 58  # the drawing's units; it scales to the page's width
+ROW, HEADING, GAP = 14, 15, 8
+NAME_CHARACTERS = 62
 
 
 def short_label(period) -> str:
@@ -36,7 +36,7 @@ def objective_chart(progress, chart_id: str) -> SafeString:
     values = [m.achievement for i in progress.indicators for _p, m in i.cells if m and m.achievement is not None]
     scale_max = max([Decimal(120), *values])
     hundred = LABEL + float(Decimal(100) / scale_max) * plot
-    parts, y = [], 14
+    parts, y = [], 16
     for indicator in progress.indicators:
         cells = [(p, m) for p, m in indicator.cells if m is not None]
         if not cells:
@@ -44,18 +44,18 @@ def objective_chart(progress, chart_id: str) -> SafeString:
         name = indicator.indicator.name
         if len(name) > NAME_CHARACTERS:
             name = name[: NAME_CHARACTERS - 1] + "…"
-        parts.append(f'<text x="0" y="{y + 11}" class="chart-name">{escape(name)}</text>')
+        parts.append(f'<text x="0" y="{y + 10}" class="chart-name">{escape(name)}</text>')
         y += HEADING
         for period, row in cells:
-            parts.append(f'<text x="0" y="{y + 11}" class="chart-period">{escape(short_label(period))}</text>')
+            parts.append(f'<text x="0" y="{y + 10}" class="chart-period">{escape(short_label(period))}</text>')
             if row.achievement is None:
-                parts.append(f'<text x="{LABEL}" y="{y + 11}" class="chart-value">—</text>')
+                parts.append(f'<text x="{LABEL}" y="{y + 10}" class="chart-value">—</text>')
             else:
                 colour = LIGHT_COLOURS.get(traffic_light(row.achievement), DEFAULT_COLOUR)
                 width = max(float(row.achievement / scale_max) * plot, 1.0)
                 parts.append(
-                    f'<rect x="{LABEL}" y="{y + 2}" width="{width:.1f}" height="{ROW - 5}" fill="{colour}"/>'
-                    f'<text x="{WIDTH}" y="{y + 11}" text-anchor="end" class="chart-value">'
+                    f'<rect x="{LABEL}" y="{y + 2}" width="{width:.1f}" height="{ROW - 4}" fill="{colour}"/>'
+                    f'<text x="{WIDTH}" y="{y + 10}" text-anchor="end" class="chart-value">'
                     f"{_number(row.achievement)}</text>"
                 )
             y += ROW
