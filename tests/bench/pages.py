@@ -15,6 +15,10 @@ SIGNED_IN_PAGES = [
     "disposisi",
     "SOP list",
     "SOP page",
+    # Issue 20: the public portal (anonymous visitors see the same pages; here with the bench's login)
+    "portal offices",
+    "portal office year",
+    "portal summary",
 ]
 # Posted to the SOP import page as the agency admin (the two SOP files) and to a unit's quarter as
 # its Sekretaris (the figures workbook); each must be refused (tests/bench/inprocess.py writes them).
