@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Max, Q
 
 from reports.models.documents import DocumentKind, SignedDocument
-from reports.models.performance import RatingBand, Realisation, TargetLock
+from reports.models.performance import Indicator, Objective, RatingBand, Realisation, TargetLock
 from reports.models.publication import PUBLIC_KINDS, Publication
 from reports.performance.selectors import AgreementRow, Measurement, agreement_rows, measure
 from sopkinerja.common.periods import Period, PeriodKind, periods_of
 from workflow.models.organisation import Agency, LocalGovernment
 from workflow.models.run import Run
-from workflow.models.sop import SopVersion
+from workflow.models.sop import Sop, SopVersion
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # as Target.year allows
 
@@ -39,75 +39,85 @@ def year_or_none(text: str | None) -> int | None:
 # What the pages are cached under -------------------------------------------------------------------
 
 
-def _latest(queryset, expression, outer: str = "agency"):
-    """One aggregate of `queryset` per outer row, as a subquery (portable: PostgreSQL and SQLite)."""
-    return Subquery(
-        queryset.order_by().values(outer).annotate(value=expression).values("value")[:1],
-    )
-
-
-def _stamp_annotations(path: str) -> dict:
-    """Aggregates that change whenever what the portal shows of an agency (path "agency") or of a
-    government's agencies (path "agency__local_government") changes: publications, target locks,
-    finished runs, figures, effective SOP versions. Read in the query that loads the row itself."""
-    runs = Run.objects.filter(state=Run.State.FINISHED, **{f"sop__{path}": OuterRef("pk")})
-    versions = SopVersion.objects.filter(status=SopVersion.Status.EFFECTIVE, **{f"sop__{path}": OuterRef("pk")})
-    realisations = Realisation.objects.filter(**{f"indicator__objective__{path}": OuterRef("pk")})
-    group = path.split("__")[0] if path == "agency" else path
-    return {
-        "stamp_publications": _latest(Publication.objects.filter(**{path: OuterRef("pk")}), Max("changed_at"), group),
-        "stamp_publication_count": _latest(Publication.objects.filter(**{path: OuterRef("pk")}), Count("pk"), group),
-        "stamp_locks": _latest(TargetLock.objects.filter(**{path: OuterRef("pk")}), Max("locked_at"), group),
-        "stamp_lock_documents": _latest(
-            TargetLock.objects.filter(**{path: OuterRef("pk")}), Sum("signed_document_id"), group
-        ),
-        "stamp_lock_count": _latest(TargetLock.objects.filter(**{path: OuterRef("pk")}), Count("pk"), group),
-        "stamp_runs": _latest(runs, Max("finished_at"), f"sop__{path}"),
-        "stamp_run_count": _latest(runs, Count("pk"), f"sop__{path}"),
-        "stamp_figures": _latest(realisations, Max("submitted_at"), f"indicator__objective__{path}"),
-        "stamp_figure_count": _latest(realisations, Count("pk"), f"indicator__objective__{path}"),
-        "stamp_versions": _latest(versions, Sum("pk"), f"sop__{path}"),
-        "latest_locked_year": Coalesce(
-            _latest(TargetLock.objects.filter(**{path: OuterRef("pk")}), Max("year"), group),
-            0,
-            output_field=IntegerField(),
-        ),
+def _stamp(scope: str, key: int, *extra) -> str:
+    """A digest of aggregates that change whenever what the portal shows of some agencies changes:
+    their publications, target locks, finished runs, figures, effective SOP versions, their
+    government's rating bands, and which agencies they are. One plain query (cheap to build on every
+    request); `scope` is SQL naming the agencies from one parameter. Renaming a row in the admin
+    shows after PORTAL_CACHE_SECONDS at the latest."""
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (
+            Publication,
+            TargetLock,
+            Run,
+            Sop,
+            Realisation,
+            Indicator,
+            Objective,
+            SopVersion,
+            RatingBand,
+            Agency,
+        )
     }
-
-
-def _stamp(row, *extra) -> str:
-    values = [getattr(row, name) for name in sorted(vars(row)) if name.startswith("stamp_")]
+    runs = f"{table[Run]} r JOIN {table[Sop]} s ON s.id = r.sop_id WHERE r.state = %s AND s.agency_id {scope}"
+    figures = (
+        f"{table[Realisation]} x JOIN {table[Indicator]} i ON i.id = x.indicator_id "
+        f"JOIN {table[Objective]} o ON o.id = i.objective_id WHERE o.agency_id {scope}"
+    )
+    versions = (
+        f"{table[SopVersion]} v JOIN {table[Sop]} s ON s.id = v.sop_id WHERE v.status = %s AND s.agency_id {scope}"
+    )
+    governments = f"SELECT local_government_id FROM {table[Agency]} WHERE id {scope}"
+    finished, effective = str(Run.State.FINISHED), str(SopVersion.Status.EFFECTIVE)
+    parts = [
+        (f"SELECT max(changed_at) FROM {table[Publication]} WHERE agency_id {scope}", [key]),
+        (f"SELECT count(*) FROM {table[Publication]} WHERE agency_id {scope}", [key]),
+        (f"SELECT max(locked_at) FROM {table[TargetLock]} WHERE agency_id {scope}", [key]),
+        (f"SELECT count(*) FROM {table[TargetLock]} WHERE agency_id {scope}", [key]),
+        (f"SELECT sum(signed_document_id) FROM {table[TargetLock]} WHERE agency_id {scope}", [key]),
+        (f"SELECT max(r.finished_at) FROM {runs}", [finished, key]),
+        (f"SELECT count(*) FROM {runs}", [finished, key]),
+        (f"SELECT max(x.submitted_at) FROM {figures}", [key]),
+        (f"SELECT count(*) FROM {figures}", [key]),
+        (f"SELECT sum(v.id) FROM {versions}", [effective, key]),
+        (f"SELECT count(*) FROM {table[RatingBand]} WHERE local_government_id IN ({governments})", [key]),
+        (f"SELECT sum(lower_bound) FROM {table[RatingBand]} WHERE local_government_id IN ({governments})", [key]),
+        (f"SELECT count(*) FROM {table[Agency]} WHERE id {scope}", [key]),
+        (f"SELECT sum(id) FROM {table[Agency]} WHERE id {scope}", [key]),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"({sql})" for sql, _params in parts),
+            [value for _sql, params in parts for value in params],
+        )
+        values = cursor.fetchone()
     return hashlib.sha256("|".join(map(str, [*values, *extra])).encode()).hexdigest()[:32]
 
 
 def office_with_stamp(slug: str) -> tuple[Agency | None, str]:
-    """The office of a slug, with a stamp of everything its public pages show (one query)."""
-    agency = (
-        Agency.objects.select_related("local_government")
-        .annotate(**_stamp_annotations("agency"))
-        .filter(slug=slug)
-        .first()
-    )
-    if agency is None:
+    """The office of a slug, with a stamp of everything its public pages show (two queries)."""
+    try:
+        agency = Agency.objects.select_related("local_government").get(slug=slug)
+    except Agency.DoesNotExist:
         return None, ""
     government = agency.local_government
-    return agency, _stamp(agency, agency.name, agency.cap_achievement, agency.time_zone, government.name)
+    return agency, _stamp("= %s", agency.pk, agency.name, agency.cap_achievement, agency.time_zone, government.name)
 
 
 def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, str]:
-    """The government, with a stamp of what its summary shows across its offices (one query)."""
-    government = (
-        LocalGovernment.objects.annotate(
-            **_stamp_annotations("agency__local_government"),
-            stamp_agencies=Count("agencies", distinct=True),
-        )
-        .filter(pk=government_id)
-        .first()
-    )
-    if government is None:
+    """The government, with a stamp of what its summary shows across its offices (two queries)."""
+    try:
+        government = LocalGovernment.objects.get(pk=government_id)
+    except LocalGovernment.DoesNotExist:
         return None, ""
-    bands = RatingBand.objects.filter(local_government=government).aggregate(n=Count("pk"), s=Sum("lower_bound"))
-    return government, _stamp(government, government.name, bands["n"], bands["s"])
+    scope = f"IN (SELECT id FROM {connection.ops.quote_name(Agency._meta.db_table)} WHERE local_government_id = %s)"
+    return government, _stamp(scope, government.pk, government.name)
+
+
+def latest_locked_year(agency: Agency) -> int | None:
+    """The latest year whose targets the office locked: the year its page opens on."""
+    return TargetLock.objects.filter(agency=agency).aggregate(year=Max("year"))["year"]
 
 
 # The offices -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from reports.portal.selectors import (
     government_with_stamp,
     government_year,
     governments_with_offices,
+    latest_locked_year,
     office_with_stamp,
     office_year,
     public_document,
@@ -26,11 +27,12 @@ from reports.portal.selectors import (
 from sopkinerja.common.rate_limit import over_limit
 
 
-def _year(request, default: int):
+def _year(request, default):
     """?tahun=2026, checked before it reaches a query: (the year, None), or (None, the refusal): a
-    400 when it is not a year written with four digits, a 404 for a year no data can have."""
+    400 when it is not a year written with four digits, a 404 for a year no data can have. Without
+    it, the year `default()` gives."""
     if "tahun" not in request.GET:
-        return default, None
+        return default(), None
     try:
         year = year_or_none(request.GET["tahun"])
     except ValueError:
@@ -97,7 +99,7 @@ def office(request, slug: str):
     agency, stamp = office_with_stamp(slug)
     if agency is None:
         return _not_found(request, _("There is no office at this address."))
-    year, refusal = _year(request, agency.latest_locked_year or timezone.now().astimezone(agency.zone).year)
+    year, refusal = _year(request, lambda: latest_locked_year(agency) or timezone.now().astimezone(agency.zone).year)
     if refusal:
         return refusal
 
@@ -120,7 +122,7 @@ def government(request, government_id: int):
     if found is None:
         return _not_found(request, _("There is no government at this address."))
     today = _today()
-    year, refusal = _year(request, today.year)
+    year, refusal = _year(request, lambda: today.year)
     if refusal:
         return refusal
 
