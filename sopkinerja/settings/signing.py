@@ -48,8 +48,9 @@ PORTAL_CACHE_SECONDS = envint("PORTAL_CACHE_SECONDS", 600)
 # Pages built afresh (not from the cache) and PDF downloads per client address, django-ratelimit syntax;
 # a page served from the cache and a 304 are not counted.
 PORTAL_RATE = os.environ.get("PORTAL_RATE", "60/m")
-# Downloads are cached by browsers and proxies this long (the bytes of a signed PDF never change).
-PORTAL_DOWNLOAD_MAX_AGE = envint("PORTAL_DOWNLOAD_MAX_AGE", 86400)
+# Downloads are cached by browsers and proxies this long: the bytes never change, but a withdrawn
+# document should leave the caches soon (revalidated by its ETag, a 304 reads no bytes).
+PORTAL_DOWNLOAD_MAX_AGE = envint("PORTAL_DOWNLOAD_MAX_AGE", 3600)
 # The government's publication deadlines, calendar days: a quarter's and a semester's report and the
 # LKjIP after the end of their period (90: the end of March), the Perjanjian Kinerja after 1 January.
 PORTAL_DEADLINE_DAYS = {
