@@ -317,3 +317,17 @@ def test_signing_publishes_a_report_and_a_pk_at_once_and_locks_nothing_else(bala
     publication = Publication.objects.get(document=public_year)
     assert publication.published_at == public_year.signed_at and publication.published_by is None
     assert TargetLock.objects.filter(agency=balangan, year=YEAR).exists()
+
+
+def test_a_newer_version_replaces_the_older_and_withdrawing_it_brings_the_older_back(client, balangan, public_year):
+    newer = sign_report(balangan, period=f"{YEAR}-TW1")
+    office = client.get(office_url(balangan)).content.decode()
+    assert reverse("portal:document", args=[newer.token]) in office
+    assert reverse("portal:document", args=[public_year.token]) not in office
+    older = client.get(reverse("portal:document", args=[public_year.token])).content.decode()
+    assert "versi yang lebih baru" in older.lower() and reverse("portal:document", args=[newer.token]) in older
+    assert client.get(reverse("portal:download", args=[public_year.token])).status_code == 404
+    publication_withdraw(document=newer, user=user("balangan.kadis"), reason="Salah tanggal")
+    office = client.get(office_url(balangan)).content.decode()
+    assert reverse("portal:document", args=[public_year.token]) in office
+    assert client.get(reverse("portal:download", args=[public_year.token])).status_code == 200

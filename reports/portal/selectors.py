@@ -187,11 +187,13 @@ def downloadable_document(token) -> SignedDocument | None:
 
 
 def _in_force(documents) -> list[SignedDocument]:
-    """The latest published version of each subject, when it is not withdrawn."""
+    """The latest version of each subject that is published and not withdrawn (a withdrawn newer
+    version leaves the one before it on the portal)."""
     latest: dict[str, SignedDocument] = {}
     for document in sorted(documents, key=lambda d: d.version):
-        latest[document.subject] = document
-    return [d for d in latest.values() if not d.publication.withdrawn]
+        if not document.publication.withdrawn:
+            latest[document.subject] = document
+    return list(latest.values())
 
 
 # An office's year -------------------------------------------------------------------------------
