@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.documents.publication import publication_publish, publication_withdraw
-from reports.models import DocumentKind, Publication, Realisation, SignedDocument, TargetLock
+from reports.models import DocumentKind, DocumentRequest, Publication, Realisation, SignedDocument, TargetLock
 from reports.performance.selectors import measure
 from reports.performance.services import target_lock
 from reports.templatetags.report_tags import angka
@@ -131,6 +131,20 @@ def test_nothing_unpublished_is_reachable_walking_every_public_url_and_every_id(
         size=len(pdf),
         pdf=pdf,
     )
+    # A signing request prepared but never signed: its PDF carries a token too.
+    prepared = DocumentRequest.objects.create(
+        agency=balangan,
+        kind=DocumentKind.REPORT,
+        period=f"{YEAR}-TW3",
+        sign=True,
+        title="Laporan belum ditandatangani",
+        requested_by=user("balangan.kadis"),
+        status=DocumentRequest.Status.AWAITING,
+        token=uuid.uuid4(),
+        pdf=pdf,
+    )
+    for url in (reverse("portal:document", args=[prepared.token]), reverse("portal:download", args=[prepared.token])):
+        assert client.get(url).status_code == 404, url
     hidden = [withdrawn, unpublished, theirs, disposisi]
     signers = {d.signer_name for d in SignedDocument.objects.all()}
     staff = [e.full_name for e in Employee.objects.all() if e.full_name not in signers]
@@ -331,3 +345,19 @@ def test_a_newer_version_replaces_the_older_and_withdrawing_it_brings_the_older_
     office = client.get(office_url(balangan)).content.decode()
     assert reverse("portal:document", args=[public_year.token]) in office
     assert client.get(reverse("portal:download", args=[public_year.token])).status_code == 200
+
+
+def test_the_portal_pages_carry_no_inline_script_or_style_under_the_strict_policy(client, balangan, public_year):
+    urls = [
+        reverse("portal:index"),
+        office_url(balangan),
+        reverse("portal:government", args=[balangan.local_government_id]),
+        reverse("portal:document", args=[public_year.token]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
+        html = response.content.decode()
+        assert " style=" not in html and "<style" not in html, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"{url} has an inline script"
