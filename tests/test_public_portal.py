@@ -232,20 +232,23 @@ def test_a_cached_page_costs_two_queries_for_a_visitor(client, balangan, public_
         client.get(office_url(balangan))
 
 
-def _office_year_queries(client, agency) -> int:
+def _queries(client, url: str) -> int:
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(office_url(agency)).status_code == 200
+        assert client.get(url).status_code == 200
     return len(queries)
 
 
-def test_an_office_year_costs_the_same_queries_whatever_the_number_of_years(client, balangan, public_year):
-    one_year = _office_year_queries(client, balangan)
+def test_an_office_year_and_the_summary_cost_the_same_queries_whatever_the_number_of_years(
+    client, balangan, public_year
+):
+    summary = reverse("portal:government", args=[balangan.local_government_id]) + f"?tahun={YEAR}"
+    one_year = (_queries(client, office_url(balangan)), _queries(client, summary))
     for year in (YEAR - 4, YEAR - 3, YEAR - 2, YEAR - 1):
         lock_year(balangan, year)
         finish_data_runs(balangan, *(f"{year}-TW{q}" for q in (1, 2, 3, 4)))
         sign_report(balangan, period=f"{year}-TW1")
-    assert _office_year_queries(client, balangan) == one_year
+    assert (_queries(client, office_url(balangan)), _queries(client, summary)) == one_year
 
 
 def test_a_bad_year_is_a_clean_400_and_an_impossible_one_a_404(client, balangan):
