@@ -226,10 +226,23 @@ def test_the_office_page_changes_at_once_when_a_quarter_finishes_or_a_figure_cha
     assert "987.654" in client.get(office_url(balangan)).content.decode()
 
 
-def test_a_cached_page_costs_two_queries_for_a_visitor(client, balangan, public_year, django_assert_num_queries):
+def test_a_cached_page_costs_one_query_for_a_visitor(client, balangan, public_year, django_assert_num_queries):
     client.get(office_url(balangan))
-    with django_assert_num_queries(2):  # the office, the stamp of its data (the tests keep the cache in memory)
+    with django_assert_num_queries(1):  # the office with the stamp of its data (the tests keep the cache in memory)
         client.get(office_url(balangan))
+
+
+def test_the_stamp_of_an_office_follows_its_own_data_and_not_another_offices(balangan, padang_panjang, public_year):
+    from reports.portal.selectors import government_with_stamp, office_with_stamp
+
+    before = office_with_stamp(balangan.slug)[1], government_with_stamp(balangan.local_government_id)[1]
+    lock_year(padang_panjang)
+    finish_data_runs(padang_panjang, f"{YEAR}-TW1")
+    sign_report(padang_panjang, who="padangpanjang.kadis", period=f"{YEAR}-TW1")
+    assert (office_with_stamp(balangan.slug)[1], government_with_stamp(balangan.local_government_id)[1]) == before
+    publication_withdraw(document=public_year, user=user("balangan.kadis"), reason="Salah lampiran")
+    assert office_with_stamp(balangan.slug)[1] != before[0]
+    assert government_with_stamp(balangan.local_government_id)[1] != before[1]
 
 
 def _queries(client, url: str) -> int:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
+from django.db.models.expressions import RawSQL
 
 from reports.models.documents import DocumentKind, SignedDocument
 from reports.models.performance import Indicator, Objective, RatingBand, Realisation, TargetLock
@@ -39,12 +40,13 @@ def year_or_none(text: str | None) -> int | None:
 # What the pages are cached under -------------------------------------------------------------------
 
 
-def _stamp(scope: str, key: int, *extra) -> str:
+def _stamp_sql(scope: str) -> RawSQL:
     """A digest of aggregates that change whenever what the portal shows of some agencies changes:
     their publications, target locks, finished runs, figures, effective SOP versions, their
     government's rating bands, and which agencies they are. One plain query (cheap to build on every
-    request); `scope` is SQL naming the agencies from one parameter. Renaming a row in the admin
-    shows after PORTAL_CACHE_SECONDS at the latest."""
+    request), read as one text column of the row that loads the office or the government; `scope`
+    is SQL naming the agencies of that row. Renaming a row in the admin shows after
+    PORTAL_CACHE_SECONDS at the latest."""
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
         for model in (
@@ -68,51 +70,53 @@ def _stamp(scope: str, key: int, *extra) -> str:
     versions = (
         f"{table[SopVersion]} v JOIN {table[Sop]} s ON s.id = v.sop_id WHERE v.status = %s AND s.agency_id {scope}"
     )
-    governments = f"SELECT local_government_id FROM {table[Agency]} WHERE id {scope}"
+    # The inner tables carry aliases: `scope` names the outer row's table by its own name.
+    governments = f"SELECT a.local_government_id FROM {table[Agency]} a WHERE a.id {scope}"
     finished, effective = str(Run.State.FINISHED), str(SopVersion.Status.EFFECTIVE)
     parts = [
-        (f"SELECT max(changed_at) FROM {table[Publication]} WHERE agency_id {scope}", [key]),
-        (f"SELECT count(*) FROM {table[Publication]} WHERE agency_id {scope}", [key]),
-        (f"SELECT max(locked_at) FROM {table[TargetLock]} WHERE agency_id {scope}", [key]),
-        (f"SELECT count(*) FROM {table[TargetLock]} WHERE agency_id {scope}", [key]),
-        (f"SELECT sum(signed_document_id) FROM {table[TargetLock]} WHERE agency_id {scope}", [key]),
-        (f"SELECT max(r.finished_at) FROM {runs}", [finished, key]),
-        (f"SELECT count(*) FROM {runs}", [finished, key]),
-        (f"SELECT max(x.submitted_at) FROM {figures}", [key]),
-        (f"SELECT count(*) FROM {figures}", [key]),
-        (f"SELECT sum(v.id) FROM {versions}", [effective, key]),
-        (f"SELECT count(*) FROM {table[RatingBand]} WHERE local_government_id IN ({governments})", [key]),
-        (f"SELECT sum(lower_bound) FROM {table[RatingBand]} WHERE local_government_id IN ({governments})", [key]),
-        (f"SELECT count(*) FROM {table[Agency]} WHERE id {scope}", [key]),
-        (f"SELECT sum(id) FROM {table[Agency]} WHERE id {scope}", [key]),
+        (f"SELECT max(p.changed_at) FROM {table[Publication]} p WHERE p.agency_id {scope}", []),
+        (f"SELECT count(*) FROM {table[Publication]} p WHERE p.agency_id {scope}", []),
+        (f"SELECT max(t.locked_at) FROM {table[TargetLock]} t WHERE t.agency_id {scope}", []),
+        (f"SELECT count(*) FROM {table[TargetLock]} t WHERE t.agency_id {scope}", []),
+        (f"SELECT sum(t.signed_document_id) FROM {table[TargetLock]} t WHERE t.agency_id {scope}", []),
+        (f"SELECT max(r.finished_at) FROM {runs}", [finished]),
+        (f"SELECT count(*) FROM {runs}", [finished]),
+        (f"SELECT max(x.submitted_at) FROM {figures}", []),
+        (f"SELECT count(*) FROM {figures}", []),
+        (f"SELECT sum(v.id) FROM {versions}", [effective]),
+        (f"SELECT count(*) FROM {table[RatingBand]} b WHERE b.local_government_id IN ({governments})", []),
+        (f"SELECT sum(b.lower_bound) FROM {table[RatingBand]} b WHERE b.local_government_id IN ({governments})", []),
+        (f"SELECT count(*) FROM {table[Agency]} a WHERE a.id {scope}", []),
+        (f"SELECT sum(a.id) FROM {table[Agency]} a WHERE a.id {scope}", []),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join(f"({sql})" for sql, _params in parts),
-            [value for _sql, params in parts for value in params],
-        )
-        values = cursor.fetchone()
-    return hashlib.sha256("|".join(map(str, [*values, *extra])).encode()).hexdigest()[:32]
+    text = " || '|' || ".join(f"COALESCE(CAST(({sql}) AS TEXT), '-')" for sql, _params in parts)
+    return RawSQL(text, [value for _sql, params in parts for value in params])
+
+
+def _digest(*values) -> str:
+    return hashlib.sha256("|".join(map(str, values)).encode()).hexdigest()[:32]
 
 
 def office_with_stamp(slug: str) -> tuple[Agency | None, str]:
-    """The office of a slug, with a stamp of everything its public pages show (two queries)."""
+    """The office of a slug, with a stamp of everything its public pages show (one query)."""
+    outer = f"= {connection.ops.quote_name(Agency._meta.db_table)}.id"
     try:
-        agency = Agency.objects.select_related("local_government").get(slug=slug)
+        agency = Agency.objects.select_related("local_government").annotate(stamp=_stamp_sql(outer)).get(slug=slug)
     except Agency.DoesNotExist:
         return None, ""
     government = agency.local_government
-    return agency, _stamp("= %s", agency.pk, agency.name, agency.cap_achievement, agency.time_zone, government.name)
+    return agency, _digest(agency.stamp, agency.name, agency.cap_achievement, agency.time_zone, government.name)
 
 
 def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, str]:
-    """The government, with a stamp of what its summary shows across its offices (two queries)."""
+    """The government, with a stamp of what its summary shows across its offices (one query)."""
+    agencies, governments = (connection.ops.quote_name(m._meta.db_table) for m in (Agency, LocalGovernment))
+    scope = f"IN (SELECT g.id FROM {agencies} g WHERE g.local_government_id = {governments}.id)"
     try:
-        government = LocalGovernment.objects.get(pk=government_id)
+        government = LocalGovernment.objects.annotate(stamp=_stamp_sql(scope)).get(pk=government_id)
     except LocalGovernment.DoesNotExist:
         return None, ""
-    scope = f"IN (SELECT id FROM {connection.ops.quote_name(Agency._meta.db_table)} WHERE local_government_id = %s)"
-    return government, _stamp(scope, government.pk, government.name)
+    return government, _digest(government.stamp, government.name)
 
 
 def latest_locked_year(agency: Agency) -> int | None:
