@@ -92,6 +92,14 @@ def agreement_years(year: int) -> list[int]:
     return [year + 1, year, year - 1]
 
 
+class PublicationWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (shown on the public page)"),
+        max_length=300,
+        help_text=_("e.g. Replaced by a corrected version."),
+    )
+
+
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("The PDF you received"))
 

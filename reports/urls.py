@@ -3,6 +3,7 @@ from django.urls import path
 from reports.views import documents as views
 from reports.views import figures as views_figures
 from reports.views import keys as views_keys
+from reports.views import portal as views_portal
 
 app_name = "reports"
 urlpatterns = [
@@ -30,9 +31,21 @@ urlpatterns = [
     path("dokumen/<int:request_id>/tandatangani/", views.request_sign, name="request-sign"),
     path("dokumen/<int:request_id>/tarik/", views.request_withdraw, name="request-withdraw"),
     path("dokumen/ttd/<int:document_id>/unduh/", views.signed_download, name="signed-download"),
+    path("dokumen/publikasi/", views.publications, name="publications"),
+    path("dokumen/publikasi/<int:document_id>/terbitkan/", views.publication_publish_view, name="publication-publish"),
+    path("dokumen/publikasi/<int:document_id>/tarik/", views.publication_withdraw_view, name="publication-withdraw"),
     path("disposisi/<int:disposition_id>/cetak/", views.disposition_print, name="disposition-print"),
     path("verifikasi/<uuid:token>/", views.verify, name="verify"),
     path("kunci/", views_keys.signing_keys, name="signing-keys"),
     path("kunci/<int:employee_id>/pasang/", views_keys.signing_key_install_view, name="signing-key-install"),
     path("kunci/<int:employee_id>/demo/", views_keys.signing_key_demo_view, name="signing-key-demo"),
+]
+
+# The public portal (no login), included under /publik/ with the namespace "portal" (sopkinerja.urls).
+portal_urlpatterns = [
+    path("", views_portal.portal_index, name="index"),
+    path("pemerintah/<int:government_id>/", views_portal.government, name="government"),
+    path("opd/<slug:slug>/", views_portal.office, name="office"),
+    path("dokumen/<uuid:token>/", views_portal.document, name="document"),
+    path("dokumen/<uuid:token>/unduh/", views_portal.download, name="download"),
 ]

@@ -113,7 +113,7 @@ class AgencySwitcherMiddleware:
 
 
 # Pages open before the second factor: signing in and out, the factor's own pages and passkey
-# ceremonies, static files, the health probe, the public verification page, the language switch
+# ceremonies, static files, the health probe, the public verification page and portal, the language switch
 # and the forgotten-password pages (which sign nobody in).
 SECOND_FACTOR_OPEN_PATHS = (
     "/accounts/login/",
@@ -123,6 +123,7 @@ SECOND_FACTOR_OPEN_PATHS = (
     "/health/",
     "/verifikasi/",
     "/api/",  # the API takes no session: its token is all that counts
+    "/publik/",
     "/i18n/",
     "/akun/sandi/",
     "/admin/login/",

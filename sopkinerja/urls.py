@@ -4,6 +4,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from reports.urls import portal_urlpatterns
 from sopkinerja.api.api import api, api_not_found
 from sopkinerja.health import health
 from sopkinerja.password_reset import offered_only
@@ -41,6 +42,8 @@ urlpatterns = [
     # Issue 20: the API for other systems (token in a header; docs/api.md), OpenAPI at /api/v1/docs.
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    # Issue 20: the public portal, open to anyone (reports.views.portal).
+    path("publik/", include((portal_urlpatterns, "portal"))),
     path("", include("reports.urls")),
     path("", include("workflow.urls")),
 ]

@@ -115,7 +115,7 @@ def test_an_appointment_still_to_come_is_withdrawn_not_ended_now(login, head):
     coming = appoint(user("balangan.kadis"), head, "balangan.sekretaris", starts_on=today + 3 * DAY)
     client = login("balangan.kadis")
     page = client.get(reverse("workflow:appointments")).content.decode()
-    assert "Batalkan" in page and "Akhiri sekarang" not in page
+    assert "Batalkan penunjukan" in page and "Akhiri sekarang" not in page
     response = client.post(reverse("workflow:appointment-end", args=[coming.pk]), follow=True)
     assert "Penunjukan dibatalkan." in response.content.decode()
     coming.refresh_from_db()

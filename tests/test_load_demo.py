@@ -13,18 +13,34 @@ def counts():
 def test_loading_the_demo_twice_changes_nothing(db):
     before = counts()
     out = StringIO()
-    call_command("load_demo", "--password", "another-password-1", stdout=out)
+    call_command("load_demo", "--password", "another-password-1", "--no-signing", stdout=out)
     assert counts() == before
     assert before[:3] == [2, 19, 15]
 
 
 def test_the_demo_command_prints_every_login(db):
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--no-signing", stdout=out)
     text = out.getvalue()
     assert "balangan.kadis" in text and "padangpanjang.perencana" in text and "admin" in text
 
 
 def test_the_demo_password_is_set_for_every_login(db, client):
-    call_command("load_demo", "--password", "fresh-password-9", stdout=StringIO())
+    call_command("load_demo", "--password", "fresh-password-9", "--no-signing", stdout=StringIO())
     assert client.login(username="padangpanjang.kadis", password="fresh-password-9")
+
+
+def test_the_demo_signs_each_offices_sop_sheet_once_for_the_public_portal(db, client):
+    from django.urls import reverse
+
+    from reports.models import Publication, SignedDocument
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    sheets = SignedDocument.objects.filter(kind="sop")
+    assert sheets.count() == 2 and Publication.objects.in_force().filter(document__in=sheets).count() == 2
+    assert "portal publik" in out.getvalue().lower() or "public portal" in out.getvalue().lower()
+    call_command("load_demo", stdout=StringIO())
+    assert SignedDocument.objects.filter(kind="sop").count() == 2
+    page = client.get(reverse("portal:office", args=["balangan"])).content.decode()
+    assert sheets.get(agency__slug="balangan").sop_version.sop.number in page

@@ -38,6 +38,7 @@ from reports.models import (
     DocumentRequest,
     Evidence,
     Indicator,
+    Publication,
     Realisation,
     SignedDocument,
     Target,
@@ -183,6 +184,16 @@ MATRIX: dict[str, frozenset[str]] = {
     "POST withdraw a signing request": frozenset({KADIS, *AUTHORS}),  # the requester, or an SOP author
     "GET signed document download": EVERYONE,
     "GET public verification page": frozenset({*EVERYONE, ANONYMOUS}),
+    # Issue 20: the public portal is open to anyone; what it shows is chosen by the agency's admin
+    # (the Kasubbag Perencanaan) or its signer (the Kepala Dinas)
+    "GET public portal: offices": frozenset({*EVERYONE, ANONYMOUS}),
+    "GET public portal: an office's year": frozenset({*EVERYONE, ANONYMOUS}),
+    "GET public portal: the government's summary": frozenset({*EVERYONE, ANONYMOUS}),
+    "GET public portal: a published document": frozenset({*EVERYONE, ANONYMOUS}),
+    "GET public portal: a published PDF": frozenset({*EVERYONE, ANONYMOUS}),
+    "GET publications": frozenset({KADIS, KASUBBAG, SUPERUSER}),
+    "POST publish a document": frozenset({KADIS, KASUBBAG, SUPERUSER}),
+    "POST withdraw a published document": frozenset({KADIS, KASUBBAG, SUPERUSER}),
     # Signing keys: the agency admin installs or issues them (for the Kabid, say, before he is Plh)
     "GET signing keys": frozenset({KASUBBAG, SUPERUSER}),
     "POST install a signing key": frozenset({KASUBBAG, SUPERUSER}),
@@ -201,6 +212,11 @@ OTHER_AGENCY: dict[str, frozenset[str]] = {
     "GET attachment download": frozenset({SUPERUSER}),
     "GET evidence download": frozenset({SUPERUSER}),
     "GET public verification page": frozenset({*RANKS, SUPERUSER}),
+    "GET public portal: offices": frozenset({*RANKS, SUPERUSER}),
+    "GET public portal: an office's year": frozenset({*RANKS, SUPERUSER}),
+    "GET public portal: the government's summary": frozenset({*RANKS, SUPERUSER}),
+    "GET public portal: a published document": frozenset({*RANKS, SUPERUSER}),
+    "GET public portal: a published PDF": frozenset({*RANKS, SUPERUSER}),
     "POST switch agency": frozenset({SUPERUSER}),
     "GET admin: agency's SOP": frozenset({SUPERUSER}),
 }
@@ -346,6 +362,19 @@ def _signed(s: Setting) -> SignedDocument:
         size=len(pdf),
         pdf=pdf,
     )
+
+
+def _published(s: Setting) -> SignedDocument:
+    """A signed document on the public portal."""
+    document = _signed(s)
+    Publication.objects.create(
+        document=document, agency=s.balangan, published_at=document.signed_at, changed_at=document.signed_at
+    )
+    return document
+
+
+def _publication_state(document: SignedDocument) -> Callable[[], tuple]:
+    return lambda: tuple(Publication.objects.filter(document=document).values_list("pk", "withdrawn_at"))
 
 
 def _prepared_signing_request(s: Setting, capture) -> DocumentRequest:
@@ -587,6 +616,16 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         url = reverse("reports:request-withdraw", args=[made.pk])
         return Cell("POST", url, changed=lambda: DocumentRequest.objects.get(pk=made.pk).status)
 
+    def publish():
+        document = _signed(s)
+        url = reverse("reports:publication-publish", args=[document.pk])
+        return Cell("POST", url, changed=_publication_state(document))
+
+    def withdraw_publication():
+        document = _published(s)
+        url = reverse("reports:publication-withdraw", args=[document.pk])
+        return Cell("POST", url, {"reason": "Diganti"}, changed=_publication_state(document))
+
     def key_of(who: str) -> Callable[[], bytes | None]:
         person = Employee.objects.select_related("user").get(user__username=who)
         return lambda: key_path(person).read_bytes() if key_path(person).exists() else None
@@ -700,6 +739,20 @@ def _actions(s: Setting, capture) -> dict[str, Callable[[], Cell]]:
         "POST withdraw a signing request": withdraw,
         "GET signed document download": lambda: Cell("GET", reverse("reports:signed-download", args=[_signed(s).pk])),
         "GET public verification page": lambda: Cell("GET", reverse("reports:verify", args=[_signed(s).token])),
+        "GET public portal: offices": lambda: Cell("GET", reverse("portal:index"), page=True),
+        "GET public portal: an office's year": lambda: Cell("GET", reverse("portal:office", args=[b.slug])),
+        "GET public portal: the government's summary": lambda: Cell(
+            "GET", reverse("portal:government", args=[b.local_government_id])
+        ),
+        "GET public portal: a published document": lambda: Cell(
+            "GET", reverse("portal:document", args=[_published(s).token])
+        ),
+        "GET public portal: a published PDF": lambda: Cell(
+            "GET", reverse("portal:download", args=[_published(s).token])
+        ),
+        "GET publications": lambda: _signed(s) and Cell("GET", reverse("reports:publications"), page=True),
+        "POST publish a document": publish,
+        "POST withdraw a published document": withdraw_publication,
         "GET signing keys": lambda: Cell("GET", reverse("reports:signing-keys"), page=True),
         "GET message templates": lambda: Cell("GET", reverse("workflow:message-templates"), page=True),
         "POST install a signing key": key_install,
@@ -746,6 +799,7 @@ def test_every_view_of_both_apps_is_in_the_matrix(client, db, django_capture_on_
     from django.db import transaction
     from django.urls import resolve
 
+    from reports.urls import portal_urlpatterns
     from reports.urls import urlpatterns as reports_urls
     from workflow.urls import urlpatterns as workflow_urls
 
@@ -756,7 +810,7 @@ def test_every_view_of_both_apps_is_in_the_matrix(client, db, django_capture_on_
         savepoint = transaction.savepoint_create()  # each action's objects alone, as in its cells
         covered.add(resolve(make().url).url_name)
         transaction.savepoint_rollback(savepoint)
-    views = {pattern.name for pattern in [*workflow_urls, *reports_urls]}
+    views = {pattern.name for pattern in [*workflow_urls, *reports_urls, *portal_urlpatterns]}
     views -= {"figures"}  # the same view as figures-period, for the current quarter
     # A person's own profile and the bot's webhook name no agency's data (every login reaches only their
     # own profile; the webhook answers to its secret header): tests/test_notification_routing.py.

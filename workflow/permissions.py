@@ -423,6 +423,12 @@ def can_edit_targets(user, agency) -> bool:
 # Documents --------------------------------------------------------------------------------------
 
 
+def can_publish(user, agency) -> bool:
+    """Who decides what of the agency's signed documents the public portal shows (publish,
+    withdraw): the agency's admins and whoever signs for it (the Kepala Dinas or a Plh/Plt)."""
+    return is_agency_admin(user, agency) or can_sign(user, agency)
+
+
 def can_withdraw(request, user) -> bool:
     """The requester may withdraw a signing request that waits, and so may whoever writes the
     agency's SOPs when it holds an SOP draft they need to correct."""

@@ -51,6 +51,7 @@ AGENCY_PATHS = {
     "reports.documentrequest": "agency",
     "reports.unitsubmission": "unit__agency",
     "reports.targetlock": "agency",
+    "reports.publication": "agency",
 }
 
 # Models of the installation, not of any agency: only a superuser sees them (scope() gives others none).

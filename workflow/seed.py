@@ -13,11 +13,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports.documents.signing import create_demo_certificates
-from reports.models import Indicator, Objective, RatingBand, Realisation
+from reports.documents.services import document_sign
+from reports.documents.signing import DEMO_PASSPHRASE, create_demo_certificates
+from reports.models import DocumentKind, Indicator, Objective, RatingBand, Realisation, SignedDocument
 from reports.performance.achievement import DEFAULT_BANDS, YEARLY_QUARTER, MeasurementFrequency
 from reports.performance.services import realisation_submit, target_set
-from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, Unit
+from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, SopVersion, Unit
 from workflow.sop.exchange.json_format import import_document
 from workflow.sop.services import employee_create
 
@@ -48,6 +49,34 @@ def load_all(
         data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
         logins += load_office(data, password, today, group, logos=logos)
     return logins
+
+
+def demo_sop_sheets_sign() -> list[SignedDocument]:
+    """Each seed office's SOP sheet in force, signed by its Kepala Dinas with the demo key, so that
+    the public portal (/publik/) shows a signed, published document; a version already signed is
+    left alone (running it again signs nothing)."""
+    slugs = [json.loads((FIXTURES / name).read_text(encoding="utf-8"))["agency"]["slug"] for name in SEED_FILES]
+    signed = []
+    versions = SopVersion.objects.filter(sop__agency__slug__in=slugs, status=SopVersion.Status.EFFECTIVE)
+    for version in versions.select_related("sop__agency").order_by("sop__agency__slug", "pk"):
+        if SignedDocument.objects.filter(sop_version=version).exists():
+            continue
+        sop = version.sop
+        head = sop.agency.positions.get(rank=Position.Rank.HEAD, supervisor__isnull=True)
+        signer = head.holders.select_related("user").first()
+        if signer is None:
+            continue
+        signed.append(
+            document_sign(
+                agency=sop.agency,
+                kind=DocumentKind.SOP,
+                user=signer.user,
+                secret=DEMO_PASSPHRASE,
+                sop_version=version,
+                via="command",
+            )
+        )
+    return signed
 
 
 def demo_logo_load(agency: Agency) -> None:

@@ -35,6 +35,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from reports.documents import notifications, readiness, signing
 from reports.documents import rendering as documents
 from reports.documents.heartbeat import live_workers
+from reports.documents.publication import publication_on_signing
 from reports.models import DocumentKind, DocumentRequest, SignedDocument
 from reports.performance.services import target_lock
 from sopkinerja.common.periods import Period
@@ -159,6 +160,7 @@ def _sign_and_store(*, agency, kind, user, secret, pdf, token, signer, now, peri
     )
     if kind == DocumentKind.AGREEMENT:  # the signed PK freezes its targets, in this same transaction
         target_lock(agency=agency, year=Period.parse(period).year, user=user, now=now, signed_document=document)
+    publication_on_signing(document)  # public by default, on the portal as it is signed
     transaction.on_commit(partial(notifications.document_signed.enqueue, document.pk))
     logger.info(
         "signed %s v%d for %s by %s via %s with %s (sha256 %s)",

@@ -16,12 +16,16 @@ from .performance import (
     UnitSubmission,
     evidence_path,
 )
+from .publication import PUBLIC_KINDS, PUBLISHED_WHEN_SIGNED, Publication
 
 __all__ = [
     "DocumentKind",
     "SignedDocument",
     "DocumentRequest",
     "WorkerHeartbeat",
+    "Publication",
+    "PUBLIC_KINDS",
+    "PUBLISHED_WHEN_SIGNED",
     "QUARTER_VALIDATORS",
     "NON_NEGATIVE",
     "RatingBand",

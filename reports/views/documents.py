@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,19 +14,21 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from reports.documents import signing
+from reports.documents.publication import publication_publish, publication_withdraw
 from reports.documents.readiness import agreement_overview, report_overview
 from reports.documents.services import document_request, document_request_sign, document_request_withdraw
 from reports.documents.verification import checking_slot, verify_upload
 from reports.forms import (
     AgreementForm,
     MonitoringReportForm,
+    PublicationWithdrawForm,
     ReportForm,
     SignForm,
     SopSheetForm,
     VerifyForm,
     agreement_years,
 )
-from reports.models import DocumentKind, DocumentRequest, Evidence, SignedDocument
+from reports.models import PUBLIC_KINDS, DocumentKind, DocumentRequest, Evidence, SignedDocument
 from reports.performance.services import evidence_remove
 from sopkinerja.common.client_ip import client_ip
 from sopkinerja.common.periods import Period
@@ -130,6 +133,7 @@ def document_list(request):
             .select_related("signed_document")
             .defer("pdf", "signed_document__pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
+            "can_publish": permissions.can_publish(request.user, agency),
         },
     )
 
@@ -382,3 +386,70 @@ def evidence_delete(request, evidence_id: int):
     else:
         messages.success(request, _("Removed: %(name)s.") % {"name": removal.original_name})
     return redirect("reports:figures-unit", str(period), realisation.indicator.responsible_unit_id)
+
+
+PUBLICATIONS_PER_PAGE = 50
+
+
+def _publisher_agency(request):
+    agency = agency_or_403(request)
+    if not permissions.can_publish(request.user, agency):
+        raise PermissionDenied(_("Only the agency's administrator or its Kepala Dinas chooses what the public sees."))
+    return agency
+
+
+@login_required
+def publications(request):
+    """The agency's signed documents of a public kind, newest first, each published, withdrawn or not
+    published, with the buttons to publish or withdraw it and its page as the public sees it."""
+    agency = _publisher_agency(request)
+    documents = (
+        SignedDocument.objects.filter(agency=agency, kind__in=PUBLIC_KINDS)
+        .select_related("publication", "sop_version")
+        .defer("pdf", "signer_certificate")
+        .order_by("-signed_at", "-pk")
+    )
+    context = {
+        "agency": agency,
+        "page": Paginator(documents, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page")),
+        "withdraw_form": PublicationWithdrawForm(),
+    }
+    return render(request, "reports/publications.html", context)
+
+
+def _signed_of(agency, document_id: int) -> SignedDocument:
+    return get_object_or_404(
+        SignedDocument.objects.defer("pdf").select_related("agency"), pk=document_id, agency=agency
+    )
+
+
+@login_required
+@require_POST
+def publication_publish_view(request, document_id: int):
+    agency = _publisher_agency(request)
+    document = _signed_of(agency, document_id)
+    try:
+        publication_publish(document=document, user=request.user)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, _("Published: %(title)s.") % {"title": document.title})
+    return redirect("reports:publications")
+
+
+@login_required
+@require_POST
+def publication_withdraw_view(request, document_id: int):
+    agency = _publisher_agency(request)
+    document = _signed_of(agency, document_id)
+    form = PublicationWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the document is withdrawn: the public page shows it."))
+        return redirect("reports:publications")
+    try:
+        publication_withdraw(document=document, user=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, _("Withdrawn from the public portal: %(title)s.") % {"title": document.title})
+    return redirect("reports:publications")

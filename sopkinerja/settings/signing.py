@@ -41,3 +41,19 @@ VERIFY_WORKER_MEMORY = envint("VERIFY_WORKER_MEMORY", 1024 * 1024 * 1024)
 VERIFY_MAX_CONCURRENT = envint("VERIFY_MAX_CONCURRENT", os.cpu_count() or 2)
 VERIFY_MAX_PER_CLIENT = envint("VERIFY_MAX_PER_CLIENT", 1)
 VERIFY_SLOT_DIR = Path(os.environ.get("VERIFY_SLOT_DIR", str(BASE_DIR / "var" / "verify-slots")))
+
+# --- Issue 20: the public portal (/publik/, reports.portal) ------------------------------------
+# Its pages are cached under the data they show for at most this many seconds.
+PORTAL_CACHE_SECONDS = envint("PORTAL_CACHE_SECONDS", 600)
+# Pages built afresh (not from the cache) and PDF downloads per client address, django-ratelimit syntax;
+# a page served from the cache and a 304 are not counted.
+PORTAL_RATE = os.environ.get("PORTAL_RATE", "60/m")
+# Downloads are cached by browsers and proxies this long: the bytes never change, but a withdrawn
+# document should leave the caches soon (revalidated by its ETag, a 304 reads no bytes).
+PORTAL_DOWNLOAD_MAX_AGE = envint("PORTAL_DOWNLOAD_MAX_AGE", 3600)
+# The government's publication deadlines, calendar days: a quarter's and a semester's report and the
+# LKjIP after the end of their period (90: the end of March), the Perjanjian Kinerja after 1 January.
+PORTAL_DEADLINE_DAYS = {
+    kind: envint(f"PORTAL_DEADLINE_{kind.upper()}", days)
+    for kind, days in {"quarter": 15, "semester": 30, "year": 90, "pk": 60}.items()
+}

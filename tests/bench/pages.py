@@ -16,6 +16,10 @@ SIGNED_IN_PAGES = [
     "disposisi",
     "SOP list",
     "SOP page",
+    # Issue 20: the public portal (anonymous visitors see the same pages; here with the bench's login)
+    "portal offices",
+    "portal office year",
+    "portal summary",
 ]
 # Read through the API (/api/v1/) with a token in the header, not a session (issue 20).
 API_READS = ["API figures", "API units", "API run"]

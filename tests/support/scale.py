@@ -106,6 +106,9 @@ def main_pages(slug: str, period: Period) -> dict[str, str]:
         "disposisi": reverse("workflow:disposition", args=[disposition.pk]),
         "SOP list": reverse("workflow:sop-list"),
         "SOP page": reverse("workflow:sop-detail", args=[version.pk]),
+        "portal offices": reverse("portal:index"),
+        "portal office year": reverse("portal:office", args=[slug]) + f"?tahun={period.year}",
+        "portal summary": reverse("portal:government", args=[agency.local_government_id]) + f"?tahun={period.year}",
     }
 
 

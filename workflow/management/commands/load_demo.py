@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from workflow.seed import DEFAULT_PASSWORD, load_all
+from workflow.seed import DEFAULT_PASSWORD, demo_sop_sheets_sign, load_all
 
 
 class Command(BaseCommand):
@@ -9,9 +9,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for every demo login.")
+        parser.add_argument(
+            "--no-signing",
+            action="store_true",
+            help="Do not sign the SOP sheets in force (they are what the public portal shows of the demo).",
+        )
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, no_signing=False, **options):
         logins = load_all(password=password)
+        if not no_signing:
+            for document in demo_sop_sheets_sign():
+                self.stdout.write(f"Signed and published on the public portal (/publik/): {document.title}")
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo logins (password: {password}):"))
         width = max(len(login.username) for login in logins)
         for login in logins:
