@@ -59,7 +59,7 @@ from reports.performance.selectors import reporting_units  # noqa: E402
 from sopkinerja.common.periods import Period  # noqa: E402
 from tests.bench import probes  # noqa: E402
 from tests.bench.mix import changed_figures, figures_form  # noqa: E402
-from tests.bench.pages import API_READS, LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
+from tests.bench.pages import API_READS, LOGIN, PUBLIC_PAGES, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
 from tests.support.scale import main_pages  # noqa: E402
 from workflow import permissions  # noqa: E402
 from workflow.models import Agency, Employee, Run, Scope, SopVersion  # noqa: E402
@@ -92,6 +92,7 @@ def page_urls(slug: str) -> dict[str, str]:
         TRIVIAL: "/favicon.ico",
         LOGIN: reverse("login"),
         **{name: pages[name] for name in SIGNED_IN_PAGES},
+        **{name: pages[name] for name in PUBLIC_PAGES},
         **{name: api[name] for name in API_READS},
     }
 

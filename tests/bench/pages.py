@@ -1,6 +1,6 @@
-"""The pages `make bench` drives, in the order it prints them: two baselines, then the main pages
-signed in (tests/bench/inprocess.py finds their URLs), then the API's reads with a token; then the
-hostile files of its attack section."""
+"""The pages `make bench` drives, in the order it prints them: two baselines, the main pages signed
+in (tests/bench/inprocess.py finds their URLs), the public portal without a login, then the API's
+reads with a token; then the hostile files of its attack section."""
 
 TRIVIAL, LOGIN = "trivial view", "login page"
 BASELINES = [TRIVIAL, LOGIN]
@@ -16,11 +16,9 @@ SIGNED_IN_PAGES = [
     "disposisi",
     "SOP list",
     "SOP page",
-    # Issue 20: the public portal (anonymous visitors see the same pages; here with the bench's login)
-    "portal offices",
-    "portal office year",
-    "portal summary",
 ]
+# Issue 20: the public portal, read as its visitors read it: without a login.
+PUBLIC_PAGES = ["portal offices", "portal office year", "portal summary"]
 # Read through the API (/api/v1/) with a token in the header, not a session (issue 20).
 API_READS = ["API figures", "API units", "API run"]
 # Posted to the SOP import page as the agency admin (the two SOP files) and to a unit's quarter as

@@ -75,7 +75,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench import mix as mixed  # noqa: E402
-from tests.bench.pages import BASELINES, HOSTILE_FILES, LOGIN, TRIVIAL  # noqa: E402
+from tests.bench.pages import BASELINES, HOSTILE_FILES, LOGIN, SIGNED_IN_PAGES, TRIVIAL  # noqa: E402
 
 DATABASE = os.environ.get("BENCH_DATABASE", "sopkinerja_bench")
 PASSWORD = "demo-sop-kinerja"  # workflow.seed.DEFAULT_PASSWORD, seed_scale's default
@@ -960,7 +960,7 @@ def main() -> None:
             for name, page in pages.items():
                 if page["status"] != (301 if name == TRIVIAL else 200):
                     raise RuntimeError(f"{name} ({page['url']}) answered {page['status']} in process")
-                page["signed_in"] = name not in BASELINES and not page.get("authorization")
+                page["signed_in"] = name in SIGNED_IN_PAGES  # the baselines and the portal: anonymous
             say(f"  {agencies} agencies × {YEARS} years: {len(pages)} pages, {SECONDS} s each")
             figures["sizes"][size] = measure_size(env, port, workspace, pages)
         if ATTACK_SECONDS:
