@@ -12,3 +12,8 @@ from sopkinerja.settings import *  # noqa: E402,F403
 
 # Tests sign in with force_login; the second-factor tests switch the requirement on themselves.
 OTP_REQUIRED = False
+
+# The process-local layer of stamped values (sopkinerja.common.stamped_cache) is off in the tests, so
+# that a test clearing the shared cache sees a value computed again; tests/test_stamped_cache.py
+# turns it on to test it.
+CACHES = {**CACHES, "local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405

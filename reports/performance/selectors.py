@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -24,6 +23,7 @@ from reports.performance.achievement import (
 )
 from reports.performance.locks import figures_locked
 from sopkinerja.common.periods import ROMAN, Period, PeriodKind
+from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
 from workflow.permissions import can_report_for_unit, compiles_figures, held_position_ids, is_data_collector
@@ -80,10 +80,10 @@ def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[M
     key = key or measure_key(agency, period)
     if key is None:
         return _measure(agency, period)
-    rows = cache.get(key)
+    rows = stamped_get(key)
     if rows is None:
         rows = _measure(agency, period)
-        cache.set(key, rows, MEASURE_CACHE_SECONDS)
+        stamped_set(key, rows, MEASURE_CACHE_SECONDS)
     return rows
 
 

@@ -4,7 +4,6 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -13,6 +12,7 @@ from django.utils.translation import get_language
 from reports.performance.achievement import traffic_light as achievement_light
 from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key, provisional_indicators
 from reports.performance.values import figure_text
+from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 
 register = template.Library()
 
@@ -112,11 +112,11 @@ def measurement_table(agency, period):
         thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
         marks = hashlib.md5(",".join(map(str, sorted(provisional))).encode()).hexdigest()[:12]
         key = f"{rows_key}:html:{get_language()}:{thresholds}:{marks}:{_measurement_template_digest()}"
-        html = cache.get(key)
+        html = stamped_get(key)
         if html is not None:
             return mark_safe(html)  # noqa: S308 (our own rendering, cached)
     rows = measure(agency, period, key=rows_key)
     html = render_to_string(MEASUREMENT_TABLE, {"measurements": rows, "provisional": provisional})
     if key is not None:
-        cache.set(key, str(html), MEASURE_CACHE_SECONDS)
+        stamped_set(key, str(html), MEASURE_CACHE_SECONDS)
     return html

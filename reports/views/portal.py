@@ -3,7 +3,6 @@ a stamp of the data they show (so a publication, a lock, a finished run or a fig
 once), and only a page built afresh or a PDF sent counts against the visitor's rate limit."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from reports.portal.selectors import (
     year_or_none,
 )
 from sopkinerja.common.rate_limit import over_limit
+from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 
 
 def _year(request, default):
@@ -69,12 +69,12 @@ def _cached_page(request, key: str, build, template: str, context: dict):
     """The page around its content, taken from the cache under `key` (which names the data shown) or
     built and kept; building counts against the visitor's rate limit (429 over it), a hit does not."""
     key = f"portal:v1:{key}:{translation.get_language()}:{_lights()}"
-    content = cache.get(key)
+    content = stamped_get(key)
     if content is None:
         if over_limit(request, group="portal", rate=settings.PORTAL_RATE):
             return _too_many(request)
         content = build()
-        cache.set(key, content, settings.PORTAL_CACHE_SECONDS)
+        stamped_set(key, content, settings.PORTAL_CACHE_SECONDS)
     return _page(request, template, {**context, "content": content})
 
 

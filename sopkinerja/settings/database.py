@@ -52,5 +52,12 @@ CACHES = {
             "django.core.cache.backends.locmem.LocMemCache" if DEBUG else "django.core.cache.backends.db.DatabaseCache",
         ),
         "LOCATION": os.environ.get("CACHE_LOCATION", "sopkinerja_cache"),
-    }
+    },
+    # In front of it, this process's memory, for values cached under a key that names the data they
+    # were computed from and so never go stale (sopkinerja.common.stamped_cache): a hit costs no query.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sopkinerja-stamped",
+        "OPTIONS": {"MAX_ENTRIES": envint("LOCAL_CACHE_ENTRIES", 2000)},
+    },
 }
