@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 
+from .api_helpers import call, token_for
 from .figures_helpers import library_visitors
 
 LAYERS = {
@@ -60,3 +61,20 @@ def test_the_dashboards_table_changes_with_a_figure_though_the_old_one_is_in_mem
     figure.save()
     again = client.get(reverse("workflow:home")).content.decode()
     assert "85,24" not in again
+
+
+def test_the_apis_figures_change_with_a_figure_though_the_old_answer_is_in_memory(layered, client, balangan):
+    _token, secret = token_for(balangan)
+    url = "/api/v1/agencies/balangan/figures/2026-TW3"
+
+    def visitors() -> dict:
+        answer = call(client, "GET", url, secret)
+        assert answer.status_code == 200
+        return next(line for line in answer.json() if line["indicator"] == "Jumlah pengunjung perpustakaan")
+
+    before = visitors()
+    figure = library_visitors(balangan).realisations.get(year=2026, quarter=3)
+    figure.value = figure.value * 2
+    figure.save()
+    after = visitors()
+    assert after["realisation"] != before["realisation"] and after["capaian"] != before["capaian"]

@@ -14,10 +14,12 @@ from pydantic import Field
 from reports.forms import FIGURES_LOCKED, figure_row_forms, typed_figure_rows
 from reports.performance.excel import CONTENT_TYPE, lkjip_workbook
 from reports.performance.selectors import (
+    MEASURE_CACHE_SECONDS,
     agreement_rows,
     enters_figures_for,
     figure_entries,
     measure,
+    measure_key,
     quarter_closed,
     unit_submission,
 )
@@ -26,6 +28,7 @@ from reports.performance.values import figure_text, target_text
 from sopkinerja.api.access import SLUG, agency_for, writer_for
 from sopkinerja.api.errors import REFUSED, ApiError, forbidden, not_found
 from sopkinerja.common.periods import Period
+from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 from workflow import permissions
 from workflow.models.integration import Scope
 from workflow.models.organisation import Unit
@@ -133,22 +136,31 @@ def indicators(request, year: int = Path(..., ge=2000, le=2100), slug: str = Pat
 @router.get("/agencies/{slug}/figures/{period}", response=list[MeasurementOut], summary="Realisasi dan capaian")
 def figures(request, period: str = Path(..., pattern=PERIOD), slug: str = Path(..., pattern=SLUG)):
     agency = agency_for(request, slug, Scope.READ_PERFORMANCE)
-    return [
-        {
-            "indicator_id": line.indicator.pk,
-            "indicator": line.indicator.name,
-            "objective": line.indicator.objective.name,
-            "unit_of_measure": line.indicator.unit_of_measure,
-            "target": target_text(line.target),
-            "realisation": figure_text(line.actual, ratio=line.actual_ratio),
-            "capaian": two_places(line.achievement),
-            "capaian_uncapped": two_places(line.achievement_uncapped),
-            "predikat": line.rating,
-            "not_available_quarters": [quarter for quarter, _reason in line.not_available],
-            "missing_quarters": list(line.missing_quarters),
-        }
-        for line in measure(agency, period_or_404(period))
-    ]
+    wanted = period_or_404(period)
+    key = measure_key(agency, wanted)  # None on SQLite: computed each time
+    lines = stamped_get(f"{key}:api") if key else None
+    if lines is None:
+        lines = [measurement_out(line) for line in measure(agency, wanted, key=key)]
+        if key:
+            stamped_set(f"{key}:api", lines, MEASURE_CACHE_SECONDS)
+    return lines
+
+
+def measurement_out(line) -> dict:
+    """One indicator's measurement as the API gives it: plain values, cached as such under the rows' key."""
+    return {
+        "indicator_id": line.indicator.pk,
+        "indicator": line.indicator.name,
+        "objective": line.indicator.objective.name,
+        "unit_of_measure": line.indicator.unit_of_measure,
+        "target": target_text(line.target),
+        "realisation": figure_text(line.actual, ratio=line.actual_ratio),
+        "capaian": two_places(line.achievement),
+        "capaian_uncapped": two_places(line.achievement_uncapped),
+        "predikat": line.rating,
+        "not_available_quarters": [quarter for quarter, _reason in line.not_available],
+        "missing_quarters": list(line.missing_quarters),
+    }
 
 
 @router.get("/agencies/{slug}/export/{year}", summary="Tabel LKjIP (IKU, PK, realisasi, capaian) sebagai .xlsx")
