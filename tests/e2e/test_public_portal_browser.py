@@ -14,7 +14,7 @@ from workflow.models import Agency
 
 from ..conftest import user
 from ..test_public_portal import YEAR, finish_data_runs, lock_year
-from .test_a11y import at_both_widths
+from .test_a11y import SCREENSHOTS, at_both_widths
 
 pytest.importorskip("axe_playwright_python.sync_playwright")
 
@@ -55,6 +55,10 @@ def test_a_report_published_found_verified_and_withdrawn_as_a_visitor_sees_it(
         expect(visitor.locator("#pelaporan")).to_contain_text(unpublished_report.title)
         expect(visitor.locator("#pengukuran svg.portal-chart").first).to_be_visible()
         assert visitor.evaluate("document.documentElement.scrollWidth") == width, "the page scrolls sideways"
+        visitor.screenshot(path=str(SCREENSHOTS / f"portal-office-{width}.png"), full_page=True)
+        # The reports and the SOPs are cards on a phone: their tables never scroll sideways.
+        boxes = visitor.locator("#pelaporan .table-responsive, #sop .table-responsive").all()
+        assert boxes and all(box.evaluate("b => b.scrollWidth <= b.clientWidth + 1") for box in boxes), width
     with visitor.expect_download() as download:
         visitor.locator("#pelaporan").get_by_role("link", name="Unduh PDF").first.click()
     assert download.value.suggested_filename == unpublished_report.filename
