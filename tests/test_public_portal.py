@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -285,6 +286,20 @@ def test_the_government_summary_counts_published_reports_and_names_the_late_offi
     assert balangan.name in html and public_year.title in html
     # The TW I report was due 15 days after March; it was signed (published) only now, in the tests' year.
     assert "Triwulan I 2026" in html and "jatuh tempo" in html
+
+
+def test_each_government_sets_its_own_deadlines_and_the_summary_follows_at_once(client, balangan, public_year):
+    url = reverse("portal:government", args=[balangan.local_government_id])
+    assert "jatuh tempo 15-04-2026" in client.get(url, {"tahun": YEAR}).content.decode()  # the default: 15 days
+    government = balangan.local_government
+    government.publish_quarter_days = 20
+    government.full_clean()
+    government.save()
+    html = client.get(url, {"tahun": YEAR}).content.decode()
+    assert "jatuh tempo 20-04-2026" in html and "15-04-2026" not in html
+    government.publish_quarter_days = 400
+    with pytest.raises(ValidationError):
+        government.full_clean()
 
 
 def test_building_pages_afresh_is_rate_limited_per_address_but_a_cached_page_is_not(client, settings, balangan):

@@ -117,7 +117,19 @@ class LocalGovernmentAdmin(SharedByGovernmentMixin, AgencyScopedAdmin):
     list_display = ["name", "kind", "province", "header_line", "head_title"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "province", "official_heading"]
-    fields = ["name", "kind", "province", "official_heading", "head_title", "head_name", "administrators"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "province", "official_heading", "head_title", "head_name"]}),
+        (
+            _("Publication deadlines (public portal)"),
+            {
+                "fields": ["publish_quarter_days", "publish_semester_days", "publish_year_days", "publish_pk_days"],
+                "description": _(
+                    "When the government expects each document on the public portal; late ones are named."
+                ),
+            },
+        ),
+        (None, {"fields": ["administrators"]}),
+    ]
     filter_horizontal = ["administrators"]
 
     def government_of(self, obj):

@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
 from django.db.models.expressions import RawSQL
@@ -116,7 +115,8 @@ def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, s
         government = LocalGovernment.objects.annotate(stamp=_stamp_sql(scope)).get(pk=government_id)
     except LocalGovernment.DoesNotExist:
         return None, ""
-    return government, _digest(government.stamp, government.name)
+    days = [government.publication_days(kind) for kind in ("quarter", "semester", "year", "pk")]
+    return government, _digest(government.stamp, government.name, *days)
 
 
 def latest_locked_year(agency: Agency) -> int | None:
@@ -324,14 +324,14 @@ def period_end(period: Period) -> datetime.date:
     return datetime.date(period.year, last_month + 1, 1) - datetime.timedelta(days=1)
 
 
-def deadline_of(period: Period | None, year: int) -> datetime.date:
-    """When the government expects a document published (settings.PORTAL_DEADLINE_DAYS): a report
-    so many days after its period, the PK (period None) so many days after 1 January."""
-    days = settings.PORTAL_DEADLINE_DAYS
+def deadline_of(government: LocalGovernment, period: Period | None, year: int) -> datetime.date:
+    """When the government expects a document published (LocalGovernment.publication_days, else the
+    installation's PORTAL_DEADLINE_DAYS): a report so many days after its period, the PK (period None)
+    so many days after 1 January."""
     if period is None:
-        return datetime.date(year, 1, 1) + datetime.timedelta(days=days["pk"])
+        return datetime.date(year, 1, 1) + datetime.timedelta(days=government.publication_days("pk"))
     kind = {PeriodKind.QUARTER: "quarter", PeriodKind.SEMESTER: "semester", PeriodKind.YEAR: "year"}[period.kind]
-    return period_end(period) + datetime.timedelta(days=days[kind])
+    return period_end(period) + datetime.timedelta(days=government.publication_days(kind))
 
 
 @dataclass(frozen=True)
@@ -407,7 +407,7 @@ def government_year(government: LocalGovernment, year: int, today: datetime.date
         first_published = _first_publication(documents.get(agency.pk, []))
         due = []
         for period in [None, *periods_of(year)]:
-            deadline = deadline_of(period, year)
+            deadline = deadline_of(government, period, year)
             if deadline >= today:
                 continue
             subject = f"pk:{year}" if period is None else f"report:{period}"

@@ -63,6 +63,36 @@ class LocalGovernment(models.Model):
         blank=True,
         help_text=_("With degrees, as printed under the signature."),
     )
+    # Issue 20: when the government expects each document published (the portal's summary says who
+    # is late), in calendar days; empty: the installation's default (settings.PORTAL_DEADLINE_DAYS).
+    publish_quarter_days = models.PositiveSmallIntegerField(
+        _("triwulan report published within (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(366)],
+        help_text=_("Days after the end of the quarter. Empty: the installation's default."),
+    )
+    publish_semester_days = models.PositiveSmallIntegerField(
+        _("semester report published within (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(366)],
+        help_text=_("Days after the end of the semester. Empty: the installation's default."),
+    )
+    publish_year_days = models.PositiveSmallIntegerField(
+        _("LKjIP published within (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(366)],
+        help_text=_("Days after the end of the year (90: the end of March). Empty: the installation's default."),
+    )
+    publish_pk_days = models.PositiveSmallIntegerField(
+        _("Perjanjian Kinerja published within (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(366)],
+        help_text=_("Days after 1 January of its year. Empty: the installation's default."),
+    )
     # Its rows (the government itself, its rating bands) are shared by every agency of the
     # government, so agency admins only read them; these logins (and superusers) change them.
     administrators = models.ManyToManyField(
@@ -84,6 +114,11 @@ class LocalGovernment(models.Model):
     @property
     def is_regional(self) -> bool:
         return self.kind in self.REGIONAL
+
+    def publication_days(self, kind: str) -> int:
+        """Days the government allows to publish a document of the kind (quarter, semester, year, pk)."""
+        own = getattr(self, f"publish_{kind}_days")
+        return settings.PORTAL_DEADLINE_DAYS[kind] if own is None else own
 
     @property
     def header_line(self) -> str:
