@@ -19,6 +19,13 @@ from sopkinerja.common.nip import format_nip, normalise_nip, validate_nip
 from sopkinerja.common.uploads import validate_logo
 
 
+def publication_days_field(label, help_text) -> models.PositiveSmallIntegerField:
+    """Days a government allows to publish a kind of document; empty: the installation's default."""
+    return models.PositiveSmallIntegerField(
+        label, null=True, blank=True, validators=[MaxValueValidator(366)], help_text=help_text
+    )
+
+
 class LocalGovernment(models.Model):
     """The issuing body at the top of an SOP's header: a regional government (Pemerintah Provinsi/
     Kabupaten/Kota), a ministry or other state institution (Kementerian/Lembaga), or a university."""
@@ -65,33 +72,21 @@ class LocalGovernment(models.Model):
     )
     # Issue 20: when the government expects each document published (the portal's summary says who
     # is late), in calendar days; empty: the installation's default (settings.PORTAL_DEADLINE_DAYS).
-    publish_quarter_days = models.PositiveSmallIntegerField(
+    publish_quarter_days = publication_days_field(
         _("triwulan report published within (days)"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(366)],
-        help_text=_("Days after the end of the quarter. Empty: the installation's default."),
+        _("Days after the end of the quarter. Empty: the installation's default."),
     )
-    publish_semester_days = models.PositiveSmallIntegerField(
+    publish_semester_days = publication_days_field(
         _("semester report published within (days)"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(366)],
-        help_text=_("Days after the end of the semester. Empty: the installation's default."),
+        _("Days after the end of the semester. Empty: the installation's default."),
     )
-    publish_year_days = models.PositiveSmallIntegerField(
+    publish_year_days = publication_days_field(
         _("LKjIP published within (days)"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(366)],
-        help_text=_("Days after the end of the year (90: the end of March). Empty: the installation's default."),
+        _("Days after the end of the year (90: the end of March). Empty: the installation's default."),
     )
-    publish_pk_days = models.PositiveSmallIntegerField(
+    publish_pk_days = publication_days_field(
         _("Perjanjian Kinerja published within (days)"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(366)],
-        help_text=_("Days after 1 January of its year. Empty: the installation's default."),
+        _("Days after 1 January of its year. Empty: the installation's default."),
     )
     # Its rows (the government itself, its rating bands) are shared by every agency of the
     # government, so agency admins only read them; these logins (and superusers) change them.
