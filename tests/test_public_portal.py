@@ -233,17 +233,61 @@ def test_a_cached_page_costs_one_query_for_a_visitor(client, balangan, public_ye
         client.get(office_url(balangan))
 
 
-def test_the_stamp_of_an_office_follows_its_own_data_and_not_another_offices(balangan, padang_panjang, public_year):
-    from reports.portal.selectors import government_with_stamp, office_with_stamp
+def test_a_kept_page_gives_each_visitor_their_own_csrf_token_and_the_language_switch_works_with_it(
+    balangan, public_year
+):
+    from django.test import Client
 
-    before = office_with_stamp(balangan.slug)[1], government_with_stamp(balangan.local_government_id)[1]
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(office_url(balangan)).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        assert len(token) == 64 and visitor.cookies["csrftoken"].value  # a masked token of the visitor's cookie
+        switched = visitor.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token})
+        assert switched.status_code == 302
+        assert "Offices</a>" in visitor.get(office_url(balangan)).content.decode()
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+
+
+def test_a_kept_page_offers_the_dashboard_to_someone_signed_in_and_the_sign_in_to_a_visitor(
+    client, balangan, public_year
+):
+    assert "/accounts/login/" in client.get(office_url(balangan)).content.decode()
+    client.force_login(user("balangan.staf"))
+    page = client.get(office_url(balangan)).content.decode()
+    assert 'href="/"' in page and "/accounts/login/" not in page
+
+
+def test_the_index_lists_a_new_office_and_a_renamed_one_at_once(client, balangan):
+    from workflow.models import Agency
+
+    assert "Dinas Kearsipan Baru" not in client.get(reverse("portal:index")).content.decode()
+    balangan.name = "Dinas Kearsipan Baru"
+    balangan.save(update_fields=["name"])
+    page = client.get(reverse("portal:index")).content.decode()
+    assert "Dinas Kearsipan Baru" in page
+    Agency.objects.create(
+        local_government=balangan.local_government,
+        name="Dinas Arsip Kedua",
+        slug="arsip-kedua",
+        time_zone=balangan.time_zone,
+    )
+    assert "Dinas Arsip Kedua" in client.get(reverse("portal:index")).content.decode()
+
+
+def test_the_stamp_of_an_office_follows_its_own_data_and_not_another_offices(balangan, padang_panjang, public_year):
+    from reports.portal.selectors import government_stamp, office_stamp
+
+    before = office_stamp(balangan.slug).stamp, government_stamp(balangan.local_government_id).stamp
     lock_year(padang_panjang)
     finish_data_runs(padang_panjang, f"{YEAR}-TW1")
     sign_report(padang_panjang, who="padangpanjang.kadis", period=f"{YEAR}-TW1")
-    assert (office_with_stamp(balangan.slug)[1], government_with_stamp(balangan.local_government_id)[1]) == before
+    assert (office_stamp(balangan.slug).stamp, government_stamp(balangan.local_government_id).stamp) == before
     publication_withdraw(document=public_year, user=user("balangan.kadis"), reason="Salah lampiran")
-    assert office_with_stamp(balangan.slug)[1] != before[0]
-    assert government_with_stamp(balangan.local_government_id)[1] != before[1]
+    assert office_stamp(balangan.slug).stamp != before[0]
+    assert government_stamp(balangan.local_government_id).stamp != before[1]
 
 
 def _queries(client, url: str) -> int:

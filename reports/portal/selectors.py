@@ -7,12 +7,15 @@ notes, kendala or solusi, no staff names but the signers printed on the document
 """
 
 import datetime
+import functools
 import hashlib
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from reports.models.documents import DocumentKind, SignedDocument
@@ -42,10 +45,9 @@ def year_or_none(text: str | None) -> int | None:
 def _stamp_sql(scope: str) -> RawSQL:
     """A digest of aggregates that change whenever what the portal shows of some agencies changes:
     their publications, target locks, finished runs, figures, effective SOP versions, their
-    government's rating bands, and which agencies they are. One plain query (cheap to build on every
-    request), read as one text column of the row that loads the office or the government; `scope`
-    is SQL naming the agencies of that row. Renaming a row in the admin shows after
-    PORTAL_CACHE_SECONDS at the latest."""
+    government's rating bands, and which agencies they are: one scan per table, its aggregates read
+    as one text, all of them one text column of the row that loads the office or the government
+    (whose names the callers add). `scope` is SQL naming the agencies of that row."""
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
         for model in (
@@ -72,23 +74,25 @@ def _stamp_sql(scope: str) -> RawSQL:
     # The inner tables carry aliases: `scope` names the outer row's table by its own name.
     governments = f"SELECT a.local_government_id FROM {table[Agency]} a WHERE a.id {scope}"
     finished, effective = str(Run.State.FINISHED), str(SopVersion.Status.EFFECTIVE)
+
+    def agg(*columns: str) -> str:  # several aggregates of one scan, as one text
+        return " || ':' || ".join(f"COALESCE(CAST({column} AS TEXT), '-')" for column in columns)
+
+    bands = f"{table[RatingBand]} b WHERE b.local_government_id IN ({governments})"
     parts = [
-        (f"SELECT max(p.changed_at) FROM {table[Publication]} p WHERE p.agency_id {scope}", []),
-        (f"SELECT count(*) FROM {table[Publication]} p WHERE p.agency_id {scope}", []),
-        (f"SELECT max(t.locked_at) FROM {table[TargetLock]} t WHERE t.agency_id {scope}", []),
-        (f"SELECT count(*) FROM {table[TargetLock]} t WHERE t.agency_id {scope}", []),
-        (f"SELECT sum(t.signed_document_id) FROM {table[TargetLock]} t WHERE t.agency_id {scope}", []),
-        (f"SELECT max(r.finished_at) FROM {runs}", [finished]),
-        (f"SELECT count(*) FROM {runs}", [finished]),
-        (f"SELECT max(x.submitted_at) FROM {figures}", []),
-        (f"SELECT count(*) FROM {figures}", []),
-        (f"SELECT sum(v.id) FROM {versions}", [effective]),
-        (f"SELECT count(*) FROM {table[RatingBand]} b WHERE b.local_government_id IN ({governments})", []),
-        (f"SELECT sum(b.lower_bound) FROM {table[RatingBand]} b WHERE b.local_government_id IN ({governments})", []),
-        (f"SELECT count(*) FROM {table[Agency]} a WHERE a.id {scope}", []),
-        (f"SELECT sum(a.id) FROM {table[Agency]} a WHERE a.id {scope}", []),
+        (f"SELECT {agg('max(p.changed_at)', 'count(*)')} FROM {table[Publication]} p WHERE p.agency_id {scope}", []),
+        (
+            f"SELECT {agg('max(t.locked_at)', 'count(*)', 'sum(t.signed_document_id)')} "
+            f"FROM {table[TargetLock]} t WHERE t.agency_id {scope}",
+            [],
+        ),
+        (f"SELECT {agg('max(r.finished_at)', 'count(*)')} FROM {runs}", [finished]),
+        (f"SELECT {agg('max(x.submitted_at)', 'count(*)')} FROM {figures}", []),
+        (f"SELECT {agg('sum(v.id)', 'count(*)')} FROM {versions}", [effective]),
+        (f"SELECT {agg('count(*)', 'sum(b.lower_bound)')} FROM {bands}", []),
+        (f"SELECT {agg('count(*)', 'sum(a.id)')} FROM {table[Agency]} a WHERE a.id {scope}", []),
     ]
-    text = " || '|' || ".join(f"COALESCE(CAST(({sql}) AS TEXT), '-')" for sql, _params in parts)
+    text = " || '|' || ".join(f"({sql})" for sql, _params in parts)
     return RawSQL(text, [value for _sql, params in parts for value in params])
 
 
@@ -96,43 +100,109 @@ def _digest(*values) -> str:
     return hashlib.sha256("|".join(map(str, values)).encode()).hexdigest()[:32]
 
 
-def office_with_stamp(slug: str) -> tuple[Agency | None, str]:
-    """The office of a slug, with a stamp of everything its public pages show (one query)."""
-    outer = f"= {connection.ops.quote_name(Agency._meta.db_table)}.id"
-    try:
-        agency = Agency.objects.select_related("local_government").annotate(stamp=_stamp_sql(outer)).get(slug=slug)
-    except Agency.DoesNotExist:
-        return None, ""
-    government = agency.local_government
-    return agency, _digest(agency.stamp, agency.name, agency.cap_achievement, agency.time_zone, government.name)
+@dataclass(frozen=True)
+class Stamped:
+    """What a kept public page needs before it knows whether it is kept: the row's id, a stamp of
+    everything the page shows, and for an office its time zone and the latest year it locked (the
+    year its page opens on)."""
+
+    pk: int
+    stamp: str
+    time_zone: str = ""
+    latest_locked_year: int | None = None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
-def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, str]:
-    """The government, with a stamp of what its summary shows across its offices (one query)."""
-    agencies, governments = (connection.ops.quote_name(m._meta.db_table) for m in (Agency, LocalGovernment))
-    scope = f"IN (SELECT g.id FROM {agencies} g WHERE g.local_government_id = {governments}.id)"
-    try:
-        government = LocalGovernment.objects.annotate(stamp=_stamp_sql(scope)).get(pk=government_id)
-    except LocalGovernment.DoesNotExist:
-        return None, ""
-    days = [government.publication_days(kind) for kind in ("quarter", "semester", "year", "pk")]
-    return government, _digest(government.stamp, government.name, *days)
+@functools.cache
+def _stamp_query(of: str) -> tuple[str, tuple]:
+    """The SQL that reads an office (by slug) or a government (by id) with its stamp, built once
+    per process: a kept page costs this one query and no ORM work."""
+    agencies, governments, locks = (
+        connection.ops.quote_name(m._meta.db_table) for m in (Agency, LocalGovernment, TargetLock)
+    )
+    if of == "office":
+        stamp = _stamp_sql(f"= {agencies}.id")
+        names = f"{agencies}.name, {agencies}.cap_achievement, {governments}.name, {governments}.kind"
+        sql = (
+            f"SELECT {agencies}.id, {agencies}.time_zone, "
+            f"(SELECT max(l.year) FROM {locks} l WHERE l.agency_id = {agencies}.id), {names}, ({stamp.sql}) "
+            f"FROM {agencies} JOIN {governments} ON {governments}.id = {agencies}.local_government_id "
+            f"WHERE {agencies}.slug = %s"
+        )
+    else:
+        stamp = _stamp_sql(f"IN (SELECT g.id FROM {agencies} g WHERE g.local_government_id = {governments}.id)")
+        days = ", ".join(f"{governments}.publish_{kind}_days" for kind in PUBLICATION_KINDS)
+        joined = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        offices = (
+            f"SELECT {joined}(x, '|') FROM (SELECT g.slug || ':' || g.name || ':' || g.cap_achievement AS x "
+            f"FROM {agencies} g WHERE g.local_government_id = {governments}.id ORDER BY g.id) offices"
+        )
+        sql = (
+            f"SELECT {governments}.id, {governments}.name, {governments}.kind, {days}, ({offices}), ({stamp.sql}) "
+            f"FROM {governments} WHERE {governments}.id = %s"
+        )
+    return sql, tuple(stamp.params)
 
 
-def latest_locked_year(agency: Agency) -> int | None:
-    """The latest year whose targets the office locked: the year its page opens on."""
-    return TargetLock.objects.filter(agency=agency).aggregate(year=Max("year"))["year"]
+PUBLICATION_KINDS = ("quarter", "semester", "year", "pk")
+
+
+def _stamped_row(of: str, key) -> tuple | None:
+    sql, params = _stamp_query(of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, key))
+        return cursor.fetchone()
+
+
+def office_stamp(slug: str) -> Stamped | None:
+    """The office of a slug with a stamp of everything its public pages show (one query), or None."""
+    row = _stamped_row("office", slug)
+    if row is None:
+        return None
+    pk, time_zone, locked, *shown = row
+    return Stamped(pk, _digest(*shown), time_zone, locked)
+
+
+def government_stamp(government_id: int) -> Stamped | None:
+    """The government with a stamp of what its summary shows across its offices (one query), or
+    None. The publication deadlines are in it as the government sets them and as the defaults say."""
+    row = _stamped_row("government", government_id)
+    if row is None:
+        return None
+    defaults = [settings.PORTAL_DEADLINE_DAYS[kind] for kind in PUBLICATION_KINDS]
+    return Stamped(row[0], _digest(*row[1:], *defaults))
 
 
 # The offices -------------------------------------------------------------------------------------
 
 
-def governments_with_offices() -> list[tuple[LocalGovernment, list[Agency]]]:
-    """Every government with its offices, by name (one query)."""
-    grouped: dict[int, tuple[LocalGovernment, list[Agency]]] = {}
-    for agency in Agency.objects.select_related("local_government").order_by("local_government__name", "name"):
-        grouped.setdefault(agency.local_government_id, (agency.local_government, []))[1].append(agency)
-    return list(grouped.values())
+@dataclass(frozen=True)
+class Listed:
+    """A government or an office as the portal's index lists it."""
+
+    pk: int
+    name: str
+    slug: str = ""
+
+
+def office_directory() -> tuple[list[tuple[Listed, list[Listed]]], str]:
+    """Every government with its offices, by name, and a digest of that list (one query): the index
+    page is kept under the digest, so a new office or a rename shows at once."""
+    rows = list(
+        Agency.objects.order_by("local_government__name", "name").values_list(
+            "local_government_id", "local_government__name", "pk", "name", "slug"
+        )
+    )
+    grouped: dict[int, tuple[Listed, list[Listed]]] = {}
+    for government_id, government_name, pk, name, slug in rows:
+        grouped.setdefault(government_id, (Listed(government_id, government_name), []))[1].append(
+            Listed(pk, name, slug)
+        )
+    directory = list(grouped.values())
+    return directory, _digest(*rows)
 
 
 # Documents -----------------------------------------------------------------------------------------

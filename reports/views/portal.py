@@ -1,12 +1,16 @@
-"""The public portal (/publik/): no login. Pages are built from reports.portal.selectors, cached under
-a stamp of the data they show (so a publication, a lock, a finished run or a figure changes them at
-once), and only a page built afresh or a PDF sent counts against the visitor's rate limit."""
+"""The public portal (/publik/): no login. Pages are built from reports.portal.selectors and kept
+whole, as HTML, under a stamp of the data they show (so a publication, a lock, a finished run or a
+figure changes them at once); only a page built afresh or a PDF sent counts against the visitor's
+rate limit. A page served from the cache is the stamp's query, a dictionary lookup and the
+visitor's own CSRF token put into the language switch."""
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -14,17 +18,17 @@ from reports.models import SignedDocument
 from reports.portal.charts import objective_chart
 from reports.portal.selectors import (
     downloadable_document,
-    government_with_stamp,
+    government_stamp,
     government_year,
-    governments_with_offices,
-    latest_locked_year,
-    office_with_stamp,
+    office_directory,
+    office_stamp,
     office_year,
     public_document,
     year_or_none,
 )
 from sopkinerja.common.rate_limit import over_limit
 from sopkinerja.common.stamped_cache import stamped_get, stamped_set
+from workflow.models import Agency, LocalGovernment
 
 
 def _year(request, default):
@@ -65,17 +69,35 @@ def _too_many(request):
     return _page(request, "reports/portal/too_many.html", {}, status=429)
 
 
-def _cached_page(request, key: str, build, template: str, context: dict):
-    """The page around its content, taken from the cache under `key` (which names the data shown) or
-    built and kept; building counts against the visitor's rate limit (429 over it), a hit does not."""
-    key = f"portal:v1:{key}:{translation.get_language()}:{_lights()}"
-    content = stamped_get(key)
-    if content is None:
+def _cached_page(request, key: str, build, template: str):
+    """The whole page, taken from the cache under `key` (which names the data shown) or built and
+    kept: `build()` gives the content and the outer template's context. Building counts against the
+    visitor's rate limit (429 over it), a hit does not. The page is kept with a mark where the
+    language switch's CSRF token goes and given each visitor's own."""
+    signed_in = request.user.is_authenticated
+    key = f"portal:v2:{key}:{translation.get_language()}:{_lights()}:{int(signed_in)}"
+    page = stamped_get(key)
+    if page is None:
         if over_limit(request, group="portal", rate=settings.PORTAL_RATE):
             return _too_many(request)
-        content = build()
-        stamped_set(key, content, settings.PORTAL_CACHE_SECONDS)
-    return _page(request, template, {**context, "content": content})
+        content, context = build()
+        outer = {"site_url": settings.SITE_URL, **context, "content": content, "request": request}
+        outer |= {"user": request.user, "csrf_token": _csrf_mark()}
+        page = render_to_string(template, outer, request=None)
+        stamped_set(key, page, settings.PORTAL_CACHE_SECONDS)
+    return HttpResponse(page.replace(_csrf_field(_csrf_mark()), _csrf_field(get_token(request)), 1))
+
+
+def _csrf_mark() -> str:
+    """Where the token goes in a kept page: derived from SECRET_KEY, so the same in every web process
+    (the pages are shared through the cache) and not something an office's name could spell."""
+    return salted_hmac("portal.csrf-mark", "mark", algorithm="sha256").hexdigest()
+
+
+def _csrf_field(token: str) -> str:
+    """The language switch's hidden field exactly as `{% csrf_token %}` renders it: the token is
+    replaced in this whole element, never in the text of the page."""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
 
 
 def _lights() -> str:
@@ -85,8 +107,14 @@ def _lights() -> str:
 @require_safe
 def portal_index(request):
     """The offices of each government, with a link to each government's summary."""
-    governments = governments_with_offices()
-    return _page(request, "reports/portal/index.html", {"governments": governments, "this_year": _today().year})
+    directory, stamp = office_directory()
+    this_year = _today().year
+
+    def build() -> tuple[str, dict]:
+        context = {"governments": directory, "this_year": this_year}
+        return render_to_string("reports/portal/index_list.html", context, request=None), {}
+
+    return _cached_page(request, f"index:{this_year}:{stamp}", build, "reports/portal/index.html")
 
 
 def _today():
@@ -96,29 +124,30 @@ def _today():
 @require_safe
 def office(request, slug: str):
     """An office's year: Perencanaan, Pengukuran, Pelaporan and its SOPs."""
-    agency, stamp = office_with_stamp(slug)
-    if agency is None:
+    found = office_stamp(slug)
+    if found is None:
         return _not_found(request, _("There is no office at this address."))
-    year, refusal = _year(request, lambda: latest_locked_year(agency) or timezone.now().astimezone(agency.zone).year)
+    year, refusal = _year(request, lambda: found.latest_locked_year or timezone.now().astimezone(found.zone).year)
     if refusal:
         return refusal
 
-    def build() -> str:
+    def build() -> tuple[str, dict]:
+        agency = Agency.objects.select_related("local_government").get(pk=found.pk)
         page = office_year(agency, year)
         objectives = [
             (progress, objective_chart(progress, f"chart-{progress.objective.pk}")) for progress in page.objectives
         ]
-        context = {"page": page, "objectives": objectives}
-        return render_to_string("reports/portal/office_year.html", context, request=None)
+        content = render_to_string("reports/portal/office_year.html", {"page": page, "objectives": objectives})
+        return content, {"agency": agency, "year": year}
 
-    key = f"office:{agency.pk}:{year}:{stamp}"
-    return _cached_page(request, key, build, "reports/portal/office.html", {"agency": agency, "year": year})
+    key = f"office:{found.pk}:{year}:{found.stamp}"
+    return _cached_page(request, key, build, "reports/portal/office.html")
 
 
 @require_safe
 def government(request, government_id: int):
     """The government's offices for a year: reports published and when, capaian, who is late."""
-    found, stamp = government_with_stamp(government_id)
+    found = government_stamp(government_id)
     if found is None:
         return _not_found(request, _("There is no government at this address."))
     today = _today()
@@ -126,14 +155,15 @@ def government(request, government_id: int):
     if refusal:
         return refusal
 
-    def build() -> str:
-        summary = government_year(found, year, today)
-        return render_to_string("reports/portal/government_year.html", {"summary": summary}, request=None)
+    def build() -> tuple[str, dict]:
+        shown = LocalGovernment.objects.get(pk=found.pk)
+        content = render_to_string(
+            "reports/portal/government_year.html", {"summary": government_year(shown, year, today)}
+        )
+        return content, {"government": shown, "year": year, "years": range(today.year, today.year - 5, -1)}
 
-    context = {"government": found, "year": year, "years": range(today.year, today.year - 5, -1)}
-    return _cached_page(
-        request, f"government:{found.pk}:{year}:{today}:{stamp}", build, "reports/portal/government.html", context
-    )
+    key = f"government:{found.pk}:{year}:{today}:{found.stamp}"
+    return _cached_page(request, key, build, "reports/portal/government.html")
 
 
 @require_safe
