@@ -3,7 +3,8 @@ every main page under load and both documents, and prints a figure for each; its
 (2 s) times the refusal of each hostile file, which must be refused and never with a 500, and the
 login page under attack, each as a ratio to the quiet login page; its mixed workload (every role,
 real writes through the pages) runs without an error and gives every page it opened its figures,
-and the miss path and the request path have theirs."""
+and the miss path and the request path have theirs; a write through one of two web processes is
+read at once through the other."""
 
 import json
 import os
@@ -42,6 +43,7 @@ def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_pat
         "BENCH_MIX_USERS": "4",
         "BENCH_MIX_AGENCIES": "1",
         "BENCH_MISS_ROUNDS": "1",
+        "BENCH_TWO_ROUNDS": "2",
         "BENCH_JSON": str(figures_file),
         "BENCH_DATABASE": "sopkinerja_bench_test",
     }
@@ -112,3 +114,10 @@ def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_pat
         costs = chain["pages"][page]["us"]
         assert set(costs) == {*chain["middleware"], "view"}, f"a middleware was not timed on the {page}"
         assert all(value >= 0 for value in costs.values()) and costs["view"] > 0
+
+    two = figures["two_processes"]
+    assert two["rounds"] == 2 and two["stale_reads"] == 0, (
+        "a write through one web process was not seen through the other"
+    )
+    assert two["after_write_ms"] > 0 and two["kept_ms"] > 0
+    assert "stale reads" in printed

@@ -602,6 +602,31 @@ def misspath(args) -> dict:
     return result
 
 
+def two_processes(args) -> dict:
+    """What the two-processes section needs (tests/bench/run.py): an agency's unit whose figures its
+    staff member enters, the current quarter, the indicators of that unit, and two API tokens of the
+    agency: one that reads its figures, one that writes them as that staff member."""
+    agency = Agency.objects.get(slug=args.agency)
+    quarter = current_quarter(timezone.localdate())
+    staff, unit, _reviewer = staff_and_reviewer(agency, quarter.year)
+    creator = get_user_model().objects.get(username=user_of(args.agency))
+    _read, reader = api_token_create(
+        name="bench reader", scopes=[Scope.READ_PERFORMANCE], agency=agency, created_by=creator
+    )
+    _write, writer = api_token_create(
+        name="bench writer", scopes=[Scope.WRITE_FIGURES], agency=agency, created_by=creator, acts_as=staff
+    )
+    indicators = list(unit.indicators.order_by("pk").values_list("pk", flat=True)[:3])
+    return {
+        "agency": args.agency,
+        "period": str(quarter),
+        "unit": unit.pk,
+        "indicators": indicators,
+        "read": f"Bearer {reader}",
+        "write": f"Bearer {writer}",
+    }
+
+
 def middleware(args) -> dict:
     """Each middleware's own time (in and out) on the login page and on the dashboard, and the view's:
     medians of `rounds` requests after two warm ones, in µs (tests/bench/probes.py)."""
@@ -655,6 +680,7 @@ def main() -> None:
     command.add_argument("names", nargs="+")
     agency_command(commands, "documents", rounds=3)
     agency_command(commands, "render").add_argument("kind", choices=["sheet", "annual"])
+    agency_command(commands, "twoprocesses")
     command = agency_command(commands, "attack")
     command.add_argument("--pdf", required=True, help="the stand-in signed document's PDF")
     command.add_argument("folder")
@@ -676,6 +702,7 @@ def main() -> None:
         "mix": mix_cast,
         "misspath": misspath,
         "middleware": middleware,
+        "twoprocesses": two_processes,
     }[args.command]
     print(json.dumps(handler(args)))
 

@@ -105,6 +105,7 @@ MIX_WARMUP = env_int("BENCH_MIX_WARMUP", 10)
 MIX_USERS = env_int("BENCH_MIX_USERS", 20)
 MIX_AGENCIES = env_int("BENCH_MIX_AGENCIES", 10)
 MISS_ROUNDS = env_int("BENCH_MISS_ROUNDS", 3)  # the miss path and the request path, in one process; 0: none
+TWO_ROUNDS = env_int("BENCH_TWO_ROUNDS", 10)  # two web processes sharing the cache: writes through one; 0: none
 
 
 def say(message: str) -> None:
@@ -378,6 +379,71 @@ def measure_mix(env: dict, port: int, workspace: Path, login_url: str) -> dict:
         f"    {figures['users']} users, {figures['agencies']} agencies: {figures['requests_per_s']} req/s, "
         f"{figures['writes']} writes for {figures['page_views']} page views, errors {figures['errors']}, "
         f"refusals {figures['refusals']}, skipped {figures['skipped']}"
+    )
+    return figures
+
+
+def api_call(url: str, header: str, method: str = "GET", body: dict | None = None) -> tuple[dict, float]:
+    """An API request with its token: (the JSON answer, seconds)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Authorization": header})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.loads(response.read())
+    return answer, time.perf_counter() - started
+
+
+def realisations(answer: list, indicators: list[int]) -> dict[int, str]:
+    """The API figures' realisasi of the indicators named, as text."""
+    return {row["indicator_id"]: row["realisation"] for row in answer if row["indicator_id"] in indicators}
+
+
+def measure_two_processes(env: dict, workspace: Path) -> dict:
+    """Two web servers (two gunicorns, as behind a load balancer) on the same database and the same
+    shared cache, each with its own process memory in front of it: the figures of a unit read
+    through B (kept there), written through A, read again through B `TWO_ROUNDS` times. A read
+    through B that does not show the value just written through A is a stale read (must be 0)."""
+    cast = in_process(env, "twoprocesses", "--agency", "scale-002" if AGENCIES > 1 else "scale-001")
+    ports = free_port(), free_port()
+    bases = [f"http://127.0.0.1:{port}/api/v1/agencies/{cast['agency']}" for port in ports]
+    read_path = f"/figures/{cast['period']}"
+    write_path = f"/units/{cast['unit']}/figures/{cast['period']}"
+    stale, after_write, kept, before = 0, [], [], None
+    with (
+        gunicorn({**env, "HOST": f"127.0.0.1:{ports[0]}"}, ports[0], workspace / "gunicorn-a.log"),
+        gunicorn({**env, "HOST": f"127.0.0.1:{ports[1]}"}, ports[1], workspace / "gunicorn-b.log"),
+    ):
+        for _ in range(WORKERS):  # every worker of B has the figures in its memory
+            before = realisations(api_call(bases[1] + read_path, cast["read"])[0], cast["indicators"])
+        for round_ in range(TWO_ROUNDS):
+            rows = [
+                {"indicator": pk, "value": str(41 + (round_ + index) % 2)}
+                for index, pk in enumerate(cast["indicators"])
+            ]
+            answer, _seconds = api_call(bases[0] + write_path, cast["write"], "PUT", {"rows": rows})
+            if answer.get("code") != "saved":
+                raise RuntimeError(f"the write through A was refused: {answer}")
+            answer, seconds = api_call(bases[1] + read_path, cast["read"])
+            after_write.append(seconds)
+            shown = realisations(answer, cast["indicators"])
+            fresh = realisations(api_call(bases[0] + read_path, cast["read"])[0], cast["indicators"])
+            # Each write changes every value; B must show what A shows, not what B showed before.
+            stale += shown == before or shown != fresh
+            before = shown
+            for _ in range(2):
+                kept.append(api_call(bases[1] + read_path, cast["read"])[1])
+    figures = {
+        "rounds": TWO_ROUNDS,
+        "stale_reads": stale,
+        "after_write_ms": round(statistics.median(after_write) * 1000, 1) if after_write else None,
+        "kept_ms": round(statistics.median(kept) * 1000, 1) if kept else None,
+        "workers_each": WORKERS,
+    }
+    say(
+        f"    {TWO_ROUNDS} writes through A, read through B: {stale} stale; B's read right after "
+        f"{figures['after_write_ms']} ms, kept {figures['kept_ms']} ms"
     )
     return figures
 
@@ -911,6 +977,16 @@ def report(figures: dict) -> str:
         lines += ["", *miss_report(figures["miss_path"], label)]
     if figures.get("request_path"):
         lines += ["", *middleware_report(figures["request_path"])]
+    if figures.get("two_processes"):
+        two = figures["two_processes"]
+        lines += [
+            "",
+            f"## Two web processes, one database and one shared cache ({two['workers_each']} workers each)",
+            "",
+            f"{two['rounds']} figures drafts written through the API of server A, each read at once through "
+            f"server B (which had the old figures in its memory): {two['stale_reads']} stale reads; B's read "
+            f"right after a write {two['after_write_ms']} ms, from its memory {two['kept_ms']} ms (medians).",
+        ]
     lines += ["", f"Whole run: {figures['seconds'] / 60:.1f} min."]
     if figures.get("profile"):
         lines += ["", "## Profiles (cProfile, one process, reference size)", "", figures["profile"]]
@@ -982,7 +1058,10 @@ def main() -> None:
             if missing:
                 say(f"Profiles: {', '.join(missing)}")
                 figures["profile"] = in_process(env, "profile", *missing, as_json=False)
-        # Last: the miss path and the mix write to the agencies the sections above read.
+        # Last: the miss path, the two processes and the mix write to the agencies the sections above read.
+        if TWO_ROUNDS:
+            say("Two web processes sharing the cache: written through one, read through the other")
+            figures["two_processes"] = measure_two_processes(env, workspace)
         if MISS_ROUNDS:
             say("The miss path and the request path, in one process")
             figures["miss_path"] = in_process(env, "misspath", "--rounds", str(MISS_ROUNDS))
