@@ -445,7 +445,9 @@ def readiness_keys(agency: Agency, report_years, agreement_years) -> dict | None
                     AND (v.status = %(effective)s OR v.id IN (SELECT version_id FROM finished)))
         ))
         UNION ALL
-        SELECT 'targets ' || x.year, md5(string_agg(x::text, ',' ORDER BY x.id)) FROM {table[Target]} x
+        SELECT 'targets ' || x.year, md5(string_agg(
+                concat_ws(':', x.id, x.indicator_id, x.quarter, x.form, x.value, x.upper_value), ',' ORDER BY x.id))
+        FROM {table[Target]} x
         WHERE x.year = ANY(%(target_years)s) AND x.indicator_id IN (SELECT id FROM ind) GROUP BY x.year
         UNION ALL
         SELECT 'figures ' || x.year, md5(string_agg(concat_ws(':', x.indicator_id, x.quarter), ','

@@ -134,7 +134,7 @@ def document_list(request):
             .select_related("signed_document")
             .defer("pdf", "signed_document__pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
-            "can_publish": permissions.can_publish(request.user, agency),
+            "can_publish": signer or permissions.can_publish(request.user, agency),  # whoever signs publishes
         },
     )
 
