@@ -1,11 +1,13 @@
 """The documents page keeps each year's report and PK readiness under a key that digests what it
 is computed from: the page changes with every figure, target, run, submission, signature, language
-and government head, never shows another agency's, and signing always computes it afresh."""
+and government head, never shows another agency's, and signing always computes it afresh. Its
+forms' markup is kept in memory while nothing it is made of changes."""
 
 import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +27,7 @@ from reports.models import Realisation, Target, UnitSubmission
 from sopkinerja.common.periods import Period
 from sopkinerja.common.stamped_cache import stamped_set
 from workflow.runs.services import run_start
+from workflow.sop.services import sop_version_revise
 
 from .conftest import sign_report, user
 from .figures_helpers import fill_year
@@ -163,3 +166,30 @@ def test_signing_computes_the_readiness_again_whatever_the_cache_holds(login, so
     assert "belum selesai" in response.content.decode()
     with pytest.raises(ValidationError, match="belum selesai"):
         sign_report(padang_panjang, "padangpanjang.kadis", f"{LAST}-TW1", via="web")
+
+
+@pytest.fixture
+def kept_in_memory(settings):
+    """This process's memory as in production (the tests otherwise keep nothing there)."""
+    settings.CACHES = {**settings.CACHES, "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["local"].clear()
+    yield
+    caches["local"].clear()
+
+
+def test_the_documents_forms_kept_in_memory_change_with_a_new_sop_draft_and_the_language(kept_in_memory, login, sop002):
+    kadis = login("padangpanjang.kadis")
+    first = documents_page(kadis)
+    assert documents_page(kadis).count("<option") == first.count("<option")
+    draft = sop_version_revise(version=sop002, user=user("padangpanjang.kasubbag"))
+    assert f'<option value="{draft.pk}">' in documents_page(kadis)
+    kadis.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Sign electronically (TTE)" in documents_page(kadis)
+
+
+def test_a_refused_form_shows_what_was_posted_not_the_kept_markup(kept_in_memory, login, sop002):
+    kadis = login("padangpanjang.kadis")
+    documents_page(kadis)
+    response = kadis.post(DOCUMENTS, {"pk-year": "1999"})
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
