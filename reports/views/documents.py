@@ -134,7 +134,8 @@ def document_list(request):
             .select_related("signed_document")
             .defer("pdf", "signed_document__pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
-            "can_publish": signer or permissions.can_publish(request.user, agency),  # whoever signs publishes
+            # permissions.can_publish, with can_sign known already: the agency's admins and its signers.
+            "can_publish": signer or permissions.is_agency_admin(request.user, agency),
         },
     )
 
