@@ -6,23 +6,27 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports.models.documents import DocumentKind, DocumentRequest, SignedDocument
-from reports.models.performance import Realisation, Target, UnitSubmission
+from reports.models.performance import Indicator, Objective, Realisation, Target, UnitSubmission
 from reports.performance.achievement import period_target, quarters_counted
 from reports.performance.selectors import (
-    AgreementRow,
     Gap,
+    IndicatorRules,
+    agreement_gaps_of,
     agreement_rows,
-    agreement_target_gaps,
-    indicator_figures,
-    indicators_for,
+    indicator_rules,
+    reported_quarters,
+    year_targets,
 )
 from sopkinerja.common.periods import Period, PeriodKind
-from workflow.models import Agency, Run, SopVersion
+from sopkinerja.common.stamped_cache import stamped_get, stamped_set
+from workflow.models import Agency, LocalGovernment, Run, Sop, SopVersion, Step, Unit
 from workflow.permissions import can_sign, local_today
 
 
@@ -76,58 +80,59 @@ class _RunFacts:
 
 @dataclass(frozen=True)
 class _DataFacts:
-    """The targets, figures and submissions of some years of an agency, read once (three queries),
-    to tell what each report of those years would print empty."""
+    """The indicators, targets, figures entered and open submissions of some years of an agency,
+    read as values (four queries), to tell what each report of those years would print empty."""
 
-    indicators: list
-    open_submissions: dict  # (unit id, "2026-TW1") -> the unit, for quarters returned or not handed in
+    indicators: list[IndicatorRules]
+    figures: dict  # (indicator id, year) -> the indicator's rules and targets of the year
+    reported: frozenset  # (indicator id, year, quarter) of every figure entered, n/a included
+    open_submissions: dict  # (unit id, "2026-TW1") -> the unit's name, for quarters returned or not handed in
 
     @classmethod
-    def of(cls, agency, years) -> "_DataFacts":
-
-        indicators = list(
-            indicators_for(agency)
-            .prefetch_related(
-                Prefetch("targets", queryset=Target.objects.filter(year__in=years)),
-                Prefetch("realisations", queryset=Realisation.objects.filter(year__in=years)),
-            )
-            .order_by("objective__order", "order")
-        )
+    def of(cls, agency, years, *, indicators=None, targets=None) -> "_DataFacts":
+        """Pass `indicators` (indicator_rules) and `targets` (year_targets with these years) when
+        they are read already."""
+        indicators = indicator_rules(agency) if indicators is None else indicators
+        targets = year_targets(agency, years) if targets is None else targets
+        figures = {
+            (indicator.pk, year): indicator.figures(targets.get((indicator.pk, year), {}))
+            for indicator in indicators
+            for year in years
+        }
         open_submissions = {
-            (submission.unit_id, submission.period): submission.unit
-            for submission in UnitSubmission.objects.filter(
+            (unit_id, period): name
+            for unit_id, period, name in UnitSubmission.objects.filter(
                 unit__agency=agency, period__in=[f"{year}-TW{q}" for year in years for q in (1, 2, 3, 4)]
             )
             .exclude(state__in=UnitSubmission.LOCKED)
-            .select_related("unit")
+            .values_list("unit_id", "period", "unit__name")
         }
-        return cls(indicators, open_submissions)
+        return cls(indicators, figures, reported_quarters(agency, years), open_submissions)
 
     def gaps(self, period: Period) -> tuple[Gap, ...]:
         if not self.indicators:
             return (Gap(_("The agency has no performance indicators yet."), reverse("reports:figures")),)
         no_target = []
-        no_figure: dict = {}  # unit -> {quarter: [indicator names]}
-        no_yearly_figure: dict = {}  # unit -> [indicator names]
+        no_figure: dict = {}  # (unit id, unit name) -> {quarter: [indicator names]}
+        no_yearly_figure: dict = {}  # (unit id, unit name) -> [indicator names]
         for indicator in self.indicators:
-            figures = indicator_figures(indicator, [t for t in indicator.targets.all() if t.year == period.year], [])
-            yearly = indicator.measured_yearly
+            yearly = indicator.yearly
             # A yearly indicator is printed, so needed, in the annual report only, with its one figure.
             if yearly and period.kind != PeriodKind.YEAR:
                 continue
+            figures = self.figures[(indicator.pk, period.year)]
             if period_target(figures, period) is None:
                 no_target.append(indicator.name)
-            reported = {r.quarter for r in indicator.realisations.all() if r.year == period.year}
             # A cumulative figure is already to date: the period's last quarter carries it.
             needed = period.quarters()[-1:] if indicator.cumulative else quarters_counted(figures, period)
+            unit = (indicator.unit_id, indicator.unit_name)
             for quarter in needed:
-                if quarter in reported:
+                if (indicator.pk, period.year, quarter) in self.reported:
                     continue
                 if yearly:
-                    no_yearly_figure.setdefault(indicator.responsible_unit, []).append(indicator.name)
+                    no_yearly_figure.setdefault(unit, []).append(indicator.name)
                 else:
-                    quarters = no_figure.setdefault(indicator.responsible_unit, {})
-                    quarters.setdefault(quarter, []).append(indicator.name)
+                    no_figure.setdefault(unit, {}).setdefault(quarter, []).append(indicator.name)
         gaps = []
         if no_target:
             gaps.append(
@@ -137,32 +142,32 @@ class _DataFacts:
                     reverse("reports:targets", args=[period.year]),
                 )
             )
-        for unit, quarters in sorted(no_figure.items(), key=lambda item: item[0].name):
+        for (unit_id, unit_name), quarters in sorted(no_figure.items(), key=lambda item: item[0][1]):
             for number, names in sorted(quarters.items()):
                 quarter = Period.quarter(period.year, number)
                 gaps.append(
                     Gap(
                         _("%(unit)s has no figures for %(quarters)s: %(indicators)s.")
-                        % {"unit": unit.name, "quarters": quarter.label, "indicators": "; ".join(names)},
-                        reverse("reports:figures-unit", args=[str(quarter), unit.pk]),
+                        % {"unit": unit_name, "quarters": quarter.label, "indicators": "; ".join(names)},
+                        reverse("reports:figures-unit", args=[str(quarter), unit_id]),
                     )
                 )
-        for unit, names in sorted(no_yearly_figure.items(), key=lambda item: item[0].name):
+        for (unit_id, unit_name), names in sorted(no_yearly_figure.items(), key=lambda item: item[0][1]):
             gaps.append(
                 Gap(
                     _("%(unit)s has no figure for the year %(year)s (entered with TW IV): %(indicators)s.")
-                    % {"unit": unit.name, "year": period.year, "indicators": "; ".join(names)},
-                    reverse("reports:figures-unit", args=[str(Period.quarter(period.year, 4)), unit.pk]),
+                    % {"unit": unit_name, "year": period.year, "indicators": "; ".join(names)},
+                    reverse("reports:figures-unit", args=[str(Period.quarter(period.year, 4)), unit_id]),
                 )
             )
         for number in period.quarters():
             quarter = Period.quarter(period.year, number)
-            for (unit_id, label), unit in sorted(self.open_submissions.items(), key=lambda item: item[1].name):
+            for (unit_id, label), unit_name in sorted(self.open_submissions.items(), key=lambda item: item[1]):
                 if label == str(quarter):
                     gaps.append(
                         Gap(
                             _("The figures of %(unit)s for %(quarter)s are not handed in (returned or still a draft).")
-                            % {"unit": unit.name, "quarter": quarter.label},
+                            % {"unit": unit_name, "quarter": quarter.label},
                             reverse("reports:figures-unit", args=[label, unit_id]),
                         )
                     )
@@ -191,25 +196,8 @@ class ReportRow:
 
 def report_overview(agency, *years: int) -> list[list[ReportRow]]:
     """For each year given, each report of it (TW I–IV, S1, S2, the year) with its state: not ready
-    and why, ready to sign, or signed (latest version). Eight queries, whatever the history and the
-    number of years."""
-    facts, data = _RunFacts.of(agency), _DataFacts.of(agency, years)
-    periods = {year: _reports_of(year) for year in years}
-    signed = {}
-    every_period = [str(period) for of_year in periods.values() for period in of_year]
-    for document in (
-        SignedDocument.objects.filter(agency=agency, kind=DocumentKind.REPORT, period__in=every_period)
-        .defer("pdf")
-        .order_by("period", "version")
-    ):
-        signed[document.period] = document  # the highest version wins
-    return [
-        [
-            ReportRow(period, Readiness(facts.reasons(period), data.gaps(period)), signed.get(str(period)))
-            for period in periods[year]
-        ]
-        for year in years
-    ]
+    and why, ready to sign, or signed (latest version): signing_overview without the PK."""
+    return signing_overview(agency, report_years=years).reports
 
 
 def _reports_of(year: int) -> list[Period]:
@@ -296,9 +284,13 @@ def signature_queue(agency: Agency, user, *, today: datetime.date | None = None)
     return queue
 
 
-def agreement_readiness(agency: Agency, year: int, rows: list[AgreementRow] | None = None) -> Readiness:
+def agreement_readiness(agency: Agency, year: int) -> Readiness:
     """The PK of a year may be signed once every indicator has its annual target and its Rencana
     Aksi (TW I–IV), and the head of the region (pihak kedua) is recorded with the government."""
+    return _agreement_readiness(agency, year, indicator_rules(agency), year_targets(agency, [year]))
+
+
+def _agreement_readiness(agency: Agency, year: int, indicators: list[IndicatorRules], targets: dict) -> Readiness:
     government = agency.local_government
     reasons = ()
     if not (government.head_title.strip() and government.head_name.strip()):
@@ -306,7 +298,7 @@ def agreement_readiness(agency: Agency, year: int, rows: list[AgreementRow] | No
             _("The head of %(government)s (pihak kedua) is not recorded: ask the government's administrator.")
             % {"government": government.name},
         )
-    return Readiness(reasons, agreement_target_gaps(agency, year, rows))
+    return Readiness(reasons, agreement_gaps_of(year, indicators, targets))
 
 
 def agreement_digest(agency: Agency, year: int) -> str:
@@ -322,15 +314,186 @@ def agreement_digest(agency: Agency, year: int) -> str:
 
 
 def agreement_overview(agency: Agency, *years: int) -> list[ReportRow]:
-    """Each year given with its PK's state: not ready and why, ready to sign, or signed (latest version)."""
+    """Each year given with its PK's state: not ready and why, ready to sign, or signed (latest
+    version): signing_overview without the reports."""
+    return signing_overview(agency, agreement_years=years).agreements
+
+
+@dataclass(frozen=True)
+class SigningOverview:
+    reports: list[list[ReportRow]]  # for each report year, its reports (_reports_of)
+    agreements: list[ReportRow]  # for each PK year, its PK
+
+
+READINESS_CACHE_SECONDS = 24 * 3600
+
+
+def signing_overview(agency: Agency, *, report_years=(), agreement_years=()) -> SigningOverview:
+    """The reports of `report_years` and the PK of `agreement_years`, each with its state: not ready
+    and why, ready to sign, or signed (latest version).
+
+    The readiness of a year's reports, and of a year's PK, is cached under a key that digests what
+    it is computed from (readiness_keys), so a cached readiness is never stale; the signed documents
+    are read each time. Two queries when every year is cached; a year not cached adds the reads it
+    needs, at most eight queries whatever the number of years. Signing and its refusals do not come
+    here: they compute report_readiness or agreement_readiness afresh.
+    """
+    readiness = _readiness_of(agency, tuple(report_years), tuple(agreement_years))
+    reports = [(year, _reports_of(year)) for year in report_years]
     signed = {}
     for document in (
-        SignedDocument.objects.filter(agency=agency, kind=DocumentKind.AGREEMENT, period__in=[str(y) for y in years])
+        SignedDocument.objects.filter(
+            Q(kind=DocumentKind.REPORT, period__in=[str(period) for _year, periods in reports for period in periods])
+            | Q(kind=DocumentKind.AGREEMENT, period__in=[str(year) for year in agreement_years]),
+            agency=agency,
+        )
         .defer("pdf")
         .order_by("period", "version")
     ):
-        signed[document.period] = document  # the highest version wins
-    return [
-        ReportRow(Period(year, PeriodKind.YEAR), agreement_readiness(agency, year), signed.get(str(year)))
-        for year in years
-    ]
+        signed[(document.kind, document.period)] = document  # the highest version wins
+    return SigningOverview(
+        reports=[
+            [
+                ReportRow(period, period_readiness, signed.get((DocumentKind.REPORT, str(period))))
+                for period, period_readiness in zip(periods, readiness[("report", year)], strict=True)
+            ]
+            for year, periods in reports
+        ],
+        agreements=[
+            ReportRow(
+                Period(year, PeriodKind.YEAR),
+                readiness[("agreement", year)],
+                signed.get((DocumentKind.AGREEMENT, str(year))),
+            )
+            for year in agreement_years
+        ],
+    )
+
+
+def _readiness_of(agency: Agency, report_years: tuple, agreement_years: tuple) -> dict:
+    """("report", year) -> the readiness of each report of the year (_reports_of), ("agreement",
+    year) -> the readiness of the year's PK: from the cache where the key is there, else computed
+    (and cached)."""
+    keys = readiness_keys(agency, report_years, agreement_years)
+    found = {}
+    for part, key in (keys or {}).items():
+        value = stamped_get(key)
+        if value is not None:
+            found[part] = value
+    missing_reports = [year for year in report_years if ("report", year) not in found]
+    missing_agreements = [year for year in agreement_years if ("agreement", year) not in found]
+    if not (missing_reports or missing_agreements):
+        return found
+    indicators = indicator_rules(agency)
+    targets = year_targets(agency, {*missing_reports, *missing_agreements})
+    computed = {}
+    if missing_reports:
+        facts = _RunFacts.of(agency)
+        data = _DataFacts.of(agency, missing_reports, indicators=indicators, targets=targets)
+        for year in missing_reports:
+            computed[("report", year)] = tuple(
+                Readiness(facts.reasons(period), data.gaps(period)) for period in _reports_of(year)
+            )
+    for year in missing_agreements:
+        computed[("agreement", year)] = _agreement_readiness(agency, year, indicators, targets)
+    for part, value in computed.items():
+        if keys is not None:
+            stamped_set(keys[part], value, READINESS_CACHE_SECONDS)
+    return found | computed
+
+
+def readiness_keys(agency: Agency, report_years, agreement_years) -> dict | None:
+    """("report", year) and ("agreement", year) -> a cache key for that readiness, in the language
+    of the request, that changes whenever the readiness could (one query); None without PostgreSQL.
+
+    A key digests exactly what the readiness reads: the agency's indicators (names, rules, order,
+    responsible unit), units and objectives' order; the government's name and head; the periods and
+    versions of the agency's finished runs, and the status and steps' cadences of the versions that
+    are effective or ran; then for a report year, the year's targets, which quarters of which
+    indicators have a figure (n/a included: a figure's value does not make a report more or less
+    complete) and the states of the year's unit submissions; for a PK year, the year's targets.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (Indicator, Objective, Unit, LocalGovernment, Run, Sop, SopVersion, Step)
+        + (Target, Realisation, UnitSubmission)
+    }
+    sql = f"""
+        WITH ind AS (
+            SELECT i.id, o."order" AS objective_order, i."order", i.name, i.aggregation, i.cumulative,
+                i.measurement_frequency, i.responsible_unit_id
+            FROM {table[Indicator]} i JOIN {table[Objective]} o ON o.id = i.objective_id
+            WHERE o.agency_id = %(agency)s
+        ), finished AS (
+            SELECT r.id, r.period, r.version_id FROM {table[Run]} r JOIN {table[Sop]} s ON s.id = r.sop_id
+            WHERE s.agency_id = %(agency)s AND r.state = %(finished)s
+        )
+        SELECT 'common', md5(concat_ws('|',
+            (SELECT string_agg(ind::text, ',' ORDER BY ind.id) FROM ind),
+            (SELECT string_agg(concat_ws(':', u.id, u.name), ',' ORDER BY u.id)
+                FROM {table[Unit]} u WHERE u.agency_id = %(agency)s),
+            (SELECT concat_ws(':', g.name, g.head_title, g.head_name)
+                FROM {table[LocalGovernment]} g WHERE g.id = %(government)s),
+            (SELECT string_agg(concat_ws(':', f.id, f.period, f.version_id), ',' ORDER BY f.id) FROM finished f),
+            (SELECT string_agg(concat_ws(':', v.id, v.status, st.id, st.cadence, st.collects_data), ','
+                    ORDER BY v.id, st.id)
+                FROM {table[SopVersion]} v JOIN {table[Sop]} s ON s.id = v.sop_id
+                LEFT JOIN {table[Step]} st ON st.version_id = v.id
+                WHERE s.agency_id = %(agency)s
+                    AND (v.status = %(effective)s OR v.id IN (SELECT version_id FROM finished)))
+        ))
+        UNION ALL
+        SELECT 'targets ' || x.year, md5(string_agg(
+                concat_ws(':', x.id, x.indicator_id, x.quarter, x.form, x.value, x.upper_value), ',' ORDER BY x.id))
+        FROM {table[Target]} x
+        WHERE x.year = ANY(%(target_years)s) AND x.indicator_id IN (SELECT id FROM ind) GROUP BY x.year
+        UNION ALL
+        SELECT 'figures ' || x.year, md5(string_agg(concat_ws(':', x.indicator_id, x.quarter), ','
+                ORDER BY x.indicator_id, x.quarter))
+        FROM {table[Realisation]} x
+        WHERE x.year = ANY(%(report_years)s) AND x.indicator_id IN (SELECT id FROM ind) GROUP BY x.year
+        UNION ALL
+        SELECT 'submissions ' || left(x.period, 4), md5(string_agg(concat_ws(':', x.unit_id, x.period, x.state), ','
+                ORDER BY x.id))
+        FROM {table[UnitSubmission]} x JOIN {table[Unit]} u ON u.id = x.unit_id
+        WHERE u.agency_id = %(agency)s AND x.period = ANY(%(quarters)s) GROUP BY left(x.period, 4)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "agency": agency.pk,
+                "government": agency.local_government_id,
+                "finished": Run.State.FINISHED,
+                "effective": SopVersion.Status.EFFECTIVE,
+                "target_years": sorted({*report_years, *agreement_years}),
+                "report_years": sorted(report_years),
+                "quarters": [f"{year}-TW{q}" for year in report_years for q in (1, 2, 3, 4)],
+            },
+        )
+        digests = dict(cursor.fetchall())
+    prefix = f"readiness:v1:{agency.pk}:{get_language()}"
+    common = digests["common"]
+
+    def key(*parts: str) -> str:
+        return f"{prefix}:" + hashlib.md5("|".join(parts).encode()).hexdigest()  # noqa: S324 - a key, not a secret
+
+    return {
+        **{
+            ("report", year): key(
+                "report",
+                str(year),
+                common,
+                digests.get(f"targets {year}", ""),
+                digests.get(f"figures {year}", ""),
+                digests.get(f"submissions {year}", ""),
+            )
+            for year in report_years
+        },
+        **{
+            ("agreement", year): key("agreement", str(year), common, digests.get(f"targets {year}", ""))
+            for year in agreement_years
+        },
+    }

@@ -223,9 +223,13 @@ class Target(models.Model):
             raise ValidationError({"upper_value": _("Only a range target has an upper bound.")})
 
     def as_target(self) -> TargetValue:
+        return self.value_of(self.value, self.upper_value, self.form)
+
+    @staticmethod
+    def value_of(value, upper_value, form: str) -> TargetValue:
+        """The TargetValue of a target's columns, for reads that take them as values, not rows."""
         # Rows written before target forms existed carry a range as an upper bound only.
-        form = TargetForm.RANGE if self.upper_value is not None else self.form
-        return TargetValue(self.value, self.upper_value, form)
+        return TargetValue(value, upper_value, TargetForm.RANGE if upper_value is not None else form)
 
 
 class RealisationQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from reports.performance.achievement import (
     Aggregation,
     Band,
     IndicatorFigures,
+    MeasurementFrequency,
     TargetForm,
     TargetValue,
     capaian,
@@ -129,6 +130,74 @@ def indicator_figures(indicator: Indicator, targets, realisations) -> IndicatorF
         quarter_targets={t.quarter: t.as_target() for t in targets if t.quarter},
         actuals={r.quarter: r.value for r in realisations if not r.not_available},
         yearly=indicator.measured_yearly,
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorRules:
+    """An indicator as the completeness checks read it: its name, its rules and its responsible
+    unit, from one row of values, not a model instance (indicator_rules)."""
+
+    pk: int
+    name: str
+    aggregation: str
+    cumulative: bool
+    yearly: bool  # measured once a year (Indicator.measured_yearly)
+    unit_id: int
+    unit_name: str
+
+    def figures(self, targets: dict) -> IndicatorFigures:
+        """What period_target and quarters_counted need: the rules and the year's targets
+        ({quarter, None for the annual one: TargetValue}), without figures."""
+        return IndicatorFigures(
+            aggregation=self.aggregation,
+            cumulative=self.cumulative,
+            annual_target=targets.get(None),
+            quarter_targets={q: target for q, target in targets.items() if q},
+            actuals={},
+            yearly=self.yearly,
+        )
+
+
+def indicator_rules(agency: Agency) -> list[IndicatorRules]:
+    """Every indicator of the agency in the PK's order (objective, then indicator): one query."""
+    rows = (
+        Indicator.objects.for_agency(agency)
+        .order_by("objective__order", "order", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "aggregation",
+            "cumulative",
+            "measurement_frequency",
+            "responsible_unit_id",
+            "responsible_unit__name",
+        )
+    )
+    return [
+        IndicatorRules(pk, name, aggregation, cumulative, frequency == MeasurementFrequency.YEARLY, unit, unit_name)
+        for pk, name, aggregation, cumulative, frequency, unit, unit_name in rows
+    ]
+
+
+def year_targets(agency: Agency, years) -> dict[tuple[int, int], dict]:
+    """(indicator id, year) -> {quarter, None for the annual target: TargetValue}, for the years
+    given: one query."""
+    targets: dict[tuple[int, int], dict] = {}
+    rows = Target.objects.filter(indicator__objective__agency=agency, year__in=list(years)).values_list(
+        "indicator_id", "year", "quarter", "value", "upper_value", "form"
+    )
+    for indicator, year, quarter, value, upper_value, form in rows:
+        targets.setdefault((indicator, year), {})[quarter] = Target.value_of(value, upper_value, form)
+    return targets
+
+
+def reported_quarters(agency: Agency, years) -> frozenset[tuple[int, int, int]]:
+    """(indicator id, year, quarter) of every figure entered in the years given, n/a included: one query."""
+    return frozenset(
+        Realisation.objects.for_agency(agency)
+        .filter(year__in=list(years))
+        .values_list("indicator_id", "year", "quarter")
     )
 
 
@@ -408,12 +477,39 @@ class AgreementRow:
 
     @property
     def missing(self) -> list[str]:
-        """What the row lacks, as the targets page names it: the annual target, TW I … TW IV (a
-        yearly indicator has no Rencana Aksi to lack)."""
-        missing = [] if self.target is not None else [_("the annual target")]
-        if self.indicator.measured_yearly:
-            return missing
-        return missing + [f"TW {ROMAN[q]}" for q, target in enumerate(self.quarters, 1) if target is None]
+        """What the row lacks (targets_missing)."""
+        return targets_missing({None: self.target, **dict(enumerate(self.quarters, 1))}, self.indicator.measured_yearly)
+
+
+def targets_missing(targets: dict, yearly: bool) -> list[str]:
+    """What an indicator's year lacks of the PK's targets ({quarter, None for the annual target:
+    TargetValue}), as the targets page names it: the annual target, TW I … TW IV (a yearly indicator
+    has no Rencana Aksi to lack)."""
+    missing = [] if targets.get(None) is not None else [_("the annual target")]
+    if yearly:
+        return missing
+    return missing + [f"TW {ROMAN[q]}" for q in (1, 2, 3, 4) if targets.get(q) is None]
+
+
+def agreement_gaps_of(year: int, indicators: list[IndicatorRules], targets: dict) -> tuple[Gap, ...]:
+    """agreement_target_gaps from what indicator_rules and year_targets (with the year) read."""
+    url = reverse("reports:targets", args=[year])
+    if not indicators:
+        return (Gap(_("The agency has no performance indicators yet."), url),)
+    if not any((indicator.pk, year) in targets for indicator in indicators):
+        return (Gap(_("No target has been entered for %(year)s yet.") % {"year": year}, url),)
+    gaps = []
+    for indicator in indicators:
+        missing = targets_missing(targets.get((indicator.pk, year), {}), indicator.yearly)
+        if missing:
+            gaps.append(
+                Gap(
+                    _("%(indicator)s has no %(missing)s for %(year)s.")
+                    % {"indicator": indicator.name, "missing": ", ".join(missing), "year": year},
+                    url,
+                )
+            )
+    return tuple(gaps)
 
 
 def agreement_rows(agency: Agency, year: int) -> list[AgreementRow]:
@@ -430,21 +526,8 @@ def agreement_rows(agency: Agency, year: int) -> list[AgreementRow]:
     return rows
 
 
-def agreement_target_gaps(agency: Agency, year: int, rows: list[AgreementRow] | None = None) -> tuple[Gap, ...]:
+def agreement_target_gaps(agency: Agency, year: int) -> tuple[Gap, ...]:
     """The targets the year's PK would print empty: each indicator named with what it lacks, linked
-    to the targets page. Empty when every indicator has its annual and its four quarterly targets."""
-    rows = agreement_rows(agency, year) if rows is None else rows
-    url = reverse("reports:targets", args=[year])
-    if not rows:
-        return (Gap(_("The agency has no performance indicators yet."), url),)
-    if all(row.target is None and all(q is None for q in row.quarters) for row in rows):
-        return (Gap(_("No target has been entered for %(year)s yet.") % {"year": year}, url),)
-    return tuple(
-        Gap(
-            _("%(indicator)s has no %(missing)s for %(year)s.")
-            % {"indicator": row.indicator.name, "missing": ", ".join(row.missing), "year": year},
-            url,
-        )
-        for row in rows
-        if row.missing
-    )
+    to the targets page. Empty when every indicator has its annual and its four quarterly targets.
+    Two queries."""
+    return agreement_gaps_of(year, indicator_rules(agency), year_targets(agency, [year]))

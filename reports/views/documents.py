@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from reports.documents import signing
 from reports.documents.publication import publication_publish, publication_withdraw
-from reports.documents.readiness import agreement_overview, report_overview
+from reports.documents.readiness import signing_overview
 from reports.documents.services import document_request, document_request_sign, document_request_withdraw
 from reports.documents.verification import checking_slot, verify_upload
 from reports.forms import (
@@ -115,7 +115,8 @@ def document_list(request):
                     period=report_form.cleaned_data["period"],
                     sign=report_form.cleaned_data.get("sign", False),
                 )
-    reports, previous_reports = report_overview(agency, year, year - 1)
+    overview = signing_overview(agency, report_years=(year, year - 1), agreement_years=agreement_years(year))
+    reports, previous_reports = overview.reports
     return render(
         request,
         "reports/documents.html",
@@ -125,7 +126,7 @@ def document_list(request):
             "report_form": report_form,
             "monev_form": monev_form,
             "agreement_form": agreement_form,
-            "agreements": agreement_overview(agency, *agreement_years(year)),
+            "agreements": overview.agreements,
             "reports": reports,
             "previous_reports": previous_reports,
             "year": year,
@@ -133,7 +134,8 @@ def document_list(request):
             .select_related("signed_document")
             .defer("pdf", "signed_document__pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
-            "can_publish": permissions.can_publish(request.user, agency),
+            # permissions.can_publish, with can_sign known already: the agency's admins and its signers.
+            "can_publish": signer or permissions.is_agency_admin(request.user, agency),
         },
     )
 
