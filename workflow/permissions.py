@@ -423,10 +423,13 @@ def can_edit_targets(user, agency) -> bool:
 # Documents --------------------------------------------------------------------------------------
 
 
-def can_publish(user, agency) -> bool:
+def can_publish(user, agency, *, signs: bool | None = None) -> bool:
     """Who decides what of the agency's signed documents the public portal shows (publish,
-    withdraw): the agency's admins and whoever signs for it (the Kepala Dinas or a Plh/Plt)."""
-    return is_agency_admin(user, agency) or can_sign(user, agency)
+    withdraw): the agency's admins and whoever signs for it (the Kepala Dinas or a Plh/Plt).
+    `signs`: can_sign(user, agency) when the caller has it already."""
+    if signs is None:
+        signs = can_sign(user, agency)
+    return signs or is_agency_admin(user, agency)
 
 
 def can_withdraw(request, user) -> bool:

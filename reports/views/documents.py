@@ -134,8 +134,7 @@ def document_list(request):
             .select_related("signed_document")
             .defer("pdf", "signed_document__pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
-            # permissions.can_publish, with can_sign known already: the agency's admins and its signers.
-            "can_publish": signer or permissions.is_agency_admin(request.user, agency),
+            "can_publish": permissions.can_publish(request.user, agency, signs=signer),
         },
     )
 
