@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
 from sopkinerja.common.periods import Period
-from workflow.models.organisation import Agency, Position
+from workflow.models.organisation import Agency, Employee, Position
 from workflow.models.run import Disposition, Run, RunStep
 from workflow.models.sop import Executor, Sop, SopVersion, Step, StepActor
 from workflow.organisation.deliveries import Delivery, deliveries
@@ -136,15 +136,16 @@ def timed_steps(agency: Agency) -> list[RunStep]:
 
 
 def agency_stamp(agency: Agency) -> str | None:
-    """A digest of every row the dashboard shows of the agency's SOPs and runs in progress, the same
-    for all its users (one query): its SOPs with their versions, steps and executors, its positions,
-    and its active runs with their attempts. A run that starts, moves, finishes or is cancelled, a
-    step or position renamed, changes it. None without PostgreSQL (nothing is cached then)."""
+    """A digest of every row the dashboard shows of the agency's SOPs and runs in progress (one
+    query): its SOPs with their versions, steps and executors, its positions and employees, and its
+    active runs with their attempts. A run that starts, moves, finishes or is cancelled, a step
+    returned, a step, position or person renamed, changes it; its size grows with the agency's SOPs
+    and people, not with the years of runs. None without PostgreSQL (nothing is kept then)."""
     if connection.vendor != "postgresql":
         return None
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
-        for model in (Sop, SopVersion, Step, Executor, Position, Run, RunStep)
+        for model in (Sop, SopVersion, Step, Executor, Position, Employee, Run, RunStep)
     }
     sops = f"SELECT s.id FROM {table[Sop]} s WHERE s.agency_id = %(agency)s"
     versions = f"SELECT v.id FROM {table[SopVersion]} v WHERE v.sop_id IN ({sops})"
@@ -159,6 +160,7 @@ def agency_stamp(agency: Agency) -> str | None:
         rows(Step, f"x.version_id IN ({versions})"),
         rows(Executor, f"x.version_id IN ({versions})"),
         rows(Position, "x.agency_id = %(agency)s"),
+        rows(Employee, "x.agency_id = %(agency)s"),
         rows(Run, f"x.id IN ({active})"),
         rows(RunStep, f"x.run_id IN ({active})"),
     ]

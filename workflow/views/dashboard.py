@@ -18,6 +18,8 @@ from reports.documents.readiness import signature_queue
 from reports.performance.selectors import submissions_returned_to, submissions_to_review
 from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 from workflow import permissions
+from workflow.organisation.selectors import own_agency
+from workflow.permissions import held_position_ids
 from workflow.runs.selectors import (
     agency_stamp,
     my_work,
@@ -88,14 +90,36 @@ class Waiting:
     counters: dict
 
 
-def waiting_for(user, agency, now: datetime.datetime, board: AgencyBoard | None = None) -> Waiting:
-    """What waits for the user; `board` is the agency's (agency_board()) when the caller has it."""
+def work_for(user, agency, now: datetime.datetime, stamp: str | None) -> dict:
+    """my_work(user), kept under the agency's stamp for this user and the positions they hold now
+    when the agency shown is their own: their steps are then among the stamped rows (the attempts of
+    its active runs, with the steps, executors, positions and people they name)."""
+    positions = held_position_ids(user, now)
+    own = own_agency(user)
+    key = None
+    if stamp and own is not None and own.pk == agency.pk:
+        key = f"dashboard:work:v1:{agency.pk}:{stamp}:{user.pk}:{','.join(map(str, sorted(positions)))}"
+    work = stamped_get(key) if key else None
+    if work is None:
+        work = my_work(user, now)
+        if key:
+            stamped_set(key, work, BOARD_CACHE_SECONDS)
+    return work
+
+
+def waiting_for(
+    user, agency, now: datetime.datetime, board: AgencyBoard | None = None, stamp: str | None = None
+) -> Waiting:
+    """What waits for the user; `board` and `stamp` are the agency's (agency_board()) when the caller
+    has them, else they are read here."""
+    if board is None:
+        board, stamp = agency_board(agency)
     today = permissions.local_today(agency, now)
-    work = my_work(user, now)
+    work = work_for(user, agency, now, stamp)
     figures_to_review = submissions_to_review(agency, user)  # units' quarters sent to me
     returned_figures = submissions_returned_to(agency, user)  # and those sent back to fix
     to_sign = signature_queue(agency, user, today=today)
-    overdue = (board or agency_board(agency)[0]).overdue(now)
+    overdue = board.overdue(now)
     due = due_assessments(user, today)
     counters = {
         "unread": unread_disposition_count(user, now),

@@ -81,7 +81,7 @@ def home(request):
     filters = RunFilterForm(request.GET or None, agency=agency)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     board, stamp = agency_board(agency)
-    waiting = waiting_for(request.user, agency, now, board)
+    waiting = waiting_for(request.user, agency, now, board, stamp)
     if filters.is_bound:
         progress = runs_in_progress(
             agency,
