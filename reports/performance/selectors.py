@@ -87,13 +87,15 @@ def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[M
     return rows
 
 
-def measure_key(agency: Agency, period: Period) -> str | None:
-    """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL."""
+def measure_key(agency: Agency, period: Period, *, submissions: bool = False) -> str | None:
+    """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL.
+    With `submissions`, it also changes with the units' submissions of the period's quarters: with
+    the figures locks, all that provisional_indicators() reads."""
     if connection.vendor != "postgresql":
         return None
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
-        for model in (Indicator, Objective, Target, Realisation, RatingBand, Unit)
+        for model in (Indicator, Objective, Target, Realisation, RatingBand, Unit, UnitSubmission)
     }
 
     def rows(model, where: str) -> str:
@@ -111,13 +113,18 @@ def measure_key(agency: Agency, period: Period) -> str | None:
         rows(Realisation, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
         rows(RatingBand, "x.local_government_id = %(government)s"),
     ]
+    labels = [str(Period.quarter(period.year, quarter)) for quarter in period.quarters()]
+    if submissions:
+        units = f"SELECT u.id FROM {table[Unit]} u WHERE u.agency_id = %(agency)s"
+        parts.append(rows(UnitSubmission, f"x.period = ANY(%(labels)s) AND x.unit_id IN ({units})"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT md5(concat_ws('|', {', '.join(parts)}))",
-            {"agency": agency.pk, "year": period.year, "government": agency.local_government_id},
+            {"agency": agency.pk, "year": period.year, "government": agency.local_government_id, "labels": labels},
         )
         digest = cursor.fetchone()[0]
-    return f"measure:v2:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+    version = "v2s" if submissions else "v2"
+    return f"measure:{version}:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
 
 
 def indicator_figures(indicator: Indicator, targets, realisations) -> IndicatorFigures:

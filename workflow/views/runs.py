@@ -98,6 +98,7 @@ def home(request):
         {
             "agency": agency,
             "sop_table": mark_safe(sop_table(agency, stamp)),  # noqa: S308 (our own rendering, cached)
+            "stamp": stamp,  # the figures locks, for the achievement table's provisional marks
             "period": period,
             "work": waiting.work,
             "figures_to_review": waiting.figures_to_review,
