@@ -1,18 +1,24 @@
-"""The dashboard's agency parts (its SOP table, its runs in progress, its steps' due times) are kept
-under a stamp of the agency's rows and shared by its users: they change with a step, a language or
-the clock at once, what depends on the viewer stays theirs, and no agency sees another's."""
+"""The dashboard's agency parts (its SOP table, its runs in progress, its steps' due times, its
+achievement table) are kept under a stamp of the agency's rows and shared by its users: they change
+with a step, a figures lock, a language or the clock at once, what depends on the viewer stays
+theirs, and no agency sees another's."""
 
 import datetime
+from decimal import Decimal as D
 
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.performance.selectors import unit_indicators
+from reports.performance.services import FigureRow, figures_save_draft
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
 from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
-from workflow.models import Executor, Step
-from workflow.runs.services import run_step_submit
+from workflow.models import Executor, Step, Unit
+from workflow.runs.services import run_start, run_step_submit
 from workflow.sop.editor import sop_draft_create
 
 KEPT = {
@@ -109,3 +115,22 @@ def test_what_waits_for_the_viewer_is_theirs_though_the_agency_parts_are_kept(ke
     decide = f"approve-note-{attempt.pk}"
     assert decide in dashboard(login(approver_of(attempt).username))
     assert decide not in dashboard(login(executor_of(attempt).username))  # separation of duties
+
+
+def test_the_kept_achievement_table_drops_its_provisional_marks_when_the_quarters_figures_are_locked(
+    kept, login, balangan, sop000
+):
+    unit = Unit.objects.get(agency=balangan, name="Seksi Layanan dan Pembudayaan Gemar Membaca")
+    quarter = Period.parse("2026-TW4")
+    rows = [FigureRow(indicator=i, figure=Figure(D(5))) for i in unit_indicators(unit, 2026)]
+    figures_save_draft(unit=unit, period=quarter, rows=rows, user=user("balangan.kasi-layanan"))
+    run = run_start(version=sop000, period=quarter, user=user("balangan.sekretaris"))
+    client = login("balangan.kadis")
+    mark = 'class="badge text-bg-warning provisional"'
+    assert dashboard(client).count(mark) == 3  # a draft: not final yet
+    collecting = current(run)
+    assert collecting.step.collects_data
+    run_step_submit(
+        run_step_id=collecting.pk, user=executor_of(collecting), output_note="Ditutup", close_incomplete=True
+    )
+    assert mark not in dashboard(client)  # handed in: the quarter's figures are locked, final
