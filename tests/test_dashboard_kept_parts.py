@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,21 +20,9 @@ from workflow.models import Executor, Step, Unit
 from workflow.runs.services import run_start, run_step_submit
 from workflow.sop.editor import sop_draft_create
 
-KEPT = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-shared"},
-    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-local"},
-}
+from .test_stamped_cache import layered  # noqa: F401
 
-
-@pytest.fixture
-def kept(settings, db):
-    """Both layers of stamped values on, as in production: a part kept once is answered from memory."""
-    settings.CACHES = KEPT
-    for alias in KEPT:
-        caches[alias].clear()
-    yield
-    for alias in KEPT:
-        caches[alias].clear()
+pytestmark = pytest.mark.usefixtures("layered")  # both layers of stamped values on, as in production
 
 
 def dashboard(client) -> str:
@@ -49,7 +36,7 @@ def sop_row(page: str, number: str) -> str:
     return page.split(f"<td>{number}</td>", 1)[1].split("</tr>", 1)[0]
 
 
-def test_the_dashboards_sop_table_counts_a_new_step_though_the_old_table_was_kept(kept, login, balangan):
+def test_the_dashboards_sop_table_counts_a_new_step_though_the_old_table_was_kept(login, balangan):
     author = user("balangan.kasubbag")
     draft = sop_draft_create(agency=balangan, user=author, number="SOP-99/DISPERSIP", name="SOP Arsip Laporan")
     client = login("balangan.kadis")
@@ -59,7 +46,7 @@ def test_the_dashboards_sop_table_counts_a_new_step_though_the_old_table_was_kep
     assert '<td class="text-end">1</td>' in sop_row(dashboard(client), "SOP-99/DISPERSIP")
 
 
-def test_the_dashboards_runs_move_on_when_a_step_is_approved(kept, login, run):
+def test_the_dashboards_runs_move_on_when_a_step_is_approved(login, run):
     client = login("balangan.kadis")
     assert '<progress value="0"' in dashboard(client)
     complete_current(run)
@@ -67,7 +54,7 @@ def test_the_dashboards_runs_move_on_when_a_step_is_approved(kept, login, run):
     assert '<progress value="1"' in page and current(run).step.activity[:30] in page
 
 
-def test_the_dashboards_kept_sop_table_is_in_the_language_of_each_viewer(kept, login, sop000):
+def test_the_dashboards_kept_sop_table_is_in_the_language_of_each_viewer(login, sop000):
     client = login("balangan.kadis")
     assert "<th>Nomor SOP</th>" in dashboard(client)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
@@ -75,7 +62,7 @@ def test_the_dashboards_kept_sop_table_is_in_the_language_of_each_viewer(kept, l
     assert "<th>SOP number</th>" in english and "<th>Nomor SOP</th>" not in english
 
 
-def test_the_import_button_beside_the_kept_sop_table_shows_only_to_an_sop_author(kept, client, sop000):
+def test_the_import_button_beside_the_kept_sop_table_shows_only_to_an_sop_author(client, sop000):
     client.force_login(user("balangan.kasubbag"))  # agency admin: holds workflow.add_sopversion
     author = dashboard(client)
     client.force_login(user("balangan.kadis"))
@@ -84,7 +71,7 @@ def test_the_import_button_beside_the_kept_sop_table_shows_only_to_an_sop_author
     assert sop_row(author, sop000.sop.number) == sop_row(reader, sop000.sop.number)  # the same kept table
 
 
-def test_a_step_becomes_overdue_on_the_dashboard_when_its_time_passes_without_any_write(kept, login, run, monkeypatch):
+def test_a_step_becomes_overdue_on_the_dashboard_when_its_time_passes_without_any_write(login, run, monkeypatch):
     attempt = current(run)
     attempt.due_at = timezone.now() + datetime.timedelta(hours=2)
     attempt.save(update_fields=["due_at"])
@@ -98,7 +85,7 @@ def test_a_step_becomes_overdue_on_the_dashboard_when_its_time_passes_without_an
     assert attempt.step.activity[:30] in after.split('id="overdue"', 1)[1].split("</ul>", 1)[0]
 
 
-def test_no_agency_sees_anothers_kept_sops_or_runs(kept, login, run, padang_panjang_run, sop000, sop002):
+def test_no_agency_sees_anothers_kept_sops_or_runs(login, run, padang_panjang_run, sop000, sop002):
     balangan = dashboard(login("balangan.kadis"))
     padang_panjang = dashboard(login("padangpanjang.kadis"))
     assert sop000.name in balangan and sop000.name not in padang_panjang
@@ -109,7 +96,7 @@ def test_no_agency_sees_anothers_kept_sops_or_runs(kept, login, run, padang_panj
     assert theirs in padang_panjang and mine not in padang_panjang
 
 
-def test_what_waits_for_the_viewer_is_theirs_though_the_agency_parts_are_kept(kept, login, run):
+def test_what_waits_for_the_viewer_is_theirs_though_the_agency_parts_are_kept(login, run):
     attempt = current(run)
     run_step_submit(run_step_id=attempt.pk, user=executor_of(attempt), output_note="Selesai")
     decide = f"approve-note-{attempt.pk}"
@@ -118,7 +105,7 @@ def test_what_waits_for_the_viewer_is_theirs_though_the_agency_parts_are_kept(ke
 
 
 def test_the_kept_achievement_table_drops_its_provisional_marks_when_the_quarters_figures_are_locked(
-    kept, login, balangan, sop000
+    login, balangan, sop000
 ):
     unit = Unit.objects.get(agency=balangan, name="Seksi Layanan dan Pembudayaan Gemar Membaca")
     quarter = Period.parse("2026-TW4")
