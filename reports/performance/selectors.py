@@ -88,13 +88,15 @@ def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[M
     return rows
 
 
-def measure_key(agency: Agency, period: Period) -> str | None:
-    """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL."""
+def measure_key(agency: Agency, period: Period, *, submissions: bool = False) -> str | None:
+    """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL.
+    With `submissions`, it also changes with the units' submissions of the period's quarters: with
+    the figures locks, all that provisional_indicators() reads."""
     if connection.vendor != "postgresql":
         return None
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
-        for model in (Indicator, Objective, Target, Realisation, RatingBand, Unit)
+        for model in (Indicator, Objective, Target, Realisation, RatingBand, Unit, UnitSubmission)
     }
 
     def rows(model, where: str) -> str:
@@ -112,13 +114,18 @@ def measure_key(agency: Agency, period: Period) -> str | None:
         rows(Realisation, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
         rows(RatingBand, "x.local_government_id = %(government)s"),
     ]
+    labels = [str(Period.quarter(period.year, quarter)) for quarter in period.quarters()]
+    if submissions:
+        units = f"SELECT u.id FROM {table[Unit]} u WHERE u.agency_id = %(agency)s"
+        parts.append(rows(UnitSubmission, f"x.period = ANY(%(labels)s) AND x.unit_id IN ({units})"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT md5(concat_ws('|', {', '.join(parts)}))",
-            {"agency": agency.pk, "year": period.year, "government": agency.local_government_id},
+            {"agency": agency.pk, "year": period.year, "government": agency.local_government_id, "labels": labels},
         )
         digest = cursor.fetchone()[0]
-    return f"measure:v2:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+    version = "v2s" if submissions else "v2"
+    return f"measure:{version}:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
 
 
 def indicator_figures(indicator: Indicator, targets, realisations) -> IndicatorFigures:
@@ -212,14 +219,16 @@ def _note_of(counted: list, aggregation: str) -> str:
 
 
 def _measure(agency: Agency, period: Period) -> list[Measurement]:
-    indicators = list(
-        indicators_for(agency)
-        .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.filter(year=period.year)),
-            Prefetch("realisations", queryset=Realisation.objects.filter(year=period.year)),
-        )
-        .order_by("objective__order", "order")
-    )
+    indicators = list(indicators_for(agency).order_by("objective__order", "order"))
+    # The year's targets and figures in one query each, grouped here: a prefetch costs more in Python
+    # than the queries themselves, and this runs whenever a figure changed.
+    of_year = {"indicator__objective__agency": agency, "year": period.year}
+    targets_of: dict[int, list[Target]] = {}
+    for row in Target.objects.filter(**of_year):
+        targets_of.setdefault(row.indicator_id, []).append(row)
+    figures_of: dict[int, list[Realisation]] = {}
+    for row in Realisation.objects.filter(**of_year).order_by("quarter"):
+        figures_of.setdefault(row.indicator_id, []).append(row)
     bands = rating_bands_for(agency)
     rows = []
     for indicator in indicators:
@@ -227,8 +236,8 @@ def _measure(agency: Agency, period: Period) -> list[Measurement]:
         # report measures it, the shorter reports leave it out.
         if indicator.measured_yearly and period.kind != PeriodKind.YEAR:
             continue
-        realisations = sorted(indicator.realisations.all(), key=lambda r: r.quarter)
-        figures = indicator_figures(indicator, list(indicator.targets.all()), realisations)
+        realisations = figures_of.get(indicator.pk, [])
+        figures = indicator_figures(indicator, targets_of.get(indicator.pk, []), realisations)
         target = period_target(figures, period)
         actual = period_actual(figures, period)
         computed = capaian(target, actual, indicator.polarity, cap=agency.cap_achievement, bands=bands)

@@ -97,24 +97,36 @@ def _measurement_template_digest() -> str:
 
 
 @register.simple_tag
-def measurement_table(agency, period):
+def measurement_table(agency, period, locks_stamp=None):
     """The agency's achievement table for the period (reports.performance.selectors.measure), rendered once per
     change of its data: the HTML is cached under measure()'s key, which any change to the rows it is
     computed from replaces, with the language, the traffic-light thresholds and the template's digest.
-    Without a key (SQLite) it is rendered each time."""
+    Without a key (SQLite) it is rendered each time.
+
+    Which figures are marked provisional depends on the units' submissions (in the key) and on the
+    figures locks: `locks_stamp`, when given, is a stamp that changes with them (the dashboard passes
+    workflow.runs.selectors.agency_stamp: the runs' lock rule reads the data-collection attempts of
+    the agency's runs, those of its active runs are stamped and the others no longer change), and
+    the marks are then read only when the table is rendered; without it they are read each time."""
 
     if period is None:
         return render_to_string(MEASUREMENT_TABLE, {"measurements": []})
-    rows_key = measure_key(agency, period)
-    provisional = provisional_indicators(agency, period)  # not final yet: marked "sementara"
+    rows_key = measure_key(agency, period, submissions=True)
+    provisional = None
     key = None
     if rows_key is not None:
         thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
-        marks = hashlib.md5(",".join(map(str, sorted(provisional))).encode()).hexdigest()[:12]
+        if locks_stamp:
+            marks = f"locks-{locks_stamp}"
+        else:
+            provisional = provisional_indicators(agency, period)
+            marks = hashlib.md5(",".join(map(str, sorted(provisional))).encode()).hexdigest()[:12]
         key = f"{rows_key}:html:{get_language()}:{thresholds}:{marks}:{_measurement_template_digest()}"
         html = stamped_get(key)
         if html is not None:
             return mark_safe(html)  # noqa: S308 (our own rendering, cached)
+    if provisional is None:
+        provisional = provisional_indicators(agency, period)  # not final yet: marked "sementara"
     rows = measure(agency, period, key=rows_key)
     html = render_to_string(MEASUREMENT_TABLE, {"measurements": rows, "provisional": provisional})
     if key is not None:

@@ -4,14 +4,15 @@ progress, the periods a run can start for, and whether a quarter's figures are l
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db import connection
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
 from sopkinerja.common.periods import Period
-from workflow.models.organisation import Agency
+from workflow.models.organisation import Agency, Employee, Position
 from workflow.models.run import Disposition, Run, RunStep
-from workflow.models.sop import SopVersion, Step, StepActor
+from workflow.models.sop import Executor, Sop, SopVersion, Step, StepActor
 from workflow.organisation.deliveries import Delivery, deliveries
 from workflow.organisation.mail import key_start
 from workflow.organisation.selectors import agency_of
@@ -119,13 +120,55 @@ def my_work(user, now=None) -> dict:
 
 def overdue_steps(agency: Agency, now):
 
-    return (
+    return [attempt for attempt in timed_steps(agency) if attempt.due_at < now]
+
+
+def timed_steps(agency: Agency) -> list[RunStep]:
+    """The active attempts with a due time in the agency's runs in progress, soonest due first: the
+    overdue ones at any moment are a prefix of this list, so it can be kept under agency_stamp()."""
+    return list(
         RunStep.objects.for_agency(agency)
         .in_active_runs()
-        .filter(state=RunStep.State.ACTIVE, due_at__lt=now)
+        .filter(state=RunStep.State.ACTIVE, due_at__isnull=False)
         .select_related("run__version", "step__executor")
-        .order_by("due_at")
+        .order_by("due_at", "pk")
     )
+
+
+def agency_stamp(agency: Agency) -> str | None:
+    """A digest of every row the dashboard shows of the agency's SOPs and runs in progress (one
+    query): its SOPs with their versions, steps and executors, its positions and employees, and its
+    active runs with their attempts. A run that starts, moves, finishes or is cancelled, a step
+    returned, a step, position or person renamed, changes it; its size grows with the agency's SOPs
+    and people, not with the years of runs. None without PostgreSQL (nothing is kept then)."""
+    if connection.vendor != "postgresql":
+        return None
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (Sop, SopVersion, Step, Executor, Position, Employee, Run, RunStep)
+    }
+    sops = f"SELECT s.id FROM {table[Sop]} s WHERE s.agency_id = %(agency)s"
+    versions = f"SELECT v.id FROM {table[SopVersion]} v WHERE v.sop_id IN ({sops})"
+    active = f"SELECT r.id FROM {table[Run]} r WHERE r.state = %(active)s AND r.sop_id IN ({sops})"
+
+    def rows(model, where: str) -> str:
+        return f"(SELECT string_agg(x::text, ',' ORDER BY x.id) FROM {table[model]} x WHERE {where})"
+
+    parts = [
+        rows(Sop, "x.agency_id = %(agency)s"),
+        rows(SopVersion, f"x.sop_id IN ({sops})"),
+        rows(Step, f"x.version_id IN ({versions})"),
+        rows(Executor, f"x.version_id IN ({versions})"),
+        rows(Position, "x.agency_id = %(agency)s"),
+        rows(Employee, "x.agency_id = %(agency)s"),
+        rows(Run, f"x.id IN ({active})"),
+        rows(RunStep, f"x.run_id IN ({active})"),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT md5(concat_ws('|', {', '.join(parts)}))", {"agency": agency.pk, "active": str(Run.State.ACTIVE)}
+        )
+        return cursor.fetchone()[0]
 
 
 def disposition_for(agency: Agency, disposition_id: int):
@@ -198,11 +241,31 @@ class RunProgress:
 
 
 def runs_in_progress(agency: Agency, now, *, sop_id: int | None = None, period: str = "", state: str = "active"):
-    """Runs with their progress, current step, who holds it and its due time: three queries in all."""
-    from django.db.models import Count, Q
+    """Runs with their progress, current step, who holds it and its due time: two queries in all."""
+    return progress_at(runs_with_current_steps(agency, sop_id=sop_id, period=period, state=state), now)
 
-    runs = runs_for_agency(agency).annotate(
-        done=Count("steps", filter=Q(steps__state__in=RunStep.DONE)), total=Count("steps")
+
+def progress_at(runs: list[tuple], now) -> list[RunProgress]:
+    """The progress rows of runs_with_current_steps() at the moment `now` (whether each is overdue)."""
+    return [
+        RunProgress(
+            run,
+            run.done,
+            run.total,
+            current,
+            bool(current and run.state == Run.State.ACTIVE and current.is_overdue(now)),
+        )
+        for run, current in runs
+    ]
+
+
+def runs_with_current_steps(agency: Agency, *, sop_id: int | None = None, period: str = "", state: str = "active"):
+    """The newest 100 runs that match, each with its counts of attempts done and planned and its
+    attempt in hand (or None): what the progress table shows, without the clock."""
+    runs = (
+        Run.objects.for_agency(agency)
+        .select_related("sop", "version")
+        .annotate(done=Count("steps", filter=Q(steps__state__in=RunStep.DONE)), total=Count("steps"))
     )
     if state:
         runs = runs.filter(state=state)
@@ -211,22 +274,15 @@ def runs_in_progress(agency: Agency, now, *, sop_id: int | None = None, period: 
     if period:
         runs = runs.filter(period=period)
     runs = list(runs.order_by("-started_at")[:100])
+    if not runs:
+        return []
     current = {
         attempt.run_id: attempt
         for attempt in RunStep.objects.filter(
             run__in=[run.pk for run in runs], state__in=[RunStep.State.ACTIVE, RunStep.State.SUBMITTED]
-        ).select_related("step__executor__position", "step__approver_position")
+        ).select_related("step__executor__position__supervisor", "step__approver_position")
     }
-    return [
-        RunProgress(
-            run,
-            run.done,
-            run.total,
-            current.get(run.pk),
-            bool(current.get(run.pk) and run.state == Run.State.ACTIVE and current[run.pk].is_overdue(now)),
-        )
-        for run in runs
-    ]
+    return [(run, current.get(run.pk)) for run in runs]
 
 
 def disposition_deliveries(agency: Agency, disposition: Disposition) -> list[Delivery]:

@@ -1,14 +1,82 @@
 """What waits for the person on the dashboard: gathered once for the page and again after a decision
-taken in place (htmx), so that the counters above and beside the lists change with the decision."""
+taken in place (htmx), so that the counters above and beside the lists change with the decision.
+
+What the dashboard shows of the agency's SOPs and runs in progress is the same for all its users:
+it is kept under a stamp of those rows (workflow.runs.selectors.agency_stamp, one query) and shared
+by them; what waits for the person is read for them each time, and whether a step is overdue is
+decided at each request from the kept due times."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
+
+from django.template.loader import get_template, render_to_string
+from django.utils.translation import get_language
 
 from reports.documents.readiness import signature_queue
 from reports.performance.selectors import submissions_returned_to, submissions_to_review
+from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 from workflow import permissions
-from workflow.runs.selectors import my_work, overdue_steps, unread_disposition_count
-from workflow.sop.selectors import due_assessments
+from workflow.organisation.selectors import own_agency
+from workflow.permissions import held_position_ids
+from workflow.runs.selectors import (
+    agency_stamp,
+    my_work,
+    progress_at,
+    runs_with_current_steps,
+    timed_steps,
+    unread_disposition_count,
+)
+from workflow.sop.selectors import due_assessments, sops_for_agency
+
+BOARD_CACHE_SECONDS = 24 * 3600
+SOP_TABLE = "workflow/partials/sop_table.html"
+
+
+@lru_cache(maxsize=1)
+def sop_table_digest() -> str:
+    """The SOP table's template source, hashed once per process: a new release never serves old markup."""
+    source = get_template(SOP_TABLE).template.source
+    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class AgencyBoard:
+    """The agency's part of the dashboard, as kept under its stamp: the active runs with their attempt
+    in hand, the active attempts with a due time (soonest first), and the SOP table's HTML per language."""
+
+    runs: list
+    timed_steps: list
+
+    def progress(self, now: datetime.datetime) -> list:
+        return progress_at(self.runs, now)
+
+    def overdue(self, now: datetime.datetime) -> list:
+        return [attempt for attempt in self.timed_steps if attempt.due_at < now]
+
+
+def agency_board(agency) -> tuple[AgencyBoard, str | None]:
+    """The agency's board and the stamp it is kept under (None without PostgreSQL: read each time)."""
+    stamp = agency_stamp(agency)
+    key = stamp and f"dashboard:v1:{agency.pk}:{stamp}"
+    board = stamped_get(key) if key else None
+    if board is None:
+        board = AgencyBoard(runs=runs_with_current_steps(agency), timed_steps=timed_steps(agency))
+        if key:
+            stamped_set(key, board, BOARD_CACHE_SECONDS)
+    return board, stamp
+
+
+def sop_table(agency, stamp: str | None) -> str:
+    """The HTML of the agency's SOP table in the current language, rendered once per stamp."""
+    key = stamp and f"dashboard:sops:v1:{agency.pk}:{stamp}:{get_language()}:{sop_table_digest()}"
+    html = stamped_get(key) if key else None
+    if html is None:
+        html = str(render_to_string(SOP_TABLE, {"sops": sops_for_agency(agency)}))
+        if key:
+            stamped_set(key, html, BOARD_CACHE_SECONDS)
+    return html
 
 
 @dataclass(frozen=True)
@@ -22,13 +90,36 @@ class Waiting:
     counters: dict
 
 
-def waiting_for(user, agency, now: datetime.datetime) -> Waiting:
+def work_for(user, agency, now: datetime.datetime, stamp: str | None) -> dict:
+    """my_work(user), kept under the agency's stamp for this user and the positions they hold now
+    when the agency shown is their own: their steps are then among the stamped rows (the attempts of
+    its active runs, with the steps, executors, positions and people they name)."""
+    positions = held_position_ids(user, now)
+    own = own_agency(user)
+    key = None
+    if stamp and own is not None and own.pk == agency.pk:
+        key = f"dashboard:work:v1:{agency.pk}:{stamp}:{user.pk}:{','.join(map(str, sorted(positions)))}"
+    work = stamped_get(key) if key else None
+    if work is None:
+        work = my_work(user, now)
+        if key:
+            stamped_set(key, work, BOARD_CACHE_SECONDS)
+    return work
+
+
+def waiting_for(
+    user, agency, now: datetime.datetime, board: AgencyBoard | None = None, stamp: str | None = None
+) -> Waiting:
+    """What waits for the user; `board` and `stamp` are the agency's (agency_board()) when the caller
+    has them, else they are read here."""
+    if board is None:
+        board, stamp = agency_board(agency)
     today = permissions.local_today(agency, now)
-    work = my_work(user, now)
+    work = work_for(user, agency, now, stamp)
     figures_to_review = submissions_to_review(agency, user)  # units' quarters sent to me
     returned_figures = submissions_returned_to(agency, user)  # and those sent back to fix
     to_sign = signature_queue(agency, user, today=today)
-    overdue = list(overdue_steps(agency, now))
+    overdue = board.overdue(now)
     due = due_assessments(user, today)
     counters = {
         "unread": unread_disposition_count(user, now),

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,9 +39,9 @@ from workflow.runs.selectors import (
 )
 from workflow.runs.timeline import run_timeline
 from workflow.sop.flowchart import web_rows
-from workflow.sop.selectors import sop_version_detail, sops_for_agency
+from workflow.sop.selectors import sop_version_detail
 from workflow.views.access import agency_or_403
-from workflow.views.dashboard import decision_context, waiting_for
+from workflow.views.dashboard import agency_board, decision_context, sop_table, waiting_for
 
 
 def _run_step_or_404(agency, run_step_id: int) -> RunStep:
@@ -79,26 +80,32 @@ def home(request):
     now = timezone.now()
     filters = RunFilterForm(request.GET or None, agency=agency)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    waiting = waiting_for(request.user, agency, now)
+    board, stamp = agency_board(agency)
+    waiting = waiting_for(request.user, agency, now, board, stamp)
+    if filters.is_bound:
+        progress = runs_in_progress(
+            agency,
+            now,
+            sop_id=getattr(chosen.get("sop"), "pk", None),
+            period=chosen.get("period") or "",
+            state=chosen.get("state", ""),
+        )
+    else:  # the active runs, as kept for the agency
+        progress = board.progress(now)
     return render(
         request,
         "workflow/home.html",
         {
             "agency": agency,
-            "sops": sops_for_agency(agency),
+            "sop_table": mark_safe(sop_table(agency, stamp)),  # noqa: S308 (our own rendering, cached)
+            "stamp": stamp,  # the figures locks, for the achievement table's provisional marks
             "period": period,
             "work": waiting.work,
             "figures_to_review": waiting.figures_to_review,
             "returned_figures": waiting.returned_figures,
             "signature_queue": waiting.signature_queue,
             "overdue": waiting.overdue,
-            "progress": runs_in_progress(
-                agency,
-                now,
-                sop_id=getattr(chosen.get("sop"), "pk", None),
-                period=chosen.get("period") or "",
-                state=chosen.get("state", "") if filters.is_bound else Run.State.ACTIVE,
-            ),
+            "progress": progress,
             "filters": filters,
             "counters": waiting.counters,
             "now": now,

@@ -1,0 +1,123 @@
+"""The dashboard's agency parts (its SOP table, its runs in progress, its steps' due times, its
+achievement table) are kept under a stamp of the agency's rows and shared by its users: they change
+with a step, a figures lock, a language or the clock at once, what depends on the viewer stays
+theirs, and no agency sees another's."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.performance.selectors import unit_indicators
+from reports.performance.services import FigureRow, figures_save_draft
+from reports.performance.values import Figure
+from sopkinerja.common.periods import Period
+from tests.conftest import user
+from tests.workflow_helpers import approver_of, complete_current, current, executor_of
+from workflow.models import Executor, Step, Unit
+from workflow.runs.services import run_start, run_step_submit
+from workflow.sop.editor import sop_draft_create
+
+from .test_stamped_cache import layered  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("layered")  # both layers of stamped values on, as in production
+
+
+def dashboard(client) -> str:
+    response = client.get(reverse("workflow:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def sop_row(page: str, number: str) -> str:
+    """The row of the SOP table for the SOP numbered so."""
+    return page.split(f"<td>{number}</td>", 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_dashboards_sop_table_counts_a_new_step_though_the_old_table_was_kept(login, balangan):
+    author = user("balangan.kasubbag")
+    draft = sop_draft_create(agency=balangan, user=author, number="SOP-99/DISPERSIP", name="SOP Arsip Laporan")
+    client = login("balangan.kadis")
+    assert '<td class="text-end">0</td>' in sop_row(dashboard(client), "SOP-99/DISPERSIP")
+    executor = Executor.objects.create(version=draft, order=1, title="Kasubbag Umum")
+    Step.objects.create(version=draft, number=1, activity="Mengarsipkan laporan", executor=executor)
+    assert '<td class="text-end">1</td>' in sop_row(dashboard(client), "SOP-99/DISPERSIP")
+
+
+def test_the_dashboards_runs_move_on_when_a_step_is_approved(login, run):
+    client = login("balangan.kadis")
+    assert '<progress value="0"' in dashboard(client)
+    complete_current(run)
+    page = dashboard(client)
+    assert '<progress value="1"' in page and current(run).step.activity[:30] in page
+
+
+def test_the_dashboards_kept_sop_table_is_in_the_language_of_each_viewer(login, sop000):
+    client = login("balangan.kadis")
+    assert "<th>Nomor SOP</th>" in dashboard(client)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = dashboard(client)
+    assert "<th>SOP number</th>" in english and "<th>Nomor SOP</th>" not in english
+
+
+def test_the_import_button_beside_the_kept_sop_table_shows_only_to_an_sop_author(client, sop000):
+    client.force_login(user("balangan.kasubbag"))  # agency admin: holds workflow.add_sopversion
+    author = dashboard(client)
+    client.force_login(user("balangan.kadis"))
+    reader = dashboard(client)
+    assert reverse("workflow:sop-import") in author and reverse("workflow:sop-import") not in reader
+    assert sop_row(author, sop000.sop.number) == sop_row(reader, sop000.sop.number)  # the same kept table
+
+
+def test_a_step_becomes_overdue_on_the_dashboard_when_its_time_passes_without_any_write(login, run, monkeypatch):
+    attempt = current(run)
+    attempt.due_at = timezone.now() + datetime.timedelta(hours=2)
+    attempt.save(update_fields=["due_at"])
+    client = login("balangan.kadis")
+    before = dashboard(client)
+    assert "Tidak ada langkah yang terlambat." in before and "Terlambat</span>" not in before
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    after = dashboard(client)
+    assert "Tidak ada langkah yang terlambat." not in after and "Terlambat</span>" in after
+    assert attempt.step.activity[:30] in after.split('id="overdue"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_no_agency_sees_anothers_kept_sops_or_runs(login, run, padang_panjang_run, sop000, sop002):
+    balangan = dashboard(login("balangan.kadis"))
+    padang_panjang = dashboard(login("padangpanjang.kadis"))
+    assert sop000.name in balangan and sop000.name not in padang_panjang
+    assert sop002.name in padang_panjang and sop002.name not in balangan
+    mine, theirs = current(run).step.activity[:30], current(padang_panjang_run).step.activity[:30]
+    assert mine != theirs
+    assert mine in balangan and theirs not in balangan
+    assert theirs in padang_panjang and mine not in padang_panjang
+
+
+def test_what_waits_for_the_viewer_is_theirs_though_the_agency_parts_are_kept(login, run):
+    attempt = current(run)
+    run_step_submit(run_step_id=attempt.pk, user=executor_of(attempt), output_note="Selesai")
+    decide = f"approve-note-{attempt.pk}"
+    assert decide in dashboard(login(approver_of(attempt).username))
+    assert decide not in dashboard(login(executor_of(attempt).username))  # separation of duties
+
+
+def test_the_kept_achievement_table_drops_its_provisional_marks_when_the_quarters_figures_are_locked(
+    login, balangan, sop000
+):
+    unit = Unit.objects.get(agency=balangan, name="Seksi Layanan dan Pembudayaan Gemar Membaca")
+    quarter = Period.parse("2026-TW4")
+    rows = [FigureRow(indicator=i, figure=Figure(D(5))) for i in unit_indicators(unit, 2026)]
+    figures_save_draft(unit=unit, period=quarter, rows=rows, user=user("balangan.kasi-layanan"))
+    run = run_start(version=sop000, period=quarter, user=user("balangan.sekretaris"))
+    client = login("balangan.kadis")
+    mark = 'class="badge text-bg-warning provisional"'
+    assert dashboard(client).count(mark) == 3  # a draft: not final yet
+    collecting = current(run)
+    assert collecting.step.collects_data
+    run_step_submit(
+        run_step_id=collecting.pk, user=executor_of(collecting), output_note="Ditutup", close_incomplete=True
+    )
+    assert mark not in dashboard(client)  # handed in: the quarter's figures are locked, final
