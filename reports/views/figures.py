@@ -4,7 +4,9 @@ the live capaian cell, and the year's targets (PK and Rencana Aksi) for the plan
 Thin views: the services write, the selectors read, reports.performance.values reads what was typed.
 """
 
+import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,8 +46,10 @@ from reports.performance.services import (
     unit_submission_return,
     unit_submission_submit,
 )
+from reports.performance.stamps import targets_key
 from reports.performance.values import Figure, parse_figure, target_text
 from sopkinerja.common.periods import Period
+from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
 from workflow.models import Unit
@@ -396,6 +403,40 @@ def _cells(form) -> list[_Cell]:
     return [_Cell(field.html_name, field.auto_id, field.label, field.value() or "", field.errors) for field in form]
 
 
+TARGET_ROWS = "reports/figures/target_rows.html"
+
+
+@cache
+def _template_digest(name: str) -> str:
+    """A template's source, hashed once per process: a new release never serves old markup."""
+    source = get_template(name).template.source
+    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def _target_rows_html(agency, year: int, *, editor: bool, bound=None) -> str:
+    """The grid's rows: the forms `bound` to what was posted (with their errors), else what is saved,
+    rendered once per change of the targets (reports.performance.stamps.targets_key) in each language
+    and for editors (inputs) and readers (disabled inputs) apart."""
+    key = None
+    if bound is None:
+        stamp = targets_key(agency, year)
+        if stamp is not None:
+            key = f"{stamp}:html:{get_language()}:{int(editor)}:{_template_digest(TARGET_ROWS)}"
+            html = stamped_get(key)
+            if html is not None:
+                return mark_safe(html)  # noqa: S308 (our own rendering, cached)
+    rows = _target_rows(agency, year) if bound is None else bound
+    context = {"rows": [(indicator, form, _cells(form)) for indicator, form in rows], "editor": editor}
+    html = render_to_string(TARGET_ROWS, context)
+    if key is not None:
+        stamped_set(key, str(html), TARGET_ROWS_SECONDS)
+    return html
+
+
+# A day: the key changes with the targets anyway, this only lets an unused entry go.
+TARGET_ROWS_SECONDS = 24 * 3600
+
+
 @login_required
 def targets(request, year: int):
     """The year's PK and Rencana Aksi targets, typed in any target form, for the planning staff."""
@@ -407,22 +448,23 @@ def targets(request, year: int):
         .defer("signed_document__pdf")
         .first()
     )
-    rows = _target_rows(agency, year)
     can_lock = lock is None and permissions.can_sign(request.user, agency)
     status = 200
     problems = []
+    bound = None  # the typed rows, re-shown with their errors when refused
     if request.method == "POST":
         if not editor:
             raise PermissionDenied(_("Targets are entered by the planning staff."))
         try:
             if "file" in request.FILES:
                 upload = _checked_upload(request)
+                rows = _target_rows(agency, year)
                 typed = excel.read_targets(upload, indicators=[indicator for indicator, _form in rows])
             else:
-                rows = _target_rows(agency, year, request.POST)
-                if not all(form.is_valid() for _indicator, form in rows):
+                bound = _target_rows(agency, year, request.POST)
+                if not all(form.is_valid() for _indicator, form in bound):
                     raise ValidationError(_("Nothing was saved. Correct the rows marked below."))
-                typed = {indicator: form.cleaned_data["targets"] for indicator, form in rows}
+                typed = {indicator: form.cleaned_data["targets"] for indicator, form in bound}
             count = targets_save(agency=agency, year=year, rows=typed, user=request.user)
         except excel.WorkbookRefused as refused:
             problems = refused.problems
@@ -440,7 +482,7 @@ def targets(request, year: int):
             "agency": agency,
             "year": year,
             "years": [timezone.localdate().year + offset for offset in (1, 0, -1)],
-            "rows": [(indicator, form, _cells(form)) for indicator, form in rows],
+            "target_rows": _target_rows_html(agency, year, editor=editor and lock is None, bound=bound),
             "editor": editor and lock is None,
             "lock": lock,
             "can_lock": can_lock,
