@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,7 +47,7 @@ from reports.performance.services import (
     unit_submission_return,
     unit_submission_submit,
 )
-from reports.performance.stamps import targets_key
+from reports.performance.stamps import targets_key, unit_figures_key
 from reports.performance.values import Figure, parse_figure, target_text
 from sopkinerja.common.periods import Period
 from sopkinerja.common.stamped_cache import stamped_get, stamped_set
@@ -59,6 +60,18 @@ from workflow.views.dashboard import decision_context
 
 def _refusal(problem) -> str:
     return " ".join(getattr(problem, "messages", [str(problem)]))
+
+
+# Rows of a grid kept under a stamp of their data (reports.performance.stamps) for a day: the key
+# changes with the data anyway, this only lets an unused entry go.
+ROWS_CACHE_SECONDS = 24 * 3600
+
+
+@cache
+def _template_digest(name: str) -> str:
+    """A template's source, hashed once per process: a new release never serves old markup."""
+    source = get_template(name).template.source
+    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def _quarters(today) -> list[Period]:
@@ -145,15 +158,14 @@ def figures_unit(request, period: str, unit_id: int):
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
     unit, access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=request.method == "POST")
-    entries = figure_entries(unit, selected)
     submission = unit_submission(unit, selected)
-    rows = figure_row_forms(entries)
+    rows = None  # the saved figures
     status = 200
     if request.method == "POST":
         if quarter_closed(agency, selected, submission):
             messages.error(request, FIGURES_LOCKED)
             return redirect("reports:figures-unit", str(selected), unit.pk)
-        rows = figure_row_forms(entries, request.POST, request.FILES)
+        rows = figure_row_forms(figure_entries(unit, selected), request.POST, request.FILES)
         if all(form.is_valid() for _entry, form in rows):
             typed = typed_figure_rows(rows)
             try:
@@ -184,10 +196,28 @@ def _attach_errors(rows, problem) -> None:
         rows[0][1].add_error(None, _refusal(problem))
 
 
-def _unit_context(request, agency, unit, period, rows, *, access: str, submission: UnitSubmission | None) -> dict:
-    bands = rating_bands_for(agency)
+def _unit_context(request, agency, unit, period, rows=None, *, access: str, submission: UnitSubmission | None) -> dict:
+    """The unit page's context. `rows`: the forms with what was posted or uploaded; None for the
+    saved figures, whose rows are read from the cache when the page has no inputs (_read_rows_html)."""
     step_locked = figures_locked(agency, period.year, period.number)
     locked = step_locked or (submission is not None and submission.locked)
+    context = {
+        "agency": agency,
+        "unit": unit,
+        "period": period,
+        "choices": _quarters(timezone.localdate()),
+        "submission": submission,
+        "locked": locked,
+        "step_locked": step_locked,
+        "can_review": submission is not None and permissions.can_review_submission(request.user, submission),
+        "can_enter": access == ENTERS,
+        "read_only": access == READS,  # no inputs at all: the page is read to compile the report
+        "rows_html": None,
+    }
+    if rows is None and (locked or access == READS):
+        context["rows_html"] = _read_rows_html(agency, unit, period)
+        return context
+    rows = figure_row_forms(figure_entries(unit, period)) if rows is None else rows
     removable = set()
     if not locked and access != READS:
         headed = permissions.headed_unit_ids(request.user)
@@ -198,26 +228,52 @@ def _unit_context(request, agency, unit, period, rows, *, access: str, submissio
             for evidence in entry.realisation.evidence.all()
             if permissions.can_remove_evidence(request.user, evidence, headed=headed)
         }
+    return context | {"rows": _table_rows(agency, rows), "removable": removable}
+
+
+def _table_rows(agency, rows) -> list[tuple]:
+    """Each row with its capaian and predikat, from the saved figure."""
+    bands = rating_bands_for(agency)
     table = []
     for entry, form in rows:
         realisation = entry.realisation
         figure = None if realisation is None else Figure(realisation.value, realisation.not_available)
         percent, predikat = _capaian(agency, entry.indicator, entry.capaian_target, figure, bands)
         table.append((entry, form, percent, predikat))
-    return {
-        "agency": agency,
-        "unit": unit,
-        "period": period,
-        "choices": _quarters(timezone.localdate()),
-        "rows": table,
-        "removable": removable,
-        "submission": submission,
-        "locked": locked,
-        "step_locked": step_locked,
-        "can_review": submission is not None and permissions.can_review_submission(request.user, submission),
-        "can_enter": access == ENTERS,
-        "read_only": access == READS,  # no inputs at all: the page is read to compile the report
-    }
+    return table
+
+
+UNIT_ROWS = "reports/figures/rows.html"
+# What the read rows are drawn with: a change to any of them is a new key.
+UNIT_ROW_TEMPLATES = (
+    UNIT_ROWS,
+    "reports/figures/row_read.html",
+    "reports/figures/capaian_cell.html",
+    "reports/partials/evidence_file.html",
+    "partials/traffic_light.html",
+)
+
+
+def _read_rows_html(agency, unit, period):
+    """The unit's rows without inputs (read by a compiler, or locked), the same for everyone who reads
+    them: rendered once per change of their data (reports.performance.stamps.unit_figures_key), per
+    language. No remove button and no CSRF token is in them. SafeString, empty when there are none."""
+    stamp = unit_figures_key(agency, unit, period.year, period.number)
+    key = None
+    if stamp is not None:
+        thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
+        digests = "-".join(_template_digest(name) for name in UNIT_ROW_TEMPLATES)
+        key = f"{stamp}:html:{get_language()}:{thresholds}:{digests}"
+        html = stamped_get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 (our own rendering, cached)
+    rows = _table_rows(agency, figure_row_forms(figure_entries(unit, period)))
+    # Drawn as read rows (row_read.html): alike for a compiler and for a locked quarter.
+    context = {"rows": rows, "read_only": True, "removable": set(), "period": period, "unit": unit}
+    html = render_to_string(UNIT_ROWS, context) if rows else mark_safe("")
+    if key is not None:
+        stamped_set(key, str(html), ROWS_CACHE_SECONDS)
+    return html
 
 
 @login_required
@@ -358,9 +414,8 @@ def figures_excel(request, period: str, unit_id: int):
             % {"count": len(rows)},
         )
         return redirect("reports:figures-unit", str(selected), unit.pk)
-    rows = figure_row_forms(entries)
     submission = unit_submission(unit, selected)
-    context = _unit_context(request, agency, unit, selected, rows, access=access, submission=submission)
+    context = _unit_context(request, agency, unit, selected, access=access, submission=submission)
     context["excel_problems"] = problems
     messages.error(request, _("Nothing was saved from the Excel file."))
     return render(request, "reports/figures.html", context, status=400)
@@ -406,13 +461,6 @@ def _cells(form) -> list[_Cell]:
 TARGET_ROWS = "reports/figures/target_rows.html"
 
 
-@cache
-def _template_digest(name: str) -> str:
-    """A template's source, hashed once per process: a new release never serves old markup."""
-    source = get_template(name).template.source
-    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
-
-
 def _target_rows_html(agency, year: int, *, editor: bool, bound=None) -> str:
     """The grid's rows: the forms `bound` to what was posted (with their errors), else what is saved,
     rendered once per change of the targets (reports.performance.stamps.targets_key) in each language
@@ -429,12 +477,8 @@ def _target_rows_html(agency, year: int, *, editor: bool, bound=None) -> str:
     context = {"rows": [(indicator, form, _cells(form)) for indicator, form in rows], "editor": editor}
     html = render_to_string(TARGET_ROWS, context)
     if key is not None:
-        stamped_set(key, str(html), TARGET_ROWS_SECONDS)
+        stamped_set(key, str(html), ROWS_CACHE_SECONDS)
     return html
-
-
-# A day: the key changes with the targets anyway, this only lets an unused entry go.
-TARGET_ROWS_SECONDS = 24 * 3600
 
 
 @login_required
