@@ -4,9 +4,7 @@ the live capaian cell, and the year's targets (PK and Rencana Aksi) for the plan
 Thin views: the services write, the selectors read, reports.performance.values reads what was typed.
 """
 
-import hashlib
 from dataclasses import dataclass
-from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,10 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,28 +46,16 @@ from reports.performance.services import (
 from reports.performance.stamps import targets_key, unit_figures_key
 from reports.performance.values import Figure, parse_figure, target_text
 from sopkinerja.common.periods import Period
-from sopkinerja.common.stamped_cache import stamped_get, stamped_set
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
 from workflow.models import Unit
 from workflow.views.access import agency_or_403
 from workflow.views.dashboard import decision_context
+from workflow.views.fragments import kept_html
 
 
 def _refusal(problem) -> str:
     return " ".join(getattr(problem, "messages", [str(problem)]))
-
-
-# Rows of a grid kept under a stamp of their data (reports.performance.stamps) for a day: the key
-# changes with the data anyway, this only lets an unused entry go.
-ROWS_CACHE_SECONDS = 24 * 3600
-
-
-@cache
-def _template_digest(name: str) -> str:
-    """A template's source, hashed once per process: a new release never serves old markup."""
-    source = get_template(name).template.source
-    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def _quarters(today) -> list[Period]:
@@ -257,23 +241,17 @@ UNIT_ROW_TEMPLATES = (
 def _read_rows_html(agency, unit, period):
     """The unit's rows without inputs (read by a compiler, or locked), the same for everyone who reads
     them: rendered once per change of their data (reports.performance.stamps.unit_figures_key), per
-    language. No remove button and no CSRF token is in them. SafeString, empty when there are none."""
+    language. No remove button and no CSRF token is in them. Empty when there are none."""
+
+    def render() -> str:
+        rows = _table_rows(agency, figure_row_forms(figure_entries(unit, period)))
+        # Drawn as read rows (row_read.html): alike for a compiler and for a locked quarter.
+        context = {"rows": rows, "read_only": True, "removable": set(), "period": period, "unit": unit}
+        return render_to_string(UNIT_ROWS, context) if rows else ""
+
     stamp = unit_figures_key(agency, unit, period.year, period.number)
-    key = None
-    if stamp is not None:
-        thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
-        digests = "-".join(_template_digest(name) for name in UNIT_ROW_TEMPLATES)
-        key = f"{stamp}:html:{get_language()}:{thresholds}:{digests}"
-        html = stamped_get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 (our own rendering, cached)
-    rows = _table_rows(agency, figure_row_forms(figure_entries(unit, period)))
-    # Drawn as read rows (row_read.html): alike for a compiler and for a locked quarter.
-    context = {"rows": rows, "read_only": True, "removable": set(), "period": period, "unit": unit}
-    html = render_to_string(UNIT_ROWS, context) if rows else mark_safe("")
-    if key is not None:
-        stamped_set(key, str(html), ROWS_CACHE_SECONDS)
-    return html
+    thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
+    return kept_html(stamp, UNIT_ROW_TEMPLATES, render, variant=thresholds)
 
 
 @login_required
@@ -465,20 +443,15 @@ def _target_rows_html(agency, year: int, *, editor: bool, bound=None) -> str:
     """The grid's rows: the forms `bound` to what was posted (with their errors), else what is saved,
     rendered once per change of the targets (reports.performance.stamps.targets_key) in each language
     and for editors (inputs) and readers (disabled inputs) apart."""
-    key = None
-    if bound is None:
-        stamp = targets_key(agency, year)
-        if stamp is not None:
-            key = f"{stamp}:html:{get_language()}:{int(editor)}:{_template_digest(TARGET_ROWS)}"
-            html = stamped_get(key)
-            if html is not None:
-                return mark_safe(html)  # noqa: S308 (our own rendering, cached)
-    rows = _target_rows(agency, year) if bound is None else bound
-    context = {"rows": [(indicator, form, _cells(form)) for indicator, form in rows], "editor": editor}
-    html = render_to_string(TARGET_ROWS, context)
-    if key is not None:
-        stamped_set(key, str(html), ROWS_CACHE_SECONDS)
-    return html
+
+    def render(rows) -> str:
+        context = {"rows": [(indicator, form, _cells(form)) for indicator, form in rows], "editor": editor}
+        return render_to_string(TARGET_ROWS, context)
+
+    if bound is not None:
+        return render(bound)
+    stamp = targets_key(agency, year)
+    return kept_html(stamp, (TARGET_ROWS,), lambda: render(_target_rows(agency, year)), variant=str(int(editor)))
 
 
 @login_required

@@ -1,7 +1,7 @@
-"""The big grids (the year's targets, a unit's quarter read without inputs) are rendered once per
-change of what they show and kept in memory; a change to a target, a figure, its evidence, an
-indicator, a unit, a lock, the language or who may type never shows the old grid, and one agency
-never sees another's."""
+"""The big fragments of pages (the year's targets, a unit's quarter read without inputs, an SOP's
+text) are rendered once per change of what they show and kept in memory; a change to a target, a
+figure, its evidence, an indicator, a unit, a lock, a step, the language or who may act never shows
+the old fragment, and one agency never sees another's."""
 
 from decimal import Decimal as D
 
@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from reports.models import Indicator, Realisation, TargetLock, UnitSubmission
 from reports.performance.services import evidence_add, target_set
+from workflow.models import Step
+from workflow.sop.services import sop_version_revise
 
 from .conftest import user
 from .figures_helpers import layanan, library_visitors
@@ -170,3 +172,48 @@ def test_another_agency_never_reads_the_rows_kept_for_balangan(kept, login, bala
     assert "Jumlah pengunjung perpustakaan" in unit_page(login("balangan.staf"), unit)
     response = login("padangpanjang.kasubbag").get(reverse("reports:figures-unit", args=[TW3, unit.pk]))
     assert response.status_code == 404 and "Jumlah pengunjung perpustakaan" not in response.content.decode()
+
+
+# An SOP's text ------------------------------------------------------------------------------------
+
+
+def sop_page(client, version) -> str:
+    response = client.get(reverse("workflow:sop-detail", args=[version.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_sop_page_shows_a_changed_step_though_the_old_text_is_kept(kept, login, sop000):
+    draft = sop_version_revise(version=sop000, user=user("balangan.kasubbag"))
+    client = login("balangan.kasubbag")
+    assert "Menata ulang rak baca" not in sop_page(client, draft)
+    Step.objects.filter(version=draft, number=1).update(activity="Menata ulang rak baca")
+    assert "Menata ulang rak baca" in sop_page(client, draft)
+
+
+def test_the_sop_page_shows_the_renamed_agency_in_its_heading(kept, login, sop000, balangan):
+    heading = '<div class="fw-bold text-uppercase">Dinas Baca Tulis</div>'
+    client = login("balangan.staf")
+    assert heading not in sop_page(client, sop000)
+    balangan.name = "Dinas Baca Tulis"
+    balangan.save()
+    assert heading in sop_page(client, sop000)
+
+
+def test_the_kept_sop_text_follows_the_language(kept, login, sop000):
+    client = login("balangan.staf")
+    assert "Nomor SOP" in sop_page(client, sop000)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "SOP number" in sop_page(client, sop000)
+
+
+def test_only_an_author_is_offered_a_revision_beside_the_kept_text(kept, login, sop000):
+    assert "Buat revisi baru" not in sop_page(login("balangan.staf"), sop000)
+    assert "Buat revisi baru" in sop_page(login("balangan.kasubbag"), sop000)
+
+
+def test_another_agency_never_reads_the_sop_text_kept_for_balangan(kept, login, sop000):
+    activity = sop000.steps.order_by("number").first().activity
+    assert activity in sop_page(login("balangan.staf"), sop000)
+    response = login("padangpanjang.kasubbag").get(reverse("workflow:sop-detail", args=[sop000.pk]))
+    assert response.status_code == 404 and activity not in response.content.decode()
