@@ -1,5 +1,5 @@
 """The big fragments of pages (the year's targets, a unit's quarter read without inputs, an SOP's
-text) are rendered once per change of what they show and kept in memory; a change to a target, a
+text, the list of runs) are rendered once per change of what they show and kept in memory; a change to a target, a
 figure, its evidence, an indicator, a unit, a lock, a step, the language or who may act never shows
 the old fragment, and one agency never sees another's."""
 
@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from reports.models import Indicator, Realisation, TargetLock, UnitSubmission
 from reports.performance.services import evidence_add, target_set
-from workflow.models import Step
+from sopkinerja.common.periods import Period
+from workflow.models import Employee, Run, Step
+from workflow.runs.services import run_start
 from workflow.sop.services import sop_version_revise
 
 from .conftest import user
@@ -217,3 +219,43 @@ def test_another_agency_never_reads_the_sop_text_kept_for_balangan(kept, login, 
     assert activity in sop_page(login("balangan.staf"), sop000)
     response = login("padangpanjang.kasubbag").get(reverse("workflow:sop-detail", args=[sop000.pk]))
     assert response.status_code == 404 and activity not in response.content.decode()
+
+
+# The list of runs ---------------------------------------------------------------------------------
+
+
+def runs_page(client, page="") -> str:
+    response = client.get(reverse("workflow:runs") + (f"?page={page}" if page else ""))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_list_of_runs_shows_a_new_run_and_its_state_though_the_old_list_is_kept(kept, login, sop000):
+    client = login("balangan.sekretaris")
+    assert "Belum ada SOP yang dijalankan." in runs_page(client)
+    started = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+    html = runs_page(client)
+    assert reverse("workflow:run-detail", args=[started.pk]) in html and "state-active" in html
+    Run.objects.filter(pk=started.pk).update(state=Run.State.CANCELLED)
+    html = runs_page(client)
+    assert "state-cancelled" in html and "state-active" not in html
+
+
+def test_the_list_of_runs_shows_who_started_a_run_by_their_new_name(kept, login, run):
+    client = login("balangan.kadis")
+    assert "Hj. NOOR AINAH" in runs_page(client)
+    Employee.objects.filter(user__username="balangan.sekretaris").update(full_name="Hj. NOOR AINAH BINTI AMAT")
+    assert "Hj. NOOR AINAH BINTI AMAT" in runs_page(client)
+
+
+def test_another_agency_never_gets_the_list_of_runs_kept_for_balangan(kept, login, run):
+    detail = reverse("workflow:run-detail", args=[run.pk])
+    assert detail in runs_page(login("balangan.sekretaris"))
+    html = runs_page(login("padangpanjang.kadis"))
+    assert detail not in html and "Belum ada SOP yang dijalankan." in html
+
+
+def test_a_page_of_runs_that_is_not_a_number_shows_the_first_page(kept, login, run):
+    client = login("balangan.sekretaris")
+    detail = reverse("workflow:run-detail", args=[run.pk])
+    assert detail in runs_page(client, "satu") and detail in runs_page(client, "1") and detail in runs_page(client)

@@ -37,7 +37,7 @@ from workflow.runs.selectors import (
     runs_for_agency,
     runs_in_progress,
 )
-from workflow.runs.stamps import sop_text_key
+from workflow.runs.stamps import runs_key, sop_text_key
 from workflow.runs.timeline import run_timeline
 from workflow.sop.flowchart import web_rows
 from workflow.sop.selectors import sop_version_detail, sops_for_agency
@@ -151,6 +151,23 @@ def _sop_text(agency, version_id: int) -> str:
 
 
 RUNS_PER_PAGE = 25
+RUNS_TABLE = "workflow/run_list_table.html"
+RUNS_TABLE_TEMPLATES = (RUNS_TABLE, "partials/pagination.html")
+
+
+def _runs_table(agency, page: str) -> str:
+    """A page of the agency's runs, newest first, drawn once per change of the runs
+    (workflow.runs.stamps.runs_key), per page asked for and time zone (the start times)."""
+
+    def render() -> str:
+        # A page at a time: the list grows by several runs per SOP every year.
+        runs = Paginator(runs_for_agency(agency), RUNS_PER_PAGE).get_page(page)
+        return render_to_string(RUNS_TABLE, {"agency": agency, "runs": runs})
+
+    if page and not (page.isdigit() and len(page) <= 6):  # not a page number: drawn, not kept
+        return kept_html(None, RUNS_TABLE_TEMPLATES, render)
+    variant = f"{page}:{timezone.get_current_timezone_name()}"
+    return kept_html(runs_key(agency), RUNS_TABLE_TEMPLATES, render, variant=variant)
 
 
 @login_required
@@ -176,8 +193,7 @@ def run_list(request):
         "workflow/run_list.html",
         {
             "agency": agency,
-            # A page at a time: the list grows by several runs per SOP every year.
-            "runs": Paginator(runs_for_agency(agency), RUNS_PER_PAGE).get_page(request.GET.get("page")),
+            "runs_table": _runs_table(agency, request.GET.get("page", "")),
             "form": form,
             # Offered only to whoever may start one of them; the service refuses anyone else, saying why.
             "may_start": any(permissions.can_start(v, request.user) for v in form.fields["version"].queryset),
