@@ -6,12 +6,14 @@ Thin views: the services write, the selectors read, reports.performance.values r
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,6 +43,7 @@ from reports.performance.services import (
     unit_submission_return,
     unit_submission_submit,
 )
+from reports.performance.stamps import targets_key, unit_figures_key
 from reports.performance.values import Figure, parse_figure, target_text
 from sopkinerja.common.periods import Period
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
@@ -48,6 +51,7 @@ from workflow import permissions
 from workflow.models import Unit
 from workflow.views.access import agency_or_403
 from workflow.views.dashboard import decision_context
+from workflow.views.fragments import kept_html
 
 
 def _refusal(problem) -> str:
@@ -138,15 +142,14 @@ def figures_unit(request, period: str, unit_id: int):
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
     unit, access = _unit_or_404(agency, unit_id, request.user, selected.year, writing=request.method == "POST")
-    entries = figure_entries(unit, selected)
     submission = unit_submission(unit, selected)
-    rows = figure_row_forms(entries)
+    rows = None  # the saved figures
     status = 200
     if request.method == "POST":
         if quarter_closed(agency, selected, submission):
             messages.error(request, FIGURES_LOCKED)
             return redirect("reports:figures-unit", str(selected), unit.pk)
-        rows = figure_row_forms(entries, request.POST, request.FILES)
+        rows = figure_row_forms(figure_entries(unit, selected), request.POST, request.FILES)
         if all(form.is_valid() for _entry, form in rows):
             typed = typed_figure_rows(rows)
             try:
@@ -177,10 +180,28 @@ def _attach_errors(rows, problem) -> None:
         rows[0][1].add_error(None, _refusal(problem))
 
 
-def _unit_context(request, agency, unit, period, rows, *, access: str, submission: UnitSubmission | None) -> dict:
-    bands = rating_bands_for(agency)
+def _unit_context(request, agency, unit, period, rows=None, *, access: str, submission: UnitSubmission | None) -> dict:
+    """The unit page's context. `rows`: the forms with what was posted or uploaded; None for the
+    saved figures, whose rows are read from the cache when the page has no inputs (_read_rows_html)."""
     step_locked = figures_locked(agency, period.year, period.number)
     locked = step_locked or (submission is not None and submission.locked)
+    context = {
+        "agency": agency,
+        "unit": unit,
+        "period": period,
+        "choices": _quarters(timezone.localdate()),
+        "submission": submission,
+        "locked": locked,
+        "step_locked": step_locked,
+        "can_review": submission is not None and permissions.can_review_submission(request.user, submission),
+        "can_enter": access == ENTERS,
+        "read_only": access == READS,  # no inputs at all: the page is read to compile the report
+        "rows_html": None,
+    }
+    if rows is None and (locked or access == READS):
+        context["rows_html"] = _read_rows_html(agency, unit, period)
+        return context
+    rows = figure_row_forms(figure_entries(unit, period)) if rows is None else rows
     removable = set()
     if not locked and access != READS:
         headed = permissions.headed_unit_ids(request.user)
@@ -191,26 +212,46 @@ def _unit_context(request, agency, unit, period, rows, *, access: str, submissio
             for evidence in entry.realisation.evidence.all()
             if permissions.can_remove_evidence(request.user, evidence, headed=headed)
         }
+    return context | {"rows": _table_rows(agency, rows), "removable": removable}
+
+
+def _table_rows(agency, rows) -> list[tuple]:
+    """Each row with its capaian and predikat, from the saved figure."""
+    bands = rating_bands_for(agency)
     table = []
     for entry, form in rows:
         realisation = entry.realisation
         figure = None if realisation is None else Figure(realisation.value, realisation.not_available)
         percent, predikat = _capaian(agency, entry.indicator, entry.capaian_target, figure, bands)
         table.append((entry, form, percent, predikat))
-    return {
-        "agency": agency,
-        "unit": unit,
-        "period": period,
-        "choices": _quarters(timezone.localdate()),
-        "rows": table,
-        "removable": removable,
-        "submission": submission,
-        "locked": locked,
-        "step_locked": step_locked,
-        "can_review": submission is not None and permissions.can_review_submission(request.user, submission),
-        "can_enter": access == ENTERS,
-        "read_only": access == READS,  # no inputs at all: the page is read to compile the report
-    }
+    return table
+
+
+UNIT_ROWS = "reports/figures/rows.html"
+# What the read rows are drawn with: a change to any of them is a new key.
+UNIT_ROW_TEMPLATES = (
+    UNIT_ROWS,
+    "reports/figures/row_read.html",
+    "reports/figures/capaian_cell.html",
+    "reports/partials/evidence_file.html",
+    "partials/traffic_light.html",
+)
+
+
+def _read_rows_html(agency, unit, period):
+    """The unit's rows without inputs (read by a compiler, or locked), the same for everyone who reads
+    them: rendered once per change of their data (reports.performance.stamps.unit_figures_key), per
+    language. No remove button and no CSRF token is in them. Empty when there are none."""
+
+    def render() -> str:
+        rows = _table_rows(agency, figure_row_forms(figure_entries(unit, period)))
+        # Drawn as read rows (row_read.html): alike for a compiler and for a locked quarter.
+        context = {"rows": rows, "read_only": True, "removable": set(), "period": period, "unit": unit}
+        return render_to_string(UNIT_ROWS, context) if rows else ""
+
+    stamp = unit_figures_key(agency, unit, period.year, period.number)
+    thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
+    return kept_html(stamp, UNIT_ROW_TEMPLATES, render, variant=thresholds)
 
 
 @login_required
@@ -351,9 +392,8 @@ def figures_excel(request, period: str, unit_id: int):
             % {"count": len(rows)},
         )
         return redirect("reports:figures-unit", str(selected), unit.pk)
-    rows = figure_row_forms(entries)
     submission = unit_submission(unit, selected)
-    context = _unit_context(request, agency, unit, selected, rows, access=access, submission=submission)
+    context = _unit_context(request, agency, unit, selected, access=access, submission=submission)
     context["excel_problems"] = problems
     messages.error(request, _("Nothing was saved from the Excel file."))
     return render(request, "reports/figures.html", context, status=400)
@@ -396,6 +436,24 @@ def _cells(form) -> list[_Cell]:
     return [_Cell(field.html_name, field.auto_id, field.label, field.value() or "", field.errors) for field in form]
 
 
+TARGET_ROWS = "reports/figures/target_rows.html"
+
+
+def _target_rows_html(agency, year: int, *, editor: bool, bound=None) -> str:
+    """The grid's rows: the forms `bound` to what was posted (with their errors), else what is saved,
+    rendered once per change of the targets (reports.performance.stamps.targets_key) in each language
+    and for editors (inputs) and readers (disabled inputs) apart."""
+
+    def render(rows) -> str:
+        context = {"rows": [(indicator, form, _cells(form)) for indicator, form in rows], "editor": editor}
+        return render_to_string(TARGET_ROWS, context)
+
+    if bound is not None:
+        return render(bound)
+    stamp = targets_key(agency, year)
+    return kept_html(stamp, (TARGET_ROWS,), lambda: render(_target_rows(agency, year)), variant=str(int(editor)))
+
+
 @login_required
 def targets(request, year: int):
     """The year's PK and Rencana Aksi targets, typed in any target form, for the planning staff."""
@@ -407,22 +465,23 @@ def targets(request, year: int):
         .defer("signed_document__pdf")
         .first()
     )
-    rows = _target_rows(agency, year)
     can_lock = lock is None and permissions.can_sign(request.user, agency)
     status = 200
     problems = []
+    bound = None  # the typed rows, re-shown with their errors when refused
     if request.method == "POST":
         if not editor:
             raise PermissionDenied(_("Targets are entered by the planning staff."))
         try:
             if "file" in request.FILES:
                 upload = _checked_upload(request)
+                rows = _target_rows(agency, year)
                 typed = excel.read_targets(upload, indicators=[indicator for indicator, _form in rows])
             else:
-                rows = _target_rows(agency, year, request.POST)
-                if not all(form.is_valid() for _indicator, form in rows):
+                bound = _target_rows(agency, year, request.POST)
+                if not all(form.is_valid() for _indicator, form in bound):
                     raise ValidationError(_("Nothing was saved. Correct the rows marked below."))
-                typed = {indicator: form.cleaned_data["targets"] for indicator, form in rows}
+                typed = {indicator: form.cleaned_data["targets"] for indicator, form in bound}
             count = targets_save(agency=agency, year=year, rows=typed, user=request.user)
         except excel.WorkbookRefused as refused:
             problems = refused.problems
@@ -440,7 +499,7 @@ def targets(request, year: int):
             "agency": agency,
             "year": year,
             "years": [timezone.localdate().year + offset for offset in (1, 0, -1)],
-            "rows": [(indicator, form, _cells(form)) for indicator, form in rows],
+            "target_rows": _target_rows_html(agency, year, editor=editor and lock is None, bound=bound),
             "editor": editor and lock is None,
             "lock": lock,
             "can_lock": can_lock,

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -37,11 +38,13 @@ from workflow.runs.selectors import (
     runs_for_agency,
     runs_in_progress,
 )
+from workflow.runs.stamps import runs_key, sop_text_key
 from workflow.runs.timeline import run_timeline
 from workflow.sop.flowchart import web_rows
 from workflow.sop.selectors import sop_version_detail
 from workflow.views.access import agency_or_403
 from workflow.views.dashboard import agency_board, decision_context, sop_table, waiting_for
+from workflow.views.fragments import kept_html
 
 
 def _run_step_or_404(agency, run_step_id: int) -> RunStep:
@@ -123,24 +126,55 @@ def disposition_inbox(request):
     )
 
 
+SOP_TEXT = "workflow/sop/page_text.html"
+SOP_TEXT_TEMPLATES = (SOP_TEXT, "partials/sop_list.html")
+
+
 @login_required
 def sop_detail(request, version_id: int):
     agency = agency_or_403(request)
-    try:
-        version = sop_version_detail(agency, version_id)
-    except SopVersion.DoesNotExist:
-        raise Http404(_("No such SOP in your agency.")) from None
-        # The flowchart is drawn by the same code as the PDF sheet (workflow.sop.flowchart).
+    # The heading and the buttons; the text below them is kept (_sop_text) and drawn once per change.
+    version = SopVersion.objects.for_agency(agency).filter(pk=version_id).first()
+    if version is None:
+        raise Http404(_("No such SOP in your agency."))
     context = {
         "agency": agency,
         "version": version,
-        "flow": web_rows(version),
+        "sop_text": _sop_text(agency, version_id),
         "may_author": permissions.can_author(request.user, agency),
     }
     return render(request, "workflow/sop_detail.html", context)
 
 
+def _sop_text(agency, version_id: int) -> str:
+    """The version's identity, lists and steps with the flowchart, drawn by the same code as the PDF
+    sheet (workflow.sop.flowchart), once per change of its rows (workflow.runs.stamps.sop_text_key)."""
+
+    def render() -> str:
+        version = sop_version_detail(agency, version_id)
+        return render_to_string(SOP_TEXT, {"agency": agency, "version": version, "flow": web_rows(version)})
+
+    return kept_html(sop_text_key(agency, version_id), SOP_TEXT_TEMPLATES, render)
+
+
 RUNS_PER_PAGE = 25
+RUNS_TABLE = "workflow/run_list_table.html"
+RUNS_TABLE_TEMPLATES = (RUNS_TABLE, "partials/pagination.html")
+
+
+def _runs_table(agency, page: str) -> str:
+    """A page of the agency's runs, newest first, drawn once per change of the runs
+    (workflow.runs.stamps.runs_key), per page asked for and time zone (the start times)."""
+
+    def render() -> str:
+        # A page at a time: the list grows by several runs per SOP every year.
+        runs = Paginator(runs_for_agency(agency), RUNS_PER_PAGE).get_page(page)
+        return render_to_string(RUNS_TABLE, {"agency": agency, "runs": runs})
+
+    if page and not (page.isdigit() and len(page) <= 6):  # not a page number: drawn, not kept
+        return kept_html(None, RUNS_TABLE_TEMPLATES, render)
+    variant = f"{page}:{timezone.get_current_timezone_name()}"
+    return kept_html(runs_key(agency), RUNS_TABLE_TEMPLATES, render, variant=variant)
 
 
 @login_required
@@ -166,8 +200,7 @@ def run_list(request):
         "workflow/run_list.html",
         {
             "agency": agency,
-            # A page at a time: the list grows by several runs per SOP every year.
-            "runs": Paginator(runs_for_agency(agency), RUNS_PER_PAGE).get_page(request.GET.get("page")),
+            "runs_table": _runs_table(agency, request.GET.get("page", "")),
             "form": form,
             # Offered only to whoever may start one of them; the service refuses anyone else, saying why.
             "may_start": any(permissions.can_start(v, request.user) for v in form.fields["version"].queryset),
