@@ -5,29 +5,9 @@ Each stamp is the md5 of the rows themselves (every column, as PostgreSQL prints
 edit, an insert and a delete all change it; without PostgreSQL there is no stamp (None) and the
 caller computes each time."""
 
-from django.db import connection
-
 from reports.models.performance import Evidence, Indicator, Objective, RatingBand, Realisation, Target
+from sopkinerja.common.stamped_cache import db_table, rows_digest
 from workflow.models.organisation import Agency, Unit
-
-
-def db_table(model) -> str:
-    """The model's table, quoted for SQL."""
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def rows_digest(selections: list[tuple[type, str]], params: dict) -> str | None:
-    """The md5 of every row of each (model, condition on its rows `x`), in one query; None without
-    PostgreSQL. Other layers' stamps (workflow.runs.stamps) are built with it too."""
-    if connection.vendor != "postgresql":
-        return None
-    digests = ", ".join(
-        f"(SELECT string_agg(x::text, ',' ORDER BY x.id) FROM {db_table(model)} x WHERE {where})"
-        for model, where in selections
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT md5(concat_ws('|', {digests}))", params)
-        return cursor.fetchone()[0]
 
 
 def targets_key(agency: Agency, year: int) -> str | None:

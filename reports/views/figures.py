@@ -46,12 +46,12 @@ from reports.performance.services import (
 from reports.performance.stamps import targets_key, unit_figures_key
 from reports.performance.values import Figure, parse_figure, target_text
 from sopkinerja.common.periods import Period
+from sopkinerja.common.stamped_cache import kept_html
 from sopkinerja.common.uploads import validate_upload, validate_upload_size
 from workflow import permissions
 from workflow.models import Unit
 from workflow.views.access import agency_or_403
 from workflow.views.dashboard import decision_context
-from workflow.views.fragments import kept_html
 
 
 def _refusal(problem) -> str:

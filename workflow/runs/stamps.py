@@ -1,9 +1,9 @@
 """Stamps of what the SOP and run pages show: a key, read in one query, that changes whenever any
-row the page is drawn from does (reports.performance.stamps.rows_digest)."""
+row the page is drawn from does (sopkinerja.common.stamped_cache.rows_digest)."""
 
 from django.contrib.auth import get_user_model
 
-from reports.performance.stamps import db_table, rows_digest
+from sopkinerja.common.stamped_cache import db_table, rows_digest
 from workflow.models.organisation import Agency, Employee, LocalGovernment, Position, Unit
 from workflow.models.run import Run
 from workflow.models.sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement

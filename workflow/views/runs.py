@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from reports.documents.signing.keys import agency_signers, signer_status
 from reports.performance.selectors import latest_reported_quarter
 from sopkinerja.common.exceptions import WorkflowRefused
+from sopkinerja.common.stamped_cache import kept_html
 from sopkinerja.common.uploads import download_response
 from workflow import permissions
 from workflow.forms.runs import (
@@ -44,7 +45,6 @@ from workflow.sop.flowchart import web_rows
 from workflow.sop.selectors import sop_version_detail
 from workflow.views.access import agency_or_403
 from workflow.views.dashboard import agency_board, decision_context, sop_table, waiting_for
-from workflow.views.fragments import kept_html
 
 
 def _run_step_or_404(agency, run_step_id: int) -> RunStep:
