@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
 from reports.models.documents import DocumentKind, SignedDocument
 from reports.models.performance import Indicator, Objective, RatingBand, Realisation, TargetLock
@@ -104,7 +105,9 @@ def office_with_stamp(slug: str) -> tuple[Agency | None, str]:
     except Agency.DoesNotExist:
         return None, ""
     government = agency.local_government
-    return agency, _digest(agency.stamp, agency.name, agency.cap_achievement, agency.time_zone, government.name)
+    # What the pages print of the office and its government, so that a rename shows at once.
+    printed = (agency.name, agency.slug, agency.time_zone, government.name, government.kind)
+    return agency, _digest(agency.stamp, agency.cap_achievement, *printed)
 
 
 def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, str]:
@@ -112,11 +115,26 @@ def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, s
     agencies, governments = (connection.ops.quote_name(m._meta.db_table) for m in (Agency, LocalGovernment))
     scope = f"IN (SELECT g.id FROM {agencies} g WHERE g.local_government_id = {governments}.id)"
     try:
-        government = LocalGovernment.objects.annotate(stamp=_stamp_sql(scope)).get(pk=government_id)
+        government = LocalGovernment.objects.annotate(
+            stamp=_stamp_sql(scope), offices=Subquery(_offices_printed())
+        ).get(pk=government_id)
     except LocalGovernment.DoesNotExist:
         return None, ""
     days = [government.publication_days(kind) for kind in ("quarter", "semester", "year", "pk")]
-    return government, _digest(government.stamp, government.name, *days)
+    return government, _digest(government.stamp, government.offices, government.name, government.kind, *days)
+
+
+def _offices_printed() -> QuerySet:
+    """What the summary prints of each office of the outer government (its address, name and time
+    zone), as one text: a renamed office changes the government's stamp."""
+    field = Concat("slug", Value("\x1f"), "name", Value("\x1f"), "time_zone", output_field=TextField())
+    return (
+        Agency.objects.filter(local_government=OuterRef("pk"))
+        .order_by()
+        .values("local_government")
+        .annotate(printed=StringAgg(field, Value("\x1e"), order_by="id"))
+        .values("printed")
+    )
 
 
 def latest_locked_year(agency: Agency) -> int | None:
