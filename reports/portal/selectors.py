@@ -126,13 +126,14 @@ def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, s
 
 def _offices_printed() -> QuerySet:
     """What the summary prints of each office of the outer government (its address, name and time
-    zone), as one text: a renamed office changes the government's stamp."""
+    zone), as one text: a renamed office changes the government's stamp. In no set order (SQLite
+    before 3.44 cannot order an aggregate): another order only makes a new stamp, never a stale one."""
     field = Concat("slug", Value("\x1f"), "name", Value("\x1f"), "time_zone", output_field=TextField())
     return (
         Agency.objects.filter(local_government=OuterRef("pk"))
         .order_by()
         .values("local_government")
-        .annotate(printed=StringAgg(field, Value("\x1e"), order_by="id"))
+        .annotate(printed=StringAgg(field, Value("\x1e")))
         .values("printed")
     )
 
