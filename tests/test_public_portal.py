@@ -264,6 +264,19 @@ def test_an_admins_rename_of_an_office_or_its_government_shows_on_the_portal_at_
     assert "Kabupaten Banua Literasi · " in client.get(office).content.decode()
 
 
+def test_a_renamed_indicator_or_sasaran_shows_on_the_office_page_at_once(client, balangan, public_year):
+    assert "Jumlah pengunjung perpustakaan" in client.get(office_url(balangan)).content.decode()
+    indicator = library_visitors(balangan)
+    indicator.name = "Jumlah kunjungan ke perpustakaan daerah"
+    indicator.save()
+    html = client.get(office_url(balangan)).content.decode()
+    assert "Jumlah kunjungan ke perpustakaan daerah" in html and "Jumlah pengunjung perpustakaan" not in html
+    objective = indicator.objective
+    objective.name = "Sasaran yang baru dinamai"
+    objective.save()
+    assert "Sasaran yang baru dinamai" in client.get(office_url(balangan)).content.decode()
+
+
 def test_the_stamp_of_a_government_follows_the_names_of_its_offices_and_not_another_governments(
     balangan, padang_panjang
 ):

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max, OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models import Max, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
 
 from reports.models.documents import DocumentKind, SignedDocument
 from reports.models.performance import Indicator, Objective, RatingBand, Realisation, TargetLock
@@ -40,13 +39,13 @@ def year_or_none(text: str | None) -> int | None:
 # What the pages are cached under -------------------------------------------------------------------
 
 
-def _stamp_sql(scope: str) -> RawSQL:
+def _stamp_sql(scope: str, printed: str) -> RawSQL:
     """A digest of aggregates that change whenever what the portal shows of some agencies changes:
     their publications, target locks, finished runs, figures, effective SOP versions, their
-    government's rating bands, and which agencies they are. One plain query (cheap to build on every
+    government's rating bands, and which agencies they are, then the names the page prints
+    (`printed`: an aggregate of text, see names_sql). One plain query (cheap to build on every
     request), read as one text column of the row that loads the office or the government; `scope`
-    is SQL naming the agencies of that row. Renaming a row in the admin shows after
-    PORTAL_CACHE_SECONDS at the latest."""
+    is SQL naming the agencies of that row."""
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
         for model in (
@@ -88,6 +87,7 @@ def _stamp_sql(scope: str) -> RawSQL:
         (f"SELECT sum(b.lower_bound) FROM {table[RatingBand]} b WHERE b.local_government_id IN ({governments})", []),
         (f"SELECT count(*) FROM {table[Agency]} a WHERE a.id {scope}", []),
         (f"SELECT sum(a.id) FROM {table[Agency]} a WHERE a.id {scope}", []),
+        (printed, []),
     ]
     text = " || '|' || ".join(f"COALESCE(CAST(({sql}) AS TEXT), '-')" for sql, _params in parts)
     return RawSQL(text, [value for _sql, params in parts for value in params])
@@ -97,45 +97,50 @@ def _digest(*values) -> str:
     return hashlib.sha256("|".join(map(str, values)).encode()).hexdigest()[:32]
 
 
+def names_sql(columns: list[str], rows: str) -> str:
+    """SQL of one text joining `columns` of every row of `rows` (FROM … WHERE …), in no set order
+    (SQLite before 3.44 cannot order an aggregate): another order only makes a new stamp, never a
+    stale one. Plain SQL, as the rest of the stamp, so that it costs nothing to build."""
+    joined = " || '\x1f' || ".join(f"CAST({column} AS TEXT)" for column in columns)
+    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    return f"SELECT {aggregate}({joined}, '\x1e') FROM {rows}"
+
+
 def office_with_stamp(slug: str) -> tuple[Agency | None, str]:
-    """The office of a slug, with a stamp of everything its public pages show (one query)."""
-    outer = f"= {connection.ops.quote_name(Agency._meta.db_table)}.id"
+    """The office of a slug, with a stamp of everything its public pages show (one query): its data,
+    and what the office's year prints of the office, its government and its sasaran and indicators,
+    so that a rename in the admin shows at once."""
+    agencies = connection.ops.quote_name(Agency._meta.db_table)
+    indicators, objectives = (connection.ops.quote_name(m._meta.db_table) for m in (Indicator, Objective))
+    printed = names_sql(
+        ['o."order"', "o.name", 'i."order"', "i.name", "i.unit_of_measure"],
+        f"{indicators} i JOIN {objectives} o ON o.id = i.objective_id WHERE o.agency_id = {agencies}.id",
+    )
     try:
-        agency = Agency.objects.select_related("local_government").annotate(stamp=_stamp_sql(outer)).get(slug=slug)
+        agency = (
+            Agency.objects.select_related("local_government")
+            .annotate(stamp=_stamp_sql(f"= {agencies}.id", printed))
+            .get(slug=slug)
+        )
     except Agency.DoesNotExist:
         return None, ""
     government = agency.local_government
-    # What the pages print of the office and its government, so that a rename shows at once.
-    printed = (agency.name, agency.slug, agency.time_zone, government.name, government.kind)
-    return agency, _digest(agency.stamp, agency.cap_achievement, *printed)
+    office = (agency.name, agency.slug, agency.time_zone, government.name, government.kind)
+    return agency, _digest(agency.stamp, agency.cap_achievement, *office)
 
 
 def government_with_stamp(government_id: int) -> tuple[LocalGovernment | None, str]:
-    """The government, with a stamp of what its summary shows across its offices (one query)."""
+    """The government, with a stamp of what its summary shows across its offices, and of what it
+    prints of each (address, name, time zone), so that a renamed office shows at once (one query)."""
     agencies, governments = (connection.ops.quote_name(m._meta.db_table) for m in (Agency, LocalGovernment))
     scope = f"IN (SELECT g.id FROM {agencies} g WHERE g.local_government_id = {governments}.id)"
+    printed = names_sql(["a.slug", "a.name", "a.time_zone"], f"{agencies} a WHERE a.id {scope}")
     try:
-        government = LocalGovernment.objects.annotate(
-            stamp=_stamp_sql(scope), offices=Subquery(_offices_printed())
-        ).get(pk=government_id)
+        government = LocalGovernment.objects.annotate(stamp=_stamp_sql(scope, printed)).get(pk=government_id)
     except LocalGovernment.DoesNotExist:
         return None, ""
     days = [government.publication_days(kind) for kind in ("quarter", "semester", "year", "pk")]
-    return government, _digest(government.stamp, government.offices, government.name, government.kind, *days)
-
-
-def _offices_printed() -> QuerySet:
-    """What the summary prints of each office of the outer government (its address, name and time
-    zone), as one text: a renamed office changes the government's stamp. In no set order (SQLite
-    before 3.44 cannot order an aggregate): another order only makes a new stamp, never a stale one."""
-    field = Concat("slug", Value("\x1f"), "name", Value("\x1f"), "time_zone", output_field=TextField())
-    return (
-        Agency.objects.filter(local_government=OuterRef("pk"))
-        .order_by()
-        .values("local_government")
-        .annotate(printed=StringAgg(field, Value("\x1e")))
-        .values("printed")
-    )
+    return government, _digest(government.stamp, government.name, government.kind, *days)
 
 
 def latest_locked_year(agency: Agency) -> int | None:
