@@ -290,6 +290,73 @@ def test_the_stamp_of_an_office_follows_its_own_data_and_not_another_offices(bal
     assert government_stamp(balangan.local_government_id).stamp != before[1]
 
 
+def test_an_admins_rename_of_an_office_or_its_government_shows_on_the_portal_at_once(client, balangan, public_year):
+    office = office_url(balangan)
+    summary = reverse("portal:government", args=[balangan.local_government_id]) + f"?tahun={YEAR}"
+    assert client.get(office).status_code == client.get(summary).status_code == 200  # both kept in the cache
+    balangan.name = "Dinas Literasi Banua"
+    balangan.full_clean()
+    balangan.save()
+    # The kept content's own heading and the summary's row, not the page around them (built each time).
+    assert '<h1 class="h3 mb-1">Dinas Literasi Banua</h1>' in client.get(office).content.decode()
+    assert ">Dinas Literasi Banua</a></th>" in client.get(summary).content.decode()
+    government = balangan.local_government
+    government.name = "Kabupaten Banua Literasi"
+    government.full_clean()
+    government.save()
+    assert 'aria-current="page">Dinas Literasi Banua</li>' in client.get(office).content.decode()
+    assert "Kabupaten Banua Literasi · " in client.get(office).content.decode()
+
+
+def test_a_renamed_indicator_or_sasaran_shows_on_the_office_page_at_once(client, balangan, public_year):
+    assert "Jumlah pengunjung perpustakaan" in client.get(office_url(balangan)).content.decode()
+    indicator = library_visitors(balangan)
+    indicator.name = "Jumlah kunjungan ke perpustakaan daerah"
+    indicator.save()
+    html = client.get(office_url(balangan)).content.decode()
+    assert "Jumlah kunjungan ke perpustakaan daerah" in html and "Jumlah pengunjung perpustakaan" not in html
+    objective = indicator.objective
+    objective.name = "Sasaran yang baru dinamai"
+    objective.save()
+    assert "Sasaran yang baru dinamai" in client.get(office_url(balangan)).content.decode()
+
+
+def test_the_stamp_of_a_government_follows_the_names_of_its_offices_and_not_another_governments(
+    balangan, padang_panjang
+):
+    from reports.portal.selectors import government_stamp, office_stamp
+
+    before = government_stamp(balangan.local_government_id).stamp, office_stamp(balangan.slug).stamp
+    padang_panjang.name = "Dinas Arsip Kota"
+    padang_panjang.save()
+    assert (government_stamp(balangan.local_government_id).stamp, office_stamp(balangan.slug).stamp) == before
+    balangan.time_zone = "Asia/Jakarta"
+    balangan.save()
+    after = government_stamp(balangan.local_government_id).stamp, office_stamp(balangan.slug).stamp
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_a_long_indicator_name_is_drawn_whole_on_wrapped_lines_in_its_chart(client, balangan, public_year):
+    from reports.portal.charts import NAME_CHARACTERS
+
+    long_name = (
+        "Persentase perangkat daerah dan desa yang telah menerapkan pengelolaan arsip dinamis "
+        "sesuai standar nasional kearsipan"
+    )
+    indicator = library_visitors(balangan)
+    indicator.name = long_name
+    indicator.save()
+    html = client.get(office_url(balangan)).content.decode()
+    chart = next(svg for svg in re.findall(r"<svg .*?</svg>", html, re.S) if "Persentase perangkat" in svg)
+    names = [
+        re.findall(r"<tspan [^>]*>([^<]*)</tspan>", text)
+        for text in re.findall(r'<text [^>]*class="chart-name">(.*?)</text>', chart)
+    ]
+    lines = next(lines for lines in names if lines[0].startswith("Persentase"))
+    assert " ".join(lines) == long_name and "…" not in chart
+    assert len(lines) > 1 and all(len(line) <= NAME_CHARACTERS for line in lines)
+
+
 def _queries(client, url: str) -> int:
     cache.clear()
     with CaptureQueriesContext(connection) as queries:

@@ -15,10 +15,14 @@ from django.utils import timezone
 
 from reports.documents.services import document_sign
 from reports.documents.signing import DEMO_PASSPHRASE, create_demo_certificates
-from reports.models import DocumentKind, Indicator, Objective, RatingBand, Realisation, SignedDocument
+from reports.models import DocumentKind, Indicator, Objective, RatingBand, Realisation, SignedDocument, TargetLock
 from reports.performance.achievement import DEFAULT_BANDS, YEARLY_QUARTER, MeasurementFrequency
-from reports.performance.services import realisation_submit, target_set
-from workflow.models import Agency, Employee, LocalGovernment, Position, Sop, SopVersion, Unit
+from reports.performance.selectors import units_missing_figures
+from reports.performance.services import realisation_submit, target_lock, target_set
+from sopkinerja.common.periods import Period
+from workflow import permissions
+from workflow.models import Agency, Employee, LocalGovernment, Position, Run, RunStep, Sop, SopVersion, Unit
+from workflow.runs.services import run_start, run_step_approve, run_step_submit
 from workflow.sop.exchange.json_format import import_document
 from workflow.sop.services import employee_create
 
@@ -55,28 +59,92 @@ def demo_sop_sheets_sign() -> list[SignedDocument]:
     """Each seed office's SOP sheet in force, signed by its Kepala Dinas with the demo key, so that
     the public portal (/publik/) shows a signed, published document; a version already signed is
     left alone (running it again signs nothing)."""
-    slugs = [json.loads((FIXTURES / name).read_text(encoding="utf-8"))["agency"]["slug"] for name in SEED_FILES]
     signed = []
-    versions = SopVersion.objects.filter(sop__agency__slug__in=slugs, status=SopVersion.Status.EFFECTIVE)
+    versions = SopVersion.objects.filter(sop__agency__slug__in=seed_slugs(), status=SopVersion.Status.EFFECTIVE)
     for version in versions.select_related("sop__agency").order_by("sop__agency__slug", "pk"):
         if SignedDocument.objects.filter(sop_version=version).exists():
             continue
         sop = version.sop
-        head = sop.agency.positions.get(rank=Position.Rank.HEAD, supervisor__isnull=True)
-        signer = head.holders.select_related("user").first()
+        signer = _holder(sop.agency.positions.get(rank=Position.Rank.HEAD, supervisor__isnull=True))
         if signer is None:
             continue
         signed.append(
             document_sign(
                 agency=sop.agency,
                 kind=DocumentKind.SOP,
-                user=signer.user,
+                user=signer,
                 secret=DEMO_PASSPHRASE,
                 sop_version=version,
                 via="command",
             )
         )
     return signed
+
+
+def demo_public_year(today: datetime.date | None = None) -> list[str]:
+    """Give the public portal a believable current year of each seed office, through the services an
+    office uses: its Kepala Dinas locks the year's targets (Kunci PK), and the data-collection runs of
+    the year's quarters that are over and have every unit's figures (the seed always enters the first
+    quarter's) are started and walked to their end by the holders of the SOP's positions. Returns what was done, a
+    line each; what is done already is left alone, so running it again does nothing."""
+    today = today or timezone.localdate()
+    year = today.year
+    done = []
+    for agency in Agency.objects.filter(slug__in=seed_slugs()).order_by("slug"):
+        head = _holder(agency.positions.get(rank=Position.Rank.HEAD, supervisor__isnull=True))
+        if head is None:
+            continue
+        if not TargetLock.objects.filter(agency=agency, year=year).exists():
+            # Locked as offices lock theirs, by the end of January (or now, early in January).
+            locked = datetime.datetime.combine(datetime.date(year, 1, 31), datetime.time(10), agency.zone)
+            target_lock(agency=agency, year=year, user=head, now=min(locked, timezone.now()))
+            done.append(f"{agency.name}: Kunci PK {year}")
+        version = (
+            SopVersion.objects.filter(sop__agency=agency, status=SopVersion.Status.EFFECTIVE, steps__collects_data=True)
+            .select_related("sop")
+            .first()
+        )
+        for quarter in range(1, max(1, completed_quarters(year, today)) + 1):
+            period = Period.quarter(year, quarter)
+            if version is None or Run.objects.filter(sop=version.sop, period=str(period)).exists():
+                continue
+            if units_missing_figures(agency, period):  # the seed has not every unit's figures of it
+                continue
+            moment = min(quarter_end(year, quarter, agency), timezone.now())
+            run = _demo_run_walk(run_start(version=version, period=period, user=head, now=moment), moment)
+            done.append(f"{agency.name}: {version.sop.number} {period.label} ({run.get_state_display()})")
+    return done
+
+
+def _demo_run_walk(run: Run, moment: datetime.datetime) -> Run:
+    """Each step in turn submitted by its executor and approved by its approver, an hour apart; a
+    decision answered with the exit that goes on (to a later step)."""
+    while step := run.steps.exclude(state__in=RunStep.DONE).select_related("step").order_by("sequence").first():
+        moment += datetime.timedelta(hours=1)
+        onward = [exit.label for exit in step.step.exit_list() if exit.target.number > step.step.number]
+        run_step_submit(
+            run_step_id=step.pk,
+            user=_holder(step.step.executor.position),
+            output_note=step.step.output or step.step.activity,
+            answer=onward[0] if onward else "",
+            now=moment,
+        )
+        step.refresh_from_db()
+        if step.state == RunStep.State.SUBMITTED:
+            approver = permissions.approver_position(step.step)
+            run_step_approve(run_step_id=step.pk, user=_holder(approver), now=moment)
+    run.refresh_from_db()
+    return run
+
+
+def _holder(position: Position | None):
+    """The login of the position's (first) holder, or None."""
+    employee = position.holders.select_related("user").order_by("pk").first() if position else None
+    return employee.user if employee else None
+
+
+def seed_slugs() -> list[str]:
+    return [json.loads((FIXTURES / name).read_text(encoding="utf-8"))["agency"]["slug"] for name in SEED_FILES]
 
 
 def demo_logo_load(agency: Agency) -> None:
@@ -195,6 +263,8 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
         )
         return employee.user
 
+    # A year whose targets are locked (demo_public_year locks the current one) keeps them as they are.
+    locked = set(TargetLock.objects.filter(agency=agency).values_list("year", flat=True))
     for order, spec in enumerate(objectives, start=1):
         objective, _ = Objective.objects.get_or_create(agency=agency, name=spec["name"], defaults={"order": order})
         for number, row in enumerate(spec["indicators"], start=1):
@@ -213,6 +283,8 @@ def _load_performance(agency: Agency, objectives: list[dict], units: dict, today
             )
             for offset, targets in row["targets"].items():
                 year = today.year + int(offset)
+                if year in locked:
+                    continue
                 target_set(
                     indicator=indicator,
                     year=year,

@@ -42,12 +42,13 @@ def year_or_none(text: str | None) -> int | None:
 # What the pages are cached under -------------------------------------------------------------------
 
 
-def _stamp_sql(scope: str) -> RawSQL:
+def _stamp_sql(scope: str, printed: str) -> RawSQL:
     """A digest of aggregates that change whenever what the portal shows of some agencies changes:
     their publications, target locks, finished runs, figures, effective SOP versions, their
     government's rating bands, and which agencies they are: one scan per table, its aggregates read
-    as one text, all of them one text column of the row that loads the office or the government
-    (whose names the callers add). `scope` is SQL naming the agencies of that row."""
+    as one text; then the names the page prints (`printed`: SQL of one text, see names_sql). All of
+    it is one text column of the row that loads the office or the government. `scope` is SQL naming
+    the agencies of that row."""
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
         for model in (
@@ -91,6 +92,7 @@ def _stamp_sql(scope: str) -> RawSQL:
         (f"SELECT {agg('sum(v.id)', 'count(*)')} FROM {versions}", [effective]),
         (f"SELECT {agg('count(*)', 'sum(b.lower_bound)')} FROM {bands}", []),
         (f"SELECT {agg('count(*)', 'sum(a.id)')} FROM {table[Agency]} a WHERE a.id {scope}", []),
+        (f"SELECT COALESCE(({printed}), '-')", []),
     ]
     text = " || '|' || ".join(f"({sql})" for sql, _params in parts)
     return RawSQL(text, [value for _sql, params in parts for value in params])
@@ -98,6 +100,15 @@ def _stamp_sql(scope: str) -> RawSQL:
 
 def _digest(*values) -> str:
     return hashlib.sha256("|".join(map(str, values)).encode()).hexdigest()[:32]
+
+
+def names_sql(columns: list[str], rows: str) -> str:
+    """SQL of one text joining `columns` of every row of `rows` (FROM … WHERE …), in no set order
+    (SQLite before 3.44 cannot order an aggregate): another order only makes a new stamp, never a
+    stale one. Plain SQL, as the rest of the stamp, so that it costs nothing to build."""
+    joined = " || '\x1f' || ".join(f"CAST({column} AS TEXT)" for column in columns)
+    aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    return f"SELECT {aggregate}({joined}, '\x1e') FROM {rows}"
 
 
 @dataclass(frozen=True)
@@ -119,12 +130,18 @@ class Stamped:
 @functools.cache
 def _stamp_query(of: str) -> tuple[str, tuple]:
     """The SQL that reads an office (by slug) or a government (by id) with its stamp, built once
-    per process: a kept page costs this one query and no ORM work."""
-    agencies, governments, locks = (
-        connection.ops.quote_name(m._meta.db_table) for m in (Agency, LocalGovernment, TargetLock)
+    per process: a kept page costs this one query and no ORM work. The stamp holds what the pages
+    print of the office, its government, its sasaran and indicators (an office's year) or of each
+    office (the summary), so that a rename in the admin shows at once."""
+    agencies, governments, locks, indicators, objectives = (
+        connection.ops.quote_name(m._meta.db_table) for m in (Agency, LocalGovernment, TargetLock, Indicator, Objective)
     )
     if of == "office":
-        stamp = _stamp_sql(f"= {agencies}.id")
+        printed = names_sql(
+            ['o."order"', "o.name", 'i."order"', "i.name", "i.unit_of_measure"],
+            f"{indicators} i JOIN {objectives} o ON o.id = i.objective_id WHERE o.agency_id = {agencies}.id",
+        )
+        stamp = _stamp_sql(f"= {agencies}.id", printed)
         names = f"{agencies}.name, {agencies}.cap_achievement, {governments}.name, {governments}.kind"
         sql = (
             f"SELECT {agencies}.id, {agencies}.time_zone, "
@@ -133,15 +150,14 @@ def _stamp_query(of: str) -> tuple[str, tuple]:
             f"WHERE {agencies}.slug = %s"
         )
     else:
-        stamp = _stamp_sql(f"IN (SELECT g.id FROM {agencies} g WHERE g.local_government_id = {governments}.id)")
-        days = ", ".join(f"{governments}.publish_{kind}_days" for kind in PUBLICATION_KINDS)
-        joined = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-        offices = (
-            f"SELECT {joined}(x, '|') FROM (SELECT g.slug || ':' || g.name || ':' || g.cap_achievement AS x "
-            f"FROM {agencies} g WHERE g.local_government_id = {governments}.id ORDER BY g.id) offices"
+        scope = f"IN (SELECT g.id FROM {agencies} g WHERE g.local_government_id = {governments}.id)"
+        printed = names_sql(
+            ["a.slug", "a.name", "a.time_zone", "a.cap_achievement"], f"{agencies} a WHERE a.id {scope}"
         )
+        stamp = _stamp_sql(scope, printed)
+        days = ", ".join(f"{governments}.publish_{kind}_days" for kind in PUBLICATION_KINDS)
         sql = (
-            f"SELECT {governments}.id, {governments}.name, {governments}.kind, {days}, ({offices}), ({stamp.sql}) "
+            f"SELECT {governments}.id, {governments}.name, {governments}.kind, {days}, ({stamp.sql}) "
             f"FROM {governments} WHERE {governments}.id = %s"
         )
     return sql, tuple(stamp.params)
@@ -163,7 +179,7 @@ def office_stamp(slug: str) -> Stamped | None:
     if row is None:
         return None
     pk, time_zone, locked, *shown = row
-    return Stamped(pk, _digest(*shown), time_zone, locked)
+    return Stamped(pk, _digest(time_zone, *shown), time_zone, locked)
 
 
 def government_stamp(government_id: int) -> Stamped | None:

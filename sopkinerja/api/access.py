@@ -1,8 +1,13 @@
-"""The agency a request names, as the token may reach it, and the pages of a list."""
+"""The agency a request names, as the token may reach it, the pages of a list, and an answer
+rendered once and kept as bytes."""
 
+import json
+
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import Field
+from ninja.renderers import JSONRenderer
+from pydantic import Field, TypeAdapter
 
 from sopkinerja.api.errors import forbidden, missing_scope, not_found
 from workflow import permissions
@@ -15,7 +20,11 @@ SLUG = r"^[-a-zA-Z0-9_]{1,50}$"
 def agency_for(request, slug: str, scope: str | None = None) -> Agency:
     """The agency of `slug` if the token reaches it (else 404, whether or not it exists), and the
     token holds `scope` (else 403). Organisation reads need no scope."""
-    agency = Agency.objects.select_related("local_government").filter(slug=slug).first()
+    token = request.auth
+    if token is not None and token.agency_id is not None and token.agency.slug == slug:
+        agency = token.agency  # read with the token in this request: no second query
+    else:
+        agency = Agency.objects.select_related("local_government").filter(slug=slug).first()
     if agency is None or not permissions.token_reaches(request.auth, agency):
         raise not_found(_("No such agency for this token."))
     if scope is not None and not permissions.token_allows(request.auth, scope):
@@ -53,3 +62,15 @@ def page_of(items, page: PageQuery, size: int = PAGE_SIZE) -> dict:
         "pages": max((count + size - 1) // size, 1),
         "items": list(items[start : start + size]),
     }
+
+
+def schema_json(adapter: TypeAdapter, value) -> bytes:
+    """`value` validated by a response schema and rendered as django-ninja renders an operation's
+    answer (JSONRenderer: model_dump, then json.dumps with its encoder): the same bytes, to keep."""
+    dumped = adapter.dump_python(adapter.validate_python(value))
+    return json.dumps(dumped, cls=JSONRenderer.encoder_class, **JSONRenderer.json_dumps_params).encode()
+
+
+def json_response(content: bytes) -> HttpResponse:
+    """Bytes from schema_json as the operation's answer (ninja passes an HttpResponse on as it is)."""
+    return HttpResponse(content, content_type=f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}")

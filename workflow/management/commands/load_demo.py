@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from workflow.seed import DEFAULT_PASSWORD, demo_sop_sheets_sign, load_all
+from workflow.seed import DEFAULT_PASSWORD, demo_public_year, demo_sop_sheets_sign, load_all
 
 
 class Command(BaseCommand):
@@ -14,12 +14,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not sign the SOP sheets in force (they are what the public portal shows of the demo).",
         )
+        parser.add_argument(
+            "--no-public-year",
+            action="store_true",
+            help="Do not lock this year's targets nor finish the data runs of its quarters that are over "
+            "(they are what the public portal shows of the demo's performance).",
+        )
 
-    def handle(self, *args, password, no_signing=False, **options):
+    def handle(self, *args, password, no_signing=False, no_public_year=False, **options):
         logins = load_all(password=password)
         if not no_signing:
             for document in demo_sop_sheets_sign():
                 self.stdout.write(f"Signed and published on the public portal (/publik/): {document.title}")
+        if not no_public_year:
+            for line in demo_public_year():
+                self.stdout.write(f"For the public portal's current year: {line}")
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo logins (password: {password}):"))
         width = max(len(login.username) for login in logins)
         for login in logins:
