@@ -68,7 +68,7 @@ def indicators_for(agency: Agency):
 MEASURE_CACHE_SECONDS = 24 * 3600
 
 
-def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[Measurement]:
+def measure(agency: Agency, period: Period, *, key: str | None = None, keep: bool = True) -> list[Measurement]:
     """Target, realisation, capaian and predikat of every indicator of the agency for the period,
     rolled up by each indicator's rule.
 
@@ -76,8 +76,11 @@ def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[M
     indicators, objectives and units, the year's targets and realisations, the government's rating
     bands) and the agency's capping: any change to those makes a new key, so a cached table is
     never stale. Without PostgreSQL (the embedded SQLite of `make run`) it is computed each time.
-    Pass `key` when the caller has just read measure_key(agency, period).
+    Pass `key` when the caller has just read measure_key(agency, period), and `keep=False` when it
+    keeps what it makes of the rows instead (the achievement table its HTML): they are then computed.
     """
+    if not keep:
+        return _measure(agency, period)
     key = key or measure_key(agency, period)
     if key is None:
         return _measure(agency, period)
