@@ -7,6 +7,8 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from sopkinerja.common.periods import Period
 from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
 from workflow.models import Executor, Step, Unit
+from workflow.permissions import AUTHOR_PERMISSION, holds_permission
 from workflow.runs.selectors import agency_stamps
 from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 from workflow.sop.editor import sop_draft_create
@@ -182,3 +185,26 @@ def test_the_achievement_table_shows_a_new_figure_after_another_quarters_lock_ke
 
 def achievement_table(page: str) -> str:
     return page.split('class="table table-sm table-bordered align-middle measurement"', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_import_button_shows_to_a_login_given_the_authors_permission_itself_and_goes_when_it_is_taken(
+    client, sop000
+):
+    kadis = user("balangan.kadis")
+    client.force_login(kadis)
+    adding = Permission.objects.get(content_type__app_label="workflow", codename="add_sopversion")
+    kadis.user_permissions.add(adding)
+    assert reverse("workflow:sop-import") in dashboard(client)
+    kadis.user_permissions.remove(adding)
+    assert reverse("workflow:sop-import") not in dashboard(client)
+
+
+def test_holding_a_permission_answers_as_djangos_own_check_for_groups_direct_grants_and_inactive_logins(db):
+    logins = [user("balangan.kasubbag"), user("balangan.kadis"), user("balangan.staf")]
+    logins.append(get_user_model().objects.filter(is_superuser=True).first())
+    inactive = user("balangan.kasubbag")
+    inactive.is_active = False
+    logins.append(inactive)
+    answers = [holds_permission(login, AUTHOR_PERMISSION) for login in logins if login is not None]
+    assert answers == [login.has_perm(AUTHOR_PERMISSION) for login in logins if login is not None]
+    assert answers[:3] == [True, False, False]  # the agency admin (through the Admin Dinas group) only

@@ -108,6 +108,7 @@ def home(request):
             "overdue": waiting.overdue,
             "progress": progress,
             "filters": filters,
+            "may_author": permissions.can_author(request.user, agency),  # the import button
             "counters": waiting.counters,
             "now": now,
             "due_assessments": waiting.due_assessments,
