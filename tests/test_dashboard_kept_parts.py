@@ -20,7 +20,7 @@ from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
 from workflow.models import Executor, Step, Unit
 from workflow.permissions import AUTHOR_PERMISSION, holds_permission
-from workflow.runs.selectors import agency_stamps
+from workflow.runs.selectors import agency_stamp
 from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 from workflow.sop.editor import sop_draft_create
 
@@ -156,15 +156,15 @@ def test_the_figures_locks_stamp_changes_with_a_data_collection_step_and_not_wit
 ):
     assert current(run).step.collects_data
     complete_current(run)
-    before = agency_stamps(balangan)
+    before = agency_stamp(balangan)
     assert not current(run).step.collects_data
     complete_current(run)
-    after_other_step = agency_stamps(balangan)
+    after_other_step = agency_stamp(balangan)
     assert after_other_step.rows != before.rows
     assert after_other_step.figures_locks == before.figures_locks
     quarter_run = run_start(version=sop000, period=Period.parse("2026-TW4"), user=user("balangan.sekretaris"))
     assert current(quarter_run).step.collects_data
-    assert agency_stamps(balangan).figures_locks != after_other_step.figures_locks  # a new data-collection attempt
+    assert agency_stamp(balangan).figures_locks != after_other_step.figures_locks  # a new data-collection attempt
 
 
 def test_the_achievement_table_shows_a_new_figure_after_another_quarters_lock_kept_it_anew(

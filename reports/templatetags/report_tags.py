@@ -119,7 +119,7 @@ def measurement_table(agency, period, locks_stamp=None):
 
     Which figures are marked provisional depends on the units' submissions (in the key) and on the
     figures locks: `locks_stamp`, when given, is a stamp that changes with them (the dashboard passes
-    workflow.runs.selectors.agency_stamps().figures_locks: the digest of every data-collection attempt
+    workflow.runs.selectors.agency_stamp().figures_locks: the digest of every data-collection attempt
     of the agency's runs, all that the runs' lock rule reads), and the marks are then read only when
     the table is rendered; without it they are read each time."""
 

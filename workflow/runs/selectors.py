@@ -125,7 +125,7 @@ def overdue_steps(agency: Agency, now):
 
 def timed_steps(agency: Agency) -> list[RunStep]:
     """The active attempts with a due time in the agency's runs in progress, soonest due first: the
-    overdue ones at any moment are a prefix of this list, so it can be kept under agency_stamps()."""
+    overdue ones at any moment are a prefix of this list, so it can be kept under agency_stamp()."""
     return list(
         RunStep.objects.for_agency(agency)
         .in_active_runs()
@@ -137,13 +137,13 @@ def timed_steps(agency: Agency) -> list[RunStep]:
 
 @dataclass(frozen=True)
 class AgencyStamps:
-    """Digests of the agency's rows that the dashboard keeps parts under (agency_stamps)."""
+    """Digests of the agency's rows that the dashboard keeps parts under (agency_stamp)."""
 
     rows: str  # its SOPs, positions, people and runs in progress: the board, the SOP table, my work
     figures_locks: str  # its data-collection attempts: what the figures locks read
 
 
-def agency_stamps(agency: Agency) -> AgencyStamps | None:
+def agency_stamp(agency: Agency) -> AgencyStamps | None:
     """Two digests in one query; None without PostgreSQL (nothing is kept then).
 
     `rows`: every row the dashboard shows of the agency's SOPs and runs in progress: its SOPs with

@@ -2,7 +2,7 @@
 taken in place (htmx), so that the counters above and beside the lists change with the decision.
 
 What the dashboard shows of the agency's SOPs and runs in progress is the same for all its users:
-it is kept under a stamp of those rows (workflow.runs.selectors.agency_stamps, one query) and shared
+it is kept under a stamp of those rows (workflow.runs.selectors.agency_stamp, one query) and shared
 by them; what waits for the person is read for them each time, and whether a step is overdue is
 decided at each request from the kept due times."""
 
@@ -22,7 +22,7 @@ from workflow.organisation.selectors import own_agency
 from workflow.permissions import held_position_ids
 from workflow.runs.selectors import (
     AgencyStamps,
-    agency_stamps,
+    agency_stamp,
     my_work,
     progress_at,
     runs_with_current_steps,
@@ -59,7 +59,7 @@ class AgencyBoard:
 
 def agency_board(agency) -> tuple[AgencyBoard, AgencyStamps | None]:
     """The agency's board and the stamps it is kept under (None without PostgreSQL: read each time)."""
-    stamps = agency_stamps(agency)
+    stamps = agency_stamp(agency)
     key = stamps and f"dashboard:v1:{agency.pk}:{stamps.rows}"
     board = stamped_get(key) if key else None
     if board is None:
