@@ -6,9 +6,8 @@ from django import template
 from django.conf import settings
 from django.template.loader import get_template, render_to_string
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 
 from reports.performance.achievement import traffic_light as achievement_light
 from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key, provisional_indicators
@@ -81,21 +80,10 @@ def subtract(value, other):
     return Decimal(value) - Decimal(other)
 
 
-TRAFFIC_LIGHT_NAMES = {"red": gettext_lazy("red"), "yellow": gettext_lazy("yellow"), "green": gettext_lazy("green")}
-
-
-@register.simple_tag
+@register.inclusion_tag("partials/traffic_light.html")
 def traffic_light(achievement):
-    """The capaian's traffic light (reports.performance.achievement.traffic_light), with its colour as
-    hidden text. Built here, not from a template: a table of sixty indicators draws sixty."""
-    colour = achievement_light(achievement)
-    if not colour:
-        return ""
-    return format_html(
-        '<span class="light light-{}" aria-hidden="true"></span><span class="visually-hidden">{}</span>',
-        colour,
-        TRAFFIC_LIGHT_NAMES[colour],
-    )
+    """The capaian's traffic light (reports.performance.achievement.traffic_light), with its colour as hidden text."""
+    return {"colour": achievement_light(achievement)}
 
 
 MEASUREMENT_TABLE = "partials/measurement_table.html"
