@@ -7,6 +7,8 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +19,9 @@ from sopkinerja.common.periods import Period
 from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
 from workflow.models import Executor, Step, Unit
-from workflow.runs.services import run_start, run_step_submit
+from workflow.permissions import AUTHOR_PERMISSION, holds_permission
+from workflow.runs.selectors import agency_stamp
+from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 from workflow.sop.editor import sop_draft_create
 
 from .test_stamped_cache import layered  # noqa: F401
@@ -121,3 +125,86 @@ def test_the_kept_achievement_table_drops_its_provisional_marks_when_the_quarter
         run_step_id=collecting.pk, user=executor_of(collecting), output_note="Ditutup", close_incomplete=True
     )
     assert mark not in dashboard(client)  # handed in: the quarter's figures are locked, final
+
+
+def provisional_draft(balangan, sop000):
+    """A draft of a unit's TW IV figures (three indicators, marked provisional) and the quarter's run."""
+    unit = Unit.objects.get(agency=balangan, name="Seksi Layanan dan Pembudayaan Gemar Membaca")
+    quarter = Period.parse("2026-TW4")
+    rows = [FigureRow(indicator=i, figure=Figure(D(5))) for i in unit_indicators(unit, 2026)]
+    figures_save_draft(unit=unit, period=quarter, rows=rows, user=user("balangan.kasi-layanan"))
+    return run_start(version=sop000, period=quarter, user=user("balangan.sekretaris"))
+
+
+def test_the_kept_achievement_tables_provisional_marks_come_back_when_the_data_collection_step_is_returned(
+    login, balangan, sop000
+):
+    run = provisional_draft(balangan, sop000)
+    client = login("balangan.kadis")
+    mark = 'class="badge text-bg-warning provisional"'
+    collecting = current(run)
+    run_step_submit(
+        run_step_id=collecting.pk, user=executor_of(collecting), output_note="Ditutup", close_incomplete=True
+    )
+    assert mark not in dashboard(client)  # locked: final
+    run_step_send_back(run_step_id=collecting.pk, user=approver_of(collecting), note="Belum lengkap")
+    assert dashboard(client).count(mark) == 3  # the return reopens the quarter: not final again
+
+
+def test_the_figures_locks_stamp_changes_with_a_data_collection_step_and_not_with_a_step_of_another_kind(
+    balangan, sop000, run
+):
+    assert current(run).step.collects_data
+    complete_current(run)
+    before = agency_stamp(balangan)
+    assert not current(run).step.collects_data
+    complete_current(run)
+    after_other_step = agency_stamp(balangan)
+    assert after_other_step.rows != before.rows
+    assert after_other_step.figures_locks == before.figures_locks
+    quarter_run = run_start(version=sop000, period=Period.parse("2026-TW4"), user=user("balangan.sekretaris"))
+    assert current(quarter_run).step.collects_data
+    assert agency_stamp(balangan).figures_locks != after_other_step.figures_locks  # a new data-collection attempt
+
+
+def test_the_achievement_table_shows_a_new_figure_after_another_quarters_lock_kept_it_anew(
+    login, balangan, sop000, run
+):
+    provisional_draft(balangan, sop000)
+    client = login("balangan.sekretaris")
+    first = achievement_table(dashboard(client))
+    collecting = current(run)  # 2025-TW1's data collection: its lock leaves 2026-TW4's marks as they are
+    run_step_submit(run_step_id=collecting.pk, user=executor_of(collecting), output_note="-", close_incomplete=True)
+    kept_anew = achievement_table(dashboard(client))
+    assert kept_anew == first
+    unit = Unit.objects.get(agency=balangan, name="Seksi Layanan dan Pembudayaan Gemar Membaca")
+    rows = [FigureRow(indicator=i, figure=Figure(D("4321"))) for i in unit_indicators(unit, 2026)]
+    figures_save_draft(unit=unit, period=Period.parse("2026-TW4"), rows=rows, user=user("balangan.kasi-layanan"))
+    assert achievement_table(dashboard(client)) != kept_anew
+
+
+def achievement_table(page: str) -> str:
+    return page.split('class="table table-sm table-bordered align-middle measurement"', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_import_button_shows_to_a_login_given_the_authors_permission_itself_and_goes_when_it_is_taken(
+    client, sop000
+):
+    kadis = user("balangan.kadis")
+    client.force_login(kadis)
+    adding = Permission.objects.get(content_type__app_label="workflow", codename="add_sopversion")
+    kadis.user_permissions.add(adding)
+    assert reverse("workflow:sop-import") in dashboard(client)
+    kadis.user_permissions.remove(adding)
+    assert reverse("workflow:sop-import") not in dashboard(client)
+
+
+def test_holding_a_permission_answers_as_djangos_own_check_for_groups_direct_grants_and_inactive_logins(db):
+    logins = [user("balangan.kasubbag"), user("balangan.kadis"), user("balangan.staf")]
+    logins.append(get_user_model().objects.filter(is_superuser=True).first())
+    inactive = user("balangan.kasubbag")
+    inactive.is_active = False
+    logins.append(inactive)
+    answers = [holds_permission(login, AUTHOR_PERMISSION) for login in logins if login is not None]
+    assert answers == [login.has_perm(AUTHOR_PERMISSION) for login in logins if login is not None]
+    assert answers[:3] == [True, False, False]  # the agency admin (through the Admin Dinas group) only

@@ -68,7 +68,7 @@ def indicators_for(agency: Agency):
 MEASURE_CACHE_SECONDS = 24 * 3600
 
 
-def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[Measurement]:
+def measure(agency: Agency, period: Period, *, key: str | None = None, keep: bool = True) -> list[Measurement]:
     """Target, realisation, capaian and predikat of every indicator of the agency for the period,
     rolled up by each indicator's rule.
 
@@ -76,8 +76,11 @@ def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[M
     indicators, objectives and units, the year's targets and realisations, the government's rating
     bands) and the agency's capping: any change to those makes a new key, so a cached table is
     never stale. Without PostgreSQL (the embedded SQLite of `make run`) it is computed each time.
-    Pass `key` when the caller has just read measure_key(agency, period).
+    Pass `key` when the caller has just read measure_key(agency, period), and `keep=False` when it
+    keeps what it makes of the rows instead (the achievement table its HTML): they are then computed.
     """
+    if not keep:
+        return _measure(agency, period)
     key = key or measure_key(agency, period)
     if key is None:
         return _measure(agency, period)
@@ -128,13 +131,14 @@ def measure_key(agency: Agency, period: Period, *, submissions: bool = False) ->
     return f"measure:{version}:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
 
 
-def indicator_figures(indicator: Indicator, targets, realisations) -> IndicatorFigures:
-    """What arithmetic needs of an indicator: its rules, the year's targets and the reported numbers."""
+def indicator_figures(indicator: Indicator, targets: dict, realisations) -> IndicatorFigures:
+    """What arithmetic needs of an indicator: its rules, the year's targets ({quarter, None for the
+    annual one: TargetValue}) and the reported numbers."""
     return IndicatorFigures(
         aggregation=indicator.aggregation,
         cumulative=indicator.cumulative,
-        annual_target=next((t.as_target() for t in targets if t.quarter is None), None),
-        quarter_targets={t.quarter: t.as_target() for t in targets if t.quarter},
+        annual_target=targets.get(None),
+        quarter_targets={quarter: target for quarter, target in targets.items() if quarter},
         actuals={r.quarter: r.value for r in realisations if not r.not_available},
         yearly=indicator.measured_yearly,
     )
@@ -218,17 +222,48 @@ def _note_of(counted: list, aggregation: str) -> str:
     return "; ".join(f"TW {ROMAN[r.quarter]}: {r.note}" for r in counted if r.note)
 
 
+@dataclass(frozen=True)
+class ReportedFigure:
+    """A quarter's realisation as a measurement reads it: one row of values, not a model instance
+    (this is read whenever a figure of the agency changed)."""
+
+    quarter: int
+    value: Decimal | None
+    not_available: bool
+    not_available_reason: str
+    written_as_ratio: bool
+    note: str
+    obstacles: str
+    solutions: str
+
+
+REPORTED_FIGURE_COLUMNS = [
+    "quarter",
+    "value",
+    "not_available",
+    "not_available_reason",
+    "written_as_ratio",
+    "note",
+    "obstacles",
+    "solutions",
+]
+
+
 def _measure(agency: Agency, period: Period) -> list[Measurement]:
     indicators = list(indicators_for(agency).order_by("objective__order", "order"))
-    # The year's targets and figures in one query each, grouped here: a prefetch costs more in Python
-    # than the queries themselves, and this runs whenever a figure changed.
+    # The year's targets and figures in one query each, as values grouped here: model instances and a
+    # prefetch cost more in Python than the queries themselves, and this runs whenever a figure changed.
     of_year = {"indicator__objective__agency": agency, "year": period.year}
-    targets_of: dict[int, list[Target]] = {}
-    for row in Target.objects.filter(**of_year):
-        targets_of.setdefault(row.indicator_id, []).append(row)
-    figures_of: dict[int, list[Realisation]] = {}
-    for row in Realisation.objects.filter(**of_year).order_by("quarter"):
-        figures_of.setdefault(row.indicator_id, []).append(row)
+    targets_of: dict[int, dict] = {}
+    for indicator_id, quarter, value, upper_value, form in Target.objects.filter(**of_year).values_list(
+        "indicator_id", "quarter", "value", "upper_value", "form"
+    ):
+        targets_of.setdefault(indicator_id, {})[quarter] = Target.value_of(value, upper_value, form)
+    figures_of: dict[int, list[ReportedFigure]] = {}
+    for indicator_id, *columns in (
+        Realisation.objects.filter(**of_year).order_by("quarter").values_list("indicator_id", *REPORTED_FIGURE_COLUMNS)
+    ):
+        figures_of.setdefault(indicator_id, []).append(ReportedFigure(*columns))
     bands = rating_bands_for(agency)
     rows = []
     for indicator in indicators:
@@ -237,7 +272,7 @@ def _measure(agency: Agency, period: Period) -> list[Measurement]:
         if indicator.measured_yearly and period.kind != PeriodKind.YEAR:
             continue
         realisations = figures_of.get(indicator.pk, [])
-        figures = indicator_figures(indicator, targets_of.get(indicator.pk, []), realisations)
+        figures = indicator_figures(indicator, targets_of.get(indicator.pk, {}), realisations)
         target = period_target(figures, period)
         actual = period_actual(figures, period)
         computed = capaian(target, actual, indicator.polarity, cap=agency.cap_achievement, bands=bands)

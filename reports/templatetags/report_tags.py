@@ -101,13 +101,15 @@ def measurement_table(agency, period, locks_stamp=None):
     """The agency's achievement table for the period (reports.performance.selectors.measure), rendered once per
     change of its data: the HTML is cached under measure()'s key, which any change to the rows it is
     computed from replaces, with the language, the traffic-light thresholds and the template's digest.
-    Without a key (SQLite) it is rendered each time.
+    Without a key (SQLite) it is rendered each time. The rows themselves are not kept: the key that
+    would keep them changes with the HTML's, so only the HTML is written (one write to the shared
+    cache after a figure changed, not two).
 
     Which figures are marked provisional depends on the units' submissions (in the key) and on the
     figures locks: `locks_stamp`, when given, is a stamp that changes with them (the dashboard passes
-    workflow.runs.selectors.agency_stamp: the runs' lock rule reads the data-collection attempts of
-    the agency's runs, those of its active runs are stamped and the others no longer change), and
-    the marks are then read only when the table is rendered; without it they are read each time."""
+    workflow.runs.selectors.agency_stamp().figures_locks: the digest of every data-collection attempt
+    of the agency's runs, all that the runs' lock rule reads), and the marks are then read only when
+    the table is rendered; without it they are read each time."""
 
     if period is None:
         return render_to_string(MEASUREMENT_TABLE, {"measurements": []})
@@ -127,7 +129,7 @@ def measurement_table(agency, period, locks_stamp=None):
             return mark_safe(html)  # noqa: S308 (our own rendering, cached)
     if provisional is None:
         provisional = provisional_indicators(agency, period)  # not final yet: marked "sementara"
-    rows = measure(agency, period, key=rows_key)
+    rows = measure(agency, period, keep=False)
     html = render_to_string(MEASUREMENT_TABLE, {"measurements": rows, "provisional": provisional})
     if key is not None:
         stamped_set(key, str(html), MEASURE_CACHE_SECONDS)

@@ -135,12 +135,27 @@ def timed_steps(agency: Agency) -> list[RunStep]:
     )
 
 
-def agency_stamp(agency: Agency) -> str | None:
-    """A digest of every row the dashboard shows of the agency's SOPs and runs in progress (one
-    query): its SOPs with their versions, steps and executors, its positions and employees, and its
-    active runs with their attempts. A run that starts, moves, finishes or is cancelled, a step
-    returned, a step, position or person renamed, changes it; its size grows with the agency's SOPs
-    and people, not with the years of runs. None without PostgreSQL (nothing is kept then)."""
+@dataclass(frozen=True)
+class AgencyStamps:
+    """Digests of the agency's rows that the dashboard keeps parts under (agency_stamp)."""
+
+    rows: str  # its SOPs, positions, people and runs in progress: the board, the SOP table, my work
+    figures_locks: str  # its data-collection attempts: what the figures locks read
+
+
+def agency_stamp(agency: Agency) -> AgencyStamps | None:
+    """Two digests in one query; None without PostgreSQL (nothing is kept then).
+
+    `rows`: every row the dashboard shows of the agency's SOPs and runs in progress: its SOPs with
+    their versions, steps and executors, its positions and employees, and its active runs with their
+    attempts. A run that starts, moves, finishes or is cancelled, a step returned, a step, position or
+    person renamed, changes it; its size grows with the agency's SOPs and people, not with the years
+    of runs.
+
+    `figures_locks`: every attempt at a data-collection step in the agency's runs, with its run's
+    period and state: all that the runs' figures-lock rule reads (RunStepQuerySet.figures_locked), so
+    the achievement table's provisional marks are kept under it and not rebuilt at each step of
+    another kind. It grows with the quarters run, a few rows each."""
     if connection.vendor != "postgresql":
         return None
     table = {
@@ -164,11 +179,18 @@ def agency_stamp(agency: Agency) -> str | None:
         rows(Run, f"x.id IN ({active})"),
         rows(RunStep, f"x.run_id IN ({active})"),
     ]
+    collecting = (
+        f"(SELECT string_agg(concat_ws(':', x::text, r.period, r.state), ',' ORDER BY x.id) "
+        f"FROM {table[RunStep]} x JOIN {table[Run]} r ON r.id = x.run_id JOIN {table[Step]} s ON s.id = x.step_id "
+        f"WHERE s.collects_data AND r.sop_id IN ({sops}))"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT md5(concat_ws('|', {', '.join(parts)}))", {"agency": agency.pk, "active": str(Run.State.ACTIVE)}
+            f"SELECT md5(concat_ws('|', {', '.join(parts)})), md5(coalesce({collecting}, ''))",
+            {"agency": agency.pk, "active": str(Run.State.ACTIVE)},
         )
-        return cursor.fetchone()[0]
+        board, locks = cursor.fetchone()
+    return AgencyStamps(rows=board, figures_locks=locks)
 
 
 def disposition_for(agency: Agency, disposition_id: int):

@@ -21,6 +21,7 @@ from workflow import permissions
 from workflow.organisation.selectors import own_agency
 from workflow.permissions import held_position_ids
 from workflow.runs.selectors import (
+    AgencyStamps,
     agency_stamp,
     my_work,
     progress_at,
@@ -56,21 +57,21 @@ class AgencyBoard:
         return [attempt for attempt in self.timed_steps if attempt.due_at < now]
 
 
-def agency_board(agency) -> tuple[AgencyBoard, str | None]:
-    """The agency's board and the stamp it is kept under (None without PostgreSQL: read each time)."""
-    stamp = agency_stamp(agency)
-    key = stamp and f"dashboard:v1:{agency.pk}:{stamp}"
+def agency_board(agency) -> tuple[AgencyBoard, AgencyStamps | None]:
+    """The agency's board and the stamps it is kept under (None without PostgreSQL: read each time)."""
+    stamps = agency_stamp(agency)
+    key = stamps and f"dashboard:v1:{agency.pk}:{stamps.rows}"
     board = stamped_get(key) if key else None
     if board is None:
         board = AgencyBoard(runs=runs_with_current_steps(agency), timed_steps=timed_steps(agency))
         if key:
             stamped_set(key, board, BOARD_CACHE_SECONDS)
-    return board, stamp
+    return board, stamps
 
 
-def sop_table(agency, stamp: str | None) -> str:
+def sop_table(agency, stamps: AgencyStamps | None) -> str:
     """The HTML of the agency's SOP table in the current language, rendered once per stamp."""
-    key = stamp and f"dashboard:sops:v1:{agency.pk}:{stamp}:{get_language()}:{sop_table_digest()}"
+    key = stamps and f"dashboard:sops:v1:{agency.pk}:{stamps.rows}:{get_language()}:{sop_table_digest()}"
     html = stamped_get(key) if key else None
     if html is None:
         html = str(render_to_string(SOP_TABLE, {"sops": sops_for_agency(agency)}))
@@ -90,15 +91,15 @@ class Waiting:
     counters: dict
 
 
-def work_for(user, agency, now: datetime.datetime, stamp: str | None) -> dict:
+def work_for(user, agency, now: datetime.datetime, stamps: AgencyStamps | None) -> dict:
     """my_work(user), kept under the agency's stamp for this user and the positions they hold now
     when the agency shown is their own: their steps are then among the stamped rows (the attempts of
     its active runs, with the steps, executors, positions and people they name)."""
     positions = held_position_ids(user, now)
     own = own_agency(user)
     key = None
-    if stamp and own is not None and own.pk == agency.pk:
-        key = f"dashboard:work:v1:{agency.pk}:{stamp}:{user.pk}:{','.join(map(str, sorted(positions)))}"
+    if stamps and own is not None and own.pk == agency.pk:
+        key = f"dashboard:work:v1:{agency.pk}:{stamps.rows}:{user.pk}:{','.join(map(str, sorted(positions)))}"
     work = stamped_get(key) if key else None
     if work is None:
         work = my_work(user, now)
@@ -108,14 +109,14 @@ def work_for(user, agency, now: datetime.datetime, stamp: str | None) -> dict:
 
 
 def waiting_for(
-    user, agency, now: datetime.datetime, board: AgencyBoard | None = None, stamp: str | None = None
+    user, agency, now: datetime.datetime, board: AgencyBoard | None = None, stamps: AgencyStamps | None = None
 ) -> Waiting:
-    """What waits for the user; `board` and `stamp` are the agency's (agency_board()) when the caller
+    """What waits for the user; `board` and `stamps` are the agency's (agency_board()) when the caller
     has them, else they are read here."""
     if board is None:
-        board, stamp = agency_board(agency)
+        board, stamps = agency_board(agency)
     today = permissions.local_today(agency, now)
-    work = work_for(user, agency, now, stamp)
+    work = work_for(user, agency, now, stamps)
     figures_to_review = submissions_to_review(agency, user)  # units' quarters sent to me
     returned_figures = submissions_returned_to(agency, user)  # and those sent back to fix
     to_sign = signature_queue(agency, user, today=today)

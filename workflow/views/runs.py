@@ -83,8 +83,8 @@ def home(request):
     now = timezone.now()
     filters = RunFilterForm(request.GET or None, agency=agency)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    board, stamp = agency_board(agency)
-    waiting = waiting_for(request.user, agency, now, board, stamp)
+    board, stamps = agency_board(agency)
+    waiting = waiting_for(request.user, agency, now, board, stamps)
     if filters.is_bound:
         progress = runs_in_progress(
             agency,
@@ -100,8 +100,9 @@ def home(request):
         "workflow/home.html",
         {
             "agency": agency,
-            "sop_table": mark_safe(sop_table(agency, stamp)),  # noqa: S308 (our own rendering, cached)
-            "stamp": stamp,  # the figures locks, for the achievement table's provisional marks
+            "sop_table": mark_safe(sop_table(agency, stamps)),  # noqa: S308 (our own rendering, cached)
+            # the figures locks, for the achievement table's provisional marks
+            "figures_locks_stamp": stamps and stamps.figures_locks,
             "period": period,
             "work": waiting.work,
             "figures_to_review": waiting.figures_to_review,
@@ -110,6 +111,7 @@ def home(request):
             "overdue": waiting.overdue,
             "progress": progress,
             "filters": filters,
+            "may_author": permissions.can_author(request.user, agency),  # the import button
             "counters": waiting.counters,
             "now": now,
             "due_assessments": waiting.due_assessments,
