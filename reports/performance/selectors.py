@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from reports.performance.achievement import (
 )
 from reports.performance.locks import figures_locked
 from sopkinerja.common.periods import ROMAN, Period, PeriodKind
-from sopkinerja.common.stamped_cache import stamped_get, stamped_set
+from sopkinerja.common.stamped_cache import db_table, rows_digest, stamped_get, stamped_set
 from workflow import permissions
 from workflow.models.organisation import Agency, Position, Unit
 from workflow.permissions import can_report_for_unit, compiles_figures, held_position_ids, is_data_collector
@@ -95,38 +94,26 @@ def measure_key(agency: Agency, period: Period, *, submissions: bool = False) ->
     """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL.
     With `submissions`, it also changes with the units' submissions of the period's quarters: with
     the figures locks, all that provisional_indicators() reads."""
-    if connection.vendor != "postgresql":
-        return None
-    table = {
-        model: connection.ops.quote_name(model._meta.db_table)
-        for model in (Indicator, Objective, Target, Realisation, RatingBand, Unit, UnitSubmission)
-    }
-
-    def rows(model, where: str) -> str:
-        return f"(SELECT string_agg(x::text, ',' ORDER BY x.id) FROM {table[model]} x WHERE {where})"
-
     of_agency = (
-        f"SELECT i.id FROM {table[Indicator]} i JOIN {table[Objective]} o ON o.id = i.objective_id "
+        f"SELECT i.id FROM {db_table(Indicator)} i JOIN {db_table(Objective)} o ON o.id = i.objective_id "
         "WHERE o.agency_id = %(agency)s"
     )
-    parts = [
-        rows(Objective, "x.agency_id = %(agency)s"),
-        rows(Indicator, f"x.id IN ({of_agency})"),
-        rows(Unit, "x.agency_id = %(agency)s"),
-        rows(Target, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
-        rows(Realisation, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
-        rows(RatingBand, "x.local_government_id = %(government)s"),
+    selections = [
+        (Objective, "x.agency_id = %(agency)s"),
+        (Indicator, f"x.id IN ({of_agency})"),
+        (Unit, "x.agency_id = %(agency)s"),
+        (Target, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
+        (Realisation, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
+        (RatingBand, "x.local_government_id = %(government)s"),
     ]
     labels = [str(Period.quarter(period.year, quarter)) for quarter in period.quarters()]
     if submissions:
-        units = f"SELECT u.id FROM {table[Unit]} u WHERE u.agency_id = %(agency)s"
-        parts.append(rows(UnitSubmission, f"x.period = ANY(%(labels)s) AND x.unit_id IN ({units})"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT md5(concat_ws('|', {', '.join(parts)}))",
-            {"agency": agency.pk, "year": period.year, "government": agency.local_government_id, "labels": labels},
-        )
-        digest = cursor.fetchone()[0]
+        units = f"SELECT u.id FROM {db_table(Unit)} u WHERE u.agency_id = %(agency)s"
+        selections.append((UnitSubmission, f"x.period = ANY(%(labels)s) AND x.unit_id IN ({units})"))
+    params = {"agency": agency.pk, "year": period.year, "government": agency.local_government_id, "labels": labels}
+    digest = rows_digest(selections, params)
+    if digest is None:
+        return None
     version = "v2s" if submissions else "v2"
     return f"measure:{version}:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
 

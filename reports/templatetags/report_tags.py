@@ -1,18 +1,15 @@
 import hashlib
 from decimal import Decimal
-from functools import lru_cache
 
 from django import template
 from django.conf import settings
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from reports.performance.achievement import traffic_light as achievement_light
-from reports.performance.selectors import MEASURE_CACHE_SECONDS, measure, measure_key, provisional_indicators
+from reports.performance.selectors import measure, measure_key, provisional_indicators
 from reports.performance.values import figure_text
-from sopkinerja.common.stamped_cache import stamped_get, stamped_set
+from sopkinerja.common.stamped_cache import kept_html
 
 register = template.Library()
 
@@ -80,20 +77,16 @@ def subtract(value, other):
     return Decimal(value) - Decimal(other)
 
 
-@register.inclusion_tag("partials/traffic_light.html")
+TRAFFIC_LIGHT = "partials/traffic_light.html"
+
+
+@register.inclusion_tag(TRAFFIC_LIGHT)
 def traffic_light(achievement):
     """The capaian's traffic light (reports.performance.achievement.traffic_light), with its colour as hidden text."""
     return {"colour": achievement_light(achievement)}
 
 
 MEASUREMENT_TABLE = "partials/measurement_table.html"
-
-
-@lru_cache(maxsize=1)
-def _measurement_template_digest() -> str:
-    """The table's template source, hashed once per process: a new release never serves old markup."""
-    source = get_template(MEASUREMENT_TABLE).template.source
-    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 @register.simple_tag
@@ -115,7 +108,7 @@ def measurement_table(agency, period, locks_stamp=None):
         return render_to_string(MEASUREMENT_TABLE, {"measurements": []})
     rows_key = measure_key(agency, period, submissions=True)
     provisional = None
-    key = None
+    stamp = None
     if rows_key is not None:
         thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
         if locks_stamp:
@@ -123,14 +116,11 @@ def measurement_table(agency, period, locks_stamp=None):
         else:
             provisional = provisional_indicators(agency, period)
             marks = hashlib.md5(",".join(map(str, sorted(provisional))).encode()).hexdigest()[:12]
-        key = f"{rows_key}:html:{get_language()}:{thresholds}:{marks}:{_measurement_template_digest()}"
-        html = stamped_get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 (our own rendering, cached)
-    if provisional is None:
-        provisional = provisional_indicators(agency, period)  # not final yet: marked "sementara"
-    rows = measure(agency, period, keep=False)
-    html = render_to_string(MEASUREMENT_TABLE, {"measurements": rows, "provisional": provisional})
-    if key is not None:
-        stamped_set(key, str(html), MEASURE_CACHE_SECONDS)
-    return html
+        stamp = f"{rows_key}:{thresholds}:{marks}"
+
+    def render() -> str:
+        marked = provisional if provisional is not None else provisional_indicators(agency, period)
+        rows = measure(agency, period, keep=False)  # not final yet: marked "sementara"
+        return render_to_string(MEASUREMENT_TABLE, {"measurements": rows, "provisional": marked})
+
+    return kept_html(stamp, (MEASUREMENT_TABLE, TRAFFIC_LIGHT), render)

@@ -7,16 +7,13 @@ by them; what waits for the person is read for them each time, and whether a ste
 decided at each request from the kept due times."""
 
 import datetime
-import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.template.loader import get_template, render_to_string
-from django.utils.translation import get_language
+from django.template.loader import render_to_string
 
 from reports.documents.readiness import signature_queue
 from reports.performance.selectors import submissions_returned_to, submissions_to_review
-from sopkinerja.common.stamped_cache import stamped_get, stamped_set
+from sopkinerja.common.stamped_cache import kept_html, stamped_get, stamped_set
 from workflow import permissions
 from workflow.organisation.selectors import own_agency
 from workflow.permissions import held_position_ids
@@ -33,13 +30,6 @@ from workflow.sop.selectors import due_assessments, sops_for_agency
 
 BOARD_CACHE_SECONDS = 24 * 3600
 SOP_TABLE = "workflow/partials/sop_table.html"
-
-
-@lru_cache(maxsize=1)
-def sop_table_digest() -> str:
-    """The SOP table's template source, hashed once per process: a new release never serves old markup."""
-    source = get_template(SOP_TABLE).template.source
-    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -71,13 +61,11 @@ def agency_board(agency) -> tuple[AgencyBoard, AgencyStamps | None]:
 
 def sop_table(agency, stamps: AgencyStamps | None) -> str:
     """The HTML of the agency's SOP table in the current language, rendered once per stamp."""
-    key = stamps and f"dashboard:sops:v1:{agency.pk}:{stamps.rows}:{get_language()}:{sop_table_digest()}"
-    html = stamped_get(key) if key else None
-    if html is None:
-        html = str(render_to_string(SOP_TABLE, {"sops": sops_for_agency(agency)}))
-        if key:
-            stamped_set(key, html, BOARD_CACHE_SECONDS)
-    return html
+    return kept_html(
+        stamps and f"dashboard:sops:v2:{agency.pk}:{stamps.rows}",
+        (SOP_TABLE,),
+        lambda: render_to_string(SOP_TABLE, {"sops": sops_for_agency(agency)}),
+    )
 
 
 @dataclass(frozen=True)
