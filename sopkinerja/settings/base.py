@@ -137,7 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "sopkinerja.auth_backends.LoginAttemptBackend",  # AxesStandaloneBackend (security.py); must come first
-    "django.contrib.auth.backends.ModelBackend",
+    "sopkinerja.auth_backends.AccountBackend",  # ModelBackend, the session's user read with its employee
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow:home"

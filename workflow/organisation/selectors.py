@@ -1,6 +1,7 @@
 """Read paths of the organisation: whose agency a page shows, the agencies a user may switch to, the
 Plh/Plt appointments."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from workflow.models.organisation import ActingAssignment, Agency, Employee
@@ -42,6 +43,19 @@ def load_employee(user) -> None:
         return
     employee = Employee.objects.select_related("agency__local_government", "position").filter(user=user).first()
     _EMPLOYEE_OF_USER.set_cached_value(user, employee)  # None: user.employee raises DoesNotExist
+
+
+def user_with_employee(user_id):
+    """The login with its employee, the employee's agency and government and its position, in one
+    query (the session's user of every signed-in request: load_employee then has nothing to do);
+    None when there is no such login. A login without an employee has `user.employee` raise
+    DoesNotExist without another query."""
+    return (
+        get_user_model()
+        ._default_manager.select_related("employee__agency__local_government", "employee__position")
+        .filter(pk=user_id)
+        .first()
+    )
 
 
 def switchable_agencies(user) -> QuerySet[Agency]:
