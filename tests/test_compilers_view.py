@@ -2,6 +2,7 @@
 data-collection step on, and the planning staff) reads every unit's figures of their agency, with
 kendala, solusi and bukti dukung, and writes none of them."""
 
+import datetime
 import re
 
 import pytest
@@ -9,8 +10,9 @@ from django.urls import reverse
 
 from reports.models import Realisation, UnitSubmission
 from reports.performance.services import evidence_add
-from workflow.models import Unit
-from workflow.permissions import compiles_figures
+from workflow.models import Position, Unit
+from workflow.organisation.appointments import acting_appoint, acting_end
+from workflow.permissions import compiles_figures, local_today
 
 from .conftest import user
 from .genuine_files import pdf_bytes, upload
@@ -117,3 +119,21 @@ def test_someone_who_compiles_nothing_is_still_refused(login, visitors):
 def test_who_enters_a_units_figures_still_has_the_inputs(login, visitors):
     page = login("balangan.kasi-layanan").get(unit_url(visitors.responsible_unit_id)).content.decode()
     assert f'name="i{visitors.pk}-value"' in page and "Simpan draf" in page
+
+
+def test_a_plh_of_a_compiling_position_compiles_the_figures_until_the_appointment_ends(balangan):
+    today = local_today(balangan)
+    stand_in = user("balangan.kasubbag-umum")
+    assert not compiles_figures(stand_in, balangan)
+    assignment = acting_appoint(
+        by=user("balangan.kadis"),
+        position=Position.objects.get(agency=balangan, rank="sekretaris"),
+        employee=stand_in.employee,
+        kind="plh",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=5),
+        note="ST 800/12/2026",
+    )
+    assert compiles_figures(user("balangan.kasubbag-umum"), balangan)
+    acting_end(by=user("balangan.kadis"), assignment=assignment)
+    assert not compiles_figures(user("balangan.kasubbag-umum"), balangan)

@@ -248,7 +248,16 @@ def _executors_of_effective_steps(agency_id: int, **step_conditions):
 
 
 def _holds_any(user, employee, position_ids) -> bool:
-    return any(holds(user, position) for position in employee.agency.positions.filter(pk__in=position_ids))
+    """holds(user, position) for any of the agency's positions named, in two queries at most: the
+    ids, then the acting appointments in force today (in the agency's time zone) among them."""
+    ids = set(position_ids)
+    if employee.position_id in ids:
+        return True
+    if not ids:
+        return False
+    today = local_today(employee.agency)
+    acting = ActingAssignment.objects.in_force(today)
+    return acting.filter(employee=employee, position_id__in=ids, position__agency_id=employee.agency_id).exists()
 
 
 def is_data_collector(user) -> bool:
