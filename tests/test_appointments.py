@@ -100,6 +100,7 @@ def test_an_ended_appointment_no_longer_confers_the_position_and_records_who_end
     assignment.refresh_from_db()
     assert assignment.ended_by == user("balangan.kadis") and assignment.ended_at is not None
     assert not permissions.holds(user("balangan.sekretaris"), head)
+    assert head.pk not in permissions.held_position_ids(user("balangan.sekretaris"))  # their work lists too
 
 
 def test_an_appointment_ended_before_it_began_covers_no_day(head):

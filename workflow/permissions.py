@@ -35,10 +35,7 @@ def holds(user, position, now: datetime.datetime | None = None) -> bool:
     employee = _employee(user)
     if employee is None or position is None or employee.agency_id != position.agency_id:
         return False
-    if employee.position_id == position.pk:
-        return True
-    today = local_today(position.agency, now)
-    return position.acting.in_force(today).filter(employee=employee).exists()
+    return position.pk in held_position_ids(user, now)
 
 
 def approver_position(step):
@@ -248,16 +245,9 @@ def _executors_of_effective_steps(agency_id: int, **step_conditions):
 
 
 def _holds_any(user, employee, position_ids) -> bool:
-    """holds(user, position) for any of the agency's positions named, in two queries at most: the
-    ids, then the acting appointments in force today (in the agency's time zone) among them."""
-    ids = set(position_ids)
-    if employee.position_id in ids:
-        return True
-    if not ids:
-        return False
-    today = local_today(employee.agency)
-    acting = ActingAssignment.objects.in_force(today)
-    return acting.filter(employee=employee, position_id__in=ids, position__agency_id=employee.agency_id).exists()
+    """holds(user, position) for any of the agency's positions named: one query for the ids (the
+    positions held are read once per request)."""
+    return not held_position_ids(user).isdisjoint(position_ids)
 
 
 def is_data_collector(user) -> bool:
@@ -361,7 +351,8 @@ def can_assess(user, version) -> bool:
 
 
 def held_position_ids(user, now=None) -> set[int]:
-    """Positions the user holds, or acts for today."""
+    """Positions the user holds, or acts for today (an appointment ended early no longer counts from
+    the day it was ended): what `holds` answers from, read once per request and day."""
     employee = getattr(user, "employee", None) if getattr(user, "is_authenticated", False) else None
     if employee is None:
         return set()
@@ -371,7 +362,7 @@ def held_position_ids(user, now=None) -> set[int]:
     known = getattr(employee, "_held_positions", None)
     if known is not None and known[0] == (today, employee.position_id):
         return set(known[1])
-    acting = employee.acting_for.filter(starts_on__lte=today, ends_on__gte=today).values_list("position_id", flat=True)
+    acting = employee.acting_for.in_force(today).values_list("position_id", flat=True)
     held = {employee.position_id, *acting}
     employee._held_positions = ((today, employee.position_id), frozenset(held))
     return held
