@@ -309,7 +309,7 @@ def genuine_pdf_with_an_outline_and_a_link() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
     writer.add_blank_page(200, 200)
-    writer.add_outline_item("Bab 2", 1)
+    writer.add_outline_item(title="Bab 2", page_number=1)
     writer.add_uri(0, "https://balangankab.go.id/", [10, 10, 100, 30])
     out = io.BytesIO()
     writer.write(out)
