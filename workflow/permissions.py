@@ -35,7 +35,10 @@ def holds(user, position, now: datetime.datetime | None = None) -> bool:
     employee = _employee(user)
     if employee is None or position is None or employee.agency_id != position.agency_id:
         return False
-    return position.pk in held_position_ids(user, now)
+    if employee.position_id == position.pk:
+        return True
+    today = local_today(position.agency, now)
+    return position.acting.in_force(today).filter(employee=employee).exists()
 
 
 def approver_position(step):
@@ -245,9 +248,17 @@ def _executors_of_effective_steps(agency_id: int, **step_conditions):
 
 
 def _holds_any(user, employee, position_ids) -> bool:
-    """holds(user, position) for any of the agency's positions named: one query for the ids (the
-    positions held are read once per request)."""
-    return not held_position_ids(user).isdisjoint(position_ids)
+    """holds(user, position) for any of the agency's positions named, in two queries at most: the
+    ids, then the acting appointments in force today (in the agency's time zone) among them. Read
+    afresh each time, never from a memo: a right decided here must follow an appointment at once."""
+    ids = set(position_ids)
+    if employee.position_id in ids:
+        return True
+    if not ids:
+        return False
+    today = local_today(employee.agency)
+    acting = ActingAssignment.objects.in_force(today)
+    return acting.filter(employee=employee, position_id__in=ids, position__agency_id=employee.agency_id).exists()
 
 
 def is_data_collector(user) -> bool:
@@ -352,7 +363,8 @@ def can_assess(user, version) -> bool:
 
 def held_position_ids(user, now=None) -> set[int]:
     """Positions the user holds, or acts for today (an appointment ended early no longer counts from
-    the day it was ended): what `holds` answers from, read once per request and day."""
+    the day it was ended), read once per request and day for the work lists; rights are checked by
+    `holds`, which reads afresh."""
     employee = getattr(user, "employee", None) if getattr(user, "is_authenticated", False) else None
     if employee is None:
         return set()
