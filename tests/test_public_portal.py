@@ -503,3 +503,8 @@ def test_the_portal_pages_carry_no_inline_script_or_style_under_the_strict_polic
         html = response.content.decode()
         assert " style=" not in html and "<style" not in html, url
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"{url} has an inline script"
+
+
+def test_a_government_id_no_database_can_hold_is_not_found_not_an_error(client):
+    for number in ["0", "99999999999999999999", str(2**63)]:
+        assert client.get(f"/publik/pemerintah/{number}/").status_code == 404

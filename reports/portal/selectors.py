@@ -164,6 +164,7 @@ def _stamp_query(of: str) -> tuple[str, tuple]:
 
 
 PUBLICATION_KINDS = ("quarter", "semester", "year", "pk")
+MAX_ID = 2**63 - 1  # BigAutoField
 
 
 def _stamped_row(of: str, key) -> tuple | None:
@@ -185,6 +186,8 @@ def office_stamp(slug: str) -> Stamped | None:
 def government_stamp(government_id: int) -> Stamped | None:
     """The government with a stamp of what its summary shows across its offices (one query), or
     None. The publication deadlines are in it as the government sets them and as the defaults say."""
+    if not 0 < government_id <= MAX_ID:
+        return None  # no row can have it, and the database would refuse the number
     row = _stamped_row("government", government_id)
     if row is None:
         return None
