@@ -12,9 +12,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.models import Indicator
 from reports.performance.selectors import unit_indicators
 from reports.performance.services import FigureRow, figures_save_draft
 from reports.performance.values import Figure
+from reports.templatetags import report_tags
 from sopkinerja.common.periods import Period
 from tests.conftest import user
 from tests.workflow_helpers import approver_of, complete_current, current, executor_of
@@ -24,6 +26,7 @@ from workflow.runs.selectors import agency_stamp
 from workflow.runs.services import run_start, run_step_send_back, run_step_submit
 from workflow.sop.editor import sop_draft_create
 
+from .figures_helpers import library_visitors
 from .test_stamped_cache import layered  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("layered")  # both layers of stamped values on, as in production
@@ -208,3 +211,58 @@ def test_holding_a_permission_answers_as_djangos_own_check_for_groups_direct_gra
     answers = [holds_permission(login, AUTHOR_PERMISSION) for login in logins if login is not None]
     assert answers == [login.has_perm(AUTHOR_PERMISSION) for login in logins if login is not None]
     assert answers[:3] == [True, False, False]  # the agency admin (through the Admin Dinas group) only
+
+
+def measured_again(monkeypatch) -> list:
+    """The indicators each drawing of the achievement table measured afresh, one list per drawing."""
+    calls = []
+    original = report_tags.measure_indicators
+
+    def spy(agency, period, indicator_ids):
+        calls.append(None if indicator_ids is None else sorted(indicator_ids))
+        return original(agency, period, indicator_ids)
+
+    monkeypatch.setattr(report_tags, "measure_indicators", spy)
+    return calls
+
+
+def test_after_a_figure_changes_only_its_indicators_row_is_measured_and_drawn_again(login, balangan, monkeypatch):
+    client = login("balangan.sekretaris")
+    first = achievement_table(dashboard(client))
+    calls = measured_again(monkeypatch)
+    visitors = library_visitors(balangan)
+    figure = visitors.realisations.get(year=2026, quarter=3)
+    figure.value = figure.value * 2
+    figure.save()
+    again = achievement_table(dashboard(client))
+    assert calls == [[visitors.pk]]
+    assert again != first and "85,24" in first and "85,24" not in again
+    changed = [line for line in zip(first.split("<tr>"), again.split("<tr>"), strict=True) if line[0] != line[1]]
+    assert len(changed) == 1 and visitors.name in changed[0][1]  # every other row as it was
+    dashboard(client)
+    assert calls == [[visitors.pk]]  # nothing changed since: the whole table as kept
+
+
+def test_a_renamed_objective_shows_once_above_its_rows_though_the_rows_were_kept(login, balangan):
+    client = login("balangan.sekretaris")
+    dashboard(client)
+    objective = library_visitors(balangan).objective
+    objective.name = "Meningkatnya minat baca masyarakat (diperbarui)"
+    objective.save()
+    table = achievement_table(dashboard(client))
+    assert table.count("Meningkatnya minat baca masyarakat (diperbarui)") == 1
+    numbers = [int(row.split("<td>", 2)[1].split("</td>", 1)[0]) for row in table.split("<tr>")[2:]]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_a_kept_row_is_not_shown_in_another_language_or_to_another_agency(login, balangan, padang_panjang):
+    client = login("balangan.sekretaris")
+    indonesian = achievement_table(dashboard(client))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = achievement_table(dashboard(client))
+    assert "kumulatif" in indonesian and "kumulatif" not in english and "cumulative" in english
+    theirs = achievement_table(dashboard(login("padangpanjang.sekretaris")))
+    shown = {row.split("<td>", 4)[3].split("<", 1)[0].strip() for row in theirs.split("<tr>")[2:]}
+    own = set(Indicator.objects.filter(objective__agency=padang_panjang).values_list("name", flat=True))
+    assert shown and shown <= own
+    assert theirs != indonesian

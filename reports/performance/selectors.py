@@ -1,8 +1,10 @@
 """Read paths for performance data: the measurement of every indicator of an agency for a period."""
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -67,7 +69,7 @@ def indicators_for(agency: Agency):
 MEASURE_CACHE_SECONDS = 24 * 3600
 
 
-def measure(agency: Agency, period: Period, *, key: str | None = None, keep: bool = True) -> list[Measurement]:
+def measure(agency: Agency, period: Period, *, key: str | None = None) -> list[Measurement]:
     """Target, realisation, capaian and predikat of every indicator of the agency for the period,
     rolled up by each indicator's rule.
 
@@ -75,11 +77,8 @@ def measure(agency: Agency, period: Period, *, key: str | None = None, keep: boo
     indicators, objectives and units, the year's targets and realisations, the government's rating
     bands) and the agency's capping: any change to those makes a new key, so a cached table is
     never stale. Without PostgreSQL (the embedded SQLite of `make run`) it is computed each time.
-    Pass `key` when the caller has just read measure_key(agency, period), and `keep=False` when it
-    keeps what it makes of the rows instead (the achievement table its HTML): they are then computed.
+    Pass `key` when the caller has just read measure_key(agency, period).
     """
-    if not keep:
-        return _measure(agency, period)
     key = key or measure_key(agency, period)
     if key is None:
         return _measure(agency, period)
@@ -90,10 +89,14 @@ def measure(agency: Agency, period: Period, *, key: str | None = None, keep: boo
     return rows
 
 
-def measure_key(agency: Agency, period: Period, *, submissions: bool = False) -> str | None:
-    """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL.
-    With `submissions`, it also changes with the units' submissions of the period's quarters: with
-    the figures locks, all that provisional_indicators() reads."""
+def measure_indicators(agency: Agency, period: Period, indicator_ids) -> dict[int, Measurement]:
+    """measure(), computed afresh for only these indicators of the agency: {indicator id: its row};
+    an indicator the period does not measure (a yearly one in a quarter) has no row."""
+    return {row.indicator.pk: row for row in _measure(agency, period, only=indicator_ids)}
+
+
+def measure_key(agency: Agency, period: Period) -> str | None:
+    """A key that changes whenever measure(agency, period) would (one query); None without PostgreSQL."""
     of_agency = (
         f"SELECT i.id FROM {db_table(Indicator)} i JOIN {db_table(Objective)} o ON o.id = i.objective_id "
         "WHERE o.agency_id = %(agency)s"
@@ -106,16 +109,66 @@ def measure_key(agency: Agency, period: Period, *, submissions: bool = False) ->
         (Realisation, f"x.year = %(year)s AND x.indicator_id IN ({of_agency})"),
         (RatingBand, "x.local_government_id = %(government)s"),
     ]
-    labels = [str(Period.quarter(period.year, quarter)) for quarter in period.quarters()]
-    if submissions:
-        units = f"SELECT u.id FROM {db_table(Unit)} u WHERE u.agency_id = %(agency)s"
-        selections.append((UnitSubmission, f"x.period = ANY(%(labels)s) AND x.unit_id IN ({units})"))
-    params = {"agency": agency.pk, "year": period.year, "government": agency.local_government_id, "labels": labels}
+    params = {"agency": agency.pk, "year": period.year, "government": agency.local_government_id}
     digest = rows_digest(selections, params)
     if digest is None:
         return None
-    version = "v2s" if submissions else "v2"
-    return f"measure:{version}:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+    return f"measure:v2:{agency.pk}:{period}:{int(agency.cap_achievement)}:{digest}"
+
+
+@dataclass(frozen=True)
+class RowStamps:
+    """Digests of what the agency's achievement table for a period is computed from, row by row
+    (measure_row_stamps): a row kept under its indicator's digest and `rules` is never stale."""
+
+    rules: str  # the government's rating bands and the agency's units: what every row depends on
+    submissions: str  # the units' submissions of the period's quarters: what the provisional marks read
+    rows: tuple[tuple[int, str], ...]  # (indicator id, digest of it, its objective, the year's targets
+    # and figures), in the table's order
+
+    @property
+    def figures(self) -> str:
+        """One digest of every row's."""
+        return hashlib.md5("".join(digest for _id, digest in self.rows).encode(), usedforsecurity=False).hexdigest()
+
+
+def measure_row_stamps(agency: Agency, period: Period) -> RowStamps | None:
+    """Each indicator's digest of the rows its measurement is computed from, in the table's order
+    (objective, then indicator), with the digests every row shares, in one query; None without
+    PostgreSQL (the table is then computed each time)."""
+    if connection.vendor != "postgresql":
+        return None
+    units = f"SELECT u.id FROM {db_table(Unit)} u WHERE u.agency_id = %(agency)s"
+    shared = (
+        "SELECT concat_ws('|', "
+        f"(SELECT md5(concat_ws('|', (SELECT string_agg(b::text, ',' ORDER BY b.id) FROM {db_table(RatingBand)} b "
+        "WHERE b.local_government_id = %(government)s), "
+        f"(SELECT string_agg(u::text, ',' ORDER BY u.id) FROM {db_table(Unit)} u WHERE u.agency_id = %(agency)s)))), "
+        f"(SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.id), '')) FROM {db_table(UnitSubmission)} s "
+        f"WHERE s.period = ANY(%(labels)s) AND s.unit_id IN ({units})))"
+    )
+    rows = (
+        'SELECT row_number() OVER (ORDER BY o."order", o.id, i."order", i.id), i.id, '
+        "md5(concat_ws('|', i::text, o::text, "
+        f"(SELECT string_agg(t::text, ',' ORDER BY t.id) FROM {db_table(Target)} t "
+        "WHERE t.indicator_id = i.id AND t.year = %(year)s), "
+        f"(SELECT string_agg(r::text, ',' ORDER BY r.id) FROM {db_table(Realisation)} r "
+        "WHERE r.indicator_id = i.id AND r.year = %(year)s))) "
+        f"FROM {db_table(Indicator)} i JOIN {db_table(Objective)} o ON o.id = i.objective_id "
+        "WHERE o.agency_id = %(agency)s"
+    )
+    params = {
+        "agency": agency.pk,
+        "year": period.year,
+        "government": agency.local_government_id,
+        "labels": [str(Period.quarter(period.year, quarter)) for quarter in period.quarters()],
+    }
+    with connection.cursor() as cursor:
+        # The shared digests come as row 0 (a union keeps it to one round trip).
+        cursor.execute(f"SELECT 0, 0, ({shared}) UNION ALL {rows} ORDER BY 1", params)
+        found = cursor.fetchall()
+    rules, submissions = found[0][2].split("|")
+    return RowStamps(rules=rules, submissions=submissions, rows=tuple((pk, digest) for _n, pk, digest in found[1:]))
 
 
 def indicator_figures(indicator: Indicator, targets: dict, realisations) -> IndicatorFigures:
@@ -236,11 +289,15 @@ REPORTED_FIGURE_COLUMNS = [
 ]
 
 
-def _measure(agency: Agency, period: Period) -> list[Measurement]:
-    indicators = list(indicators_for(agency).order_by("objective__order", "order"))
+def _measure(agency: Agency, period: Period, *, only=None) -> list[Measurement]:
+    """measure() computed; `only`: these indicators of the agency, not all of them."""
+    indicators = indicators_for(agency).order_by("objective__order", "objective_id", "order", "id")
     # The year's targets and figures in one query each, as values grouped here: model instances and a
     # prefetch cost more in Python than the queries themselves, and this runs whenever a figure changed.
     of_year = {"indicator__objective__agency": agency, "year": period.year}
+    if only is not None:
+        indicators, of_year = indicators.filter(pk__in=only), of_year | {"indicator_id__in": only}
+    indicators = list(indicators)
     targets_of: dict[int, dict] = {}
     for indicator_id, quarter, value, upper_value, form in Target.objects.filter(**of_year).values_list(
         "indicator_id", "quarter", "value", "upper_value", "form"

@@ -1,15 +1,23 @@
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 
 from reports.performance.achievement import traffic_light as achievement_light
-from reports.performance.selectors import measure, measure_key, provisional_indicators
+from reports.performance.selectors import measure_indicators, measure_row_stamps, provisional_indicators
 from reports.performance.values import figure_text
-from sopkinerja.common.stamped_cache import kept_html
+from sopkinerja.common.stamped_cache import (
+    FRAGMENT_SECONDS,
+    fragment_key,
+    kept_html,
+    stamped_get,
+    stamped_set,
+)
 
 register = template.Library()
 
@@ -87,40 +95,103 @@ def traffic_light(achievement):
 
 
 MEASUREMENT_TABLE = "partials/measurement_table.html"
+MEASUREMENT_ROW = "partials/measurement_row.html"  # a row's cells after its number and objective
+
+
+@dataclass(frozen=True)
+class TableLine:
+    number: int
+    objective: str  # the strategic objective's name on its first row, else ""
+    cells: str  # the row's own cells (safe HTML)
 
 
 @register.simple_tag
 def measurement_table(agency, period, locks_stamp=None):
-    """The agency's achievement table for the period (reports.performance.selectors.measure), rendered once per
-    change of its data: the HTML is cached under measure()'s key, which any change to the rows it is
-    computed from replaces, with the language, the traffic-light thresholds and the template's digest.
-    Without a key (SQLite) it is rendered each time. The rows themselves are not kept: the key that
-    would keep them changes with the HTML's, so only the HTML is written (one write to the shared
-    cache after a figure changed, not two).
+    """The agency's achievement table for the period (reports.performance.selectors.measure).
 
-    Which figures are marked provisional depends on the units' submissions (in the key) and on the
+    Kept twice over, under digests of the rows it is drawn from (measure_row_stamps, one query): the
+    whole table, and each indicator's row under its own digest, so that after a figure changes only
+    the rows of the indicators whose target or figures changed are measured and drawn again. A row is
+    kept for the language, the thresholds, the agency's capping, the rating bands and units, and with
+    whether it is marked provisional; its number and objective cell depend on the rows before it and
+    are not kept.
+    Without PostgreSQL every row is measured and drawn each time.
+
+    Which figures are marked provisional depends on the units' submissions (in the stamp) and on the
     figures locks: `locks_stamp`, when given, is a stamp that changes with them (the dashboard passes
     workflow.runs.selectors.agency_stamp().figures_locks: the digest of every data-collection attempt
     of the agency's runs, all that the runs' lock rule reads), and the marks are then read only when
-    the table is rendered; without it they are read each time."""
+    the table is drawn; without it they are read each time."""
 
     if period is None:
-        return render_to_string(MEASUREMENT_TABLE, {"measurements": []})
-    rows_key = measure_key(agency, period, submissions=True)
-    provisional = None
-    stamp = None
-    if rows_key is not None:
-        thresholds = "-".join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)
-        if locks_stamp:
-            marks = f"locks-{locks_stamp}"
-        else:
-            provisional = provisional_indicators(agency, period)
-            marks = hashlib.md5(",".join(map(str, sorted(provisional))).encode()).hexdigest()[:12]
-        stamp = f"{rows_key}:{thresholds}:{marks}"
+        return render_to_string(MEASUREMENT_TABLE, {"lines": []})
+    stamps = measure_row_stamps(agency, period)
+    provisional = None if locks_stamp else provisional_indicators(agency, period)
+    table_stamp = None
+    if stamps is not None:
+        marks = f"locks-{locks_stamp}" if locks_stamp else ",".join(map(str, sorted(provisional)))
+        table_stamp = (
+            f"measure-table:v1:{agency.pk}:{period}:{_row_context(agency)}:{stamps.rules}:{stamps.submissions}:"
+            f"{stamps.figures}:{hashlib.md5(marks.encode(), usedforsecurity=False).hexdigest()}"
+        )
 
     def render() -> str:
         marked = provisional if provisional is not None else provisional_indicators(agency, period)
-        rows = measure(agency, period, keep=False)  # not final yet: marked "sementara"
-        return render_to_string(MEASUREMENT_TABLE, {"measurements": rows, "provisional": marked})
+        return _drawn_table(agency, period, stamps, marked)
 
-    return kept_html(stamp, (MEASUREMENT_TABLE, TRAFFIC_LIGHT), render)
+    return kept_html(table_stamp, (MEASUREMENT_TABLE, MEASUREMENT_ROW, TRAFFIC_LIGHT), render)
+
+
+def _row_context(agency) -> str:
+    """What every row's drawing depends on beyond its data: the agency's capping, the light's thresholds."""
+    return f"{int(agency.cap_achievement)}:{'-'.join(str(t) for t in settings.TRAFFIC_LIGHT_THRESHOLDS)}"
+
+
+def _drawn_table(agency, period, stamps, provisional: frozenset) -> str:
+    """The table's HTML: each row as kept for its digest when it is, the others measured and drawn.
+    The rows are kept together, {indicator id: (digest, provisional?, row)}, so that one read and one
+    write of the shared cache serve a table however many of its rows changed."""
+    kept, fresh, key = {}, {}, None
+    if stamps is not None:
+        key = fragment_key(
+            f"measure-rows:v1:{agency.pk}:{period}:{_row_context(agency)}:{stamps.rules}",
+            (MEASUREMENT_ROW, TRAFFIC_LIGHT),
+        )
+        rows = stamped_get(key) or {}
+        for pk, digest in stamps.rows:
+            held = rows.get(pk)
+            if held and held[:2] == (digest, pk in provisional):
+                kept[pk] = held
+    order = [pk for pk, _digest in stamps.rows] if stamps is not None else None
+    missing = None if order is None else [pk for pk in order if pk not in kept]
+    if missing is None or missing:
+        measured = measure_indicators(agency, period, missing)
+        row_template = get_template(MEASUREMENT_ROW)
+        digests = dict(stamps.rows) if stamps is not None else {}
+        fresh = {
+            pk: (digests.get(pk), pk in provisional, _row_parts(measured.get(pk), row_template, pk in provisional))
+            for pk in (missing if missing is not None else measured)
+        }
+        order = order if order is not None else list(measured)
+        if key:
+            stamped_set(key, kept | fresh, FRAGMENT_SECONDS)
+    rows = kept | fresh
+    lines, shown, previous = [], set(), None
+    for pk in order:
+        parts = rows[pk][2]
+        if not parts:
+            continue  # not measured in this period (a yearly indicator in a quarter)
+        objective_id, objective, cells = parts
+        lines.append(TableLine(len(lines) + 1, objective if objective_id != previous else "", mark_safe(cells)))  # noqa: S308 (drawn here)
+        shown.add(pk)
+        previous = objective_id
+    return render_to_string(MEASUREMENT_TABLE, {"lines": lines, "provisional": bool(shown & provisional)})
+
+
+def _row_parts(row, row_template, provisional: bool) -> tuple:
+    """A row as kept: (its objective's id and name, its cells' HTML); () when the period does not
+    measure the indicator."""
+    if row is None:
+        return ()
+    cells = row_template.render({"row": row, "provisional": provisional})
+    return (row.indicator.objective_id, row.indicator.objective.name, str(cells))

@@ -64,14 +64,20 @@ def template_digest(name: str) -> str:
     return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
+def fragment_key(stamp: str, templates: tuple[str, ...], variant: str = "") -> str:
+    """The key HTML drawn from data under `stamp` is kept under: with the language, the `variant` and
+    the digest of each template it is drawn with."""
+    digests = "-".join(template_digest(name) for name in templates)
+    return f"{stamp}:html:{get_language()}:{variant}:{digests}"
+
+
 def kept_html(stamp: str | None, templates: tuple[str, ...], render: Callable[[], str], *, variant: str = "") -> str:
     """What `render` draws, kept under `stamp` (None: drawn each time) with the language, the `variant`
     (whatever else the fragment depends on, such as who reads it) and the digest of each template it
     is drawn with. The fragment must hold nothing of one request: no CSRF token, no user."""
     if stamp is None:
         return mark_safe(render())  # noqa: S308 (our own rendering)
-    digests = "-".join(template_digest(name) for name in templates)
-    key = f"{stamp}:html:{get_language()}:{variant}:{digests}"
+    key = fragment_key(stamp, templates, variant)
     html = stamped_get(key)
     if html is None:
         html = str(render())

@@ -45,11 +45,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # by every worker process in production: the database cache there (run `python manage.py
 # createcachetable` once per installation); a process-local cache under DEBUG, where one runserver
 # process serves everything.
+# The database cache is Django's with a write in one statement (sopkinerja.common.database_cache);
+# it holds up to CACHE_MAX_ENTRIES values (each agency keeps a few dozen pages and tables there).
+DATABASE_CACHE = "sopkinerja.common.database_cache.UpsertDatabaseCache"
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
-            "CACHE_BACKEND",
-            "django.core.cache.backends.locmem.LocMemCache" if DEBUG else "django.core.cache.backends.db.DatabaseCache",
+            "CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache" if DEBUG else DATABASE_CACHE
         ),
         "LOCATION": os.environ.get("CACHE_LOCATION", "sopkinerja_cache"),
     },
@@ -61,3 +63,5 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": envint("LOCAL_CACHE_ENTRIES", 2000)},
     },
 }
+if CACHES["default"]["BACKEND"] in {DATABASE_CACHE, "django.core.cache.backends.db.DatabaseCache"}:
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 20000)}
