@@ -60,34 +60,46 @@ def runs_for_agency(agency: Agency):
     return Run.objects.for_agency(agency).select_related("sop", "version", "started_by__employee")
 
 
-def run_detail(agency: Agency, run_id: int):
-    """One run of this agency with its attempts, dispositions and attachments; 404s for another agency's."""
-
-    return (
-        runs_for_agency(agency)
+def run_detail(agency: Agency, run_id: int) -> Run:
+    """One run of this agency with what its page shows everyone (workflow.runs.stamps.run_page_key):
+    its attempts in order with their steps (activity, Waktu, actor columns), first disposisi (who read
+    it) and files; Run.DoesNotExist for another agency's. What a viewer may do with an attempt is read
+    by run_steps_in_hand, for the attempts in hand only."""
+    # Only the relations drawn: each joined table and each model's default ordering (the attempts'
+    # orders by their run's) cost more to compile than the rows cost to read.
+    attempts = (
+        RunStep.objects.select_related("step__executor")
+        .order_by("sequence")
         .prefetch_related(
             Prefetch(
-                "steps",
-                queryset=RunStep.objects.select_related(
-                    "step__executor__position__supervisor",
-                    "step__approver_position",
-                    "submitted_by__employee",
-                    "approved_by__employee",
-                ).prefetch_related(
-                    Prefetch(
-                        "dispositions",
-                        queryset=Disposition.objects.filter(parent__isnull=True).select_related(
-                            "from_position", "read_by__employee"
-                        ),
-                    ),
-                    "attachments",
-                    "step__requirements",
-                    Prefetch("step__actor_links", queryset=StepActor.objects.select_related("executor")),
-                ),
-            )
+                "dispositions",
+                queryset=Disposition.objects.filter(parent__isnull=True).select_related("read_by__employee"),
+            ),
+            "attachments",
+            Prefetch("step__actor_links", queryset=StepActor.objects.select_related("executor").order_by()),
         )
+    )
+    return (
+        Run.objects.for_agency(agency)
+        .select_related("sop", "version", "started_by__employee")
+        .prefetch_related(Prefetch("steps", queryset=attempts))
         .get(pk=run_id)
     )
+
+
+def run_steps_in_hand(run_id: int, attempt_ids: list[int]) -> list[RunStep]:
+    """These attempts of the run (those in progress or handed in) with what the rights to act on them
+    read (the executor's position and its supervisor, the approver) and the run with its SOP."""
+    return list(
+        RunStep.objects.filter(run_id=run_id, pk__in=attempt_ids)
+        .select_related("run__sop", "step__executor__position__supervisor", "step__approver_position")
+        .order_by()
+    )
+
+
+def run_with_sop(run_id: int) -> Run:
+    """The run with its SOP: whether the viewer may cancel it reads the SOP's agency."""
+    return Run.objects.select_related("sop__agency").get(pk=run_id)
 
 
 def my_work(user, now=None) -> dict:

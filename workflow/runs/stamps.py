@@ -2,10 +2,12 @@
 row the page is drawn from does (sopkinerja.common.stamped_cache.rows_digest)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django_fsm_log.models import StateLog
 
 from sopkinerja.common.stamped_cache import db_table, rows_digest
 from workflow.models.organisation import Agency, Employee, LocalGovernment, Position, Unit
-from workflow.models.run import Run
+from workflow.models.run import Attachment, Disposition, Run, RunStep
 from workflow.models.sop import Executor, Sop, SopListItem, SopVersion, Step, StepActor, StepExit, StepRequirement
 
 
@@ -54,3 +56,54 @@ def runs_key(agency: Agency) -> str | None:
         {"agency": agency.pk},
     )
     return None if digest is None else f"runs:v1:{agency.pk}:{digest}"
+
+
+def run_page_key(agency: Agency, run_id: int) -> str | None:
+    """A key that changes whenever what the run page shows to everyone would: the run (its state,
+    times, reason for cancelling), its SOP and version (number, name), its attempts (state, output,
+    return note, deadline, times), their steps and executor columns (activity, Waktu, actors), their
+    disposisi and files, the history (the transitions logged for the run and its attempts), the names
+    of the people it names (who started it, who acted, who read a disposisi) and the agency (its
+    working day). None without PostgreSQL.
+
+    Whether the run is the agency's is not read here: the key names the agency, and a page is kept
+    under it only once drawn, which another agency's run never is (a 404)."""
+    run = f"SELECT r.{{column}} FROM {db_table(Run)} r WHERE r.id = %(run)s"
+    attempts = f"SELECT rs.id FROM {db_table(RunStep)} rs WHERE rs.run_id = %(run)s"
+    steps = f"SELECT rs.step_id FROM {db_table(RunStep)} rs WHERE rs.run_id = %(run)s"
+    # Two selections, each on the log's object index (an OR of both made PostgreSQL read every row).
+    logged = (
+        f"SELECT l.id FROM {db_table(StateLog)} l WHERE l.content_type_id = %(attempt_type)s"
+        f" AND l.object_id IN ({attempts})"
+        f" UNION ALL SELECT l.id FROM {db_table(StateLog)} l WHERE l.content_type_id = %(run_type)s"
+        " AND l.object_id = %(run)s"
+    )
+    people = (
+        f"{run.format(column='started_by_id')}"
+        f" UNION SELECT l.by_id FROM {db_table(StateLog)} l WHERE l.id IN ({logged})"
+        f" UNION SELECT d.read_by_id FROM {db_table(Disposition)} d WHERE d.run_step_id IN ({attempts})"
+    )
+    digest = rows_digest(
+        [
+            (Run, "x.id = %(run)s"),
+            (Sop, f"x.id IN ({run.format(column='sop_id')})"),
+            (SopVersion, f"x.id IN ({run.format(column='version_id')})"),
+            (RunStep, "x.run_id = %(run)s"),
+            (Step, f"x.id IN ({steps})"),
+            (Executor, f"x.version_id IN ({run.format(column='version_id')})"),
+            (StepActor, f"x.step_id IN ({steps})"),
+            (Disposition, f"x.run_step_id IN ({attempts})"),
+            (Attachment, f"x.run_step_id IN ({attempts})"),
+            (StateLog, f"x.id IN ({logged})"),
+            (get_user_model(), f"x.id IN ({people})"),
+            (Employee, f"x.user_id IN ({people})"),
+            (Agency, "x.id = %(agency)s"),
+        ],
+        {
+            "run": run_id,
+            "agency": agency.pk,
+            "run_type": ContentType.objects.get_for_model(Run).pk,
+            "attempt_type": ContentType.objects.get_for_model(RunStep).pk,
+        },
+    )
+    return None if digest is None else f"run-page:v1:{agency.pk}:{run_id}:{digest}"

@@ -35,16 +35,17 @@ from workflow.runs import services as run_services
 from workflow.runs.selectors import (
     disposition_for,
     disposition_history,
-    run_detail,
+    run_steps_in_hand,
+    run_with_sop,
     runs_for_agency,
     runs_in_progress,
 )
 from workflow.runs.stamps import runs_key, sop_text_key
-from workflow.runs.timeline import run_timeline
 from workflow.sop.flowchart import web_rows
 from workflow.sop.selectors import sop_version_detail
 from workflow.views.access import agency_or_403
 from workflow.views.dashboard import agency_board, decision_context, sop_table, waiting_for
+from workflow.views.run_page import kept_run_page, run_page_parts
 
 
 def _run_step_or_404(agency, run_step_id: int) -> RunStep:
@@ -237,27 +238,31 @@ def run_view(request, run_id: int):
 
 
 def _run_page(request, agency, run_id: int, *, refused: RunStep | None = None, form=None, kind: str = ""):
-    """The run page; after a refusal (status 400) the refused step's form keeps what was typed."""
+    """The run page; after a refusal (status 400) the refused step's form keeps what was typed. What
+    everyone sees is kept (workflow.views.run_page); the viewer's part is read for the attempts in
+    hand only, and none for a run that is over."""
     try:
-        run = run_detail(agency, run_id)
+        kept = kept_run_page(agency, run_id)
     except Run.DoesNotExist:
         raise Http404(_("No such run in your agency.")) from None
     now = timezone.now()
-    rows = [
-        _run_step_row(rs, request.user, now, {kind: form} if refused and rs.pk == refused.pk else {}, agency)
-        for rs in run.steps.all()
-    ]
+    title, parts = run_page_parts(kept, now)
+    in_hand = sorted({part.attempt_id for part in parts if part.attempt_id is not None})
+    attempts = run_steps_in_hand(run_id, in_hand) if in_hand else []
+    rows = {
+        rs.pk: _run_step_row(rs, request.user, now, {kind: form} if refused and rs.pk == refused.pk else {}, agency)
+        for rs in attempts
+    }
+    for part in parts:
+        part.row = rows.get(part.attempt_id)
+    can_cancel = False
+    if any(part.kind == "cancel" for part in parts):  # the run is in progress
+        run = attempts[0].run if attempts else run_with_sop(run_id)
+        can_cancel = permissions.can_cancel(run, request.user)
     return render(
         request,
         "workflow/run_detail.html",
-        {
-            "agency": agency,
-            "run": run,
-            "rows": rows,
-            "timeline": run_timeline(run),
-            "can_cancel": run.state == Run.State.ACTIVE and permissions.can_cancel(run, request.user),
-            "cancel_form": CancelForm(),
-        },
+        {"title": title, "parts": parts, "run_id": run_id, "can_cancel": can_cancel, "cancel_form": CancelForm()},
         status=400 if refused else 200,
     )
 
