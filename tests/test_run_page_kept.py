@@ -21,6 +21,7 @@ from workflow.organisation.appointments import acting_appoint
 from workflow.runs.services import run_step_approve, run_step_send_back, run_step_submit
 
 from .conftest import PASSWORD, employee, user
+from .test_fragments_kept import kept  # noqa: F401 (the fixture)
 from .test_query_counts_at_scale import NOW, signed_in
 from .workflow_helpers import step
 
@@ -29,16 +30,8 @@ APPROVE = "Setujui"
 CANCEL = "Batalkan pelaksanaan ini"
 
 
-@pytest.fixture
-def kept(settings, db):
-    """Both layers of stamped values on, as in production: the page is kept in this process's memory."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "run-page-shared"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "run-page-local"},
-    }
-    yield
-    for alias in ("default", "local"):
-        caches[alias].clear()
+# Both layers of stamped values on, as in production: the page is kept in this process's memory.
+pytestmark = pytest.mark.usefixtures("kept")
 
 
 def run_page(client, run) -> str:
@@ -51,7 +44,7 @@ def kept_pages() -> int:
     return sum(1 for key in caches["local"]._cache if ":run-page:" in key)
 
 
-def test_the_page_is_kept_and_drawn_from_the_kept_copy_the_second_time(kept, login, run):
+def test_the_page_is_kept_and_drawn_from_the_kept_copy_the_second_time(login, run):
     client = login("balangan.kadis")
     first = run_page(client, run)
     assert kept_pages() == 1
@@ -63,7 +56,7 @@ def test_the_page_is_kept_and_drawn_from_the_kept_copy_the_second_time(kept, log
     assert not any("workflow_stepactor" in sql or "django_fsm_log_statelog" in sql for sql in drawn)
 
 
-def test_a_submitted_step_shows_its_output_and_its_approval_forms_though_the_old_page_is_kept(kept, login, run):
+def test_a_submitted_step_shows_its_output_and_its_approval_forms_though_the_old_page_is_kept(login, run):
     client = login("balangan.kadis")
     page = run_page(client, run)
     assert APPROVE not in page and "Direkap tanpa sisa" not in page
@@ -74,7 +67,7 @@ def test_a_submitted_step_shows_its_output_and_its_approval_forms_though_the_old
     assert APPROVE in page and f'action="{reverse("workflow:step-approve", args=[first.pk])}"' in page
 
 
-def test_an_approved_step_shows_the_disposisi_given_for_the_next_though_the_old_page_is_kept(kept, login, run):
+def test_an_approved_step_shows_the_disposisi_given_for_the_next_though_the_old_page_is_kept(login, run):
     client = login("balangan.staf")
     run_page(client, run)
     first = step(run, 1)
@@ -86,7 +79,7 @@ def test_an_approved_step_shows_the_disposisi_given_for_the_next_though_the_old_
     assert reverse("workflow:disposition", args=[given.pk]) in page
 
 
-def test_a_returned_step_shows_the_note_though_the_old_page_is_kept(kept, login, run):
+def test_a_returned_step_shows_the_note_though_the_old_page_is_kept(login, run):
     client = login("balangan.sekretaris")
     run_page(client, run)
     first = step(run, 1)
@@ -97,7 +90,7 @@ def test_a_returned_step_shows_the_note_though_the_old_page_is_kept(kept, login,
     assert "Dikembalikan: Nomor surat salah" in page and SUBMIT in page
 
 
-def test_a_disposisi_read_shows_as_read_though_the_old_page_is_kept(kept, login, run):
+def test_a_disposisi_read_shows_as_read_though_the_old_page_is_kept(login, run):
     client = login("balangan.staf")
     assert "belum dibaca" in run_page(client, run)
     Disposition.objects.filter(run_step__run=run).update(read_at=timezone.now(), read_by=user("balangan.sekretaris"))
@@ -105,14 +98,14 @@ def test_a_disposisi_read_shows_as_read_though_the_old_page_is_kept(kept, login,
     assert "belum dibaca" not in page and "Disposisi langkah 1 dibaca" in page
 
 
-def test_the_history_names_a_renamed_person_by_their_new_name(kept, login, run):
+def test_the_history_names_a_renamed_person_by_their_new_name(login, run):
     client = login("balangan.kadis")
     assert "Hj. NOOR AINAH BINTI AMAT" not in run_page(client, run)
     Employee.objects.filter(user__username="balangan.sekretaris").update(full_name="Hj. NOOR AINAH BINTI AMAT")
     assert "Hj. NOOR AINAH BINTI AMAT" in run_page(client, run)
 
 
-def test_the_kept_page_follows_the_language(kept, login, run):
+def test_the_kept_page_follows_the_language(login, run):
     client = login("balangan.staf")
     assert "Riwayat" in run_page(client, run)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -120,7 +113,7 @@ def test_the_kept_page_follows_the_language(kept, login, run):
     assert "History" in page and "Riwayat" not in page
 
 
-def test_one_viewers_forms_never_show_for_another_though_the_page_is_kept(kept, login, run):
+def test_one_viewers_forms_never_show_for_another_though_the_page_is_kept(login, run):
     assert SUBMIT in run_page(login("balangan.sekretaris"), run)  # the executor of step 1
     for other in ("balangan.staf", "balangan.kadis"):
         page = run_page(login(other), run)
@@ -129,7 +122,7 @@ def test_one_viewers_forms_never_show_for_another_though_the_page_is_kept(kept, 
     assert SUBMIT in run_page(login("balangan.sekretaris"), run)
 
 
-def test_only_who_may_cancel_the_run_is_offered_it_beside_the_kept_page(kept, login, run):
+def test_only_who_may_cancel_the_run_is_offered_it_beside_the_kept_page(login, run):
     assert CANCEL in run_page(login("balangan.kadis"), run)
     assert CANCEL not in run_page(login("balangan.staf"), run)
     Run.objects.filter(pk=run.pk).update(state=Run.State.CANCELLED, cancel_reason="Diulang")
@@ -137,7 +130,7 @@ def test_only_who_may_cancel_the_run_is_offered_it_beside_the_kept_page(kept, lo
     assert CANCEL not in page and "Dibatalkan: Diulang" in page
 
 
-def test_a_plh_appointed_gets_the_form_to_submit_though_the_page_is_kept(kept, login, run):
+def test_a_plh_appointed_gets_the_form_to_submit_though_the_page_is_kept(login, run):
     client = login("balangan.staf")
     assert SUBMIT not in run_page(client, run)
     sekretaris = employee("balangan.sekretaris")
@@ -153,9 +146,7 @@ def test_a_plh_appointed_gets_the_form_to_submit_though_the_page_is_kept(kept, l
     assert SUBMIT in run_page(client, run)
 
 
-def test_a_step_becomes_overdue_with_the_time_though_its_row_and_the_kept_page_do_not_change(
-    kept, login, run, monkeypatch
-):
+def test_a_step_becomes_overdue_with_the_time_though_its_row_and_the_kept_page_do_not_change(login, run, monkeypatch):
     client = login("balangan.staf")
     due = step(run, 1).due_at
     assert due is not None and "Terlambat" not in run_page(client, run)
@@ -165,7 +156,7 @@ def test_a_step_becomes_overdue_with_the_time_though_its_row_and_the_kept_page_d
     assert kept_pages() == 1
 
 
-def test_another_agency_never_gets_the_page_kept_for_balangan(kept, login, run):
+def test_another_agency_never_gets_the_page_kept_for_balangan(login, run):
     activity = step(run, 1).step.activity
     assert activity in run_page(login("balangan.staf"), run)
     response = login("padangpanjang.kadis").get(reverse("workflow:run-detail", args=[run.pk]))
@@ -173,14 +164,14 @@ def test_another_agency_never_gets_the_page_kept_for_balangan(kept, login, run):
     assert kept_pages() == 1
 
 
-def test_balangan_never_gets_a_page_kept_for_another_agency(kept, login, run, padang_panjang_run):
+def test_balangan_never_gets_a_page_kept_for_another_agency(login, run, padang_panjang_run):
     activity = step(padang_panjang_run, 1).step.activity
     assert activity in run_page(login("padangpanjang.kadis"), padang_panjang_run)
     response = login("balangan.kadis").get(reverse("workflow:run-detail", args=[padang_panjang_run.pk]))
     assert response.status_code == 404 and activity not in response.content.decode()
 
 
-def test_the_run_page_makes_as_many_queries_with_more_agencies_and_years_kept_or_drawn(kept, client):
+def test_the_run_page_makes_as_many_queries_with_more_agencies_and_years_kept_or_drawn(client):
     seed_scale(agencies=1, years=1, password=PASSWORD, now=NOW)
     small = counts(client, "scale-001")
     seed_scale(agencies=1, years=3, first=3, password=PASSWORD, now=NOW)  # Balangan's copy again

@@ -68,9 +68,11 @@ def run_page_key(agency: Agency, run_id: int) -> str | None:
 
     Whether the run is the agency's is not read here: the key names the agency, and a page is kept
     under it only once drawn, which another agency's run never is (a 404)."""
-    run = f"SELECT r.{{column}} FROM {db_table(Run)} r WHERE r.id = %(run)s"
+    # Each selection reads its rows through an index: the run's one SOP and version as scalars (an
+    # IN of a subquery made PostgreSQL hash every step, executor and actor of the province).
+    run = f"(SELECT r.{{column}} FROM {db_table(Run)} r WHERE r.id = %(run)s)"
     attempts = f"SELECT rs.id FROM {db_table(RunStep)} rs WHERE rs.run_id = %(run)s"
-    steps = f"SELECT rs.step_id FROM {db_table(RunStep)} rs WHERE rs.run_id = %(run)s"
+    steps = f"SELECT s.id FROM {db_table(Step)} s WHERE s.version_id = {run.format(column='version_id')}"
     # Two selections, each on the log's object index (an OR of both made PostgreSQL read every row).
     logged = (
         f"SELECT l.id FROM {db_table(StateLog)} l WHERE l.content_type_id = %(attempt_type)s"
@@ -79,18 +81,18 @@ def run_page_key(agency: Agency, run_id: int) -> str | None:
         " AND l.object_id = %(run)s"
     )
     people = (
-        f"{run.format(column='started_by_id')}"
+        f"SELECT {run.format(column='started_by_id')}"
         f" UNION SELECT l.by_id FROM {db_table(StateLog)} l WHERE l.id IN ({logged})"
         f" UNION SELECT d.read_by_id FROM {db_table(Disposition)} d WHERE d.run_step_id IN ({attempts})"
     )
     digest = rows_digest(
         [
             (Run, "x.id = %(run)s"),
-            (Sop, f"x.id IN ({run.format(column='sop_id')})"),
-            (SopVersion, f"x.id IN ({run.format(column='version_id')})"),
+            (Sop, f"x.id = {run.format(column='sop_id')}"),
+            (SopVersion, f"x.id = {run.format(column='version_id')}"),
             (RunStep, "x.run_id = %(run)s"),
-            (Step, f"x.id IN ({steps})"),
-            (Executor, f"x.version_id IN ({run.format(column='version_id')})"),
+            (Step, f"x.version_id = {run.format(column='version_id')}"),
+            (Executor, f"x.version_id = {run.format(column='version_id')}"),
             (StepActor, f"x.step_id IN ({steps})"),
             (Disposition, f"x.run_step_id IN ({attempts})"),
             (Attachment, f"x.run_step_id IN ({attempts})"),
