@@ -2,21 +2,23 @@
 progress, the periods a run can start for, and whether a quarter's figures are locked by its run."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
 from sopkinerja.common.periods import Period
 from workflow.models.organisation import Agency, Employee, Position
-from workflow.models.run import Disposition, Run, RunStep
+from workflow.models.run import Attachment, Disposition, Run, RunStep
 from workflow.models.sop import Executor, Sop, SopVersion, Step, StepActor
 from workflow.organisation.deliveries import Delivery, deliveries
 from workflow.organisation.mail import key_start
 from workflow.organisation.selectors import agency_of
 from workflow.permissions import held_position_ids
+from workflow.sop.waktu import Waktu
 
 
 def start_refusal(period: Period, *, cadences: set[str], runs: dict[str, str]) -> str | None:
@@ -60,31 +62,180 @@ def runs_for_agency(agency: Agency):
     return Run.objects.for_agency(agency).select_related("sop", "version", "started_by__employee")
 
 
-def run_detail(agency: Agency, run_id: int) -> Run:
-    """One run of this agency with what its page shows everyone (workflow.runs.stamps.run_page_key):
-    its attempts in order with their steps (activity, Waktu, actor columns), first disposisi (who read
-    it) and files; Run.DoesNotExist for another agency's. What a viewer may do with an attempt is read
-    by run_steps_in_hand, for the attempts in hand only."""
-    # Only the relations drawn: each joined table and each model's default ordering (the attempts'
-    # orders by their run's) cost more to compile than the rows cost to read.
-    attempts = (
-        RunStep.objects.select_related("step__executor")
+@dataclass(frozen=True)
+class RunPageDisposition:
+    pk: int
+    number: str
+    read_at: datetime | None
+    read_by: str  # the reader's name, "" before it is read
+
+
+@dataclass(frozen=True)
+class RunPageFile:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class RunPageAttempt:
+    """One attempt as the run page shows it to everyone."""
+
+    pk: int
+    state: str
+    state_label: str
+    attempt: int
+    due_at: datetime | None
+    submitted_at: datetime | None
+    output_note: str
+    answer: str
+    missing_units: str
+    return_note: str
+    actual_minutes: int | None
+    number: int  # the step's
+    activity: str
+    waktu: Waktu
+    actors: list[str]  # the step's columns: its actors, else its executor
+    disposition: RunPageDisposition | None
+    files: list[RunPageFile]
+
+
+@dataclass(frozen=True)
+class RunPageLog:
+    """A transition logged for the run (`attempt_id` None) or one of its attempts."""
+
+    attempt_id: int | None
+    transition: str
+    at: datetime
+    by: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """A run as its page shows it to everyone (workflow.runs.stamps.run_page_key): read in seven
+    queries of one table shape each, whatever the number of its attempts."""
+
+    pk: int
+    state: str
+    state_label: str
+    period: Period
+    sop_number: str
+    version_name: str
+    started_at: datetime
+    started_by: str
+    lead_minutes: int | None
+    standard_minutes: int
+    cancel_reason: str
+    attempts: list[RunPageAttempt]
+    history: list[RunPageLog]  # in the order logged
+
+
+def person_name(username: str | None, full_name: str | None) -> str:
+    """A person as the run page names them: the employee's full name, else the login ("" for nobody)."""
+    return full_name or username or ""
+
+
+def run_detail(agency: Agency, run_id: int) -> RunPage:
+    """One run of this agency as its page shows it to everyone: its attempts in order with their steps
+    (activity, Waktu, actor columns), first disposisi and files, and its history; Run.DoesNotExist
+    for another agency's. What a viewer may do with an attempt is read by run_steps_in_hand, for the
+    attempts in hand only."""
+    person = ("username", "employee__full_name")
+    run = (
+        Run.objects.for_agency(agency)
+        .filter(pk=run_id)
+        .values(
+            *("state", "period", "started_at", "lead_minutes", "standard_minutes", "cancel_reason"),
+            *("sop__number", "version__name", *(f"started_by__{field}" for field in person)),
+        )
+        .first()
+    )
+    if run is None:
+        raise Run.DoesNotExist
+    # Ordered here, never by a model's default ordering (the attempts' joins their run's).
+    rows = list(
+        RunStep.objects.filter(run_id=run_id)
         .order_by("sequence")
-        .prefetch_related(
-            Prefetch(
-                "dispositions",
-                queryset=Disposition.objects.filter(parent__isnull=True).select_related("read_by__employee"),
-            ),
-            "attachments",
-            Prefetch("step__actor_links", queryset=StepActor.objects.select_related("executor").order_by()),
+        .values(
+            *("pk", "state", "attempt", "due_at", "submitted_at", "output_note", "answer", "missing_units"),
+            *("return_note", "actual_minutes", "step_id", "step__number", "step__activity"),
+            *("step__duration_text", "step__duration_amount", "step__duration_unit", "step__executor__title"),
         )
     )
-    return (
-        Run.objects.for_agency(agency)
-        .select_related("sop", "version", "started_by__employee")
-        .prefetch_related(Prefetch("steps", queryset=attempts))
-        .get(pk=run_id)
+    attempt_ids = [row["pk"] for row in rows]
+    actors: dict[int, list[str]] = {}
+    links = StepActor.objects.filter(step_id__in={row["step_id"] for row in rows}).order_by("step_id", "order")
+    for step_id, title in links.values_list("step_id", "executor__title"):
+        actors.setdefault(step_id, []).append(title)
+    first_dispositions = (
+        Disposition.objects.filter(run_step_id__in=attempt_ids, parent__isnull=True)
+        .order_by("issued_at", "pk")  # the latest wins below, as RunStep.disposition reads them newest first
+        .values_list("pk", "run_step_id", "issued_at", "read_at", *(f"read_by__{field}" for field in person))
     )
+    dispositions = {
+        attempt_id: RunPageDisposition(pk, Disposition(pk=pk, issued_at=issued_at).number, read_at, person_name(*name))
+        for pk, attempt_id, issued_at, read_at, *name in first_dispositions
+    }
+    files: dict[int, list[RunPageFile]] = {}
+    attached = Attachment.objects.filter(run_step_id__in=attempt_ids).order_by("pk")
+    for pk, attempt_id, file, original_name in attached.values_list("pk", "run_step_id", "file", "original_name"):
+        name = str(Attachment(file=file, original_name=original_name))
+        files.setdefault(attempt_id, []).append(RunPageFile(pk, name))
+    return RunPage(
+        pk=run_id,
+        state=run["state"],
+        state_label=Run.State(run["state"]).label,
+        period=Period.parse(run["period"]),
+        sop_number=run["sop__number"],
+        version_name=run["version__name"],
+        started_at=run["started_at"],
+        started_by=person_name(run["started_by__username"], run["started_by__employee__full_name"]),
+        lead_minutes=run["lead_minutes"],
+        standard_minutes=run["standard_minutes"],
+        cancel_reason=run["cancel_reason"],
+        attempts=[
+            RunPageAttempt(
+                pk=row["pk"],
+                state=row["state"],
+                state_label=RunStep.State(row["state"]).label,
+                attempt=row["attempt"],
+                due_at=row["due_at"],
+                submitted_at=row["submitted_at"],
+                output_note=row["output_note"],
+                answer=row["answer"],
+                missing_units=row["missing_units"],
+                return_note=row["return_note"],
+                actual_minutes=row["actual_minutes"],
+                number=row["step__number"],
+                activity=row["step__activity"],
+                waktu=Step(
+                    duration_text=row["step__duration_text"],
+                    duration_amount=row["step__duration_amount"],
+                    duration_unit=row["step__duration_unit"],
+                ).waktu,
+                actors=actors.get(row["step_id"]) or [row["step__executor__title"]],
+                disposition=dispositions.get(row["pk"]),
+                files=files.get(row["pk"], []),
+            )
+            for row in rows
+        ],
+        history=run_history(run_id, attempt_ids),
+    )
+
+
+def run_history(run_id: int, attempt_ids: list[int]) -> list[RunPageLog]:
+    """The transitions logged for the run and its attempts, in the order logged, with who made them."""
+    run_type, attempt_type = (ContentType.objects.get_for_model(model).pk for model in (Run, RunStep))
+    logs = StateLog.objects.filter(content_type_id=attempt_type, object_id__in=attempt_ids) | StateLog.objects.filter(
+        content_type_id=run_type, object_id=run_id
+    )
+    fields = ("content_type_id", "object_id", "transition", "timestamp", "description", "by__username")
+    return [
+        RunPageLog(None if type_id == run_type else object_id, transition, at, person_name(*by), note or "")
+        for type_id, object_id, transition, at, note, *by in logs.order_by("timestamp", "pk").values_list(
+            *fields, "by__employee__full_name"
+        )
+    ]
 
 
 def run_steps_in_hand(run_id: int, attempt_ids: list[int]) -> list[RunStep]:

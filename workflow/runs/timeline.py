@@ -3,12 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django_fsm_log.models import StateLog
 
-from workflow.models.run import Run, RunStep
+from workflow.runs.selectors import RunPage
 
 
 @dataclass(frozen=True)
@@ -20,51 +18,35 @@ class Event:
     kind: str = ""
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    employee = getattr(user, "employee", None)
-    return employee.full_name if employee else user.get_username()
-
-
-def run_timeline(run: Run) -> list[Event]:
-    steps = {rs.pk: rs for rs in run.steps.all()}
-    run_type = ContentType.objects.get_for_model(Run)
-    logs = StateLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(RunStep), object_id__in=list(steps)
-    ) | StateLog.objects.filter(content_type=run_type, object_id=run.pk)
-    events = [
-        Event(
-            run.started_at,
-            _name(run.started_by),
-            _("Run started for %(period)s") % {"period": run.period_obj.label},
-            kind="start",
-        )
-    ]
-    for log in logs.select_related("by__employee").order_by("timestamp", "pk"):
-        if log.content_type_id == run_type.pk:
+def run_timeline(run: RunPage) -> list[Event]:
+    """The run's start, its logged transitions and the disposisi read, oldest first."""
+    attempts = {attempt.pk: attempt for attempt in run.attempts}
+    started = _("Run started for %(period)s") % {"period": run.period.label}
+    events = [Event(run.started_at, run.started_by, started, kind="start")]
+    for log in run.history:
+        if log.attempt_id is None:
             text = {"finish": _("Run finished"), "cancel": _("Run cancelled")}.get(log.transition, log.transition)
         else:
-            run_step = steps[log.object_id]
-            label = _("step %(n)d") % {"n": run_step.step.number}
-            if run_step.attempt > 1:
-                label += " " + _("(attempt %(a)d)") % {"a": run_step.attempt}
+            attempt = attempts[log.attempt_id]
+            label = _("step %(n)d") % {"n": attempt.number}
+            if attempt.attempt > 1:
+                label += " " + _("(attempt %(a)d)") % {"a": attempt.attempt}
             text = {
                 "activate": _("Disposisi issued for %(step)s"),
                 "submit": _("%(step)s submitted"),
                 "approve": _("%(step)s approved"),
                 "send_back": _("%(step)s returned for correction"),
             }.get(log.transition, log.transition) % {"step": label}
-        note = log.description if log.transition != "activate" else ""
-        events.append(Event(log.timestamp, _name(log.by), capfirst(text), note or "", kind=log.transition))
-    for run_step in steps.values():
-        disposition = getattr(run_step, "disposition", None)
+        note = log.note if log.transition != "activate" else ""
+        events.append(Event(log.at, log.by, capfirst(text), note, kind=log.transition))
+    for attempt in run.attempts:
+        disposition = attempt.disposition
         if disposition is not None and disposition.read_at:
             events.append(
                 Event(
                     disposition.read_at,
-                    _name(disposition.read_by),
-                    _("Disposisi for step %(n)d read") % {"n": run_step.step.number},
+                    disposition.read_by,
+                    _("Disposisi for step %(n)d read") % {"n": attempt.number},
                     kind="read",
                 )
             )
