@@ -80,9 +80,13 @@ def run_page_key(agency: Agency, run_id: int) -> str | None:
         f" UNION ALL SELECT l.id FROM {db_table(StateLog)} l WHERE l.content_type_id = %(run_type)s"
         " AND l.object_id = %(run)s"
     )
+    # Who acted read straight from the log's two selections (through `logged` it took a third longer).
     people = (
         f"SELECT {run.format(column='started_by_id')}"
-        f" UNION SELECT l.by_id FROM {db_table(StateLog)} l WHERE l.id IN ({logged})"
+        f" UNION SELECT l.by_id FROM {db_table(StateLog)} l WHERE l.content_type_id = %(attempt_type)s"
+        f" AND l.object_id IN ({attempts})"
+        f" UNION SELECT l.by_id FROM {db_table(StateLog)} l WHERE l.content_type_id = %(run_type)s"
+        " AND l.object_id = %(run)s"
         f" UNION SELECT d.read_by_id FROM {db_table(Disposition)} d WHERE d.run_step_id IN ({attempts})"
     )
     digest = rows_digest(
