@@ -112,7 +112,7 @@ class RunPageLog:
 
 @dataclass(frozen=True)
 class RunPage:
-    """A run as its page shows it to everyone (workflow.runs.stamps.run_page_key): read in seven
+    """A run as its page shows it to everyone (workflow.runs.stamps.run_page_key): read in six
     queries of one table shape each, whatever the number of its attempts."""
 
     pk: int
@@ -153,13 +153,15 @@ def run_detail(agency: Agency, run_id: int) -> RunPage:
     if run is None:
         raise Run.DoesNotExist
     # Ordered here, never by a model's default ordering (the attempts' joins their run's).
+    as_stored = ("pk", "state", "attempt", "due_at", "submitted_at", "output_note", "answer", "missing_units")
+    as_stored += ("return_note", "actual_minutes")
     rows = list(
         RunStep.objects.filter(run_id=run_id)
         .order_by("sequence")
         .values(
-            *("pk", "state", "attempt", "due_at", "submitted_at", "output_note", "answer", "missing_units"),
-            *("return_note", "actual_minutes", "step_id", "step__number", "step__activity"),
-            *("step__duration_text", "step__duration_amount", "step__duration_unit", "step__executor__title"),
+            *as_stored,
+            *("step_id", "step__number", "step__activity", "step__executor__title"),
+            *("step__duration_text", "step__duration_amount", "step__duration_unit"),
         )
     )
     attempt_ids = [row["pk"] for row in rows]
@@ -195,17 +197,8 @@ def run_detail(agency: Agency, run_id: int) -> RunPage:
         cancel_reason=run["cancel_reason"],
         attempts=[
             RunPageAttempt(
-                pk=row["pk"],
-                state=row["state"],
+                **{field: row[field] for field in as_stored},
                 state_label=RunStep.State(row["state"]).label,
-                attempt=row["attempt"],
-                due_at=row["due_at"],
-                submitted_at=row["submitted_at"],
-                output_note=row["output_note"],
-                answer=row["answer"],
-                missing_units=row["missing_units"],
-                return_note=row["return_note"],
-                actual_minutes=row["actual_minutes"],
                 number=row["step__number"],
                 activity=row["step__activity"],
                 waktu=Step(
