@@ -13,7 +13,7 @@ from django.utils import timezone
 from reports.models import UnitSubmission
 from reports.performance.selectors import submissions_to_review
 from workflow.models import ActingAssignment, Employee, Position, Unit
-from workflow.organisation.appointments import acting_end, acting_appoint
+from workflow.organisation.appointments import acting_appoint, acting_end
 from workflow.permissions import can_review_submission, local_today
 
 from .conftest import user
@@ -52,9 +52,7 @@ def appoint(agency, rank: str, who: str) -> ActingAssignment:
     )
 
 
-def test_a_plh_of_the_kepala_dinas_is_offered_tte_on_the_documents_page_until_the_appointment_is_ended(
-    login, balangan
-):
+def test_a_plh_of_the_kepala_dinas_is_offered_tte_on_the_documents_page_until_the_appointment_is_ended(login, balangan):
     client = login("balangan.sekretaris")
     assert SIGN_FIELD not in documents_page(client)
     assignment = appoint(balangan, "kepala_dinas", "balangan.sekretaris")
@@ -136,9 +134,7 @@ def submit(units, periods, who="balangan.kasubbag") -> None:
     )
 
 
-def test_the_figures_overview_costs_as_many_queries_with_every_unit_waiting_for_review_as_with_one(
-    login, balangan
-):
+def test_the_figures_overview_costs_as_many_queries_with_every_unit_waiting_for_review_as_with_one(login, balangan):
     client = login("balangan.kadis")
     url = reverse("reports:figures-period", args=[TW3])
     units = list(Unit.objects.filter(agency=balangan, indicators__isnull=False).distinct())
@@ -153,7 +149,8 @@ def test_the_figures_overview_costs_as_many_queries_with_every_unit_waiting_for_
 @pytest.mark.parametrize("who", ["balangan.kadis", "balangan.sekretaris", "balangan.kasubbag-umum"])
 def test_who_reviews_a_units_figures_is_decided_as_for_one_submission_at_a_time(balangan, who):
     units = Unit.objects.filter(agency=balangan, indicators__isnull=False).distinct()
-    for unit, submitter in zip(units, ["balangan.kasubbag", "balangan.kasi-layanan", "balangan.kadis", "balangan.staf"]):
+    submitters = ["balangan.kasubbag", "balangan.kasi-layanan", "balangan.kadis", "balangan.staf"]
+    for unit, submitter in zip(units, submitters, strict=False):
         UnitSubmission.objects.create(
             unit=unit, period=TW3, state=UnitSubmission.State.SUBMITTED, submitted_by=user(submitter)
         )

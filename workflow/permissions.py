@@ -95,15 +95,14 @@ def can_start(version, user) -> bool:
     return first is not None and (holds(user, first.executor.position) or holds(user, approver_position(first)))
 
 
-def _head_positions(agency):
-    """The agency's Kepala Dinas position as a one-row queryset, in the order head_position takes it
-    (within one agency, the default ordering is by title)."""
-    return Position.objects.filter(agency=agency, rank="kepala_dinas", supervisor__isnull=True).order_by("title", "pk")[:1]
+def _heads_of(agency):
+    """The agency's positions without a supervisor at the Kepala Dinas rank (usually one)."""
+    return Position.objects.filter(agency=agency, rank=Position.Rank.HEAD, supervisor__isnull=True)
 
 
 def head_position(agency):
-    """The Kepala Dinas position: the agency's position without a supervisor."""
-    return _head_positions(agency).first()
+    """The Kepala Dinas position: the agency's position without a supervisor (the first by title)."""
+    return _heads_of(agency).order_by("title").first()
 
 
 def _held_today(employee) -> Q:
@@ -115,12 +114,19 @@ def _held_today(employee) -> Q:
 
 
 def can_sign(user, agency) -> bool:
-    """The Kepala Dinas, or a Plh/Plt of that position today (in the agency's zone). One query."""
+    """The Kepala Dinas, or a Plh/Plt of that position today (in the agency's zone): holds(user,
+    head_position(agency)) in one query, read afresh. The position the user holds is loaded with them."""
     employee = _employee(user)
     if employee is None or agency is None or employee.agency_id != agency.pk:
         return False
-    head = _head_positions(agency).values("pk")
-    return Position.objects.filter(pk__in=head).filter(_held_today(employee)).exists()
+    own = employee.position
+    if own.rank == Position.Rank.HEAD and own.supervisor_id is None and own.agency_id == agency.pk:
+        # The head position is the first of them by title (head_position): none may come before.
+        return not _heads_of(agency).filter(title__lt=own.title).exists()
+    acting = ActingAssignment.objects.in_force(local_today(agency)).filter(employee=employee).order_by()
+    heads = {"position__agency": agency, "position__rank": Position.Rank.HEAD, "position__supervisor__isnull": True}
+    acted_heads = set(acting.filter(**heads).values_list("position_id", flat=True))
+    return bool(acted_heads) and head_position(agency).pk in acted_heads
 
 
 def signers(agency, today: datetime.date) -> list:

@@ -105,7 +105,10 @@ def figures(request, period: str | None = None):
     agency = agency_or_403(request)
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
-    if reads_every_units_figures(request.user, agency):  # the compilers read every unit's, read-only
+    # The planning staff (can_edit_targets, asked first: it needs no query for the Sekretaris) and
+    # the compilers read every unit's figures, read-only (reads_every_units_figures).
+    edits_targets = permissions.can_edit_targets(request.user, agency)
+    if edits_targets or reads_every_units_figures(request.user, agency):
         units = list(responsible_units(agency, selected.year))
     else:
         units = reporting_units(agency, request.user, selected.year)
@@ -124,7 +127,7 @@ def figures(request, period: str | None = None):
             "units": [(unit, states.get(unit.pk, UnitSubmission.State.DRAFT)) for unit in units],
             "state_labels": dict(UnitSubmission.State.choices),
             "waiting": waiting,
-            "can_edit_targets": permissions.can_edit_targets(request.user, agency),
+            "can_edit_targets": edits_targets,
         },
     )
 
