@@ -148,9 +148,7 @@ def document_list(request):
             "agreements": overview.agreements,
             "reports_html": _reports_html(overview, year),
             "year": year,
-            "requests": DocumentRequest.objects.filter(agency=agency)
-            .select_related("signed_document")
-            .defer("pdf", "signed_document__pdf")[:20],
+            "requests": DocumentRequest.objects.filter(agency=agency).defer("pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
             "can_publish": permissions.can_publish(request.user, agency, signs=signer),
         },
