@@ -101,10 +101,13 @@ def test_a_login_no_longer_staff_loses_the_administration_link_in_the_navigation
 ):
     django_user_model.objects.filter(username="balangan.kasubbag").update(is_staff=True)
     client = login("balangan.kasubbag")
-    admin_link = f'href="{reverse("admin:index")}"'
-    assert admin_link in documents_page(client)
+    links = [f'href="{reverse("admin:index")}"', f'href="{reverse("reports:signing-keys")}"']
+    page = documents_page(client)
+    assert all(link in page for link in links)
     django_user_model.objects.filter(username="balangan.kasubbag").update(is_staff=False)
-    assert admin_link not in documents_page(client), "the navigation kept a right taken away"
+    page = documents_page(client)
+    assert not any(link in page for link in links), "the navigation kept a right taken away"
+    assert f'href="{reverse("reports:documents")}"' in page  # the rest of the menu stays
 
 
 def counted(client, url: str) -> int:
@@ -159,3 +162,11 @@ def test_who_reviews_a_units_figures_is_decided_as_for_one_submission_at_a_time(
     waiting = UnitSubmission.objects.filter(unit__agency=balangan, state=UnitSubmission.State.SUBMITTED)
     one_at_a_time = [s.pk for s in waiting.order_by("-period", "unit__name") if can_review_submission(viewer, s)]
     assert [s.pk for s in submissions_to_review(balangan, viewer)] == one_at_a_time
+
+
+def test_the_kept_main_menu_follows_the_language_of_the_viewer(login, balangan, settings):
+    client = login("balangan.sekretaris")
+    runs = f'href="{reverse("workflow:runs")}">'
+    assert f"{runs}Pelaksanaan SOP</a>" in documents_page(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert f"{runs}SOP runs</a>" in documents_page(client)
