@@ -451,8 +451,8 @@ def can_review_submission(user, submission) -> bool:
 def reviewable_submissions(user, agency, submissions) -> list:
     """The agency's unit submissions among `submissions` that the user reviews (can_review_submission
     of each, in order), in two queries however many there are: the positions of their units, and the
-    acting appointments in force today of the user and of the submitters. Give them with
-    `submitted_by__employee` selected."""
+    acting appointments in force today of the user and of the submitters. Give them with their
+    `submitted_by__employee` read (selected or prefetched)."""
     employee = _employee(user)
     submissions = [submission for submission in submissions if submission.unit.agency_id == agency.pk]
     if employee is None or not submissions:
