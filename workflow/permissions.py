@@ -95,14 +95,38 @@ def can_start(version, user) -> bool:
     return first is not None and (holds(user, first.executor.position) or holds(user, approver_position(first)))
 
 
+def _heads_of(agency):
+    """The agency's positions without a supervisor at the Kepala Dinas rank (usually one)."""
+    return Position.objects.filter(agency=agency, rank=Position.Rank.HEAD, supervisor__isnull=True)
+
+
 def head_position(agency):
-    """The Kepala Dinas position: the agency's position without a supervisor."""
-    return agency.positions.filter(rank="kepala_dinas", supervisor__isnull=True).first()
+    """The Kepala Dinas position: the agency's position without a supervisor (the first by title)."""
+    return _heads_of(agency).order_by("title").first()
+
+
+def _held_today(employee) -> Q:
+    """Positions the employee holds, or acts for today (Plh/Plt, in the agency's time zone), as a
+    condition on positions: asked within the question that needs it, never remembered, so that a right
+    follows an appointment (or its end) at the next request. Give it positions of the employee's agency."""
+    acting = ActingAssignment.objects.in_force(local_today(employee.agency)).filter(employee=employee)
+    return Q(pk=employee.position_id) | Q(pk__in=acting.values("position_id"))
 
 
 def can_sign(user, agency) -> bool:
-    """The Kepala Dinas, or a Plh/Plt of that position today (in the agency's zone)."""
-    return holds(user, head_position(agency))
+    """The Kepala Dinas, or a Plh/Plt of that position today (in the agency's zone): holds(user,
+    head_position(agency)) in one query, read afresh. The position the user holds is loaded with them."""
+    employee = _employee(user)
+    if employee is None or agency is None or employee.agency_id != agency.pk:
+        return False
+    own = employee.position
+    if own.rank == Position.Rank.HEAD and own.supervisor_id is None and own.agency_id == agency.pk:
+        # The head position is the first of them by title (head_position): none may come before.
+        return not _heads_of(agency).filter(title__lt=own.title).exists()
+    acting = ActingAssignment.objects.in_force(local_today(agency)).filter(employee=employee).order_by()
+    heads = {"position__agency": agency, "position__rank": Position.Rank.HEAD, "position__supervisor__isnull": True}
+    acted_heads = set(acting.filter(**heads).values_list("position_id", flat=True))
+    return bool(acted_heads) and head_position(agency).pk in acted_heads
 
 
 def signers(agency, today: datetime.date) -> list:
@@ -244,29 +268,17 @@ def _executors_of_effective_steps(agency_id: int, **step_conditions):
         if isinstance(value, F):
             value = F(step + value.name)
         conditions[step + lookup] = value
-    return Position.objects.filter(agency_id=agency_id, **conditions).values_list("pk", flat=True).distinct()
-
-
-def _holds_any(user, employee, position_ids) -> bool:
-    """holds(user, position) for any of the agency's positions named, in two queries at most: the
-    ids, then the acting appointments in force today (in the agency's time zone) among them. Read
-    afresh each time, never from a memo: a right decided here must follow an appointment at once."""
-    ids = set(position_ids)
-    if employee.position_id in ids:
-        return True
-    if not ids:
-        return False
-    today = local_today(employee.agency)
-    acting = ActingAssignment.objects.in_force(today)
-    return acting.filter(employee=employee, position_id__in=ids, position__agency_id=employee.agency_id).exists()
+    return Position.objects.filter(agency_id=agency_id, **conditions).order_by()
 
 
 def is_data_collector(user) -> bool:
-    """The user performs (or acts for) the data-collection step of an effective SOP of their agency."""
+    """The user performs (or acts for) the data-collection step of an effective SOP of their agency.
+    One query, read afresh."""
     employee = _employee(user)
     if employee is None:
         return False
-    return _holds_any(user, employee, _executors_of_effective_steps(employee.agency_id, collects_data=True))
+    collecting = _executors_of_effective_steps(employee.agency_id, collects_data=True)
+    return collecting.filter(_held_today(employee)).exists()
 
 
 def compiles_figures(user, agency) -> bool:
@@ -284,7 +296,7 @@ def compiles_figures(user, agency) -> bool:
         version__steps__cadence=F("cadence"),
         number__gte=F("version__steps__number"),
     )
-    return _holds_any(user, employee, compiling)
+    return compiling.filter(_held_today(employee)).exists()
 
 
 def can_report_for(user, indicator, *, collector: bool | None = None) -> bool:
@@ -434,6 +446,47 @@ def submission_reviewer_position(submission):
 
 def can_review_submission(user, submission) -> bool:
     return holds(user, submission_reviewer_position(submission))
+
+
+def reviewable_submissions(user, agency, submissions) -> list:
+    """The agency's unit submissions among `submissions` that the user reviews (can_review_submission
+    of each, in order), in two queries however many there are: the positions of their units, and the
+    acting appointments in force today of the user and of the submitters. Give them with their
+    `submitted_by__employee` read (selected or prefetched)."""
+    employee = _employee(user)
+    submissions = [submission for submission in submissions if submission.unit.agency_id == agency.pk]
+    if employee is None or not submissions:
+        return []
+    heads = {}  # unit id -> its head (unit_head_position): the first by pk in the unit, supervised from outside it
+    positions = Position.objects.filter(unit_id__in={s.unit_id for s in submissions}).select_related("supervisor")
+    for position in positions.order_by("pk"):
+        supervisor = position.supervisor
+        if position.unit_id not in heads and (supervisor is None or supervisor.unit_id != position.unit_id):
+            heads[position.unit_id] = position
+    submitters = {s.submitted_by_id: _employee(s.submitted_by) for s in submissions if s.submitted_by_id}
+    employees = {employee.pk} | {e.pk for e in submitters.values() if e is not None}
+    reviewers = {p.pk for head in heads.values() for p in (head, head.supervisor) if p is not None}
+    acting = ActingAssignment.objects.in_force(local_today(agency)).filter(
+        employee_id__in=employees, position_id__in=reviewers
+    )
+    acts_for = set(acting.values_list("employee_id", "position_id"))
+
+    def held_by(someone, position) -> bool:  # holds(), from what was read above
+        if someone is None or someone.agency_id != position.agency_id:
+            return False
+        return someone.position_id == position.pk or (someone.pk, position.pk) in acts_for
+
+    reviewed = []
+    for submission in submissions:
+        head = heads.get(submission.unit_id)
+        if head is None:
+            continue
+        reviewer = head
+        if head.supervisor_id and held_by(submitters.get(submission.submitted_by_id), head):
+            reviewer = head.supervisor
+        if held_by(employee, reviewer):
+            reviewed.append(submission)
+    return reviewed
 
 
 def can_edit_targets(user, agency) -> bool:

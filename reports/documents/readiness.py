@@ -323,6 +323,9 @@ def agreement_overview(agency: Agency, *years: int) -> list[ReportRow]:
 class SigningOverview:
     reports: list[list[ReportRow]]  # for each report year, its reports (_reports_of)
     agreements: list[ReportRow]  # for each PK year, its PK
+    # A stamp of everything `reports` shows (each report's readiness, in the request's language, and
+    # its latest signed version): None without PostgreSQL, where nothing is kept.
+    reports_stamp: str | None = None
 
 
 READINESS_CACHE_SECONDS = 24 * 3600
@@ -338,7 +341,8 @@ def signing_overview(agency: Agency, *, report_years=(), agreement_years=()) -> 
     needs, at most eight queries whatever the number of years. Signing and its refusals do not come
     here: they compute report_readiness or agreement_readiness afresh.
     """
-    readiness = _readiness_of(agency, tuple(report_years), tuple(agreement_years))
+    keys = readiness_keys(agency, tuple(report_years), tuple(agreement_years))
+    readiness = _readiness_of(agency, tuple(report_years), tuple(agreement_years), keys)
     reports = [(year, _reports_of(year)) for year in report_years]
     signed = {}
     for document in (
@@ -351,14 +355,15 @@ def signing_overview(agency: Agency, *, report_years=(), agreement_years=()) -> 
         .order_by("period", "version")
     ):
         signed[(document.kind, document.period)] = document  # the highest version wins
+    report_rows = [
+        [
+            ReportRow(period, period_readiness, signed.get((DocumentKind.REPORT, str(period))))
+            for period, period_readiness in zip(periods, readiness[("report", year)], strict=True)
+        ]
+        for year, periods in reports
+    ]
     return SigningOverview(
-        reports=[
-            [
-                ReportRow(period, period_readiness, signed.get((DocumentKind.REPORT, str(period))))
-                for period, period_readiness in zip(periods, readiness[("report", year)], strict=True)
-            ]
-            for year, periods in reports
-        ],
+        reports=report_rows,
         agreements=[
             ReportRow(
                 Period(year, PeriodKind.YEAR),
@@ -367,14 +372,30 @@ def signing_overview(agency: Agency, *, report_years=(), agreement_years=()) -> 
             )
             for year in agreement_years
         ],
+        reports_stamp=_reports_stamp(keys, report_rows),
     )
 
 
-def _readiness_of(agency: Agency, report_years: tuple, agreement_years: tuple) -> dict:
+def _reports_stamp(keys: dict | None, report_rows: list[list[ReportRow]]) -> str | None:
+    """Everything the reports' rows show, digested: each row's period, its readiness as shown (its
+    reasons and gaps, in the request's language, with their links) and its signed version as printed.
+    None without PostgreSQL (`keys` None), where the readiness is not cached either."""
+    if keys is None:
+        return None
+    parts = []
+    for rows in report_rows:
+        for row in rows:
+            signed = row.signed
+            printed = () if signed is None else (signed.pk, signed.version, signed.signer_name, signed.signed_at)
+            parts.append(repr((str(row.period), row.readiness, printed)))
+    digest = hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"report-overview:v1:{digest}"
+
+
+def _readiness_of(agency: Agency, report_years: tuple, agreement_years: tuple, keys: dict | None) -> dict:
     """("report", year) -> the readiness of each report of the year (_reports_of), ("agreement",
-    year) -> the readiness of the year's PK: from the cache where the key is there, else computed
-    (and cached)."""
-    keys = readiness_keys(agency, report_years, agreement_years)
+    year) -> the readiness of the year's PK: from the cache where the key (readiness_keys) is there,
+    else computed (and cached)."""
     found = {}
     for part, key in (keys or {}).items():
         value = stamped_get(key)

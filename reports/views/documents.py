@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -34,6 +36,7 @@ from sopkinerja.common.client_ip import client_ip
 from sopkinerja.common.periods import Period
 from sopkinerja.common.rate_limit import over_limit
 from sopkinerja.common.slots import Busy
+from sopkinerja.common.stamped_cache import kept_html
 from sopkinerja.common.uploads import download_response
 from workflow import permissions
 from workflow.models import Disposition
@@ -59,6 +62,23 @@ def _request(request, **kwargs):
 def _chosen(request, parameter: str, field: str) -> dict:
     chosen = request.GET.get(parameter, "")
     return {field: chosen, "sign": True} if chosen else {}
+
+
+REPORT_OVERVIEW = "reports/partials/report_overview.html"
+REPORT_OVERVIEW_TEMPLATES = (REPORT_OVERVIEW, "reports/partials/readiness.html")
+
+
+def _reports_html(overview, year: int) -> str:
+    """The tables of this year's and last year's reports, kept under a stamp of what they show
+    (SigningOverview.reports_stamp), per time zone (the signing times) and address prefix."""
+    reports, previous_reports = overview.reports
+
+    def render_rows() -> str:
+        context = {"reports": reports, "previous_reports": previous_reports, "year": year}
+        return render_to_string(REPORT_OVERVIEW, context)
+
+    variant = f"{year}:{timezone.get_current_timezone_name()}:{get_script_prefix()}"
+    return kept_html(overview.reports_stamp, REPORT_OVERVIEW_TEMPLATES, render_rows, variant=variant)
 
 
 @login_required
@@ -116,7 +136,6 @@ def document_list(request):
                     sign=report_form.cleaned_data.get("sign", False),
                 )
     overview = signing_overview(agency, report_years=(year, year - 1), agreement_years=agreement_years(year))
-    reports, previous_reports = overview.reports
     return render(
         request,
         "reports/documents.html",
@@ -127,12 +146,9 @@ def document_list(request):
             "monev_form": monev_form,
             "agreement_form": agreement_form,
             "agreements": overview.agreements,
-            "reports": reports,
-            "previous_reports": previous_reports,
+            "reports_html": _reports_html(overview, year),
             "year": year,
-            "requests": DocumentRequest.objects.filter(agency=agency)
-            .select_related("signed_document")
-            .defer("pdf", "signed_document__pdf")[:20],
+            "requests": DocumentRequest.objects.filter(agency=agency).defer("pdf")[:20],
             "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
             "can_publish": permissions.can_publish(request.user, agency, signs=signer),
         },

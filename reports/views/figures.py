@@ -105,13 +105,18 @@ def figures(request, period: str | None = None):
     agency = agency_or_403(request)
     choices = _quarters(timezone.localdate())
     selected = _quarter_or_404(period, choices)
-    units = reporting_units(agency, request.user, selected.year)
-    if reads_every_units_figures(request.user, agency):  # the compilers read every unit's, read-only
+    # The planning staff (can_edit_targets, asked first: it needs no query for the Sekretaris) and
+    # the compilers read every unit's figures, read-only (reads_every_units_figures).
+    edits_targets = permissions.can_edit_targets(request.user, agency)
+    if edits_targets or reads_every_units_figures(request.user, agency):
         units = list(responsible_units(agency, selected.year))
+    else:
+        units = reporting_units(agency, request.user, selected.year)
     waiting = submissions_to_review(agency, request.user)
     if len(units) == 1 and not waiting:
         return redirect("reports:figures-unit", str(selected), units[0].pk)
-    states = dict(UnitSubmission.objects.filter(unit__in=units, period=str(selected)).values_list("unit_id", "state"))
+    submissions = UnitSubmission.objects.filter(unit__in=units, period=str(selected)).order_by()
+    states = dict(submissions.values_list("unit_id", "state"))
     return render(
         request,
         "reports/figures/units.html",
@@ -122,7 +127,7 @@ def figures(request, period: str | None = None):
             "units": [(unit, states.get(unit.pk, UnitSubmission.State.DRAFT)) for unit in units],
             "state_labels": dict(UnitSubmission.State.choices),
             "waiting": waiting,
-            "can_edit_targets": permissions.can_edit_targets(request.user, agency),
+            "can_edit_targets": edits_targets,
         },
     )
 
