@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from reports.models.performance import (
     Evidence,
@@ -295,8 +296,6 @@ def _submission_to_review(submission_id: int, user) -> UnitSubmission:
 
 
 def _refuse_unless_can(submission: UnitSubmission, transition_method) -> None:
-    from django_fsm import can_proceed
-
     if not can_proceed(transition_method):
         for condition in transition_method._django_fsm.get_transition(submission.state).conditions:
             if not condition(submission):

@@ -3,6 +3,10 @@ returns, overdue steps)."""
 
 import datetime
 from dataclasses import dataclass
+from statistics import median
+
+from django.db.models import Avg, Count, F, Q, Sum
+from django.utils import timezone
 
 from workflow.models.run import Run, RunStep
 from workflow.models.sop import SopVersion
@@ -54,11 +58,6 @@ def run_evidence(version: SopVersion, *, since: datetime.date | None = None, now
 
     Overdue: a step with a deadline handed in after it, or still open past it. Looped: a second or
     later attempt (a decision answered Tidak). Skipped: a step in state "skipped" (a branch not taken)."""
-    from statistics import median
-
-    from django.db.models import Avg, Count, F, Q, Sum
-    from django.utils import timezone
-
     now = now or timezone.now()
     runs = Run.objects.filter(version=version).exclude(state=Run.State.CANCELLED)
     if since is not None:

@@ -4,7 +4,7 @@ version with its whole text, and the monitoring and evaluation schedule."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from workflow.models.evaluation import EVALUATION_MONTHS, MONITORING_MONTHS, SopEvaluation, SopMonitoring
 from workflow.models.organisation import Agency
@@ -68,8 +68,6 @@ def assessment_schedule(versions: QuerySet[SopVersion]) -> list[AssessmentSchedu
     """When each of these (effective) versions is next due for monitoring (6 months) and evaluation
     (12 months): counted from the last one recorded for the version, else from its effective date.
     One query; the SOP list can show the next monitoring date with it."""
-    from django.db.models import Max
-
     versions = versions.select_related("sop").annotate(
         last_monitoring=Max("monitorings__assessed_on"), last_evaluation=Max("evaluations__evaluated_on")
     )
