@@ -1,11 +1,15 @@
 """Read paths of the runs: what waits for whom, a run with its attempts and disposisi, the runs in
 progress, the periods a run can start for, and whether a quarter's figures are locked by its run."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
@@ -193,13 +197,43 @@ def agency_stamp(agency: Agency) -> AgencyStamps | None:
     return AgencyStamps(rows=board, figures_locks=locks)
 
 
-def disposition_for(agency: Agency, disposition_id: int):
+def disposition_sheet(agency: Agency, disposition_id: int) -> tuple[Disposition, list[Disposition]]:
+    """The disposisi of the agency with the history of its attempt (as disposition_history() orders
+    it; the disposisi itself is the same object in it), with their step, run, positions and people:
+    two queries, whatever the history. Raises Disposition.DoesNotExist outside the agency."""
 
-    # What the page shows, no more: every joined table adds to PostgreSQL's planning time, which
-    # with the agency and the version joined too took ten times the query's execution.
-    return Disposition.objects.select_related(
-        "run_step__step", "from_user__employee", "from_position", "to_position", "read_by__employee"
-    ).get(pk=disposition_id, run_step__run__sop__agency_id=agency.pk)
+    # Every table joined costs PostgreSQL planning time (with the people joined too, ten times the
+    # query's execution), so the logins with their employees come in a second query of one join.
+    rows = list(
+        Disposition.objects.filter(run_step__dispositions=disposition_id, run_step__run__sop__agency_id=agency.pk)
+        .select_related("run_step__run", "run_step__step", "from_position", "to_position")
+        .order_by("issued_at", "pk")
+    )
+    if not rows:
+        raise Disposition.DoesNotExist(disposition_id)
+    people = {row.from_user_id for row in rows} | {row.read_by_id for row in rows if row.read_by_id}
+    users = get_user_model().objects.filter(pk__in=people).select_related("employee").in_bulk()
+    for row in rows:
+        row.from_user = users[row.from_user_id]
+        if row.read_by_id:
+            row.read_by = users[row.read_by_id]
+    history = as_history(rows, disposition_id)
+    return next(row for row in history if row.is_this), history
+
+
+def as_history(rows: list[Disposition], disposition_id: int) -> list[Disposition]:
+    """The disposisi of one attempt (`rows`, in the order given) as a tree from the first issuer down:
+    each with `depth` (0 for the first) and `is_this` (the one with `disposition_id`)."""
+    children: dict = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    history, pending = [], [(row, 0) for row in reversed(children.get(None, []))]
+    while pending:
+        row, depth = pending.pop()
+        row.depth, row.is_this = depth, row.pk == disposition_id
+        history.append(row)
+        pending += [(child, depth + 1) for child in reversed(children.get(row.pk, []))]
+    return history
 
 
 def disposition_history(disposition) -> list:
@@ -210,34 +244,103 @@ def disposition_history(disposition) -> list:
         .select_related("from_user__employee", "from_position", "to_position", "read_by__employee")
         .order_by("issued_at", "pk")
     )
-    children: dict = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    history, pending = [], [(row, 0) for row in reversed(children.get(None, []))]
-    while pending:
-        row, depth = pending.pop()
-        row.depth, row.is_this = depth, row.pk == disposition.pk
-        history.append(row)
-        pending += [(child, depth + 1) for child in reversed(children.get(row.pk, []))]
-    return history
+    return as_history(rows, disposition.pk)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One line of the disposisi inbox, read with the others in one query (disposition_inbox)."""
+
+    pk: int
+    issued_at: datetime.datetime
+    urgency: str
+    subject: str
+    forwarded: bool
+    step_number: int
+    instruction: str  # its own, else the step's activity
+    from_position: str  # the title, "" when it came from no position
+    due_at: datetime.datetime | None
+    step_waktu: tuple[str, int | None, str]  # the step's Waktu as stored: text, amount, unit
+    read_at: datetime.datetime | None
+    reader: str  # the reader's name (the login's, without an employee profile), "" before it is read
+
+    @property
+    def number(self) -> str:
+        return Disposition(pk=self.pk, issued_at=self.issued_at).number
+
+    @property
+    def urgency_label(self) -> str:
+        return Disposition.Urgency(self.urgency).label
+
+    @property
+    def waktu(self):
+        """The step's Waktu, read as the step reads it (shown when the disposisi has no due time)."""
+        text, amount, unit = self.step_waktu
+        return Step(duration_text=text, duration_amount=amount, duration_unit=unit).waktu
+
+
+INBOX_COLUMNS = (
+    "pk",
+    "issued_at",
+    "urgency",
+    "subject",
+    "parent_id",
+    "instruction",
+    "due_at",
+    "read_at",
+    "run_step__step__number",
+    "run_step__step__activity",
+    "run_step__step__duration_text",
+    "run_step__step__duration_amount",
+    "run_step__step__duration_unit",
+    "from_position__title",
+    "read_by__employee__full_name",
+    "read_by__username",
+)
+
+
+def inbox_row(values: dict) -> InboxRow:
+    return InboxRow(
+        pk=values["pk"],
+        issued_at=values["issued_at"],
+        urgency=values["urgency"],
+        subject=values["subject"],
+        forwarded=values["parent_id"] is not None,
+        step_number=values["run_step__step__number"],
+        instruction=values["instruction"] or values["run_step__step__activity"],
+        from_position=values["from_position__title"] or "",
+        due_at=values["due_at"],
+        step_waktu=(
+            values["run_step__step__duration_text"],
+            values["run_step__step__duration_amount"],
+            values["run_step__step__duration_unit"],
+        ),
+        read_at=values["read_at"],
+        reader=values["read_by__employee__full_name"] or values["read_by__username"] or "",
+    )
 
 
 def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
     """The disposisi to the positions the user holds or acts for: unread ones (all), and the latest
-    read ones, newest first. Two queries, whatever the history."""
+    `read_limit` read ones, newest first, as InboxRow. One query, whatever the history."""
 
     positions = held_position_ids(user, now)
     agency = agency_of(user)
-    # Only what the list shows: each joined table costs planning time and model instances per row.
+    # Unread and read are numbered apart, newest first, so that one query (one plan) holds every
+    # unread one and the newest read ones; only the columns the list shows.
+    newest_first = [F("issued_at").desc(), F("pk").desc()]
     rows = (
         Disposition.objects.for_agency(agency)
         .filter(to_position__in=positions)
-        .select_related("run_step__step", "from_position", "read_by__employee")
+        .annotate(rank=Window(RowNumber(), partition_by=[IsNull(F("read_at"), True)], order_by=newest_first))
+        .filter(Q(read_at__isnull=True) | Q(rank__lte=read_limit))
+        .order_by(*newest_first)
+        .values(*INBOX_COLUMNS)
     )
-    return {
-        "unread": list(rows.filter(read_at__isnull=True).order_by("-issued_at")),
-        "read": list(rows.filter(read_at__isnull=False).order_by("-issued_at")[:read_limit]),
-    }
+    inbox: dict = {"unread": [], "read": []}
+    for values in rows:
+        inbox["unread" if values["read_at"] is None else "read"].append(inbox_row(values))
+    return inbox
 
 
 def unread_disposition_count(user, now=None) -> int:
