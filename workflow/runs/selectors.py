@@ -2,6 +2,7 @@
 progress, the periods a run can start for, and whether a quarter's figures are locked by its run."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -260,23 +261,20 @@ class InboxRow:
     instruction: str  # its own, else the step's activity
     from_position: str  # the title, "" when it came from no position
     due_at: datetime.datetime | None
-    step_waktu: tuple[str, int | None, str]  # the step's Waktu as stored: text, amount, unit
+    duration_text: str  # the step's Waktu as written, and as read when stored
+    duration_amount: int | None
+    duration_unit: str
     read_at: datetime.datetime | None
     reader: str  # the reader's name (the login's, without an employee profile), "" before it is read
 
-    @property
-    def number(self) -> str:
-        return Disposition(pk=self.pk, issued_at=self.issued_at).number
+    # The model's own number and Waktu, read from this row's fields of the same names (a model instance
+    # per row would cost more than the rest of the row).
+    number = Disposition.number
+    waktu = Step.waktu  # shown when the disposisi has no due time
 
     @property
     def urgency_label(self) -> str:
         return Disposition.Urgency(self.urgency).label
-
-    @property
-    def waktu(self):
-        """The step's Waktu, read as the step reads it (shown when the disposisi has no due time)."""
-        text, amount, unit = self.step_waktu
-        return Step(duration_text=text, duration_amount=amount, duration_unit=unit).waktu
 
 
 INBOX_COLUMNS = (
@@ -310,11 +308,9 @@ def inbox_row(values: dict) -> InboxRow:
         instruction=values["instruction"] or values["run_step__step__activity"],
         from_position=values["from_position__title"] or "",
         due_at=values["due_at"],
-        step_waktu=(
-            values["run_step__step__duration_text"],
-            values["run_step__step__duration_amount"],
-            values["run_step__step__duration_unit"],
-        ),
+        duration_text=values["run_step__step__duration_text"],
+        duration_amount=values["run_step__step__duration_amount"],
+        duration_unit=values["run_step__step__duration_unit"],
         read_at=values["read_at"],
         reader=values["read_by__employee__full_name"] or values["read_by__username"] or "",
     )
@@ -341,6 +337,13 @@ def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
     for values in rows:
         inbox["unread" if values["read_at"] is None else "read"].append(inbox_row(values))
     return inbox
+
+
+def inbox_stamp(inbox: dict) -> str:
+    """A stamp of exactly what disposition_inbox() read: the digest of every field of every row shown,
+    so that a disposisi arriving, read, forwarded or changed, or a name or step changed, changes it."""
+    shown = repr((inbox["unread"], inbox["read"])).encode()
+    return f"disposition-inbox:{hashlib.md5(shown, usedforsecurity=False).hexdigest()}"
 
 
 def unread_disposition_count(user, now=None) -> int:

@@ -118,13 +118,22 @@ def home(request):
     )
 
 
+INBOX_LISTS = "workflow/partials/disposition_inbox_lists.html"
+
+
 @login_required
 def disposition_inbox(request):
-    """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first."""
+    """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first. The lists are
+    drawn once per set of rows shown (their digest), language and time zone (the times shown)."""
     agency = agency_or_403(request)
-    return render(
-        request, "workflow/disposition_inbox.html", {"agency": agency, **run_selectors.disposition_inbox(request.user)}
+    inbox = run_selectors.disposition_inbox(request.user)
+    lists = kept_html(
+        run_selectors.inbox_stamp(inbox),
+        (INBOX_LISTS,),
+        lambda: render_to_string(INBOX_LISTS, inbox),
+        variant=timezone.get_current_timezone_name(),
     )
+    return render(request, "workflow/disposition_inbox.html", {"agency": agency, "lists": lists})
 
 
 SOP_TEXT = "workflow/sop/page_text.html"
