@@ -57,6 +57,17 @@ def kasi_layanan() -> Position:
     return Position.objects.get(agency__slug="balangan", title__startswith="Kepala Seksi Layanan")
 
 
+def forward_to_kasi(disposition, instruction: str):
+    """The Kepala Bidang forwards their disposisi to the Kepala Seksi Layanan."""
+    return disposition_forward(
+        disposition_id=disposition.pk,
+        user=user("balangan.kabid-perpustakaan"),
+        to_position=kasi_layanan(),
+        requests=["disiapkan"],
+        instruction=instruction,
+    )
+
+
 def queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
@@ -87,13 +98,7 @@ def test_the_inbox_moves_a_disposisi_to_read_once_it_is_opened_though_its_lists_
 def test_a_forward_reaches_the_kept_inbox_of_its_recipient_and_moves_the_forwarders_to_read(kept, to_kabid):
     kabid, kasi = signed_in("balangan.kabid-perpustakaan"), signed_in("balangan.kasi-layanan")
     assert unread_badge(1) in inbox(kabid) and unread_badge(0) in inbox(kasi)
-    forward = disposition_forward(
-        disposition_id=to_kabid.pk,
-        user=user("balangan.kabid-perpustakaan"),
-        to_position=kasi_layanan(),
-        requests=["disiapkan"],
-        instruction="Siapkan bahan sosialisasi untuk perpustakaan desa.",
-    )
+    forward = forward_to_kasi(to_kabid, "Siapkan bahan sosialisasi untuk perpustakaan desa.")
     html = inbox(kasi)
     assert unread_badge(1) in html and forward.number in html and "diteruskan" in html
     assert "Siapkan bahan sosialisasi untuk perpustakaan desa." in html
@@ -145,13 +150,7 @@ def test_a_disposisi_page_makes_as_many_queries_with_its_forwards_as_without(to_
     kadis.get(reverse("workflow:home"))
     url = reverse("workflow:disposition", args=[to_kabid.pk])
     alone = queries(kadis, url)
-    forward = disposition_forward(
-        disposition_id=to_kabid.pk,
-        user=user("balangan.kabid-perpustakaan"),
-        to_position=kasi_layanan(),
-        requests=["disiapkan"],
-        instruction="Siapkan bahan sosialisasi.",
-    )
+    forward = forward_to_kasi(to_kabid, "Siapkan bahan sosialisasi.")
     page = kadis.get(url).content.decode()
     assert "Riwayat disposisi" in page and forward.number in page
     assert queries(kadis, url) == alone

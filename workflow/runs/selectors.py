@@ -204,9 +204,11 @@ def disposition_sheet(agency: Agency, disposition_id: int) -> tuple[Disposition,
     two queries, whatever the history. Raises Disposition.DoesNotExist outside the agency."""
 
     # Every table joined costs PostgreSQL planning time (with the people joined too, ten times the
-    # query's execution), so the logins with their employees come in a second query of one join.
+    # query's execution): the attempt is found in a subquery, planned on its own, and the logins with
+    # their employees come in a second query of one join.
+    attempt = Disposition.objects.for_agency(agency).filter(pk=disposition_id).values("run_step_id")[:1]
     rows = list(
-        Disposition.objects.filter(run_step__dispositions=disposition_id, run_step__run__sop__agency_id=agency.pk)
+        Disposition.objects.filter(run_step_id=Subquery(attempt))
         .select_related("run_step__run", "run_step__step", "from_position", "to_position")
         .order_by("issued_at", "pk")
     )
