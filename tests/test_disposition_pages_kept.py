@@ -154,3 +154,12 @@ def test_a_disposisi_page_makes_as_many_queries_with_its_forwards_as_without(to_
     page = kadis.get(url).content.decode()
     assert "Riwayat disposisi" in page and forward.number in page
     assert queries(kadis, url) == alone
+
+
+def test_a_disposisi_of_another_agency_or_beyond_any_id_is_not_found(padang_panjang_run):
+    sekretaris = signed_in("balangan.sekretaris")
+    theirs = current(padang_panjang_run).disposition
+    for disposition_id in (theirs.pk, 2**31, 10**20):
+        assert sekretaris.get(reverse("workflow:disposition", args=[disposition_id])).status_code == 404
+        forward = reverse("workflow:disposition-forward", args=[disposition_id])
+        assert sekretaris.post(forward, {"to_position": kasi_layanan().pk}).status_code == 404
