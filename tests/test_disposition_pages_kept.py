@@ -78,11 +78,15 @@ def test_the_inbox_shows_a_new_disposisi_at_once_though_its_lists_are_kept(kept,
     sekretaris = signed_in("balangan.sekretaris")
     before = inbox(sekretaris)
     assert unread_badge(0) in before
-    run = run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris"))
+    first = current(run_start(version=sop000, period=Period.parse("2025-TW1"), user=user("balangan.sekretaris")))
+    sekretaris.get(reverse("workflow:disposition", args=[first.disposition.pk]))
+    assert unread_badge(0) in inbox(sekretaris)
+    run = run_start(version=sop000, period=Period.parse("2025-TW2"), user=user("balangan.sekretaris"))
     arrived = current(run).disposition
-    html = inbox(sekretaris)
+    unread, read = inbox(sekretaris).split("Belum dibaca")[1].split("<h2")
     assert arrived.number not in before
-    assert arrived.number in html and unread_badge(1) in html
+    assert arrived.number in unread and unread_badge(1) in unread and first.disposition.number not in unread
+    assert first.disposition.number in read and arrived.number not in read
 
 
 def test_the_inbox_moves_a_disposisi_to_read_once_it_is_opened_though_its_lists_are_kept(kept, run):

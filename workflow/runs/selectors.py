@@ -341,10 +341,10 @@ def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
     return inbox
 
 
-def inbox_stamp(inbox: dict) -> str:
-    """A stamp of exactly what disposition_inbox() read: the digest of every field of every row shown,
-    so that a disposisi arriving, read, forwarded or changed, or a name or step changed, changes it."""
-    shown = repr((inbox["unread"], inbox["read"])).encode()
+def inbox_stamp(rows: list[InboxRow]) -> str:
+    """A stamp of exactly what a list of disposition_inbox() shows: the digest of every field of every
+    row, so that a disposisi arriving, read, forwarded or changed, or a name or step changed, changes it."""
+    shown = repr(rows).encode()
     return f"disposition-inbox:{hashlib.md5(shown, usedforsecurity=False).hexdigest()}"
 
 

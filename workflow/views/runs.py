@@ -118,22 +118,32 @@ def home(request):
     )
 
 
-INBOX_LISTS = "workflow/partials/disposition_inbox_lists.html"
+INBOX_LIST = "workflow/partials/disposition_inbox_list.html"
+
+
+def _inbox_list(rows: list, *, read: bool) -> str:
+    """One list of the inbox, drawn once per set of rows shown (their digest), language and time zone
+    (the times shown): a disposisi arriving draws the unread list again, not the read one."""
+    return kept_html(
+        run_selectors.inbox_stamp(rows),
+        (INBOX_LIST,),
+        lambda: render_to_string(INBOX_LIST, {"items": rows, "read": read}),
+        variant=f"{'read' if read else 'unread'}:{timezone.get_current_timezone_name()}",
+    )
 
 
 @login_required
 def disposition_inbox(request):
-    """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first. The lists are
-    drawn once per set of rows shown (their digest), language and time zone (the times shown)."""
+    """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first."""
     agency = agency_or_403(request)
     inbox = run_selectors.disposition_inbox(request.user)
-    lists = kept_html(
-        run_selectors.inbox_stamp(inbox),
-        (INBOX_LISTS,),
-        lambda: render_to_string(INBOX_LISTS, inbox),
-        variant=timezone.get_current_timezone_name(),
-    )
-    return render(request, "workflow/disposition_inbox.html", {"agency": agency, "lists": lists})
+    context = {
+        "agency": agency,
+        "unread_count": len(inbox["unread"]),
+        "unread": _inbox_list(inbox["unread"], read=False),
+        "read": _inbox_list(inbox["read"], read=True),
+    }
+    return render(request, "workflow/disposition_inbox.html", context)
 
 
 SOP_TEXT = "workflow/sop/page_text.html"
