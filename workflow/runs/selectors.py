@@ -1,12 +1,16 @@
 """Read paths of the runs: what waits for whom, a run with its attempts and disposisi, the runs in
 progress, the periods a run can start for, and whether a quarter's figures are locked by its run."""
 
+import datetime
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
@@ -66,7 +70,7 @@ def runs_for_agency(agency: Agency):
 class RunPageDisposition:
     pk: int
     number: str
-    read_at: datetime | None
+    read_at: datetime.datetime | None
     read_by: str  # the reader's name, "" before it is read
 
 
@@ -84,8 +88,8 @@ class RunPageAttempt:
     state: str
     state_label: str
     attempt: int
-    due_at: datetime | None
-    submitted_at: datetime | None
+    due_at: datetime.datetime | None
+    submitted_at: datetime.datetime | None
     output_note: str
     answer: str
     missing_units: str
@@ -105,7 +109,7 @@ class RunPageLog:
 
     attempt_id: int | None
     transition: str
-    at: datetime
+    at: datetime.datetime
     by: str
     note: str
 
@@ -121,7 +125,7 @@ class RunPage:
     period: Period
     sop_number: str
     version_name: str
-    started_at: datetime
+    started_at: datetime.datetime
     started_by: str
     lead_minutes: int | None
     standard_minutes: int
@@ -349,13 +353,45 @@ def agency_stamp(agency: Agency) -> AgencyStamps | None:
     return AgencyStamps(rows=board, figures_locks=locks)
 
 
-def disposition_for(agency: Agency, disposition_id: int):
+def disposition_sheet(agency: Agency, disposition_id: int) -> tuple[Disposition, list[Disposition]]:
+    """The disposisi of the agency with the history of its attempt (as disposition_history() orders
+    it; the disposisi itself is the same object in it), with their step, run, positions and people:
+    two queries, whatever the history. Raises Disposition.DoesNotExist outside the agency."""
 
-    # What the page shows, no more: every joined table adds to PostgreSQL's planning time, which
-    # with the agency and the version joined too took ten times the query's execution.
-    return Disposition.objects.select_related(
-        "run_step__step", "from_user__employee", "from_position", "to_position", "read_by__employee"
-    ).get(pk=disposition_id, run_step__run__sop__agency_id=agency.pk)
+    # Every table joined costs PostgreSQL planning time (with the people joined too, ten times the
+    # query's execution): the attempt is found in a subquery, planned on its own, and the logins with
+    # their employees come in a second query of one join.
+    attempt = Disposition.objects.for_agency(agency).filter(pk=disposition_id).values("run_step_id")[:1]
+    rows = list(
+        Disposition.objects.filter(run_step_id=Subquery(attempt))
+        .select_related("run_step__run", "run_step__step", "from_position", "to_position")
+        .order_by("issued_at", "pk")
+    )
+    if not rows:
+        raise Disposition.DoesNotExist(disposition_id)
+    people = {row.from_user_id for row in rows} | {row.read_by_id for row in rows if row.read_by_id}
+    users = get_user_model().objects.filter(pk__in=people).select_related("employee").in_bulk()
+    for row in rows:
+        row.from_user = users[row.from_user_id]
+        if row.read_by_id:
+            row.read_by = users[row.read_by_id]
+    history = as_history(rows, disposition_id)
+    return next(row for row in history if row.is_this), history
+
+
+def as_history(rows: list[Disposition], disposition_id: int) -> list[Disposition]:
+    """The disposisi of one attempt (`rows`, in the order given) as a tree from the first issuer down:
+    each with `depth` (0 for the first) and `is_this` (the one with `disposition_id`)."""
+    children: dict = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    history, pending = [], [(row, 0) for row in reversed(children.get(None, []))]
+    while pending:
+        row, depth = pending.pop()
+        row.depth, row.is_this = depth, row.pk == disposition_id
+        history.append(row)
+        pending += [(child, depth + 1) for child in reversed(children.get(row.pk, []))]
+    return history
 
 
 def disposition_history(disposition) -> list:
@@ -366,34 +402,105 @@ def disposition_history(disposition) -> list:
         .select_related("from_user__employee", "from_position", "to_position", "read_by__employee")
         .order_by("issued_at", "pk")
     )
-    children: dict = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    history, pending = [], [(row, 0) for row in reversed(children.get(None, []))]
-    while pending:
-        row, depth = pending.pop()
-        row.depth, row.is_this = depth, row.pk == disposition.pk
-        history.append(row)
-        pending += [(child, depth + 1) for child in reversed(children.get(row.pk, []))]
-    return history
+    return as_history(rows, disposition.pk)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One line of the disposisi inbox, read with the others in one query (disposition_inbox)."""
+
+    pk: int
+    issued_at: datetime.datetime
+    urgency: str
+    subject: str
+    forwarded: bool
+    step_number: int
+    instruction: str  # its own, else the step's activity
+    from_position: str  # the title, "" when it came from no position
+    due_at: datetime.datetime | None
+    duration_text: str  # the step's Waktu as written, and as read when stored
+    duration_amount: int | None
+    duration_unit: str
+    read_at: datetime.datetime | None
+    reader: str  # the reader's name (the login's, without an employee profile), "" before it is read
+
+    # The model's own number and Waktu, read from this row's fields of the same names (a model instance
+    # per row would cost more than the rest of the row).
+    number = Disposition.number
+    waktu = Step.waktu  # shown when the disposisi has no due time
+
+    @property
+    def urgency_label(self) -> str:
+        return Disposition.Urgency(self.urgency).label
+
+
+INBOX_COLUMNS = (
+    "pk",
+    "issued_at",
+    "urgency",
+    "subject",
+    "parent_id",
+    "instruction",
+    "due_at",
+    "read_at",
+    "run_step__step__number",
+    "run_step__step__activity",
+    "run_step__step__duration_text",
+    "run_step__step__duration_amount",
+    "run_step__step__duration_unit",
+    "from_position__title",
+    "read_by__employee__full_name",
+    "read_by__username",
+)
+
+
+def inbox_row(values: dict) -> InboxRow:
+    return InboxRow(
+        pk=values["pk"],
+        issued_at=values["issued_at"],
+        urgency=values["urgency"],
+        subject=values["subject"],
+        forwarded=values["parent_id"] is not None,
+        step_number=values["run_step__step__number"],
+        instruction=values["instruction"] or values["run_step__step__activity"],
+        from_position=values["from_position__title"] or "",
+        due_at=values["due_at"],
+        duration_text=values["run_step__step__duration_text"],
+        duration_amount=values["run_step__step__duration_amount"],
+        duration_unit=values["run_step__step__duration_unit"],
+        read_at=values["read_at"],
+        reader=values["read_by__employee__full_name"] or values["read_by__username"] or "",
+    )
 
 
 def disposition_inbox(user, now=None, *, read_limit: int = 50) -> dict:
     """The disposisi to the positions the user holds or acts for: unread ones (all), and the latest
-    read ones, newest first. Two queries, whatever the history."""
+    `read_limit` read ones, newest first, as InboxRow. One query, whatever the history."""
 
     positions = held_position_ids(user, now)
     agency = agency_of(user)
-    # Only what the list shows: each joined table costs planning time and model instances per row.
+    # Unread and read are numbered apart, newest first, so that one query (one plan) holds every
+    # unread one and the newest read ones; only the columns the list shows.
+    newest_first = [F("issued_at").desc(), F("pk").desc()]
     rows = (
         Disposition.objects.for_agency(agency)
         .filter(to_position__in=positions)
-        .select_related("run_step__step", "from_position", "read_by__employee")
+        .annotate(rank=Window(RowNumber(), partition_by=[IsNull(F("read_at"), True)], order_by=newest_first))
+        .filter(Q(read_at__isnull=True) | Q(rank__lte=read_limit))
+        .order_by(*newest_first)
+        .values(*INBOX_COLUMNS)
     )
-    return {
-        "unread": list(rows.filter(read_at__isnull=True).order_by("-issued_at")),
-        "read": list(rows.filter(read_at__isnull=False).order_by("-issued_at")[:read_limit]),
-    }
+    inbox: dict = {"unread": [], "read": []}
+    for values in rows:
+        inbox["unread" if values["read_at"] is None else "read"].append(inbox_row(values))
+    return inbox
+
+
+def inbox_stamp(rows: list[InboxRow]) -> str:
+    """A stamp of exactly what a list of disposition_inbox() shows: the digest of every field of every
+    row, so that a disposisi arriving, read, forwarded or changed, or a name or step changed, changes it."""
+    shown = repr(rows).encode()
+    return f"disposition-inbox:{hashlib.md5(shown, usedforsecurity=False).hexdigest()}"
 
 
 def unread_disposition_count(user, now=None) -> int:

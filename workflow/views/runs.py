@@ -33,8 +33,7 @@ from workflow.organisation.selectors import agency_of, appointments_for_agency
 from workflow.runs import selectors as run_selectors
 from workflow.runs import services as run_services
 from workflow.runs.selectors import (
-    disposition_for,
-    disposition_history,
+    disposition_sheet,
     run_steps_in_hand,
     run_with_sop,
     runs_for_agency,
@@ -120,13 +119,32 @@ def home(request):
     )
 
 
+INBOX_LIST = "workflow/partials/disposition_inbox_list.html"
+
+
+def _inbox_list(rows: list, *, read: bool) -> str:
+    """One list of the inbox, drawn once per set of rows shown (their digest), language and time zone
+    (the times shown): a disposisi arriving draws the unread list again, not the read one."""
+    return kept_html(
+        run_selectors.inbox_stamp(rows),
+        (INBOX_LIST,),
+        lambda: render_to_string(INBOX_LIST, {"items": rows, "read": read}),
+        variant=f"{'read' if read else 'unread'}:{timezone.get_current_timezone_name()}",
+    )
+
+
 @login_required
 def disposition_inbox(request):
     """Kotak masuk disposisi: unread ones first, then the latest read ones, newest first."""
     agency = agency_or_403(request)
-    return render(
-        request, "workflow/disposition_inbox.html", {"agency": agency, **run_selectors.disposition_inbox(request.user)}
-    )
+    inbox = run_selectors.disposition_inbox(request.user)
+    context = {
+        "agency": agency,
+        "unread_count": len(inbox["unread"]),
+        "unread": _inbox_list(inbox["unread"], read=False),
+        "read": _inbox_list(inbox["read"], read=True),
+    }
+    return render(request, "workflow/disposition_inbox.html", context)
 
 
 SOP_TEXT = "workflow/sop/page_text.html"
@@ -357,14 +375,15 @@ def run_cancel(request, run_id: int):
     return redirect("workflow:run-detail", run_id)
 
 
-def _disposition_or_404(agency, disposition_id: int) -> Disposition:
+def _disposition_or_404(agency, disposition_id: int) -> tuple[Disposition, list[Disposition]]:
+    """The disposisi with its history (run_selectors.disposition_sheet)."""
     try:
-        return disposition_for(agency, disposition_id)
+        return disposition_sheet(agency, disposition_id)
     except Disposition.DoesNotExist:
         raise Http404(_("No such disposisi in your agency.")) from None
 
 
-def _disposition_page(request, agency, disposition, *, forward_form=None, amend_form=None):
+def _disposition_page(request, agency, disposition, history, *, forward_form=None, amend_form=None):
     """The lembar disposisi with its history; the recipient's forwarding form while the step is in
     hand, and the issuer's form to change it until it is read."""
     targets = []
@@ -384,7 +403,7 @@ def _disposition_page(request, agency, disposition, *, forward_form=None, amend_
     context = {
         "agency": agency,
         "disposition": disposition,
-        "history": disposition_history(disposition),
+        "history": history,
         "forward_form": forward_form if targets else None,
         "amend_form": amend_form,
         "deliveries": run_selectors.disposition_deliveries(agency, disposition)
@@ -397,9 +416,11 @@ def _disposition_page(request, agency, disposition, *, forward_form=None, amend_
 @login_required
 def disposition_view(request, disposition_id: int):
     agency = agency_or_403(request)
-    disposition = _disposition_or_404(agency, disposition_id)
+    disposition, history = _disposition_or_404(agency, disposition_id)
     run_services.disposition_open(disposition=disposition, user=request.user)
-    return _disposition_page(request, agency, disposition)
+    if disposition.read_by_id == request.user.pk:
+        disposition.read_by = request.user  # read just now, or before: the login with its employee, no query
+    return _disposition_page(request, agency, disposition, history)
 
 
 @login_required
@@ -407,7 +428,7 @@ def disposition_view(request, disposition_id: int):
 def disposition_forward(request, disposition_id: int):
     """The recipient forwards the disposisi down the line; refused reasons come back on the page."""
     agency = agency_or_403(request)
-    disposition = _disposition_or_404(agency, disposition_id)
+    disposition, history = _disposition_or_404(agency, disposition_id)
     if not permissions.can_forward(request.user, disposition):
         raise PermissionDenied(_("Only the recipient of this disposisi (or an acting official for it) can forward it."))
     form = DispositionForwardForm(request.POST, targets=disposition.to_position.below())
@@ -422,7 +443,7 @@ def disposition_forward(request, disposition_id: int):
             **form.cleaned_data,
         ):
             return redirect("workflow:disposition", disposition.pk)
-    return _disposition_page(request, agency, disposition, forward_form=form)
+    return _disposition_page(request, agency, disposition, history, forward_form=form)
 
 
 @login_required
@@ -430,7 +451,7 @@ def disposition_forward(request, disposition_id: int):
 def disposition_amend(request, disposition_id: int):
     """The issuer changes the sifat, the ticked choices or the text before the recipient reads it."""
     agency = agency_or_403(request)
-    disposition = _disposition_or_404(agency, disposition_id)
+    disposition, history = _disposition_or_404(agency, disposition_id)
     if not permissions.is_issuer(request.user, disposition):
         raise PermissionDenied(_("Only the issuer of this disposisi can change it."))
     form = DispositionMarksForm(request.POST)
@@ -444,7 +465,7 @@ def disposition_amend(request, disposition_id: int):
     ):
         return redirect("workflow:disposition", disposition.pk)
     disposition.refresh_from_db()
-    return _disposition_page(request, agency, disposition, amend_form=form)
+    return _disposition_page(request, agency, disposition, history, amend_form=form)
 
 
 @login_required
