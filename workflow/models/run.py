@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -70,8 +70,11 @@ class RunStepQuerySet(models.QuerySet):
             .filter(run__period=f"{year}-TW{quarter}", step__collects_data=True)
             .exclude(run__state=Run.State.CANCELLED)
         )
-        handed_in = [RunStep.State.SUBMITTED, RunStep.State.APPROVED]
-        return attempts.filter(state__in=handed_in).exists() and not attempts.exclude(state__in=handed_in).exists()
+        handed_in = Q(state__in=[RunStep.State.SUBMITTED, RunStep.State.APPROVED])
+        counted = attempts.order_by().aggregate(
+            handed_in=Count("pk", filter=handed_in), still_open=Count("pk", filter=~handed_in)
+        )
+        return counted["handed_in"] > 0 and counted["still_open"] == 0
 
 
 class DispositionQuerySet(models.QuerySet):
