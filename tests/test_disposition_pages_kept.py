@@ -5,7 +5,6 @@ queries however many disposisi there are."""
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,19 +15,10 @@ from workflow.models import Employee, Position
 from workflow.runs.services import disposition_forward, disposition_open, run_start
 
 from .conftest import user
+from .test_fragments_kept import kept  # noqa: F401 (the fixture: both layers of stamped values on)
 from .workflow_helpers import complete_current, current
 
-
-@pytest.fixture
-def kept(settings, db):
-    """Both layers of stamped values on, as in production: the lists are kept in this process's memory."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inbox-shared"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inbox-local"},
-    }
-    yield
-    for alias in ("default", "local"):
-        caches[alias].clear()
+pytestmark = pytest.mark.usefixtures("kept")
 
 
 @pytest.fixture
@@ -74,7 +64,7 @@ def queries(client, url: str) -> int:
     return len(captured)
 
 
-def test_the_inbox_shows_a_new_disposisi_at_once_though_its_lists_are_kept(kept, sop000):
+def test_the_inbox_shows_a_new_disposisi_at_once_though_its_lists_are_kept(sop000):
     sekretaris = signed_in("balangan.sekretaris")
     before = inbox(sekretaris)
     assert unread_badge(0) in before
@@ -89,7 +79,7 @@ def test_the_inbox_shows_a_new_disposisi_at_once_though_its_lists_are_kept(kept,
     assert first.disposition.number in read and arrived.number not in read
 
 
-def test_the_inbox_moves_a_disposisi_to_read_once_it_is_opened_though_its_lists_are_kept(kept, run):
+def test_the_inbox_moves_a_disposisi_to_read_once_it_is_opened_though_its_lists_are_kept(run):
     sekretaris = signed_in("balangan.sekretaris")
     mine = current(run).disposition
     assert unread_badge(1) in inbox(sekretaris)
@@ -99,7 +89,7 @@ def test_the_inbox_moves_a_disposisi_to_read_once_it_is_opened_though_its_lists_
     assert mine.number in html.split("Belum dibaca")[1]  # now in the read list
 
 
-def test_a_forward_reaches_the_kept_inbox_of_its_recipient_and_moves_the_forwarders_to_read(kept, to_kabid):
+def test_a_forward_reaches_the_kept_inbox_of_its_recipient_and_moves_the_forwarders_to_read(to_kabid):
     kabid, kasi = signed_in("balangan.kabid-perpustakaan"), signed_in("balangan.kasi-layanan")
     assert unread_badge(1) in inbox(kabid) and unread_badge(0) in inbox(kasi)
     forward = forward_to_kasi(to_kabid, "Siapkan bahan sosialisasi untuk perpustakaan desa.")
@@ -109,7 +99,7 @@ def test_a_forward_reaches_the_kept_inbox_of_its_recipient_and_moves_the_forward
     assert unread_badge(0) in inbox(kabid)  # forwarding it is reading it
 
 
-def test_the_inbox_shows_the_readers_new_name_though_its_lists_are_kept(kept, run):
+def test_the_inbox_shows_the_readers_new_name_though_its_lists_are_kept(run):
     sekretaris = signed_in("balangan.sekretaris")
     sekretaris.get(reverse("workflow:disposition", args=[current(run).disposition.pk]))
     assert "Sekretaris Baru, S.Sos." not in inbox(sekretaris)
@@ -117,7 +107,7 @@ def test_the_inbox_shows_the_readers_new_name_though_its_lists_are_kept(kept, ru
     assert " · Sekretaris Baru, S.Sos." in inbox(sekretaris)
 
 
-def test_the_kept_inbox_follows_the_language(kept, run):
+def test_the_kept_inbox_follows_the_language(run):
     sekretaris = signed_in("balangan.sekretaris")
     html = inbox(sekretaris)
     assert "Belum dibaca" in html and ">Biasa</span>" in html
@@ -126,7 +116,7 @@ def test_the_kept_inbox_follows_the_language(kept, run):
     assert "Belum dibaca" not in html and "Unread" in html and ">Ordinary (biasa)</span>" in html
 
 
-def test_nobody_sees_another_persons_or_agencys_disposisi_from_the_kept_lists(kept, run, padang_panjang_run):
+def test_nobody_sees_another_persons_or_agencys_disposisi_from_the_kept_lists(run, padang_panjang_run):
     mine, theirs = current(run).disposition, current(padang_panjang_run).disposition
     sekretaris = inbox(signed_in("balangan.sekretaris"))
     assert mine.number in sekretaris and theirs.number not in sekretaris
