@@ -6,6 +6,8 @@ starting `manage.py check --deploy` with the production environment (tests/test_
 
 import os
 
+from django.conf import global_settings
+
 os.environ.setdefault("DEBUG", "1")
 
 from sopkinerja.settings import *  # noqa: E402,F403
@@ -17,3 +19,6 @@ OTP_REQUIRED = False
 # that a test clearing the shared cache sees a value computed again; tests/test_stamped_cache.py
 # turns it on to test it.
 CACHES = {**CACHES, "local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+
+# Passwords hashed with few rounds (tests/support/hashers.py): the same format, a thousandth of the time.
+PASSWORD_HASHERS = ["tests.support.hashers.QuickPBKDF2PasswordHasher", *global_settings.PASSWORD_HASHERS]
