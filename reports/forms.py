@@ -41,6 +41,7 @@ class SopSheetForm(forms.Form):
             SopVersion.objects.for_agency(agency)
             .exclude(status=SopVersion.Status.WITHDRAWN)
             .select_related("sop")
+            .only("name", "revision", "status", "sop__number")  # what an option shows
             # The version in force first, then its draft: the default prints what is in force.
             .order_by("sop__number", Case(When(status=SopVersion.Status.EFFECTIVE, then=0), default=1), "-revision")
         )

@@ -1,6 +1,7 @@
 """The documents page's tables of this year's and last year's reports are drawn once and kept under a
 stamp of what they show (the readiness keys, in the viewer's language, and the signed versions): drawn
-again when a figure, a target, a run or a signature changes them, never another agency's."""
+again when a figure, a target, a run or a signature changes them, never another agency's. So are its
+lists of signed documents (under their ids) and of recent requests (under their states)."""
 
 import re
 
@@ -11,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from reports.models import Realisation, Target
+from reports.documents.services import document_request
+from reports.models import DocumentKind, DocumentRequest, Realisation, Target
 from sopkinerja.common.periods import Period
 from workflow.runs.services import run_start
 
@@ -22,6 +24,8 @@ from .workflow_helpers import walk
 YEAR = timezone.localdate().year
 LAST = YEAR - 1
 TABLES = "reports/partials/report_overview.html"
+SIGNED_LIST = "reports/partials/signed_list.html"
+REQUEST_LIST = "reports/partials/request_list.html"
 
 
 @pytest.fixture
@@ -35,12 +39,21 @@ def kept(settings):
         caches[name].clear()
 
 
-def opened(client):
-    """The documents page's HTML, and whether the report tables were drawn for it (not kept)."""
+def opened(client, part=TABLES):
+    """The documents page's HTML, and whether the part (the report tables unless named) was drawn for
+    it (not kept)."""
     response = client.get(reverse("reports:documents"))
     assert response.status_code == 200
-    drawn = TABLES in [template.name for template in response.templates]
+    drawn = part in [template.name for template in response.templates]
     return response.content.decode(), drawn
+
+
+def signed_list(page: str) -> str:
+    return re.search(r"<h2 class=\"h5\">(?:Dokumen bertanda tangan|Signed documents)</h2>(.*?)<h2", page, re.S).group(1)
+
+
+def request_list(page: str) -> str:
+    return re.search(r"<h2 class=\"h5 mt-4\">[^<]*</h2>(.*?)</main>", page, re.S).group(1)
 
 
 def tables(page: str) -> str:
@@ -110,3 +123,38 @@ def test_one_agencys_kept_tables_are_never_shown_to_another(kept, kadis, login, 
     assert drawn
     for unit in padang_panjang.units.all():
         assert f"/unit/{unit.pk}/" not in page
+
+
+def test_the_signed_list_is_kept_until_a_document_is_signed(kept, kadis, padang_panjang):
+    first, drawn = opened(kadis, SIGNED_LIST)
+    assert drawn
+    again, drawn = opened(kadis, SIGNED_LIST)
+    assert not drawn and signed_list(again) == signed_list(first)
+    document = sign_report(padang_panjang, "padangpanjang.kadis", f"{LAST}-TW1", via="web")
+    page, drawn = opened(kadis, SIGNED_LIST)
+    assert drawn and escape(document.title) in signed_list(page)
+    assert escape(document.title) not in signed_list(first)
+
+
+def test_the_request_list_shows_a_new_request_and_a_changed_state_at_once(kept, kadis, padang_panjang):
+    opened(kadis, REQUEST_LIST)
+    made = document_request(
+        agency=padang_panjang, kind=DocumentKind.REPORT, user=user("padangpanjang.kadis"), period=f"{LAST}-TW1"
+    )
+    page, drawn = opened(kadis, REQUEST_LIST)
+    assert drawn and reverse("reports:request", args=[made.pk]) in request_list(page)
+    _again, drawn = opened(kadis, REQUEST_LIST)
+    assert not drawn
+    DocumentRequest.objects.filter(pk=made.pk).update(status=DocumentRequest.Status.FAILED)
+    page, drawn = opened(kadis, REQUEST_LIST)
+    assert drawn and "Gagal" in request_list(page)
+
+
+def test_one_agencys_kept_lists_are_never_shown_to_another(kept, kadis, login, padang_panjang, balangan):
+    balangan.time_zone = padang_panjang.time_zone  # the same times shown: only the agency tells them apart
+    balangan.save(update_fields=["time_zone"])
+    document = sign_report(padang_panjang, "padangpanjang.kadis", f"{LAST}-TW1", via="web")
+    page, _drawn = opened(kadis, SIGNED_LIST)
+    assert escape(document.title) in signed_list(page)
+    other, drawn = opened(login("balangan.kadis"), SIGNED_LIST)
+    assert drawn and reverse("reports:signed-download", args=[document.pk]) not in other

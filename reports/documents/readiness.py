@@ -351,7 +351,7 @@ def signing_overview(agency: Agency, *, report_years=(), agreement_years=()) -> 
             | Q(kind=DocumentKind.AGREEMENT, period__in=[str(year) for year in agreement_years]),
             agency=agency,
         )
-        .defer("pdf")
+        .only("kind", "period", "version", "signer_name", "signed_at")  # what a row shows of its version
         .order_by("period", "version")
     ):
         signed[(document.kind, document.period)] = document  # the highest version wins

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from reports.documents import signing
 from reports.documents.publication import publication_publish, publication_withdraw
 from reports.documents.readiness import signing_overview
+from reports.documents.selectors import request_list, request_list_stamp, signed_list, signed_list_stamp
 from reports.documents.services import document_request, document_request_sign, document_request_withdraw
 from reports.documents.verification import checking_slot, verify_upload
 from reports.forms import (
@@ -81,6 +82,29 @@ def _reports_html(overview, year: int) -> str:
     return kept_html(overview.reports_stamp, REPORT_OVERVIEW_TEMPLATES, render_rows, variant=variant)
 
 
+SIGNED_LIST = "reports/partials/signed_list.html"
+REQUEST_LIST = "reports/partials/request_list.html"
+
+
+def _lists_html(agency) -> tuple[str, str]:
+    """The lists of signed documents and of recent requests, each kept under a stamp of its rows
+    (reports.documents.selectors), per time zone (the times shown) and address prefix (the links)."""
+    variant = f"{timezone.get_current_timezone_name()}:{get_script_prefix()}"
+    signed = kept_html(
+        signed_list_stamp(agency),
+        (SIGNED_LIST,),
+        lambda: render_to_string(SIGNED_LIST, {"signed": signed_list(agency)}),
+        variant=variant,
+    )
+    requests = kept_html(
+        request_list_stamp(agency),
+        (REQUEST_LIST,),
+        lambda: render_to_string(REQUEST_LIST, {"requests": request_list(agency)}),
+        variant=variant,
+    )
+    return signed, requests
+
+
 @login_required
 def document_list(request):
     agency = agency_or_403(request)
@@ -136,6 +160,7 @@ def document_list(request):
                     sign=report_form.cleaned_data.get("sign", False),
                 )
     overview = signing_overview(agency, report_years=(year, year - 1), agreement_years=agreement_years(year))
+    signed_html, requests_html = _lists_html(agency)
     return render(
         request,
         "reports/documents.html",
@@ -148,8 +173,8 @@ def document_list(request):
             "agreements": overview.agreements,
             "reports_html": _reports_html(overview, year),
             "year": year,
-            "requests": DocumentRequest.objects.filter(agency=agency).defer("pdf")[:20],
-            "signed": SignedDocument.objects.filter(agency=agency).defer("pdf")[:50],
+            "signed_html": signed_html,
+            "requests_html": requests_html,
             "can_publish": permissions.can_publish(request.user, agency, signs=signer),
         },
     )
