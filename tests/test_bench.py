@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.bench.mix import ROLES
-from tests.bench.pages import API_READS, BASELINES, HOSTILE_FILES, PUBLIC_PAGES, SIGNED_IN_PAGES
+from tests.bench.pages import API_READS, BASELINES, HOSTILE_FILES, MISS_PATH_PAGES, PUBLIC_PAGES, SIGNED_IN_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,9 +106,11 @@ def test_the_bench_measures_every_page_and_both_documents_at_a_tiny_size(tmp_pat
     assert mix["login_wrk"]["before"]["requests_per_s"] > 0 and mix["per_login_wrk"] > 0
 
     miss = figures["miss_path"]
-    assert list(miss["pages"]) == SIGNED_IN_PAGES and miss["writes"] == len(SIGNED_IN_PAGES)
+    assert list(miss["pages"]) == MISS_PATH_PAGES and miss["writes"] == len(MISS_PATH_PAGES)
     for name, row in miss["pages"].items():
         assert row["after_write_ms"] > 0 and row["after_write_per_login"] > 0, f"no miss path for the {name}"
+        assert row["login_ms"] > 0, f"no login page timed beside the {name}"
+    assert miss["login_ms"] > 0 and miss["login_in_a_loop_ms"] > 0
     chain = figures["request_path"]
     for page in ["login page", "dashboard"]:
         costs = chain["pages"][page]["us"]

@@ -5,9 +5,11 @@ more with three years. The same page of a copy of the same seed office is counte
 """
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -90,3 +92,26 @@ def test_a_units_figures_page_makes_as_many_queries_for_3_indicators_as_for_15(d
     fifteen = counted(client, reverse("reports:figures-unit", args=[PERIOD, most.pk]))
     three = counted(client, reverse("reports:figures-unit", args=[PERIOD, fewest.pk]))
     assert fifteen == three, f"the figures page makes queries per indicator: {three} for 3, {fifteen} for 15"
+
+
+def test_no_main_page_orders_its_rows_through_the_agencys_government(db, client):
+    """A default order that names a related model follows that model's own order: the indicator's goes
+    to its agency and on to the government's name, two joins more in every query of targets, figures
+    or evidence that did not ask for an order. Within one agency they order nothing."""
+    seed_scale(agencies=1, years=1, password=PASSWORD, now=NOW)
+    signed_in(client, "scale-001")
+    urls = pages("scale-001")
+    unit_url = urls["unit figures"]
+    urls["unit figures, entered"] = unit_url.replace(PERIOD, str(Period.quarter(TODAY.year, 4)))
+    for name, url in urls.items():
+        caches["default"].clear()  # the first drawing of each page, with every query of its miss path
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        through = [
+            query["sql"]
+            for query in queries
+            if re.search(r'ORDER BY [^()]*"workflow_localgovernment"\."name"', query["sql"])
+            and not name.startswith("portal")  # the portal lists governments and offices by name
+        ]
+        assert not through, f"the {name} page orders through the government: {through[0][:300]}"

@@ -331,7 +331,7 @@ def headed_unit_ids(user) -> set[int]:
     positions = Position.objects.filter(pk__in=[employee.position_id, *acting.values_list("position_id", flat=True)])
     return {
         position.unit_id
-        for position in positions.select_related("supervisor")
+        for position in positions.select_related("supervisor").order_by()  # a set: the default order joins the agency
         if position.unit_id and (position.supervisor is None or position.supervisor.unit_id != position.unit_id)
     }
 
@@ -358,7 +358,7 @@ def assessment_scope(user) -> tuple[int | None, bool, set[int]]:
     employee = _employee(user)
     if employee is None:
         return None, False, set()
-    ranks = set(Position.objects.filter(pk__in=held_position_ids(user)).values_list("rank", flat=True))
+    ranks = set(Position.objects.filter(pk__in=held_position_ids(user)).order_by().values_list("rank", flat=True))
     if ranks & {"kepala_dinas", "sekretaris"}:
         return employee.agency_id, True, set()
     return employee.agency_id, False, headed_unit_ids(user)

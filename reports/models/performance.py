@@ -45,7 +45,7 @@ class RatingBand(models.Model):
     class Meta:
         verbose_name = _("rating band")
         verbose_name_plural = _("rating bands")
-        ordering = ["local_government", "-lower_bound"]
+        ordering = ["local_government_id", "-lower_bound"]
         constraints = [
             models.UniqueConstraint(
                 fields=["local_government", "lower_bound"],
@@ -71,7 +71,7 @@ class Objective(models.Model):
     class Meta:
         verbose_name = _("strategic objective")
         verbose_name_plural = _("strategic objectives")
-        ordering = ["agency", "order"]
+        ordering = ["agency_id", "order"]
 
     def __str__(self) -> str:
         return self.name
@@ -127,7 +127,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("performance indicator")
         verbose_name_plural = _("performance indicators")
-        ordering = ["objective__agency", "objective__order", "order"]
+        ordering = ["objective__agency_id", "objective__order", "order"]
 
     def __str__(self) -> str:
         return self.name

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from reports.models.performance import Indicator, Objective, RatingBand, Realisation, Target, UnitSubmission
+from reports.models.performance import Evidence, Indicator, Objective, RatingBand, Realisation, Target, UnitSubmission
 from reports.performance.achievement import (
     DEFAULT_BANDS,
     Aggregation,
@@ -33,7 +33,9 @@ from workflow.permissions import can_report_for_unit, compiles_figures, held_pos
 
 def rating_bands_for(agency: Agency) -> list[Band]:
     """The agency's government's configured bands, else the common set."""
-    configured = [b.as_band() for b in RatingBand.objects.filter(local_government=agency.local_government_id)]
+    # One government's bands: ordered by their bounds alone (the default order goes through the government).
+    bands = RatingBand.objects.filter(local_government=agency.local_government_id).order_by("-lower_bound")
+    configured = [b.as_band() for b in bands]
     return configured or list(DEFAULT_BANDS)
 
 
@@ -235,8 +237,10 @@ def year_targets(agency: Agency, years) -> dict[tuple[int, int], dict]:
     """(indicator id, year) -> {quarter, None for the annual target: TargetValue}, for the years
     given: one query."""
     targets: dict[tuple[int, int], dict] = {}
-    rows = Target.objects.filter(indicator__objective__agency=agency, year__in=list(years)).values_list(
-        "indicator_id", "year", "quarter", "value", "upper_value", "form"
+    rows = (
+        Target.objects.filter(indicator__objective__agency=agency, year__in=list(years))
+        .order_by()  # into a dict: the default order would join the agency and its government
+        .values_list("indicator_id", "year", "quarter", "value", "upper_value", "form")
     )
     for indicator, year, quarter, value, upper_value, form in rows:
         targets.setdefault((indicator, year), {})[quarter] = Target.value_of(value, upper_value, form)
@@ -248,6 +252,7 @@ def reported_quarters(agency: Agency, years) -> frozenset[tuple[int, int, int]]:
     return frozenset(
         Realisation.objects.for_agency(agency)
         .filter(year__in=list(years))
+        .order_by()
         .values_list("indicator_id", "year", "quarter")
     )
 
@@ -299,8 +304,10 @@ def _measure(agency: Agency, period: Period, *, only=None) -> list[Measurement]:
         indicators, of_year = indicators.filter(pk__in=only), of_year | {"indicator_id__in": only}
     indicators = list(indicators)
     targets_of: dict[int, dict] = {}
-    for indicator_id, quarter, value, upper_value, form in Target.objects.filter(**of_year).values_list(
-        "indicator_id", "quarter", "value", "upper_value", "form"
+    for indicator_id, quarter, value, upper_value, form in (
+        Target.objects.filter(**of_year)
+        .order_by()
+        .values_list("indicator_id", "quarter", "value", "upper_value", "form")
     ):
         targets_of.setdefault(indicator_id, {})[quarter] = Target.value_of(value, upper_value, form)
     figures_of: dict[int, list[ReportedFigure]] = {}
@@ -361,6 +368,7 @@ def provisional_indicators(agency: Agency, period: Period) -> frozenset[int]:
     pending = set(
         UnitSubmission.objects.filter(unit__agency=agency, period__in=labels)
         .exclude(state=UnitSubmission.State.APPROVED)
+        .order_by()
         .values_list("unit_id", "period")
     )
     open_quarters = {
@@ -373,6 +381,7 @@ def provisional_indicators(agency: Agency, period: Period) -> frozenset[int]:
     entered = (
         Realisation.objects.for_agency(agency)
         .filter(year=period.year, quarter__in=open_quarters)
+        .order_by()
         .values_list("indicator_id", "indicator__responsible_unit_id", "quarter")
     )
     return frozenset(
@@ -451,19 +460,26 @@ def unit_indicators(unit, year: int) -> list[Indicator]:
 def figure_entries(unit, period: Period) -> list[FigureEntry]:
     """Every indicator the unit answers for in the quarter, with the quarter's and the year's target and
     the current figure with its evidence; a yearly indicator in TW IV only, with its figure for the
-    year. A fixed number of queries, whatever the number of indicators."""
+    year. A fixed number of queries, whatever the number of indicators.
+
+    The prefetches are ordered by their own columns (or not at all): the models' default orders go
+    through the indicator to its agency and government, two joins more in each query."""
     quarter = period.number
+    targets = Target.objects.filter(year=period.year).order_by()  # into a dict by quarter
+    evidence = Evidence.objects.order_by("uploaded_at", "pk")
+    # One figure per indicator and quarter: no order needed.
+    realisations = Realisation.objects.filter(year=period.year, quarter=quarter).order_by()
     indicators = (
         _answered_by(unit, period.year)
         .reported_in(quarter)
         .select_related("objective", "responsible_unit")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.filter(year=period.year), to_attr="year_targets"),
+            Prefetch("targets", queryset=targets, to_attr="year_targets"),
             Prefetch(
                 "realisations",
-                queryset=Realisation.objects.filter(year=period.year, quarter=quarter)
-                .select_related("submitted_by__employee")
-                .prefetch_related("evidence"),
+                queryset=realisations.select_related("submitted_by__employee").prefetch_related(
+                    Prefetch("evidence", queryset=evidence)
+                ),
                 to_attr="quarter_realisations",
             ),
         )
@@ -479,7 +495,12 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
 
 def unit_submission(unit, period: Period) -> UnitSubmission | None:
     """The unit's submission of the quarter's figures, if it has one."""
-    return UnitSubmission.objects.filter(unit=unit, period=str(period)).select_related("returned_by").first()
+    return (
+        UnitSubmission.objects.filter(unit=unit, period=str(period))
+        .select_related("returned_by")
+        .order_by("pk")
+        .first()
+    )
 
 
 def quarter_closed(agency: Agency, period: Period, submission: UnitSubmission | None) -> bool:
@@ -609,7 +630,7 @@ def agreement_rows(agency: Agency, year: int) -> list[AgreementRow]:
     """Every indicator of the agency, in the PK's order, with the year's targets (two queries)."""
     indicators = (
         indicators_for(agency)
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)))
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year).order_by()))  # a dict
         .order_by("objective__order", "order")
     )
     rows = []

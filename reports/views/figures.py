@@ -411,7 +411,8 @@ def _target_rows(agency, year: int, data=None):
     indicators = (
         Indicator.objects.for_agency(agency)
         .select_related("objective", "responsible_unit")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)))  # not every year's
+        # Not every year's; into a dict by quarter, so unordered (the default order joins the government).
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year).order_by()))
         .order_by("objective__order", "order")
     )
     rows = []

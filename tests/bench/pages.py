@@ -17,6 +17,11 @@ SIGNED_IN_PAGES = [
     "SOP list",
     "SOP page",
 ]
+# The miss path also times the unit page of the current quarter with its inputs, as the staff open
+# it to enter figures (the bench's "unit figures" is a quarter that is over, read without inputs):
+# the page the writes go through, so every time it is opened it follows a write.
+ENTRY_PAGE = "unit figures, entering"
+MISS_PATH_PAGES = [*SIGNED_IN_PAGES, ENTRY_PAGE]
 # Issue 20: the public portal, read as its visitors read it: without a login.
 PUBLIC_PAGES = ["portal offices", "portal office year", "portal summary"]
 # Read through the API (/api/v1/) with a token in the header, not a session (issue 20).

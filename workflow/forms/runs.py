@@ -17,10 +17,14 @@ class RunStartForm(forms.Form):
     def __init__(self, *args, agency, year: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = (
-            SopVersion.objects.for_agency(agency).filter(status=SopVersion.Status.EFFECTIVE).select_related("sop")
+            SopVersion.objects.for_agency(agency)
+            .filter(status=SopVersion.Status.EFFECTIVE)
+            .select_related("sop")
+            .order_by("sop__number", "-revision")  # one agency's: its default order goes through the agency
         )
         options_read_once(self.fields["version"])
-        versions = [value.instance for value, _label in self.fields["version"].widget.choices if value != ""]
+        # The versions offered, as read for the options (the view asks who may start one of them).
+        self.versions = versions = [value.instance for value, _label in self.fields["version"].widget.choices if value]
         if len(versions) == 1:
             self.fields["version"].initial = versions[0]
         # Only the periods a run can start for now: a semester once its quarters have finished, none

@@ -307,7 +307,7 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["agency", "name"]
+        ordering = ["agency_id", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "name"],
@@ -354,7 +354,7 @@ class Position(models.Model):
     class Meta:
         verbose_name = _("position")
         verbose_name_plural = _("positions")
-        ordering = ["agency", "title"]
+        ordering = ["agency_id", "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "title"],
@@ -462,7 +462,7 @@ class Employee(models.Model):
     class Meta:
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
-        ordering = ["agency", "full_name"]
+        ordering = ["agency_id", "full_name"]
 
     def __str__(self) -> str:
         return self.full_name
@@ -504,7 +504,7 @@ class DayOff(models.Model):
     class Meta:
         verbose_name = _("day off")
         verbose_name_plural = _("days off")
-        ordering = ["agency", "date"]
+        ordering = ["agency_id", "date"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "date"],

@@ -66,7 +66,7 @@ class Sop(models.Model):
     class Meta:
         verbose_name = _("SOP")
         verbose_name_plural = _("SOPs")
-        ordering = ["agency", "number"]
+        ordering = ["agency_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "number"],
@@ -492,7 +492,7 @@ class SopListItem(VersionContent):
     class Meta:
         verbose_name = _("list item")
         verbose_name_plural = _("list items")
-        ordering = ["version", "section", "order"]
+        ordering = ["version_id", "section", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "section", "order"],
@@ -534,7 +534,7 @@ class Executor(VersionContent):
     class Meta:
         verbose_name = _("executor (Pelaksana)")
         verbose_name_plural = _("executors (Pelaksana)")
-        ordering = ["version", "order"]
+        ordering = ["version_id", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "order"],
@@ -652,7 +652,7 @@ class Step(VersionContent):
     class Meta:
         verbose_name = _("step")
         verbose_name_plural = _("steps")
-        ordering = ["version", "number"]
+        ordering = ["version_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "number"],
@@ -732,7 +732,7 @@ class StepActor(VersionContent):
     class Meta:
         verbose_name = _("step actor")
         verbose_name_plural = _("step actors")
-        ordering = ["step", "order"]
+        ordering = ["step_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["step", "executor"], name="step_actor_once"),
             models.UniqueConstraint(fields=["step", "order"], name="step_actor_order_unique"),
@@ -755,7 +755,7 @@ class StepExit(VersionContent):
     class Meta:
         verbose_name = _("exit")
         verbose_name_plural = _("exits")
-        ordering = ["step", "order"]
+        ordering = ["step_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["step", "order"], name="step_exit_order_unique"),
         ]
@@ -776,7 +776,7 @@ class StepRequirement(VersionContent):
     class Meta:
         verbose_name = _("requirement (Kelengkapan)")
         verbose_name_plural = _("requirements (Kelengkapan)")
-        ordering = ["step", "order"]
+        ordering = ["step_id", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["step", "order"],

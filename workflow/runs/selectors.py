@@ -45,7 +45,9 @@ def start_refusal(period: Period, *, cadences: set[str], runs: dict[str, str]) -
 def startable_periods(versions: list[SopVersion], periods: list[Period]) -> list[Period]:
     """Those of `periods` that a run of at least one of `versions` can start for now; two queries."""
     cadences: dict[int, set[str]] = {}
-    for version_id, cadence in Step.objects.filter(version__in=versions).values_list("version_id", "cadence"):
+    for version_id, cadence in (
+        Step.objects.filter(version__in=versions).order_by().values_list("version_id", "cadence")
+    ):
         cadences.setdefault(version_id, set()).add(cadence)
     runs: dict[int, dict[str, str]] = {}
     sop_runs = Run.objects.filter(sop_id__in=[v.sop_id for v in versions]).exclude(state=Run.State.CANCELLED)

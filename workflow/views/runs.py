@@ -155,7 +155,7 @@ SOP_TEXT_TEMPLATES = (SOP_TEXT, "partials/sop_list.html")
 def sop_detail(request, version_id: int):
     agency = agency_or_403(request)
     # The heading and the buttons; the text below them is kept (_sop_text) and drawn once per change.
-    version = SopVersion.objects.for_agency(agency).filter(pk=version_id).first()
+    version = SopVersion.objects.for_agency(agency).filter(pk=version_id).order_by("pk").first()
     if version is None:
         raise Http404(_("No such SOP in your agency."))
     context = {
@@ -224,7 +224,7 @@ def run_list(request):
             "runs_table": _runs_table(agency, request.GET.get("page", "")),
             "form": form,
             # Offered only to whoever may start one of them; the service refuses anyone else, saying why.
-            "may_start": any(permissions.can_start(v, request.user) for v in form.fields["version"].queryset),
+            "may_start": any(permissions.can_start(v, request.user) for v in form.versions),
         },
     )
 
