@@ -128,6 +128,18 @@ def test_kirim_and_return_in_the_browser(login, balangan):
     assert "Lengkapi bukti dukung" in html.content.decode()
 
 
+def test_the_unit_page_offers_the_review_to_the_reviewer_only(login, balangan):
+    """The head of the unit sent the quarter: the head's supervisor reviews it, the head does not."""
+    unit = layanan(balangan)
+    fill(unit)
+    login("balangan.kasi-layanan").post(reverse("reports:figures-submit", args=["2026-TW4", unit.pk]))
+    submission = UnitSubmission.objects.get(unit=unit, period="2026-TW4")
+    approve = reverse("reports:submission-approve", args=[submission.pk])
+    page = reverse("reports:figures-unit", args=["2026-TW4", unit.pk])
+    assert approve in login("balangan.kabid-perpustakaan").get(page).content.decode()
+    assert approve not in login("balangan.kasi-layanan").get(page).content.decode()
+
+
 def test_the_head_sees_the_waiting_quarter_by_its_name_not_its_code(login, balangan):
     submission = submitted(balangan)
     html = login("balangan.kabid-perpustakaan").get(reverse("reports:figures")).content.decode()

@@ -494,10 +494,11 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
 
 
 def unit_submission(unit, period: Period) -> UnitSubmission | None:
-    """The unit's submission of the quarter's figures, if it has one."""
+    """The unit's submission of the quarter's figures, if it has one, with what deciding who reviews it
+    reads (workflow.permissions.reviewable_submissions)."""
     return (
         UnitSubmission.objects.filter(unit=unit, period=str(period))
-        .select_related("returned_by")
+        .select_related("unit", "returned_by", "submitted_by__employee")
         .order_by("pk")
         .first()
     )

@@ -198,7 +198,8 @@ def _unit_context(request, agency, unit, period, rows=None, *, access: str, subm
         "submission": submission,
         "locked": locked,
         "step_locked": step_locked,
-        "can_review": submission is not None and permissions.can_review_submission(request.user, submission),
+        # The rule of can_review_submission, in two queries (the unit's positions, the acting appointments).
+        "can_review": bool(submission and permissions.reviewable_submissions(request.user, agency, [submission])),
         "can_enter": access == ENTERS,
         "read_only": access == READS,  # no inputs at all: the page is read to compile the report
         "rows_html": None,
