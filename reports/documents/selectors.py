@@ -24,8 +24,9 @@ def sop_revisions(agency: Agency, sop_id: int) -> list[tuple]:
 
 def signed_list_stamp(agency: Agency) -> str:
     """A stamp of the Documents page's list of signed documents (the newest SIGNED_SHOWN): their ids.
-    What the list shows of each (title, version, signer, time, hash, token) is never changed in place,
-    so a new signed document, or one deleted in the admin, is a new stamp. One query."""
+    What the list shows of each (title, version, signer, time, hash, token) is never changed in place
+    (the admin shows signed documents read-only), so only a new signed document, or a row removed from
+    the database, makes a new stamp. One query."""
     ids = SignedDocument.objects.filter(agency=agency).values_list("pk", flat=True)[:SIGNED_SHOWN]
     return f"signed-list:v1:{agency.pk}:" + ",".join(map(str, ids))
 
