@@ -33,9 +33,7 @@ from workflow.permissions import can_report_for_unit, compiles_figures, held_pos
 
 def rating_bands_for(agency: Agency) -> list[Band]:
     """The agency's government's configured bands, else the common set."""
-    # One government's bands: ordered by their bounds alone (the default order goes through the government).
-    bands = RatingBand.objects.filter(local_government=agency.local_government_id).order_by("-lower_bound")
-    configured = [b.as_band() for b in bands]
+    configured = [b.as_band() for b in RatingBand.objects.filter(local_government=agency.local_government_id)]
     return configured or list(DEFAULT_BANDS)
 
 
@@ -239,7 +237,7 @@ def year_targets(agency: Agency, years) -> dict[tuple[int, int], dict]:
     targets: dict[tuple[int, int], dict] = {}
     rows = (
         Target.objects.filter(indicator__objective__agency=agency, year__in=list(years))
-        .order_by()  # into a dict: the default order would join the agency and its government
+        .order_by()  # into a dict: the default order would join the indicator and its objective
         .values_list("indicator_id", "year", "quarter", "value", "upper_value", "form")
     )
     for indicator, year, quarter, value, upper_value, form in rows:
@@ -463,7 +461,7 @@ def figure_entries(unit, period: Period) -> list[FigureEntry]:
     year. A fixed number of queries, whatever the number of indicators.
 
     The prefetches are ordered by their own columns (or not at all): the models' default orders go
-    through the indicator to its agency and government, two joins more in each query."""
+    through the indicator to its objective, joins the rows do not need."""
     quarter = period.number
     targets = Target.objects.filter(year=period.year).order_by()  # into a dict by quarter
     evidence = Evidence.objects.order_by("uploaded_at", "pk")

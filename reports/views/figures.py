@@ -412,7 +412,7 @@ def _target_rows(agency, year: int, data=None):
     indicators = (
         Indicator.objects.for_agency(agency)
         .select_related("objective", "responsible_unit")
-        # Not every year's; into a dict by quarter, so unordered (the default order joins the government).
+        # Not every year's; into a dict by quarter, so unordered (the default order joins the indicator).
         .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year).order_by()))
         .order_by("objective__order", "order")
     )

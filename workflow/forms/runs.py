@@ -17,10 +17,7 @@ class RunStartForm(forms.Form):
     def __init__(self, *args, agency, year: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = (
-            SopVersion.objects.for_agency(agency)
-            .filter(status=SopVersion.Status.EFFECTIVE)
-            .select_related("sop")
-            .order_by("sop__number", "-revision")  # one agency's: its default order goes through the agency
+            SopVersion.objects.for_agency(agency).filter(status=SopVersion.Status.EFFECTIVE).select_related("sop")
         )
         options_read_once(self.fields["version"])
         # The versions offered, as read for the options (the view asks who may start one of them).
